@@ -1,0 +1,84 @@
+package ortsplan
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Phase is where a locality stands in the ortsutveckling process.
+type Phase string
+
+// The four phases, in process order.
+const (
+	PhaseMobilising   Phase = "mobiliserande"
+	PhaseInitial      Phase = "inledande"
+	PhaseImplementing Phase = "genomforande"
+	PhaseClosing      Phase = "avslutande"
+)
+
+// Phases lists the phases in process order.
+var Phases = []Phase{PhaseMobilising, PhaseInitial, PhaseImplementing, PhaseClosing}
+
+// Valid reports whether p is a known phase.
+func (p Phase) Valid() bool { return slices.Contains(Phases, p) }
+
+// Locality (ort) is a place in the municipality with its own development work.
+type Locality struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string // Markdown
+	Inhabitants *int
+	Lat, Lon    *float64
+	Phase       Phase
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// LocalityService reads and writes localities.
+type LocalityService interface {
+	CreateLocality(ctx context.Context, l *Locality) error
+	FindLocality(ctx context.Context, slug string) (*Locality, error)
+	ListLocalities(ctx context.Context) ([]*Locality, error)
+}
+
+// Validate checks a locality's fields and trims them in place.
+func (l *Locality) Validate() error {
+	v := ValidationErrors{}
+	l.Name = strings.TrimSpace(l.Name)
+	l.Slug = strings.TrimSpace(l.Slug)
+	if l.Name == "" {
+		v.Add("name", "error.name_required")
+	} else if utf8.RuneCountInString(l.Name) > 100 {
+		v.Add("name", "error.too_long")
+	}
+	if !ValidSlug(l.Slug) {
+		v.Add("slug", "error.slug_invalid")
+	}
+	if !l.Phase.Valid() {
+		v.Add("phase", "error.phase_invalid")
+	}
+	if l.Inhabitants != nil && *l.Inhabitants < 0 {
+		v.Add("inhabitants", "error.number_invalid")
+	}
+	if (l.Lat == nil) != (l.Lon == nil) || l.Lat != nil && (*l.Lat < -90 || *l.Lat > 90 || *l.Lon < -180 || *l.Lon > 180) {
+		v.Add("coordinates", "error.coordinates_invalid")
+	}
+	return v.Err()
+}
+
+// ValidSlug reports whether s is a URL slug: 1–60 of a–z, 0–9 and inner hyphens.
+func ValidSlug(s string) bool {
+	if s == "" || len(s) > 60 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,147 @@
+// Package sqlstore implements the ortsplan services on SQL: SQLite (embedded,
+// pure Go) and PostgreSQL (pgx). Queries are shared; the few dialect differences
+// live in dialect.go and in the per-dialect migration files.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite", no cgo
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// Dialect names a supported database engine.
+type Dialect string
+
+// The supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open ortsplan database. It implements the ortsplan service interfaces.
+type DB struct {
+	db      *sql.DB
+	Dialect Dialect
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// IsPostgresURL reports whether dsn names a PostgreSQL server rather than a SQLite file.
+func IsPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn (a SQLite file path or a postgres:// URL) without migrating.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var (
+		sdb *sql.DB
+		d   Dialect
+		err error
+	)
+	if IsPostgresURL(dsn) {
+		d = Postgres
+		sdb, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
+		}
+		sdb.SetMaxOpenConns(20)
+		sdb.SetMaxIdleConns(20)
+		sdb.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		d = SQLite
+		path := strings.TrimPrefix(dsn, "sqlite://")
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("sqlstore: create data directory: %w", err)
+			}
+		}
+		q := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", "immediate")
+		sdb, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
+		}
+		sdb.SetMaxOpenConns(8)
+		sdb.SetMaxIdleConns(8)
+		sdb.SetConnMaxIdleTime(0)
+	}
+	if err := sdb.PingContext(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d, err)
+	}
+	return &DB{db: sdb, Dialect: d, Now: time.Now}, nil
+}
+
+// OpenAndMigrate opens dsn and applies pending migrations.
+func OpenAndMigrate(ctx context.Context, dsn string) (*DB, error) {
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Ping checks that the database answers; /readyz uses it.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// SQL returns the underlying pool, for tests and tools.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+func (db *DB) now() time.Time { return db.Now().UTC() }
+
+// tx runs fn in a transaction, committing when fn returns nil.
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	return nil
+}
+
+// notFound maps sql.ErrNoRows to an ENOTFOUND error and wraps anything else.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return &ortsplan.Error{Code: ortsplan.ENOTFOUND, Key: "error.not_found", Err: fmt.Errorf("sqlstore: %s", what)}
+	}
+	return fmt.Errorf("sqlstore: %s: %w", what, err)
+}
+
+// isUniqueViolation reports whether err is a unique-constraint violation on either engine.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}

@@ -1,0 +1,30 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+)
+
+// migrationLockKey is the PostgreSQL advisory lock that serialises migrations
+// when several ortsplan processes start at once.
+const migrationLockKey = 0x6f727473 // "orts"
+
+// lockMigrations keeps two processes from migrating at the same time. SQLite
+// needs nothing: each migration runs in an immediate (write-locked) transaction.
+func (db *DB) lockMigrations(ctx context.Context) (func(), error) {
+	if db.Dialect != Postgres {
+		return func() {}, nil
+	}
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: migration lock: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("sqlstore: migration lock: %w", err)
+	}
+	return func() {
+		conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", migrationLockKey)
+		conn.Close()
+	}, nil
+}

@@ -1,0 +1,101 @@
+// Package sqltest opens fresh, migrated databases for tests: always SQLite, and
+// PostgreSQL too when ORTSPLAN_TEST_POSTGRES names a server (each test in its
+// own schema). Under CI=true a missing PostgreSQL fails the test run.
+package sqltest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ortsplan/ortsplan/sqlstore"
+)
+
+func init() {
+	// Cheap password hashes keep the suite fast; production uses the real cost.
+	sqlstore.PasswordParams = sqlstore.Argon2Params{Memory: 64, Time: 1, Threads: 1}
+}
+
+var schemaSeq atomic.Int64
+
+// EnvPostgres is the variable that names the PostgreSQL server for tests.
+const EnvPostgres = "ORTSPLAN_TEST_POSTGRES"
+
+// Dialects returns the engines the suite runs on.
+func Dialects(t testing.TB) []sqlstore.Dialect {
+	ds := []sqlstore.Dialect{sqlstore.SQLite}
+	if os.Getenv(EnvPostgres) != "" {
+		ds = append(ds, sqlstore.Postgres)
+	} else if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true but %s is not set: the suite must run on PostgreSQL too", EnvPostgres)
+	}
+	return ds
+}
+
+// ForEach runs fn as a subtest once per engine, each with a fresh migrated database.
+func ForEach(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
+	t.Helper()
+	for _, d := range Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			fn(t, Open(t, d))
+		})
+	}
+}
+
+// Open returns a fresh migrated database of the given engine, closed at cleanup.
+func Open(t testing.TB, d sqlstore.Dialect) *sqlstore.DB {
+	t.Helper()
+	dsn := DSN(t, d)
+	db, err := sqlstore.OpenAndMigrate(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", d, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// DSN returns a connection string for a fresh, empty database of the given engine.
+func DSN(t testing.TB, d sqlstore.Dialect) string {
+	t.Helper()
+	if d == sqlstore.SQLite {
+		return filepath.Join(t.TempDir(), "test.db")
+	}
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		t.Fatalf("%s is not set", EnvPostgres)
+	}
+	schema := fmt.Sprintf("t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, schemaSeq.Add(1))
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("postgres: create schema (is %s reachable?): %v", EnvPostgres, err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", base)
+		if err == nil {
+			a.Exec("DROP SCHEMA " + schema + " CASCADE")
+			a.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("postgres: bad %s: %v", EnvPostgres, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// IsPostgres reports whether a subtest name says it runs on PostgreSQL.
+func IsPostgres(t testing.TB) bool { return strings.HasSuffix(t.Name(), "/postgres") }

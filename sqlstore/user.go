@@ -1,0 +1,375 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// SessionTTL is how long a staff session lasts.
+const SessionTTL = 7 * 24 * time.Hour
+
+// Login throttling: after MaxLoginFailures wrong passwords in a row, the e-mail
+// is slowed down, the wait doubling with each further failure.
+const (
+	MaxLoginFailures = 5
+	loginBaseDelay   = 30 * time.Second
+	loginMaxDelay    = 15 * time.Minute
+)
+
+// dummyHash is checked when an e-mail is unknown, so timing does not tell
+// whether an account exists.
+var dummyHash string
+
+func init() {
+	h, err := HashPassword("not a real password, only for timing")
+	if err != nil {
+		panic(err)
+	}
+	dummyHash = h
+}
+
+const userColumns = "u.id, u.email, u.name, u.role, u.department, u.active, u.lang, u.created_at, u.updated_at"
+
+func scanUser(row interface{ Scan(...any) error }) (*User, error) {
+	var u User
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Department, &u.Active, &u.Lang, &u.CreatedAt, &u.UpdatedAt)
+	return &u, err
+}
+
+// User is an alias so this file reads naturally.
+type User = ortsplan.User
+
+// CreateUser validates n, hashes the password and stores the account.
+func (db *DB) CreateUser(ctx context.Context, n ortsplan.NewUser) (*User, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(n.Password)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: hash password: %w", err)
+	}
+	now := db.now()
+	var id int64
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, role, department, password_hash, active, lang, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 'sv', $7, $7) RETURNING id`,
+			n.Email, n.Name, string(n.Role), n.Department, hash, true, now).Scan(&id)
+		if isUniqueViolation(err) {
+			return ortsplan.FieldError("email", "error.email_taken")
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: insert user: %w", err)
+		}
+		if err := setUserLocalities(ctx, tx, id, n.Localities); err != nil {
+			return err
+		}
+		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "user.create", n.Email, string(n.Role))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindUserByID(ctx, id)
+}
+
+func setUserLocalities(ctx context.Context, tx *sql.Tx, userID int64, slugs []string) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM user_localities WHERE user_id = $1", userID); err != nil {
+		return fmt.Errorf("sqlstore: clear user localities: %w", err)
+	}
+	for _, slug := range slugs {
+		res, err := tx.ExecContext(ctx, `INSERT INTO user_localities (user_id, locality_id)
+			SELECT $1, id FROM localities WHERE slug = $2`, userID, slug)
+		if err != nil {
+			return fmt.Errorf("sqlstore: assign locality: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ortsplan.FieldError("localities", "error.locality_unknown")
+		}
+	}
+	return nil
+}
+
+func audit(ctx context.Context, tx *sql.Tx, at time.Time, actorID int64, action, subject, detail string) error {
+	var actor any
+	if actorID > 0 {
+		actor = actorID
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO audit_log (at, actor_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+		at, actor, action, subject, detail)
+	if err != nil {
+		return fmt.Errorf("sqlstore: audit %s: %w", action, err)
+	}
+	return nil
+}
+
+func (db *DB) loadLocalities(ctx context.Context, users ...*User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+		u.Localities = nil
+	}
+	q := `SELECT ul.user_id, l.slug FROM user_localities ul JOIN localities l ON l.id = ul.locality_id`
+	var args []any
+	if len(users) == 1 {
+		q += " WHERE ul.user_id = $1"
+		args = append(args, users[0].ID)
+	}
+	rows, err := db.db.QueryContext(ctx, q+" ORDER BY l.name", args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: load user localities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var slug string
+		if err := rows.Scan(&id, &slug); err != nil {
+			return err
+		}
+		if u := byID[id]; u != nil {
+			u.Localities = append(u.Localities, slug)
+		}
+	}
+	return rows.Err()
+}
+
+func (db *DB) findUser(ctx context.Context, where string, arg any) (*User, error) {
+	u, err := scanUser(db.db.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users u WHERE "+where, arg))
+	if err != nil {
+		return nil, notFound(err, "find user")
+	}
+	if err := db.loadLocalities(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// FindUserByID returns the account with the given id.
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*User, error) {
+	return db.findUser(ctx, "u.id = $1", id)
+}
+
+// FindUserByEmail returns the account with the given e-mail (case-insensitive).
+func (db *DB) FindUserByEmail(ctx context.Context, email string) (*User, error) {
+	return db.findUser(ctx, "u.email = $1", ortsplan.NormalizeEmail(email))
+}
+
+// ListUsers returns every account, active ones first, by name.
+func (db *DB) ListUsers(ctx context.Context) ([]*User, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT "+userColumns+" FROM users u ORDER BY u.active DESC, u.name, u.id")
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: list users: %w", err)
+	}
+	defer rows.Close()
+	var users []*User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: scan user: %w", err)
+		}
+		users = append(users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return users, db.loadLocalities(ctx, users...)
+}
+
+// SetUserActive activates or deactivates an account. Deactivating ends its
+// sessions; the account and its history stay.
+func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) error {
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var email string
+		if err := tx.QueryRowContext(ctx, "UPDATE users SET active = $1, updated_at = $2 WHERE id = $3 RETURNING email",
+			active, now, id).Scan(&email); err != nil {
+			return notFound(err, "set user active")
+		}
+		if !active {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = $1", id); err != nil {
+				return fmt.Errorf("sqlstore: end sessions: %w", err)
+			}
+		}
+		action := "user.activate"
+		if !active {
+			action = "user.deactivate"
+		}
+		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), action, email, "")
+	})
+}
+
+// SetUserLocalities replaces the localities assigned to an account.
+func (db *DB) SetUserLocalities(ctx context.Context, id int64, slugs []string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := setUserLocalities(ctx, tx, id, slugs); err != nil {
+			return err
+		}
+		return audit(ctx, tx, db.now(), ortsplan.ActorFrom(ctx), "user.localities", fmt.Sprint(id), strings.Join(slugs, ","))
+	})
+}
+
+// Authenticate checks e-mail and password, counting failures per e-mail (known
+// or not) so that the answer never tells whether an account exists.
+func (db *DB) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	email = ortsplan.NormalizeEmail(email)
+	now := db.now()
+
+	var failures int
+	var lockedUntil sql.NullTime
+	err := db.db.QueryRowContext(ctx, "SELECT failures, locked_until FROM login_throttle WHERE email = $1", email).Scan(&failures, &lockedUntil)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, fmt.Errorf("sqlstore: read login throttle: %w", err)
+	}
+	if lockedUntil.Valid && now.Before(lockedUntil.Time) {
+		return nil, ortsplan.Errorf(ortsplan.ERATELIMIT, "login.slowed")
+	}
+
+	var hash string
+	var active bool
+	var id int64
+	err = db.db.QueryRowContext(ctx, "SELECT id, password_hash, active FROM users WHERE email = $1", email).Scan(&id, &hash, &active)
+	if err == sql.ErrNoRows {
+		hash, id = dummyHash, 0
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: read user: %w", err)
+	}
+	ok, err := CheckPassword(hash, password)
+	if err != nil {
+		return nil, err
+	}
+	if ok && id > 0 && active {
+		if _, err := db.db.ExecContext(ctx, "DELETE FROM login_throttle WHERE email = $1", email); err != nil {
+			return nil, fmt.Errorf("sqlstore: clear login throttle: %w", err)
+		}
+		return db.FindUserByID(ctx, id)
+	}
+
+	failures++
+	var until any
+	if failures >= MaxLoginFailures {
+		delay := loginBaseDelay << min(failures-MaxLoginFailures, 10)
+		until = now.Add(min(delay, loginMaxDelay))
+	}
+	_, err = db.db.ExecContext(ctx, `INSERT INTO login_throttle (email, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (email) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
+		email, failures, until, now)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: record login failure: %w", err)
+	}
+	if until != nil {
+		return nil, ortsplan.Errorf(ortsplan.ERATELIMIT, "login.slowed")
+	}
+	return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "login.failed")
+}
+
+// ChangePassword replaces a password after checking the old one, and ends the
+// account's other sessions.
+func (db *DB) ChangePassword(ctx context.Context, id int64, oldPassword, newPassword string) error {
+	var hash string
+	if err := db.db.QueryRowContext(ctx, "SELECT password_hash FROM users WHERE id = $1 AND active", id).Scan(&hash); err != nil {
+		return notFound(err, "change password")
+	}
+	ok, err := CheckPassword(hash, oldPassword)
+	if err != nil {
+		return err
+	}
+	v := ortsplan.ValidationErrors{}
+	if !ok {
+		v.Add("old_password", "error.password_wrong")
+	}
+	if err := ortsplan.ValidatePassword(newPassword); err != nil {
+		v.Add("new_password", ortsplan.ErrorKey(err))
+	} else if newPassword == oldPassword {
+		v.Add("new_password", "error.password_same")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	newHash, err := HashPassword(newPassword)
+	if err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", newHash, now, id); err != nil {
+			return fmt.Errorf("sqlstore: update password: %w", err)
+		}
+		if tok := ortsplan.SessionFrom(ctx); tok != "" {
+			_, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", id, hashToken(tok))
+			if err != nil {
+				return fmt.Errorf("sqlstore: end other sessions: %w", err)
+			}
+		}
+		return audit(ctx, tx, now, id, "user.password", fmt.Sprint(id), "")
+	})
+}
+
+func hashToken(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewToken returns a random URL-safe token with 256 bits of entropy.
+func NewToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// CreateSession starts a session for an active user. Only a hash of the token is stored.
+func (db *DB) CreateSession(ctx context.Context, userID int64) (*ortsplan.Session, error) {
+	now := db.now()
+	s := &ortsplan.Session{Token: NewToken(), UserID: userID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// Expired sessions are cleared as new ones start, so the table stays small.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at < $1", now); err != nil {
+			return fmt.Errorf("sqlstore: clear expired sessions: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+			hashToken(s.Token), userID, s.CreatedAt, s.ExpiresAt)
+		if err != nil {
+			return fmt.Errorf("sqlstore: insert session: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// UserBySession returns the active user of a live session, or EUNAUTHORIZED.
+func (db *DB) UserBySession(ctx context.Context, token string) (*User, error) {
+	if token == "" {
+		return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "login.required")
+	}
+	u, err := scanUser(db.db.QueryRowContext(ctx, "SELECT "+userColumns+` FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active`, hashToken(token), db.now()))
+	if err == sql.ErrNoRows {
+		return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "login.required")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: session user: %w", err)
+	}
+	return u, db.loadLocalities(ctx, u)
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, token string) error {
+	if _, err := db.db.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = $1", hashToken(token)); err != nil {
+		return fmt.Errorf("sqlstore: delete session: %w", err)
+	}
+	return nil
+}
+
+var _ ortsplan.UserService = (*DB)(nil)

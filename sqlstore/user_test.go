@@ -1,0 +1,241 @@
+package sqlstore_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+)
+
+func mustCreateUser(t *testing.T, db *sqlstore.DB, email string, role ortsplan.Role, localities ...string) *ortsplan.User {
+	t.Helper()
+	u, err := db.CreateUser(context.Background(), ortsplan.NewUser{
+		Email: email, Name: "Test " + email, Role: role, Password: "rätt-lösenord-123", Localities: localities,
+	})
+	if err != nil {
+		t.Fatalf("create user %s: %v", email, err)
+	}
+	return u
+}
+
+func mustCreateLocality(t *testing.T, db *sqlstore.DB, slug, name string) *ortsplan.Locality {
+	t.Helper()
+	l := &ortsplan.Locality{Slug: slug, Name: name, Phase: ortsplan.PhaseMobilising}
+	if err := db.CreateLocality(context.Background(), l); err != nil {
+		t.Fatalf("create locality: %v", err)
+	}
+	return l
+}
+
+func TestCreateAndFindUser(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		mustCreateLocality(t, db, "sparreholm", "Sparreholm")
+		mustCreateLocality(t, db, "bettna", "Bettna")
+		u := mustCreateUser(t, db, "  Anna.Berg@Example.SE ", ortsplan.RoleOfficial, "sparreholm", "bettna")
+		if u.Email != "anna.berg@example.se" || !u.Active || u.Role != ortsplan.RoleOfficial {
+			t.Fatalf("unexpected user %+v", u)
+		}
+		if len(u.Localities) != 2 || u.Localities[0] != "bettna" {
+			t.Fatalf("localities = %v, want [bettna sparreholm]", u.Localities)
+		}
+		if time.Since(u.CreatedAt) > time.Minute || u.CreatedAt.IsZero() {
+			t.Fatalf("created_at not read back: %v", u.CreatedAt)
+		}
+		got, err := db.FindUserByEmail(ctx, "ANNA.berg@example.se")
+		if err != nil || got.ID != u.ID {
+			t.Fatalf("find by email: %v %v", got, err)
+		}
+		if !got.CanEditLocality("bettna") || got.CanEditLocality("flen") {
+			t.Fatal("official's locality rights wrong")
+		}
+		_, err = db.CreateUser(ctx, ortsplan.NewUser{Email: "anna.berg@example.se", Name: "X", Role: ortsplan.RoleAdmin, Password: "ett-långt-lösenord"})
+		if fe := ortsplan.FieldErrors(err); fe["email"] != "error.email_taken" {
+			t.Fatalf("duplicate e-mail: got %v", err)
+		}
+		if _, err := db.FindUserByID(ctx, 9999); ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND {
+			t.Fatalf("missing user: got %v", err)
+		}
+		_, err = db.CreateUser(ctx, ortsplan.NewUser{Email: "x@example.se", Name: "X", Role: ortsplan.RoleOfficial, Password: "ett-långt-lösenord", Localities: []string{"atlantis"}})
+		if fe := ortsplan.FieldErrors(err); fe["localities"] != "error.locality_unknown" {
+			t.Fatalf("unknown locality: got %v", err)
+		}
+		if _, err := db.FindUserByEmail(ctx, "x@example.se"); ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND {
+			t.Fatalf("a refused user was half-stored: %v", err)
+		}
+	})
+}
+
+func TestNewUserValidation(t *testing.T) {
+	cases := []struct {
+		name  string
+		in    ortsplan.NewUser
+		field string
+		key   string
+	}{
+		{"no email", ortsplan.NewUser{Name: "A", Role: "admin", Password: "ett-långt-lösenord"}, "email", "error.email_required"},
+		{"bad email", ortsplan.NewUser{Email: "a@", Name: "A", Role: "admin", Password: "ett-långt-lösenord"}, "email", "error.email_invalid"},
+		{"no name", ortsplan.NewUser{Email: "a@b.se", Role: "admin", Password: "ett-långt-lösenord"}, "name", "error.name_required"},
+		{"bad role", ortsplan.NewUser{Email: "a@b.se", Name: "A", Role: "king", Password: "ett-långt-lösenord"}, "role", "error.role_invalid"},
+		{"short password", ortsplan.NewUser{Email: "a@b.se", Name: "A", Role: "admin", Password: "kort"}, "password", "error.password_short"},
+		{"leader two places", ortsplan.NewUser{Email: "a@b.se", Name: "A", Role: "groupleader", Password: "ett-långt-lösenord", Localities: []string{"a", "b"}}, "localities", "error.groupleader_one_locality"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.in.Validate()
+			if got := ortsplan.FieldErrors(err)[c.field]; got != c.key {
+				t.Fatalf("field %s: got %q, want %q (err %v)", c.field, got, c.key, err)
+			}
+		})
+	}
+	ok := ortsplan.NewUser{Email: "a@b.se", Name: "A", Role: "admin", Password: "ett-långt-lösenord"}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("valid input refused: %v", err)
+	}
+}
+
+func TestAuthenticateAndThrottle(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		u := mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator)
+
+		if got, err := db.Authenticate(ctx, "KIM@example.se", "rätt-lösenord-123"); err != nil || got.ID != u.ID {
+			t.Fatalf("right password refused: %v", err)
+		}
+		for _, email := range []string{"kim@example.se", "nobody@example.se"} {
+			for i := 1; i <= sqlstore.MaxLoginFailures; i++ {
+				_, err := db.Authenticate(ctx, email, "fel")
+				want := ortsplan.EUNAUTHORIZED
+				if i == sqlstore.MaxLoginFailures {
+					want = ortsplan.ERATELIMIT
+				}
+				if ortsplan.ErrorCode(err) != want {
+					t.Fatalf("%s attempt %d: got %v, want %s", email, i, err, want)
+				}
+			}
+		}
+		// Slowed down: even the right password waits.
+		if _, err := db.Authenticate(ctx, "kim@example.se", "rätt-lösenord-123"); ortsplan.ErrorCode(err) != ortsplan.ERATELIMIT {
+			t.Fatalf("slowed account accepted a login: %v", err)
+		}
+		now = now.Add(31 * time.Second)
+		if _, err := db.Authenticate(ctx, "kim@example.se", "rätt-lösenord-123"); err != nil {
+			t.Fatalf("login after the wait: %v", err)
+		}
+		// The counter was reset by the success.
+		if _, err := db.Authenticate(ctx, "kim@example.se", "fel"); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+			t.Fatalf("after reset: %v", err)
+		}
+	})
+}
+
+func TestSessionsAndDeactivation(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		u := mustCreateUser(t, db, "off@example.se", ortsplan.RoleOfficial)
+		s, err := db.CreateSession(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.UserBySession(ctx, s.Token); err != nil || got.ID != u.ID {
+			t.Fatalf("session lookup: %v", err)
+		}
+		if _, err := db.UserBySession(ctx, s.Token+"x"); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+			t.Fatalf("forged token accepted: %v", err)
+		}
+		now = now.Add(sqlstore.SessionTTL + time.Second)
+		if _, err := db.UserBySession(ctx, s.Token); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+			t.Fatalf("expired session accepted: %v", err)
+		}
+		s2, _ := db.CreateSession(ctx, u.ID)
+		if err := db.SetUserActive(ctx, u.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.UserBySession(ctx, s2.Token); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+			t.Fatalf("deactivated user's session still works: %v", err)
+		}
+		if _, err := db.Authenticate(ctx, "off@example.se", "rätt-lösenord-123"); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+			t.Fatalf("deactivated user logged in: %v", err)
+		}
+		kept, err := db.FindUserByID(ctx, u.ID)
+		if err != nil || kept.Active {
+			t.Fatalf("deactivated account should be kept, inactive: %+v %v", kept, err)
+		}
+		var n int
+		db.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'user.deactivate'").Scan(&n)
+		if n != 1 {
+			t.Fatalf("audit log has %d deactivations, want 1", n)
+		}
+	})
+}
+
+func TestChangePassword(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		u := mustCreateUser(t, db, "pw@example.se", ortsplan.RoleAdmin)
+		keep, _ := db.CreateSession(ctx, u.ID)
+		other, _ := db.CreateSession(ctx, u.ID)
+		err := db.ChangePassword(ctx, u.ID, "fel", "kort")
+		fe := ortsplan.FieldErrors(err)
+		if fe["old_password"] != "error.password_wrong" || fe["new_password"] != "error.password_short" {
+			t.Fatalf("got %v", fe)
+		}
+		if err := db.ChangePassword(ortsplan.WithSession(ctx, keep.Token), u.ID, "rätt-lösenord-123", "ett-nytt-långt-lösenord"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Authenticate(ctx, "pw@example.se", "ett-nytt-långt-lösenord"); err != nil {
+			t.Fatalf("new password refused: %v", err)
+		}
+		if _, err := db.UserBySession(ctx, keep.Token); err != nil {
+			t.Fatalf("current session ended: %v", err)
+		}
+		if _, err := db.UserBySession(ctx, other.Token); err == nil {
+			t.Fatal("other session survived a password change")
+		}
+	})
+}
+
+func TestMigrationsRefuseNewerDatabase(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		if n, err := db.Migrate(ctx); err != nil || n != 0 {
+			t.Fatalf("second migrate applied %d: %v", n, err)
+		}
+		if _, err := db.SQL().ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future.sql', 'x')"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := db.Migrate(ctx)
+		var tooNew sqlstore.ErrSchemaTooNew
+		if !errors.As(err, &tooNew) || tooNew.DB != 999 {
+			t.Fatalf("got %v, want ErrSchemaTooNew", err)
+		}
+	})
+}
+
+func TestPasswordHash(t *testing.T) {
+	h, err := sqlstore.HashPassword("hemligt lösenord")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, _ := sqlstore.HashPassword("hemligt lösenord")
+	if h == h2 {
+		t.Fatal("two hashes of one password are equal: salt missing")
+	}
+	if ok, err := sqlstore.CheckPassword(h, "hemligt lösenord"); !ok || err != nil {
+		t.Fatalf("right password: %v %v", ok, err)
+	}
+	if ok, _ := sqlstore.CheckPassword(h, "hemligt lösenorD"); ok {
+		t.Fatal("wrong password accepted")
+	}
+	if _, err := sqlstore.CheckPassword("$2a$10$bcrypt", "x"); err == nil {
+		t.Fatal("foreign hash format accepted")
+	}
+}
