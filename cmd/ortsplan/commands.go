@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/sqlstore"
+)
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("migrate", "Apply pending database migrations, each in a transaction, and exit.", stderr)
+	var d dbFlags
+	d.register(fs)
+	if err := parseWithEnv(fs, args); err != nil {
+		return err
+	}
+	db, err := sqlstore.Open(ctx, d.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Applied %d migration(s); the %s database is at schema version %d.\n", n, db.Dialect, v)
+	return nil
+}
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("demo", "Load the Flen demo data and an admin account into an empty database.", stderr)
+	var d dbFlags
+	d.register(fs)
+	baseURL := fs.String("base-url", "http://localhost:8080", "public address, used in the printed login")
+	if err := parseWithEnv(fs, args); err != nil {
+		return err
+	}
+	db, err := sqlstore.OpenAndMigrate(ctx, d.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := demo.Load(ctx, db)
+	if err != nil {
+		return err
+	}
+	printDemoLogin(stdout, strings.TrimRight(*baseURL, "/"), res)
+	return nil
+}
+
+func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user add", "Create a staff account. The password is read from the first line of standard input.", stderr)
+	var d dbFlags
+	d.register(fs)
+	var n ortsplan.NewUser
+	var role string
+	var localities stringList
+	fs.StringVar(&n.Email, "email", "", "e-mail address (the login)")
+	fs.StringVar(&n.Name, "name", "", "full name")
+	fs.StringVar(&role, "role", "", "admin, coordinator, official or groupleader")
+	fs.StringVar(&n.Department, "department", "", "department (förvaltning), for officials")
+	fs.Var(&localities, "locality", "slug of an assigned locality; repeat for more")
+	if err := parseWithEnv(fs, args); err != nil {
+		return err
+	}
+	n.Role = ortsplan.Role(role)
+	n.Localities = localities
+
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password from standard input: %w", err)
+	}
+	n.Password = strings.TrimRight(line, "\r\n")
+
+	db, err := sqlstore.OpenAndMigrate(ctx, d.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.CreateUser(ctx, n)
+	if fe := ortsplan.FieldErrors(err); fe != nil {
+		var msgs []string
+		for field, key := range fe {
+			msgs = append(msgs, fmt.Sprintf("--%s: %s", field, cliMessage(key)))
+		}
+		return fmt.Errorf("the account was not created:\n  %s", strings.Join(msgs, "\n  "))
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Created %s account %d for %s <%s>.\n", u.Role, u.ID, u.Name, u.Email)
+	return nil
+}
+
+// cliMessage returns the English text of a validation key for the terminal.
+func cliMessage(key string) string {
+	return cliCatalog.T("en", key)
+}

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/web"
+)
+
+// Main is the running service: configuration, database and HTTP server.
+type Main struct {
+	stdout, stderr io.Writer
+
+	db       dbFlags
+	addr     string
+	baseURL  string
+	loadDemo bool
+	web      web.Config
+	logJSON  bool
+	logLevel string
+
+	DB       *sqlstore.DB
+	server   *http.Server
+	listener net.Listener
+	done     chan error
+}
+
+// NewMain returns a Main writing to the given streams.
+func NewMain(stdout, stderr io.Writer) *Main {
+	return &Main{stdout: stdout, stderr: stderr}
+}
+
+// ParseServe reads the serve flags and environment.
+func (m *Main) ParseServe(args []string) error {
+	fs := newFlagSet("serve", "Start the Ortsplan web server. It migrates the database first.", m.stderr)
+	m.db.register(fs)
+	fs.StringVar(&m.addr, "addr", "localhost:8080", "address to listen on (use :8080 to listen on every interface)")
+	fs.StringVar(&m.baseURL, "base-url", "", "public address of the site, e.g. https://ortsplan.flen.se (default http://ADDR)")
+	fs.BoolVar(&m.loadDemo, "demo", false, "load the Flen demo data and an admin account when the database is empty")
+	fs.StringVar(&m.web.OrgName, "org", "Flens kommun", "organisation that runs the service")
+	fs.StringVar(&m.web.ContactEmail, "contact-email", "", "public contact e-mail shown in the footer")
+	fs.StringVar(&m.web.ContactPhone, "contact-phone", "", "public contact phone shown in the footer")
+	fs.BoolVar(&m.web.TrustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a reverse proxy)")
+	fs.StringVar(&m.web.MetricsToken, "metrics-token", "", "bearer token for /metrics (without it only loopback clients may read it)")
+	fs.BoolVar(&m.logJSON, "log-json", false, "write logs as JSON instead of text")
+	fs.StringVar(&m.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	if err := parseWithEnv(fs, args); err != nil {
+		return err
+	}
+	if m.baseURL == "" {
+		host := m.addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		m.baseURL = "http://" + host
+	}
+	m.web.BaseURL = m.baseURL
+	if m.loadDemo && m.web.ContactEmail == "" {
+		m.web.ContactEmail = "ortsutveckling@ortsplan.example"
+	}
+	return nil
+}
+
+func (m *Main) logger() (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(m.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if m.logJSON {
+		return slog.New(slog.NewJSONHandler(m.stderr, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(m.stderr, opts)), nil
+}
+
+// Run opens and migrates the database, loads the demo when asked, and starts
+// serving in the background. Close stops it.
+func (m *Main) Run(ctx context.Context) error {
+	log, err := m.logger()
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(log)
+	m.web.Logger = log
+
+	m.DB, err = sqlstore.OpenAndMigrate(ctx, m.db.dsn())
+	if err != nil {
+		return err
+	}
+	version, _ := m.DB.SchemaVersion(ctx)
+	log.Info("database ready", "dialect", m.DB.Dialect, "schema_version", version)
+
+	if m.loadDemo {
+		res, err := demo.Load(ctx, m.DB)
+		switch {
+		case errors.Is(err, demo.ErrNotEmpty):
+			log.Info("demo: database already has content; nothing loaded")
+		case err != nil:
+			return err
+		default:
+			printDemoLogin(m.stdout, m.baseURL, res)
+		}
+	}
+
+	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Ping: m.DB.Ping}, m.web)
+	if err != nil {
+		return err
+	}
+	m.listener, err = net.Listen("tcp", m.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.addr, err)
+	}
+	m.server = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	m.done = make(chan error, 1)
+	go func() { m.done <- m.server.Serve(m.listener) }()
+	fmt.Fprintf(m.stdout, "Ortsplan is running at %s (listening on %s)\n", m.baseURL, m.listener.Addr())
+	return nil
+}
+
+// Addr returns the address the server listens on.
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// Close stops accepting requests, waits up to 30 seconds for those in flight,
+// and closes the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := m.server.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+		}
+		if err := <-m.done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+		slog.Info("server stopped")
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func printDemoLogin(w io.Writer, baseURL string, res *demo.Result) {
+	fmt.Fprintf(w, "\nLoaded the Flen demo: %d localities, %d staff accounts.\n", res.Localities, res.Users)
+	fmt.Fprintf(w, "Log in at %s/logga-in as an administrator (shown only this once):\n", baseURL)
+	fmt.Fprintf(w, "  e-mail:   %s\n  password: %s\n\n", res.AdminEmail, res.AdminPassword)
+}

@@ -1,0 +1,44 @@
+package i18n
+
+import (
+	"strconv"
+	"time"
+)
+
+// stockholm is the time zone dates are shown in.
+var stockholm = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// Stockholm returns the Europe/Stockholm location.
+func Stockholm() *time.Location { return stockholm }
+
+// Date formats t as a long date in the localizer's language, e.g. "5 maj 2011".
+func (l *Localizer) Date(t time.Time) string {
+	t = t.In(stockholm)
+	return strconv.Itoa(t.Day()) + " " + l.T("month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
+}
+
+// Number formats n with the language's thousands separator: "6 577" in
+// Swedish (with a no-break space), "6,577" in English.
+func (l *Localizer) Number(n int) string {
+	sep := ","
+	if l.Lang == "sv" {
+		sep = "\u00a0"
+	}
+	s := strconv.Itoa(n)
+	neg := ""
+	if n < 0 {
+		neg, s = "-", s[1:]
+	}
+	out := ""
+	for len(s) > 3 {
+		out = sep + s[len(s)-3:] + out
+		s = s[:len(s)-3]
+	}
+	return neg + s + out
+}

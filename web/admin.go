@@ -1,0 +1,76 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+type usersData struct {
+	Users      []*ortsplan.User
+	Roles      []ortsplan.Role
+	Localities []*ortsplan.Locality
+	Created    string
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, f *form) {
+	ctx := r.Context()
+	users, err := s.svc.Users.ListUsers(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ls, err := s.svc.Localities.ListLocalities(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	p.Form = f
+	p.Data = usersData{Users: users, Roles: ortsplan.Roles, Localities: ls, Created: r.URL.Query().Get("skapad")}
+	s.render(w, r, status, "admin_users", p)
+}
+
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
+	s.usersPage(w, r, http.StatusOK, &form{Values: map[string][]string{"role": {string(ortsplan.RoleOfficial)}}})
+}
+
+func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
+	n := ortsplan.NewUser{
+		Email:      r.PostFormValue("email"),
+		Name:       r.PostFormValue("name"),
+		Role:       ortsplan.Role(r.PostFormValue("role")),
+		Department: r.PostFormValue("department"),
+		Password:   r.PostFormValue("password"),
+		Localities: r.PostForm["localities"],
+	}
+	u, err := s.svc.Users.CreateUser(r.Context(), n)
+	if fe := ortsplan.FieldErrors(err); fe != nil {
+		s.usersPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: fe, Error: "error.form"})
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/anvandare?skapad="+urlQueryEscape(u.Email), http.StatusSeeOther)
+}
+
+func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	active := r.PostFormValue("active") == "1"
+	if !active && id == reqInfo(r).User.ID {
+		s.renderError(w, r, http.StatusBadRequest, "admin.cannot_deactivate_self")
+		return
+	}
+	if err := s.svc.Users.SetUserActive(r.Context(), id, active); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/anvandare#user-"+strings.TrimSpace(r.PathValue("id")), http.StatusSeeOther)
+}

@@ -1,0 +1,265 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+)
+
+// Cookie names.
+const (
+	sessionCookie = "session"
+	csrfCookie    = "csrf"
+	csrfField     = "csrf"
+)
+
+// contentSecurityPolicy allows nothing but the site's own styles and images:
+// the site needs no script at all.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// request is what the middleware learns about a request, shared with handlers.
+type request struct {
+	ID      string
+	Lang    string
+	CSRF    string
+	User    *ortsplan.User
+	Session string
+}
+
+type reqKey struct{}
+
+func reqInfo(r *http.Request) *request {
+	if ri, ok := r.Context().Value(reqKey{}).(*request); ok {
+		return ri
+	}
+	return &request{Lang: i18n.Default}
+}
+
+// statusWriter records the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func newID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// middleware wraps the router: logging and metrics outermost, then security
+// headers, cross-origin protection, per-request context and the CSRF check.
+func (s *Server) middleware(mux *http.ServeMux) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusForbidden, "error.csrf")
+	}))
+	var h http.Handler = mux
+	h = s.checkCSRF(h)
+	h = s.withContext(h)
+	h = cop.Handler(h)
+	h = s.securityHeaders(h)
+	return s.observe(h)
+}
+
+// observe assigns a request id, recovers from panics, logs the request and
+// records metrics by route.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ri := &request{ID: newID(), Lang: i18n.FromRequest(r)}
+		r = r.WithContext(context.WithValue(r.Context(), reqKey{}, ri))
+		sw := &statusWriter{ResponseWriter: w}
+		sw.Header().Set("X-Request-Id", ri.ID)
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "request_id", ri.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					s.renderError(sw, r, http.StatusInternalServerError, "error.internal")
+				}
+			}
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			d := time.Since(start)
+			s.metrics.observe(route, r.Method, sw.status, d)
+			s.log.Info("request", "request_id", ri.ID, "method", r.Method, "route", route, "path", r.URL.Path,
+				"status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withContext loads the visitor's language, CSRF token and staff session.
+func (s *Server) withContext(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ri := reqInfo(r)
+		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
+			ri.CSRF = c.Value
+		}
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			u, err := s.svc.Users.UserBySession(r.Context(), c.Value)
+			switch {
+			case err == nil:
+				ri.User, ri.Session = u, c.Value
+				ctx := ortsplan.WithActor(r.Context(), u.ID)
+				r = r.WithContext(ortsplan.WithSession(ctx, c.Value))
+			case ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED:
+				s.clearCookie(w, sessionCookie)
+			default:
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		w.Header().Add("Vary", "Cookie, Accept-Language")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkCSRF requires the form's token to match the CSRF cookie on every
+// state-changing request. Cross-site requests were already refused.
+func (s *Server) checkCSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		ri := reqInfo(r)
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		token := r.PostFormValue(csrfField)
+		if ri.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(ri.CSRF)) != 1 {
+			s.log.Warn("csrf token missing or wrong", "request_id", ri.ID, "path", r.URL.Path)
+			s.renderError(w, r, http.StatusForbidden, "error.csrf")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// maxFormBytes bounds an ordinary (non-upload) form body.
+const maxFormBytes = 64 << 10
+
+// ensureCSRF makes sure the visitor has a CSRF cookie before a form is shown.
+func (s *Server) ensureCSRF(w http.ResponseWriter, r *http.Request) string {
+	ri := reqInfo(r)
+	if ri.CSRF == "" {
+		ri.CSRF = randomToken()
+		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: ri.CSRF, Path: "/", HttpOnly: true,
+			Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+	}
+	return ri.CSRF
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode, Expires: expires})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// clientAddr is the visitor's IP address, used as a rate-limit key.
+func (s *Server) clientAddr(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// requireStaff sends visitors without a session to the login page.
+func (s *Server) requireStaff(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if reqInfo(r).User == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/logga-in?till="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.renderError(w, r, http.StatusUnauthorized, "login.required")
+			return
+		}
+		h(w, r)
+	})
+}
+
+// requireRole lets through only staff with one of the roles; others get 403.
+func (s *Server) requireRole(h http.HandlerFunc, roles ...ortsplan.Role) http.Handler {
+	return s.requireStaff(func(w http.ResponseWriter, r *http.Request) {
+		u := reqInfo(r).User
+		for _, role := range roles {
+			if u.Role == role {
+				h(w, r)
+				return
+			}
+		}
+		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+	})
+}

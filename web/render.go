@@ -1,0 +1,262 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// templates holds one parsed template set per page, each with the layout and partials.
+type templates struct {
+	pages map[string]*template.Template
+}
+
+func parseTemplates(as *assets) (*templates, error) {
+	funcs := template.FuncMap{
+		"asset":     as.url,
+		"field":     newField,
+		"phaseKey":  func(p ortsplan.Phase) string { return "phase." + string(p) },
+		"roleKey":   func(r ortsplan.Role) string { return "role." + string(r) },
+		"hasPrefix": strings.HasPrefix,
+	}
+	shared := []string{"templates/layout.html", "templates/partials.html"}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	t := &templates{pages: map[string]*template.Template{}}
+	for _, n := range names {
+		if n == shared[0] || n == shared[1] {
+			continue
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		tm, err := template.New(name).Funcs(funcs).ParseFS(templateFS, append(shared, n)...)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
+		}
+		if tm.Lookup("main") == nil || tm.Lookup("title") == nil {
+			return nil, fmt.Errorf("web: template %s must define \"title\" and \"main\"", name)
+		}
+		t.pages[name] = tm
+	}
+	return t, nil
+}
+
+// page is the data every template gets; Data holds the page's own values.
+type page struct {
+	L       *i18n.Localizer
+	Lang    string
+	User    *ortsplan.User
+	CSRF    string
+	Path    string
+	Updated time.Time
+	Form    *form
+	Data    any
+
+	Org          string
+	ContactEmail string
+	ContactPhone string
+	OtherLang    string
+	OtherLangURL string
+}
+
+// form carries a form's submitted values and errors back to the template, so
+// nothing a person typed is lost.
+type form struct {
+	Values url.Values
+	Errors ortsplan.ValidationErrors
+	// Error is a message key for the whole form.
+	Error string
+}
+
+// Get returns a submitted value.
+func (f *form) Get(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values.Get(name)
+}
+
+// Has reports whether name was submitted with the given value (for checkboxes and selects).
+func (f *form) Has(name, value string) bool {
+	if f == nil {
+		return false
+	}
+	for _, v := range f.Values[name] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns the error key for a field.
+func (f *form) Err(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// fieldData is what the "field" partial renders.
+type fieldData struct {
+	P            *page
+	Name         string
+	Label        string
+	Type         string
+	Autocomplete string
+	Hint         string
+	Required     bool
+}
+
+// newField builds the data for a labelled input: name, label key, type,
+// autocomplete token, and optional "required" or "hint:<key>" flags.
+func newField(p *page, name, labelKey, typ, autocomplete string, flags ...string) fieldData {
+	f := fieldData{P: p, Name: name, Label: p.L.T(labelKey), Type: typ, Autocomplete: autocomplete}
+	for _, fl := range flags {
+		switch {
+		case fl == "required":
+			f.Required = true
+		case strings.HasPrefix(fl, "hint:"):
+			f.Hint = p.L.T(strings.TrimPrefix(fl, "hint:"))
+		}
+	}
+	return f
+}
+
+// Value is the submitted value for the field (passwords are never echoed).
+func (f fieldData) Value() string {
+	if f.Type == "password" {
+		return ""
+	}
+	return f.P.Form.Get(f.Name)
+}
+
+// Error is the translated error for the field, or "".
+func (f fieldData) Error() string {
+	if k := f.P.Form.Err(f.Name); k != "" {
+		return f.P.L.T(k)
+	}
+	return ""
+}
+
+// Describedby lists the ids of the field's hint and error.
+func (f fieldData) Describedby() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, "f-"+f.Name+"-hint")
+	}
+	if f.Error() != "" {
+		ids = append(ids, "f-"+f.Name+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request) *page {
+	ri := reqInfo(r)
+	other := "en"
+	if ri.Lang == "en" {
+		other = "sv"
+	}
+	return &page{
+		L: s.cat.For(ri.Lang), Lang: ri.Lang, User: ri.User, CSRF: s.ensureCSRF(w, r), Path: r.URL.Path,
+		Org: s.cfg.OrgName, ContactEmail: s.cfg.ContactEmail, ContactPhone: s.cfg.ContactPhone,
+		OtherLang: other, OtherLangURL: "/sprak?lang=" + other + "&till=" + urlQueryEscape(r.URL.RequestURI()),
+	}
+}
+
+// render executes a page template into a buffer first, so a template error
+// becomes a clean 500 page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := s.tmpl.pages[name]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("web: no template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		if name == "error" {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			s.log.Error("render error page", "err", err)
+			return
+		}
+		s.serverError(w, r, fmt.Errorf("web: render %s: %w", name, err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", p.Lang)
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+	if p.User != nil {
+		h.Set("Cache-Control", "private, no-store")
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+type errorData struct {
+	Status  int
+	Message string
+}
+
+// renderError shows a friendly error page in the visitor's language.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string) {
+	p := s.newPage(w, r)
+	p.Data = errorData{Status: status, Message: key}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "error", p)
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("server error", "request_id", reqInfo(r).ID, "path", r.URL.Path, "err", err)
+	s.renderError(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+// fail maps a domain error to the right error page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch ortsplan.ErrorCode(err) {
+	case ortsplan.ENOTFOUND:
+		s.renderError(w, r, http.StatusNotFound, "error.not_found")
+	case ortsplan.EFORBIDDEN:
+		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+	case ortsplan.EUNAUTHORIZED:
+		s.renderError(w, r, http.StatusUnauthorized, "login.required")
+	case ortsplan.ERATELIMIT:
+		s.renderError(w, r, http.StatusTooManyRequests, ortsplan.ErrorKey(err))
+	case ortsplan.EINVALID:
+		s.renderError(w, r, http.StatusBadRequest, ortsplan.ErrorKey(err))
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, http.StatusNotFound, "error.not_found")
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// localPath returns p if it is a path on this site, else "/". It keeps
+// redirects after login and language switches from leaving the site.
+func localPath(p string) string {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}

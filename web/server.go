@@ -1,0 +1,162 @@
+// Package web is the HTTP layer: routes, middleware, templates and handlers.
+// It talks to the domain only through the ortsplan service interfaces.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+)
+
+// Services are the domain services the web layer needs.
+type Services struct {
+	Users      ortsplan.UserService
+	Localities ortsplan.LocalityService
+	// Ping reports whether the database is reachable, for /readyz.
+	Ping func(ctx context.Context) error
+}
+
+// Config holds the web layer's settings.
+type Config struct {
+	// BaseURL is the public address, e.g. https://ortsplan.flen.se. Cookies are
+	// Secure when it is https.
+	BaseURL string
+	// OrgName is the organisation running the service, shown in the footer and
+	// the accessibility statement.
+	OrgName      string
+	ContactEmail string
+	ContactPhone string
+	// TrustProxy takes the client address from X-Forwarded-For (behind a proxy).
+	TrustProxy bool
+	// MetricsToken, when set, is required as a bearer token on /metrics; without
+	// it /metrics answers only requests from the loopback interface.
+	MetricsToken string
+	Logger       *slog.Logger
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Server serves the site.
+type Server struct {
+	svc      Services
+	cfg      Config
+	cat      *i18n.Catalog
+	tmpl     *templates
+	assets   *assets
+	log      *slog.Logger
+	metrics  *metrics
+	registry *prometheus.Registry
+	secure   bool
+
+	loginByAddr *rateLimiter
+	formByAddr  *rateLimiter
+
+	handler http.Handler
+}
+
+// New builds a server: it parses every template and hashes every asset, so a
+// broken template fails here rather than on a request.
+func New(svc Services, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.OrgName == "" {
+		cfg.OrgName = "Flens kommun"
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://localhost:8080"
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("web: base URL %q must be an http or https address", cfg.BaseURL)
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	tm, err := parseTemplates(as)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	s := &Server{
+		svc: svc, cfg: cfg, cat: cat, tmpl: tm, assets: as, log: cfg.Logger,
+		registry: reg, metrics: newMetrics(reg), secure: u.Scheme == "https",
+		loginByAddr: newRateLimiter(10, time.Minute, cfg.Now),
+		formByAddr:  newRateLimiter(30, time.Minute, cfg.Now),
+	}
+	s.handler = s.middleware(s.routes())
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Catalog returns the translation catalog, for tests.
+func (s *Server) Catalog() *i18n.Catalog { return s.cat }
+
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /metrics", s.metricsHandler)
+	mux.HandleFunc("GET /static/{file}", s.assets.serve)
+	mux.HandleFunc("GET /favicon.ico", s.assets.favicon)
+
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /orter", s.localities)
+	mux.HandleFunc("GET /orter/{slug}", s.locality)
+	mux.HandleFunc("GET /tillganglighet", s.static("accessibility"))
+	mux.HandleFunc("GET /personuppgifter", s.static("privacy"))
+	mux.HandleFunc("GET /sprak", s.setLanguage)
+
+	mux.HandleFunc("GET /logga-in", s.loginForm)
+	mux.HandleFunc("POST /logga-in", s.login)
+	mux.HandleFunc("POST /logga-ut", s.logout)
+	mux.Handle("GET /konto", s.requireStaff(s.account))
+	mux.Handle("POST /konto/losenord", s.requireStaff(s.changePassword))
+
+	mux.Handle("GET /admin/anvandare", s.requireRole(s.adminUsers, ortsplan.RoleAdmin))
+	mux.Handle("POST /admin/anvandare", s.requireRole(s.adminCreateUser, ortsplan.RoleAdmin))
+	mux.Handle("POST /admin/anvandare/{id}/aktiv", s.requireRole(s.adminSetActive, ortsplan.RoleAdmin))
+
+	mux.HandleFunc("/", s.notFound)
+	return mux
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintln(w, "ok")
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.svc.Ping(ctx); err != nil {
+		s.log.Error("readyz: database unreachable", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unreachable")
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
