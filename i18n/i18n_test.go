@@ -27,13 +27,13 @@ func TestCatalogsHaveSameKeys(t *testing.T) {
 
 func TestAcceptLanguage(t *testing.T) {
 	cases := map[string]string{
-		"":                           "sv",
-		"en-GB,en;q=0.9":             "en",
-		"sv-SE":                      "sv",
-		"de-DE,en;q=0.5,sv;q=0.8":    "sv",
-		"fr":                         "sv",
-		"en;q=0.2, nb;q=0.9":         "sv",
-		"en;q=bogus, en-US;q=0.7":    "en",
+		"":                        "sv",
+		"en-GB,en;q=0.9":          "en",
+		"sv-SE":                   "sv",
+		"de-DE,en;q=0.5,sv;q=0.8": "sv",
+		"fr":                      "sv",
+		"en;q=0.2, nb;q=0.9":      "sv",
+		"en;q=bogus, en-US;q=0.7": "en",
 		strings.Repeat("x,", 500): "sv",
 	}
 	for in, want := range cases {

@@ -1,0 +1,48 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+	"github.com/ortsplan/ortsplan/web"
+)
+
+func TestHealthAndMetrics(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		b := newSite(t, db).browser()
+		wantStatus(t, b.get("/healthz"), 200)
+		wantStatus(t, b.get("/readyz"), 200)
+		b.get("/orter")
+		b.get("/orter/flen")
+		b.get("/finns-inte")
+		r := b.get("/metrics")
+		wantStatus(t, r, 200)
+		for _, want := range []string{
+			`ortsplan_http_requests_total{code="200",method="GET",route="GET /orter"} 1`,
+			`ortsplan_http_requests_total{code="200",method="GET",route="GET /orter/{slug}"} 1`,
+			`ortsplan_http_requests_total{code="404",method="GET",route="/"} 1`,
+			`ortsplan_http_request_duration_seconds_count{method="GET",route="GET /orter"} 1`,
+		} {
+			if !strings.Contains(r.Body, want) {
+				t.Errorf("metrics lack %s", want)
+			}
+		}
+		if r.Header.Get("X-Request-Id") == "" {
+			t.Error("no request id header")
+		}
+		// Behind a proxy the client is not local: refused.
+		b.header.Set("X-Forwarded-For", "203.0.113.9")
+		wantStatus(t, b.get("/metrics"), http.StatusForbidden)
+	})
+}
+
+func TestMetricsToken(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	b := newSite(t, db, func(c *web.Config, _ *web.Services) { c.MetricsToken = "s3cret" }).browser()
+	wantStatus(t, b.get("/metrics"), http.StatusForbidden)
+	b.header.Set("Authorization", "Bearer s3cret")
+	wantStatus(t, b.get("/metrics"), http.StatusOK)
+}
