@@ -43,7 +43,7 @@ func (db *DB) CreateLocality(ctx context.Context, l *ortsplan.Locality) error {
 			return fmt.Errorf("sqlstore: insert locality: %w", err)
 		}
 		l.CreatedAt, l.UpdatedAt = now, now
-		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "locality.create", l.Slug, "")
+		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "locality:create", l.Slug, "")
 	})
 }
 

@@ -71,7 +71,7 @@ func (db *DB) CreateUser(ctx context.Context, n ortsplan.NewUser) (*User, error)
 		if err := setUserLocalities(ctx, tx, id, n.Localities); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "user.create", n.Email, string(n.Role))
+		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "user:create", n.Email, string(n.Role))
 	})
 	if err != nil {
 		return nil, err
@@ -199,9 +199,9 @@ func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) error {
 				return fmt.Errorf("sqlstore: end sessions: %w", err)
 			}
 		}
-		action := "user.activate"
+		action := "user:activate"
 		if !active {
-			action = "user.deactivate"
+			action = "user:deactivate"
 		}
 		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), action, email, "")
 	})
@@ -213,7 +213,7 @@ func (db *DB) SetUserLocalities(ctx context.Context, id int64, slugs []string) e
 		if err := setUserLocalities(ctx, tx, id, slugs); err != nil {
 			return err
 		}
-		return audit(ctx, tx, db.now(), ortsplan.ActorFrom(ctx), "user.localities", fmt.Sprint(id), strings.Join(slugs, ","))
+		return audit(ctx, tx, db.now(), ortsplan.ActorFrom(ctx), "user:localities", fmt.Sprint(id), strings.Join(slugs, ","))
 	})
 }
 
@@ -309,7 +309,7 @@ func (db *DB) ChangePassword(ctx context.Context, id int64, oldPassword, newPass
 				return fmt.Errorf("sqlstore: end other sessions: %w", err)
 			}
 		}
-		return audit(ctx, tx, now, id, "user.password", fmt.Sprint(id), "")
+		return audit(ctx, tx, now, id, "user:password", fmt.Sprint(id), "")
 	})
 }
 

@@ -170,7 +170,7 @@ func TestSessionsAndDeactivation(t *testing.T) {
 			t.Fatalf("deactivated account should be kept, inactive: %+v %v", kept, err)
 		}
 		var n int
-		db.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'user.deactivate'").Scan(&n)
+		db.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'user:deactivate'").Scan(&n)
 		if n != 1 {
 			t.Fatalf("audit log has %d deactivations, want 1", n)
 		}

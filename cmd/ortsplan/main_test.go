@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+)
+
+func TestServeDemoLoginAndGracefulShutdown(t *testing.T) {
+	for _, d := range sqltest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			m := NewMain(&stdout, &stderr)
+			args := []string{"--demo", "--addr", "127.0.0.1:0", "--data", t.TempDir()}
+			if d == sqlstore.Postgres {
+				args = append(args, "--db", sqltest.DSN(t, d))
+			}
+			if err := m.ParseServe(args); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Run(context.Background()); err != nil {
+				t.Fatalf("run: %v\n%s", err, stderr.String())
+			}
+			closed := false
+			t.Cleanup(func() {
+				if !closed {
+					m.Close()
+				}
+			})
+			base := "http://" + m.Addr()
+			pw := regexp.MustCompile(`password: (\S+)`).FindStringSubmatch(stdout.String())
+			if pw == nil || !strings.Contains(stdout.String(), "admin@ortsplan.example") {
+				t.Fatalf("no admin login printed:\n%s", stdout.String())
+			}
+
+			jar, _ := cookiejar.New(nil)
+			c := &http.Client{Jar: jar}
+			res, err := c.Get(base + "/logga-in")
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, _ := goquery.NewDocumentFromReader(res.Body)
+			res.Body.Close()
+			token := doc.Find(`input[name="csrf"]`).AttrOr("value", "")
+			res, err = c.PostForm(base+"/logga-in", url.Values{"email": {"admin@ortsplan.example"}, "password": {pw[1]}, "csrf": {token}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.Request.URL.Path != "/" || res.StatusCode != 200 {
+				t.Fatalf("login with the printed password ended at %s (%d)", res.Request.URL, res.StatusCode)
+			}
+			res, _ = c.Get(base + "/admin/anvandare")
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				t.Fatalf("admin page: %d", res.StatusCode)
+			}
+
+			// A request in flight when shutdown begins is still answered.
+			conn, err := net.Dial("tcp", m.Addr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			// The handler is busy reading a slowly sent form body.
+			body := "email=a%40b.se&password=x"
+			fmt.Fprintf(conn, "POST /logga-in HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"+
+				"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:5])
+			time.Sleep(50 * time.Millisecond)
+			done := make(chan error, 1)
+			go func() { done <- m.Close() }()
+			closed = true
+			select {
+			case err := <-done:
+				t.Fatalf("Close returned (%v) while a request was in flight", err)
+			case <-time.After(300 * time.Millisecond):
+			}
+			fmt.Fprint(conn, body[5:])
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("in-flight request lost: %v", err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			if resp.StatusCode != http.StatusForbidden { // no CSRF token: refused, but answered
+				t.Fatalf("in-flight request: %d", resp.StatusCode)
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("close: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("Close did not return after the request finished")
+			}
+			if _, err := http.Get(base + "/healthz"); err == nil {
+				t.Fatal("server still answers after Close")
+			}
+		})
+	}
+}
+
+func TestUserAddFromStdinAndEnv(t *testing.T) {
+	for _, d := range sqltest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := sqltest.DSN(t, d)
+			t.Setenv("ORTSPLAN_DB", dsn)
+			ctx := context.Background()
+			var out, errOut bytes.Buffer
+			if err := run(ctx, []string{"demo"}, nil, &out, &errOut); err != nil {
+				t.Fatalf("demo: %v", err)
+			}
+			err := run(ctx, []string{"user", "add", "--email", "ny@example.se", "--name", "Ny Tjänsteperson", "--role", "official",
+				"--department", "Socialförvaltningen", "--locality", "bettna", "--locality", "flen"},
+				strings.NewReader("ett långt lösenord\n"), &out, &errOut)
+			if err != nil {
+				t.Fatalf("user add: %v", err)
+			}
+			db, err := sqlstore.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			u, err := db.Authenticate(ctx, "ny@example.se", "ett långt lösenord")
+			if err != nil || u.Department != "Socialförvaltningen" || strings.Join(u.Localities, ",") != "bettna,flen" {
+				t.Fatalf("created user: %+v %v", u, err)
+			}
+			err = run(ctx, []string{"user", "add", "--email", "x", "--name", "", "--role", "king"}, strings.NewReader("kort\n"), &out, &errOut)
+			if err == nil || !strings.Contains(err.Error(), "--role: Choose a role from the list.") || !strings.Contains(err.Error(), "--password") {
+				t.Fatalf("bad input: %v", err)
+			}
+			if err := run(ctx, []string{"demo"}, nil, &out, &errOut); err == nil {
+				t.Fatal("demo loaded twice")
+			}
+		})
+	}
+}
+
+func TestHelpAndMigrate(t *testing.T) {
+	ctx := context.Background()
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"help"}, nil, &out, &errOut); err != nil || !strings.Contains(out.String(), "ortsplan user add") {
+		t.Fatalf("help: %v %q", err, out.String())
+	}
+	for _, cmd := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"demo", "--help"}, {"user", "add", "--help"}} {
+		errOut.Reset()
+		err := run(ctx, cmd, nil, &out, &errOut)
+		if err == nil || !strings.Contains(errOut.String(), "ORTSPLAN_DB") {
+			t.Errorf("%v: err=%v, usage=%q", cmd, err, errOut.String())
+		}
+	}
+	if err := run(ctx, []string{"frobnicate"}, nil, &out, &errOut); err == nil {
+		t.Error("unknown command accepted")
+	}
+	out.Reset()
+	if err := run(ctx, []string{"migrate", "--data", t.TempDir()}, nil, &out, &errOut); err != nil || !strings.Contains(out.String(), "schema version 1") {
+		t.Fatalf("migrate: %v %q", err, out.String())
+	}
+}
