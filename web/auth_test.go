@@ -264,7 +264,7 @@ func TestAdminManagesUsers(t *testing.T) {
 		r = b.post("/admin/anvandare", bad)
 		wantStatus(t, r, http.StatusBadRequest)
 		for field, want := range map[string]string{"name": "Lena Fors", "email": "inte-en-adress", "department": "Kommunstyrelseförvaltningen"} {
-			if got := r.Doc.Find("#f-" + field).AttrOr("value", ""); got != want {
+			if got := r.Doc.Find("#f-"+field).AttrOr("value", ""); got != want {
 				t.Errorf("typed %s lost: %q", field, got)
 			}
 		}
