@@ -34,8 +34,12 @@ type Locality struct {
 	Inhabitants *int
 	Lat, Lon    *float64
 	Phase       Phase
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// PhaseSince is input to CreateLocality: when the current phase began
+	// (default today). The timeline itself is the phase history.
+	PhaseSince time.Time
+	Version    int // optimistic lock for edits
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // LocalityService reads and writes localities.

@@ -1,0 +1,437 @@
+package ortsplan
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// DocStatus is whether a vision or plan is a draft (staff only) or adopted.
+type DocStatus string
+
+// Document statuses.
+const (
+	StatusDraft   DocStatus = "utkast"
+	StatusAdopted DocStatus = "faststalld"
+)
+
+// Valid reports whether s is a known status.
+func (s DocStatus) Valid() bool { return s == StatusDraft || s == StatusAdopted }
+
+// Decision records who adopted a vision or plan, when, and under which
+// reference number (diarienummer). Every field is optional.
+type Decision struct {
+	On        time.Time // zero when unknown
+	Body      string    // e.g. kommunfullmäktige
+	Reference string    // diarienummer
+}
+
+// Empty reports whether nothing is known about the decision.
+func (d Decision) Empty() bool { return d.On.IsZero() && d.Body == "" && d.Reference == "" }
+
+// PhaseChange is one step in a locality's process timeline.
+type PhaseChange struct {
+	ID         int64
+	LocalityID int64
+	Phase      Phase
+	On         time.Time // the date the phase began; may lie in the past
+	Note       string
+	ActorName  string // who recorded it; empty for imported history
+	CreatedAt  time.Time
+}
+
+// Vision is a locality's vision text.
+type Vision struct {
+	LocalityID int64
+	Title      string
+	Body       string // Markdown
+	Status     DocStatus
+	Decision   Decision
+	Version    int // optimistic lock; 0 for a vision not yet stored
+	UpdatedAt  time.Time
+}
+
+// Published reports whether the public may read the vision.
+func (v *Vision) Published() bool { return v != nil && v.Status == StatusAdopted }
+
+// ActionStatus is where an action stands.
+type ActionStatus string
+
+// Action statuses, shown with text and an icon, never colour alone.
+const (
+	ActionNotStarted ActionStatus = "ej_paborjad"
+	ActionOngoing    ActionStatus = "pagar"
+	ActionDone       ActionStatus = "genomford"
+	ActionPaused     ActionStatus = "pausad"
+	ActionCancelled  ActionStatus = "avbruten"
+)
+
+// ActionStatuses lists the statuses in display order.
+var ActionStatuses = []ActionStatus{ActionNotStarted, ActionOngoing, ActionDone, ActionPaused, ActionCancelled}
+
+// Valid reports whether s is a known status.
+func (s ActionStatus) Valid() bool { return slices.Contains(ActionStatuses, s) }
+
+// Priority of an action.
+type Priority string
+
+// Priorities, highest first.
+const (
+	PriorityHigh   Priority = "hog"
+	PriorityMedium Priority = "medel"
+	PriorityLow    Priority = "lag"
+)
+
+// Priorities lists the priorities, highest first.
+var Priorities = []Priority{PriorityHigh, PriorityMedium, PriorityLow}
+
+// ResponsibleKind is the kind of party responsible for an action.
+type ResponsibleKind string
+
+// Kinds of responsible party.
+const (
+	ResponsibleMunicipality ResponsibleKind = "kommunen"
+	ResponsibleAssociation  ResponsibleKind = "forening"
+	ResponsibleBusiness     ResponsibleKind = "naringsliv"
+	ResponsibleResidents    ResponsibleKind = "invanare"
+	ResponsibleWorkingGroup ResponsibleKind = "arbetsgrupp"
+)
+
+// ResponsibleKinds lists the kinds in display order.
+var ResponsibleKinds = []ResponsibleKind{ResponsibleMunicipality, ResponsibleAssociation, ResponsibleBusiness, ResponsibleResidents, ResponsibleWorkingGroup}
+
+// Action (åtgärd) is one thing the plan says will be done; it may have sub-actions.
+type Action struct {
+	ID       int64
+	ThemeID  int64
+	ParentID int64 // 0 for a top-level action
+
+	Title       string
+	Description string // Markdown
+	// Responsible party: kind, name, and for the municipality a department.
+	ResponsibleKind       ResponsibleKind
+	ResponsibleName       string
+	ResponsibleDepartment string
+	Priority              Priority
+	Start, End            time.Time // planned; zero when not set
+	Status                ActionStatus
+	Progress              int     // own progress in percent, used when there are no sub-actions
+	Weight                float64 // weight among siblings; 0 means 1
+	Position              int
+	Version               int
+
+	Children []*Action
+	Updates  []*ActionUpdate // newest first
+	CreatedAt, UpdatedAt time.Time
+}
+
+// ActionUpdate is a dated note on an action's progress.
+type ActionUpdate struct {
+	ID        int64
+	ActionID  int64
+	On        time.Time
+	Text      string
+	ActorName string
+	CreatedAt time.Time
+}
+
+func (a *Action) weight() float64 {
+	if a.Weight > 0 {
+		return a.Weight
+	}
+	return 1
+}
+
+// ComputedProgress returns the action's completion in percent: its own
+// progress, or, with sub-actions, their weighted average. A done action counts
+// as 100; cancelled sub-actions are left out.
+func (a *Action) ComputedProgress() float64 {
+	if a.Status == ActionDone {
+		return 100
+	}
+	if p, ok := weightedProgress(a.Children); ok {
+		return p
+	}
+	return float64(a.Progress)
+}
+
+// weightedProgress averages the progress of actions that are not cancelled.
+func weightedProgress(actions []*Action) (float64, bool) {
+	var sum, weights float64
+	for _, c := range actions {
+		if c.Status == ActionCancelled {
+			continue
+		}
+		sum += c.ComputedProgress() * c.weight()
+		weights += c.weight()
+	}
+	if weights == 0 {
+		return 0, false
+	}
+	return sum / weights, true
+}
+
+// Theme (fokusområde) groups the plan's actions.
+type Theme struct {
+	ID          int64
+	LocalityID  int64
+	Title       string
+	Description string
+	Position    int
+	Version     int
+	Actions     []*Action // top-level actions in order
+}
+
+// Progress returns the theme's completion: the weighted average of its top-level actions.
+func (t *Theme) Progress() float64 {
+	p, _ := weightedProgress(t.Actions)
+	return p
+}
+
+// Plan (handlingsplan) is a locality's action plan.
+type Plan struct {
+	LocalityID int64
+	Status     DocStatus
+	Decision   Decision
+	NextReview time.Time // plans are revised yearly
+	Version    int
+	UpdatedAt  time.Time
+	Themes     []*Theme
+}
+
+// Progress returns the plan's completion: the weighted average of all its
+// top-level actions, so a theme with many actions counts for more.
+func (p *Plan) Progress() float64 {
+	if p == nil {
+		return 0
+	}
+	var all []*Action
+	for _, t := range p.Themes {
+		all = append(all, t.Actions...)
+	}
+	v, _ := weightedProgress(all)
+	return v
+}
+
+// CountByStatus counts every action in the plan (sub-actions included) by status.
+func (p *Plan) CountByStatus() map[ActionStatus]int {
+	m := map[ActionStatus]int{}
+	var walk func([]*Action)
+	walk = func(as []*Action) {
+		for _, a := range as {
+			m[a.Status]++
+			walk(a.Children)
+		}
+	}
+	if p != nil {
+		for _, t := range p.Themes {
+			walk(t.Actions)
+		}
+	}
+	return m
+}
+
+// FindAction returns the action with the given id anywhere in the plan, or nil.
+func (p *Plan) FindAction(id int64) *Action {
+	var find func([]*Action) *Action
+	find = func(as []*Action) *Action {
+		for _, a := range as {
+			if a.ID == id {
+				return a
+			}
+			if f := find(a.Children); f != nil {
+				return f
+			}
+		}
+		return nil
+	}
+	for _, t := range p.Themes {
+		if a := find(t.Actions); a != nil {
+			return a
+		}
+	}
+	return nil
+}
+
+// Revision is an immutable record of one change to a locality's description,
+// phase, vision or plan: who, when, what, and the text after the change.
+type Revision struct {
+	ID         int64
+	LocalityID int64
+	Kind       string // locality, phase, vision, plan, theme, action, update
+	EntityID   int64
+	Action     string // created, updated, adopted, moved, …
+	Title      string // what was changed, e.g. the action's title
+	Body       string // the text after the change, for word diffs
+	Changes    []FieldChange
+	ActorName  string
+	CreatedAt  time.Time
+}
+
+// FieldChange is one field's old and new value in a revision.
+type FieldChange struct {
+	Field string `json:"f"`
+	From  string `json:"a,omitempty"`
+	To    string `json:"b,omitempty"`
+}
+
+// LocalitySummary is a locality with the figures the overview needs.
+type LocalitySummary struct {
+	*Locality
+	Progress    float64
+	HasPlan     bool
+	ActionCount int
+}
+
+// Contact is a staff member shown publicly as a locality's contact: name,
+// role and department only, never e-mail or phone.
+type Contact struct {
+	UserID     int64
+	Name       string
+	Role       Role
+	Department string
+}
+
+// PlanService reads and changes localities' process, vision, plan and history.
+// Every change writes a Revision in the same transaction.
+type PlanService interface {
+	LocalitySummaries(ctx context.Context) ([]*LocalitySummary, error)
+	UpdateLocality(ctx context.Context, l *Locality) error
+	Contacts(ctx context.Context, localityID int64) ([]*Contact, error)
+	SetContacts(ctx context.Context, localityID int64, userIDs []int64) error
+
+	ChangePhase(ctx context.Context, c *PhaseChange) error
+	PhaseHistory(ctx context.Context, localityID int64) ([]*PhaseChange, error)
+
+	// FindVision returns ENOTFOUND when the locality has no vision yet.
+	FindVision(ctx context.Context, localityID int64) (*Vision, error)
+	SaveVision(ctx context.Context, v *Vision) error
+
+	// FindPlan returns the plan with its themes, actions and updates; a locality
+	// without a stored plan gets an empty draft.
+	FindPlan(ctx context.Context, localityID int64) (*Plan, error)
+	SavePlan(ctx context.Context, p *Plan) error
+	SaveTheme(ctx context.Context, t *Theme) error
+	MoveTheme(ctx context.Context, localityID, themeID int64, delta int) error
+	SaveAction(ctx context.Context, localityID int64, a *Action) error
+	MoveAction(ctx context.Context, localityID, actionID int64, delta int) error
+	AddActionUpdate(ctx context.Context, localityID int64, u *ActionUpdate) error
+
+	Revisions(ctx context.Context, localityID int64) ([]*Revision, error)
+	FindRevision(ctx context.Context, localityID, id int64) (*Revision, error)
+	// LastChanged returns the time of the locality's newest revision.
+	LastChanged(ctx context.Context, localityID int64) (time.Time, error)
+}
+
+// Validation limits.
+const (
+	maxTitle = 200
+	maxText  = 50000
+	maxNote  = 2000
+)
+
+func checkText(v ValidationErrors, field, s string, required bool, max int) {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		v.Add(field, "error.required")
+	case utf8.RuneCountInString(s) > max:
+		v.Add(field, "error.too_long")
+	}
+}
+
+// Validate checks a vision.
+func (vi *Vision) Validate() error {
+	v := ValidationErrors{}
+	vi.Title = strings.TrimSpace(vi.Title)
+	checkText(v, "title", vi.Title, true, maxTitle)
+	checkText(v, "body", vi.Body, false, maxText)
+	if !vi.Status.Valid() {
+		v.Add("status", "error.status_invalid")
+	}
+	checkDecision(v, vi.Decision)
+	return v.Err()
+}
+
+func checkDecision(v ValidationErrors, d Decision) {
+	checkText(v, "decision_body", d.Body, false, maxTitle)
+	checkText(v, "decision_reference", d.Reference, false, 100)
+}
+
+// Validate checks the plan's own fields.
+func (p *Plan) Validate() error {
+	v := ValidationErrors{}
+	if !p.Status.Valid() {
+		v.Add("status", "error.status_invalid")
+	}
+	checkDecision(v, p.Decision)
+	return v.Err()
+}
+
+// Validate checks a theme.
+func (t *Theme) Validate() error {
+	v := ValidationErrors{}
+	t.Title = strings.TrimSpace(t.Title)
+	checkText(v, "title", t.Title, true, maxTitle)
+	checkText(v, "description", t.Description, false, maxNote)
+	return v.Err()
+}
+
+// Validate checks an action.
+func (a *Action) Validate() error {
+	v := ValidationErrors{}
+	a.Title = strings.TrimSpace(a.Title)
+	a.ResponsibleName = strings.TrimSpace(a.ResponsibleName)
+	a.ResponsibleDepartment = strings.TrimSpace(a.ResponsibleDepartment)
+	checkText(v, "title", a.Title, true, maxTitle)
+	checkText(v, "description", a.Description, false, maxText)
+	checkText(v, "responsible_name", a.ResponsibleName, false, maxTitle)
+	checkText(v, "responsible_department", a.ResponsibleDepartment, false, maxTitle)
+	if a.ResponsibleKind != "" && !slices.Contains(ResponsibleKinds, a.ResponsibleKind) {
+		v.Add("responsible_kind", "error.choose_from_list")
+	}
+	if a.Priority != "" && !slices.Contains(Priorities, a.Priority) {
+		v.Add("priority", "error.choose_from_list")
+	}
+	if !a.Status.Valid() {
+		v.Add("status", "error.status_invalid")
+	}
+	if a.Progress < 0 || a.Progress > 100 {
+		v.Add("progress", "error.progress_range")
+	}
+	if a.Weight < 0 || a.Weight > 1000 {
+		v.Add("weight", "error.weight_range")
+	}
+	if !a.Start.IsZero() && !a.End.IsZero() && a.End.Before(a.Start) {
+		v.Add("end", "error.end_before_start")
+	}
+	if a.ThemeID == 0 {
+		v.Add("theme", "error.choose_from_list")
+	}
+	return v.Err()
+}
+
+// Validate checks a progress update.
+func (u *ActionUpdate) Validate() error {
+	v := ValidationErrors{}
+	u.Text = strings.TrimSpace(u.Text)
+	checkText(v, "text", u.Text, true, maxNote)
+	if u.On.IsZero() {
+		v.Add("on", "error.date_required")
+	}
+	return v.Err()
+}
+
+// Validate checks a phase change.
+func (c *PhaseChange) Validate() error {
+	v := ValidationErrors{}
+	if !c.Phase.Valid() {
+		v.Add("phase", "error.phase_invalid")
+	}
+	if c.On.IsZero() {
+		v.Add("on", "error.date_required")
+	}
+	checkText(v, "note", c.Note, false, maxNote)
+	return v.Err()
+}

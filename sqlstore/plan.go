@@ -1,0 +1,615 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// ChangePhase records a phase change. The locality's current phase is the one
+// with the latest date, so a change dated in the past fills in the timeline
+// without moving the locality backwards.
+func (db *DB) ChangePhase(ctx context.Context, c *ortsplan.PhaseChange) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var old string
+		if err := tx.QueryRowContext(ctx, "SELECT phase FROM localities WHERE id = $1", c.LocalityID).Scan(&old); err != nil {
+			return notFound(err, "change phase")
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO phase_changes (locality_id, phase, on_date, note, actor_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			c.LocalityID, string(c.Phase), dateArg(c.On), c.Note, actorArg(ctx), now).Scan(&c.ID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: insert phase change: %w", err)
+		}
+		var current string
+		if err := tx.QueryRowContext(ctx, `SELECT phase FROM phase_changes WHERE locality_id = $1
+			ORDER BY on_date DESC, id DESC LIMIT 1`, c.LocalityID).Scan(&current); err != nil {
+			return fmt.Errorf("sqlstore: current phase: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE localities SET phase = $1, updated_at = $2 WHERE id = $3", current, now, c.LocalityID); err != nil {
+			return fmt.Errorf("sqlstore: set phase: %w", err)
+		}
+		c.CreatedAt = now
+		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: c.LocalityID, Kind: "phase", EntityID: c.ID, Action: "changed",
+			Body: c.Note, Changes: append(changes("phase", old, current), ortsplan.FieldChange{Field: "phase_date", To: fmtDate(c.On) + " " + string(c.Phase)})})
+	})
+}
+
+// PhaseHistory returns the locality's phase changes, oldest first.
+func (db *DB) PhaseHistory(ctx context.Context, localityID int64) ([]*ortsplan.PhaseChange, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT p.id, p.locality_id, p.phase, p.on_date, p.note, COALESCE(u.name, ''), p.created_at
+		FROM phase_changes p LEFT JOIN users u ON u.id = p.actor_id WHERE p.locality_id = $1 ORDER BY p.on_date, p.id`, localityID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: phase history: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.PhaseChange
+	for rows.Next() {
+		var c ortsplan.PhaseChange
+		if err := rows.Scan(&c.ID, &c.LocalityID, &c.Phase, dateCol{&c.On}, &c.Note, &c.ActorName, &c.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
+// FindVision returns the locality's vision or ENOTFOUND.
+func (db *DB) FindVision(ctx context.Context, localityID int64) (*ortsplan.Vision, error) {
+	var v ortsplan.Vision
+	err := db.db.QueryRowContext(ctx, `SELECT locality_id, title, body, status, decided_on, decided_by, decision_ref, version, updated_at
+		FROM visions WHERE locality_id = $1`, localityID).Scan(&v.LocalityID, &v.Title, &v.Body, &v.Status,
+		dateCol{&v.Decision.On}, &v.Decision.Body, &v.Decision.Reference, &v.Version, &v.UpdatedAt)
+	if err != nil {
+		return nil, notFound(err, "find vision")
+	}
+	return &v, nil
+}
+
+// SaveVision creates (Version 0) or updates the vision, refusing a stale version.
+func (db *DB) SaveVision(ctx context.Context, v *ortsplan.Vision) error {
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var old ortsplan.Vision
+		err := tx.QueryRowContext(ctx, `SELECT title, status, decided_on, decided_by, decision_ref, version FROM visions WHERE locality_id = $1`,
+			v.LocalityID).Scan(&old.Title, &old.Status, dateCol{&old.Decision.On}, &old.Decision.Body, &old.Decision.Reference, &old.Version)
+		switch {
+		case err == sql.ErrNoRows && v.Version == 0:
+			_, err = tx.ExecContext(ctx, `INSERT INTO visions (locality_id, title, body, status, decided_on, decided_by, decision_ref, version, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)`, v.LocalityID, v.Title, v.Body, string(v.Status),
+				dateArg(v.Decision.On), v.Decision.Body, v.Decision.Reference, now)
+			if err != nil {
+				return fmt.Errorf("sqlstore: insert vision: %w", err)
+			}
+		case err == sql.ErrNoRows:
+			return conflict()
+		case err != nil:
+			return fmt.Errorf("sqlstore: read vision: %w", err)
+		default:
+			res, err := tx.ExecContext(ctx, `UPDATE visions SET title = $1, body = $2, status = $3, decided_on = $4, decided_by = $5,
+				decision_ref = $6, version = version + 1, updated_at = $7 WHERE locality_id = $8 AND version = $9`,
+				v.Title, v.Body, string(v.Status), dateArg(v.Decision.On), v.Decision.Body, v.Decision.Reference, now, v.LocalityID, v.Version)
+			if err != nil {
+				return fmt.Errorf("sqlstore: update vision: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return conflict()
+			}
+		}
+		action := "updated"
+		if old.Version == 0 {
+			action = "created"
+		}
+		if v.Status == ortsplan.StatusAdopted && old.Status != ortsplan.StatusAdopted {
+			action = "adopted"
+		}
+		v.Version = old.Version + 1
+		v.UpdatedAt = now
+		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: v.LocalityID, Kind: "vision", EntityID: v.LocalityID, Action: action,
+			Title: v.Title, Body: v.Body, Changes: changes(
+				"title", old.Title, v.Title,
+				"status", string(old.Status), string(v.Status),
+				"decision_date", fmtDate(old.Decision.On), fmtDate(v.Decision.On),
+				"decision_body", old.Decision.Body, v.Decision.Body,
+				"decision_reference", old.Decision.Reference, v.Decision.Reference)})
+	})
+}
+
+// FindPlan loads the plan with its whole tree in four queries.
+func (db *DB) FindPlan(ctx context.Context, localityID int64) (*ortsplan.Plan, error) {
+	p := &ortsplan.Plan{LocalityID: localityID, Status: ortsplan.StatusDraft}
+	err := db.db.QueryRowContext(ctx, `SELECT status, decided_on, decided_by, decision_ref, next_review, version, updated_at
+		FROM plans WHERE locality_id = $1`, localityID).Scan(&p.Status, dateCol{&p.Decision.On}, &p.Decision.Body,
+		&p.Decision.Reference, dateCol{&p.NextReview}, &p.Version, &p.UpdatedAt)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, fmt.Errorf("sqlstore: read plan: %w", err)
+	}
+	themes, err := db.themes(ctx, localityID)
+	if err != nil {
+		return nil, err
+	}
+	actions, err := db.actions(ctx, "a.locality_id = $1", localityID)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.loadUpdates(ctx, localityID, actions); err != nil {
+		return nil, err
+	}
+	p.Themes = buildTree(themes, actions)
+	return p, nil
+}
+
+func (db *DB) themes(ctx context.Context, localityID int64) ([]*ortsplan.Theme, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, locality_id, title, description, position, version
+		FROM themes WHERE locality_id = $1 ORDER BY position, id`, localityID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: themes: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Theme
+	for rows.Next() {
+		var t ortsplan.Theme
+		if err := rows.Scan(&t.ID, &t.LocalityID, &t.Title, &t.Description, &t.Position, &t.Version); err != nil {
+			return nil, err
+		}
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}
+
+const actionColumns = `a.id, a.theme_id, COALESCE(a.parent_id, 0), a.title, a.description, a.responsible_kind, a.responsible_name,
+	a.responsible_department, a.priority, a.start_on, a.end_on, a.status, a.progress, a.weight, a.position, a.version, a.created_at, a.updated_at`
+
+func scanAction(row interface{ Scan(...any) error }) (*ortsplan.Action, error) {
+	var a ortsplan.Action
+	err := row.Scan(&a.ID, &a.ThemeID, &a.ParentID, &a.Title, &a.Description, &a.ResponsibleKind, &a.ResponsibleName,
+		&a.ResponsibleDepartment, &a.Priority, dateCol{&a.Start}, dateCol{&a.End}, &a.Status, &a.Progress, &a.Weight,
+		&a.Position, &a.Version, &a.CreatedAt, &a.UpdatedAt)
+	return &a, err
+}
+
+func (db *DB) actions(ctx context.Context, where string, args ...any) ([]*ortsplan.Action, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE "+where+" ORDER BY a.position, a.id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: actions: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Action
+	for rows.Next() {
+		a, err := scanAction(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: scan action: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) loadUpdates(ctx context.Context, localityID int64, actions []*ortsplan.Action) error {
+	byID := make(map[int64]*ortsplan.Action, len(actions))
+	for _, a := range actions {
+		byID[a.ID] = a
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT au.id, au.action_id, au.on_date, au.text, COALESCE(u.name, ''), au.created_at
+		FROM action_updates au LEFT JOIN users u ON u.id = au.actor_id WHERE au.locality_id = $1
+		ORDER BY au.on_date DESC, au.id DESC`, localityID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: action updates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u ortsplan.ActionUpdate
+		if err := rows.Scan(&u.ID, &u.ActionID, dateCol{&u.On}, &u.Text, &u.ActorName, &u.CreatedAt); err != nil {
+			return err
+		}
+		if a := byID[u.ActionID]; a != nil {
+			a.Updates = append(a.Updates, &u)
+		}
+	}
+	return rows.Err()
+}
+
+// buildTree hangs actions (already in position order) under their themes and parents.
+func buildTree(themes []*ortsplan.Theme, actions []*ortsplan.Action) []*ortsplan.Theme {
+	byTheme := make(map[int64]*ortsplan.Theme, len(themes))
+	for _, t := range themes {
+		byTheme[t.ID] = t
+	}
+	byID := make(map[int64]*ortsplan.Action, len(actions))
+	for _, a := range actions {
+		byID[a.ID] = a
+	}
+	for _, a := range actions {
+		if a.ParentID != 0 {
+			if p := byID[a.ParentID]; p != nil {
+				p.Children = append(p.Children, a)
+				continue
+			}
+		}
+		if t := byTheme[a.ThemeID]; t != nil {
+			t.Actions = append(t.Actions, a)
+		}
+	}
+	return themes
+}
+
+// SavePlan saves the plan's adoption fields and next review date.
+func (db *DB) SavePlan(ctx context.Context, p *ortsplan.Plan) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		old := ortsplan.Plan{Status: ortsplan.StatusDraft}
+		err := tx.QueryRowContext(ctx, `SELECT status, decided_on, decided_by, decision_ref, next_review, version FROM plans WHERE locality_id = $1`,
+			p.LocalityID).Scan(&old.Status, dateCol{&old.Decision.On}, &old.Decision.Body, &old.Decision.Reference, dateCol{&old.NextReview}, &old.Version)
+		if err != nil && err != sql.ErrNoRows {
+			return fmt.Errorf("sqlstore: read plan: %w", err)
+		}
+		if old.Version != p.Version {
+			return conflict()
+		}
+		if old.Version == 0 {
+			_, err = tx.ExecContext(ctx, `INSERT INTO plans (locality_id, status, decided_on, decided_by, decision_ref, next_review, version, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, 1, $7)`, p.LocalityID, string(p.Status), dateArg(p.Decision.On), p.Decision.Body,
+				p.Decision.Reference, dateArg(p.NextReview), now)
+		} else {
+			var res sql.Result
+			res, err = tx.ExecContext(ctx, `UPDATE plans SET status = $1, decided_on = $2, decided_by = $3, decision_ref = $4, next_review = $5,
+				version = version + 1, updated_at = $6 WHERE locality_id = $7 AND version = $8`, string(p.Status), dateArg(p.Decision.On),
+				p.Decision.Body, p.Decision.Reference, dateArg(p.NextReview), now, p.LocalityID, p.Version)
+			if err == nil {
+				if n, _ := res.RowsAffected(); n == 0 {
+					return conflict()
+				}
+			}
+		}
+		if err != nil {
+			if isUniqueViolation(err) {
+				return conflict()
+			}
+			return fmt.Errorf("sqlstore: save plan: %w", err)
+		}
+		action := "updated"
+		if p.Status == ortsplan.StatusAdopted && old.Status != ortsplan.StatusAdopted {
+			action = "adopted"
+		}
+		p.Version++
+		p.UpdatedAt = now
+		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: p.LocalityID, Kind: "plan", EntityID: p.LocalityID, Action: action,
+			Changes: changes(
+				"status", string(old.Status), string(p.Status),
+				"decision_date", fmtDate(old.Decision.On), fmtDate(p.Decision.On),
+				"decision_body", old.Decision.Body, p.Decision.Body,
+				"decision_reference", old.Decision.Reference, p.Decision.Reference,
+				"next_review", fmtDate(old.NextReview), fmtDate(p.NextReview))})
+	})
+}
+
+// SaveTheme creates (ID 0) or updates a theme.
+func (db *DB) SaveTheme(ctx context.Context, t *ortsplan.Theme) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var oldTitle string
+		if t.ID == 0 {
+			err := tx.QueryRowContext(ctx, `INSERT INTO themes (locality_id, title, description, position, version, created_at, updated_at)
+				VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM themes WHERE locality_id = $1), 1, $4, $4) RETURNING id, position`,
+				t.LocalityID, t.Title, t.Description, now).Scan(&t.ID, &t.Position)
+			if err != nil {
+				return fmt.Errorf("sqlstore: insert theme: %w", err)
+			}
+			t.Version = 1
+		} else {
+			if err := tx.QueryRowContext(ctx, "SELECT title FROM themes WHERE id = $1 AND locality_id = $2", t.ID, t.LocalityID).Scan(&oldTitle); err != nil {
+				return notFound(err, "update theme")
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE themes SET title = $1, description = $2, version = version + 1, updated_at = $3
+				WHERE id = $4 AND locality_id = $5 AND version = $6`, t.Title, t.Description, now, t.ID, t.LocalityID, t.Version)
+			if err != nil {
+				return fmt.Errorf("sqlstore: update theme: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return conflict()
+			}
+			t.Version++
+		}
+		action := "updated"
+		if oldTitle == "" {
+			action = "created"
+		}
+		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: t.LocalityID, Kind: "theme", EntityID: t.ID, Action: action,
+			Title: t.Title, Body: t.Description, Changes: changes("title", oldTitle, t.Title)})
+	})
+}
+
+// MoveTheme moves a theme up (delta < 0) or down among its locality's themes.
+func (db *DB) MoveTheme(ctx context.Context, localityID, themeID int64, delta int) error {
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		title, moved, err := swapPosition(ctx, tx, "themes", "locality_id = $1", []any{localityID}, themeID, delta)
+		if err != nil || !moved {
+			return err
+		}
+		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: localityID, Kind: "theme", EntityID: themeID, Action: "moved", Title: title})
+	})
+}
+
+// swapPosition swaps a row's position with its neighbour in the scope. It
+// reports false when the row is already first or last.
+func swapPosition(ctx context.Context, tx *sql.Tx, table, scope string, scopeArgs []any, id int64, delta int) (string, bool, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT id, position, title FROM "+table+" WHERE "+scope+" ORDER BY position, id", scopeArgs...)
+	if err != nil {
+		return "", false, fmt.Errorf("sqlstore: read positions: %w", err)
+	}
+	type item struct {
+		id    int64
+		pos   int
+		title string
+	}
+	var items []item
+	for rows.Next() {
+		var it item
+		if err := rows.Scan(&it.id, &it.pos, &it.title); err != nil {
+			rows.Close()
+			return "", false, err
+		}
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", false, err
+	}
+	i := -1
+	for k, it := range items {
+		if it.id == id {
+			i = k
+		}
+	}
+	if i < 0 {
+		return "", false, &ortsplan.Error{Code: ortsplan.ENOTFOUND, Key: "error.not_found"}
+	}
+	j := i + 1
+	if delta < 0 {
+		j = i - 1
+	}
+	if j < 0 || j >= len(items) {
+		return items[i].title, false, nil
+	}
+	// Renumber densely so equal positions cannot make a swap a no-op.
+	items[i], items[j] = items[j], items[i]
+	for k, it := range items {
+		if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET position = $1 WHERE id = $2", k+1, it.id); err != nil {
+			return "", false, fmt.Errorf("sqlstore: move: %w", err)
+		}
+	}
+	return items[j].title, true, nil
+}
+
+// SaveAction creates (ID 0) or updates an action. Sub-actions are one level
+// deep and live in their parent's theme.
+func (db *DB) SaveAction(ctx context.Context, localityID int64, a *ortsplan.Action) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if a.Status == ortsplan.ActionDone {
+		a.Progress = 100
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM themes WHERE id = $1 AND locality_id = $2", a.ThemeID, localityID).Scan(&n); err != nil || n == 0 {
+			return ortsplan.FieldError("theme", "error.choose_from_list")
+		}
+		var parent any
+		if a.ParentID != 0 {
+			var pTheme, pParent int64
+			err := tx.QueryRowContext(ctx, "SELECT theme_id, COALESCE(parent_id, 0) FROM actions WHERE id = $1 AND locality_id = $2",
+				a.ParentID, localityID).Scan(&pTheme, &pParent)
+			if err != nil || pParent != 0 || a.ParentID == a.ID {
+				return ortsplan.FieldError("parent", "error.parent_invalid")
+			}
+			a.ThemeID = pTheme
+			parent = a.ParentID
+		}
+		var old *ortsplan.Action
+		if a.ID == 0 {
+			err := tx.QueryRowContext(ctx, `INSERT INTO actions (locality_id, theme_id, parent_id, title, description, responsible_kind,
+				responsible_name, responsible_department, priority, start_on, end_on, status, progress, weight, position, version, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+				(SELECT COALESCE(MAX(position), 0) + 1 FROM actions WHERE theme_id = $2), 1, $15, $15) RETURNING id, position`,
+				localityID, a.ThemeID, parent, a.Title, a.Description, string(a.ResponsibleKind), a.ResponsibleName, a.ResponsibleDepartment,
+				string(a.Priority), dateArg(a.Start), dateArg(a.End), string(a.Status), a.Progress, a.Weight, now).Scan(&a.ID, &a.Position)
+			if err != nil {
+				return fmt.Errorf("sqlstore: insert action: %w", err)
+			}
+			a.Version, a.CreatedAt, a.UpdatedAt = 1, now, now
+			old = &ortsplan.Action{}
+		} else {
+			var err error
+			old, err = scanAction(tx.QueryRowContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE a.id = $1 AND a.locality_id = $2", a.ID, localityID))
+			if err != nil {
+				return notFound(err, "update action")
+			}
+			if a.ParentID != 0 {
+				var kids int
+				tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE parent_id = $1", a.ID).Scan(&kids)
+				if kids > 0 {
+					return ortsplan.FieldError("parent", "error.parent_invalid")
+				}
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE actions SET theme_id = $1, parent_id = $2, title = $3, description = $4, responsible_kind = $5,
+				responsible_name = $6, responsible_department = $7, priority = $8, start_on = $9, end_on = $10, status = $11, progress = $12,
+				weight = $13, version = version + 1, updated_at = $14 WHERE id = $15 AND locality_id = $16 AND version = $17`,
+				a.ThemeID, parent, a.Title, a.Description, string(a.ResponsibleKind), a.ResponsibleName, a.ResponsibleDepartment,
+				string(a.Priority), dateArg(a.Start), dateArg(a.End), string(a.Status), a.Progress, a.Weight, now, a.ID, localityID, a.Version)
+			if err != nil {
+				return fmt.Errorf("sqlstore: update action: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return conflict()
+			}
+			// Sub-actions follow their parent to a new theme.
+			if _, err := tx.ExecContext(ctx, "UPDATE actions SET theme_id = $1 WHERE parent_id = $2", a.ThemeID, a.ID); err != nil {
+				return fmt.Errorf("sqlstore: move sub-actions: %w", err)
+			}
+			a.Version++
+			a.UpdatedAt = now
+		}
+		action := "updated"
+		if old.ID == 0 {
+			action = "created"
+		}
+		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: localityID, Kind: "action", EntityID: a.ID, Action: action,
+			Title: a.Title, Body: a.Description, Changes: changes(
+				"title", old.Title, a.Title,
+				"action_status", string(old.Status), string(a.Status),
+				"progress", pct(old, old.ID != 0), pct(a, true),
+				"priority", string(old.Priority), string(a.Priority),
+				"responsible", responsible(old), responsible(a),
+				"start", fmtDate(old.Start), fmtDate(a.Start),
+				"end", fmtDate(old.End), fmtDate(a.End),
+				"weight", weight(old), weight(a),
+				"theme", idStr(old.ThemeID), idStr(a.ThemeID))})
+	})
+}
+
+func pct(a *ortsplan.Action, known bool) string {
+	if !known {
+		return ""
+	}
+	return strconv.Itoa(a.Progress) + " %"
+}
+
+func responsible(a *ortsplan.Action) string {
+	s := string(a.ResponsibleKind)
+	if a.ResponsibleName != "" {
+		s += ": " + a.ResponsibleName
+	}
+	if a.ResponsibleDepartment != "" {
+		s += " (" + a.ResponsibleDepartment + ")"
+	}
+	return s
+}
+
+func weight(a *ortsplan.Action) string {
+	if a.Weight == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(a.Weight, 'f', -1, 64)
+}
+
+func idStr(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// MoveAction moves an action up or down among its siblings.
+func (db *DB) MoveAction(ctx context.Context, localityID, actionID int64, delta int) error {
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var themeID, parentID int64
+		if err := tx.QueryRowContext(ctx, "SELECT theme_id, COALESCE(parent_id, 0) FROM actions WHERE id = $1 AND locality_id = $2",
+			actionID, localityID).Scan(&themeID, &parentID); err != nil {
+			return notFound(err, "move action")
+		}
+		scope, args := "theme_id = $1 AND parent_id IS NULL", []any{themeID}
+		if parentID != 0 {
+			scope, args = "parent_id = $1", []any{parentID}
+		}
+		title, moved, err := swapPosition(ctx, tx, "actions", scope, args, actionID, delta)
+		if err != nil || !moved {
+			return err
+		}
+		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: localityID, Kind: "action", EntityID: actionID, Action: "moved", Title: title})
+	})
+}
+
+// AddActionUpdate adds a dated progress note to an action.
+func (db *DB) AddActionUpdate(ctx context.Context, localityID int64, u *ortsplan.ActionUpdate) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var title string
+		if err := tx.QueryRowContext(ctx, "SELECT title FROM actions WHERE id = $1 AND locality_id = $2", u.ActionID, localityID).Scan(&title); err != nil {
+			return notFound(err, "action update")
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO action_updates (action_id, locality_id, on_date, text, actor_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, u.ActionID, localityID, dateArg(u.On), u.Text, actorArg(ctx), now).Scan(&u.ID); err != nil {
+			return fmt.Errorf("sqlstore: insert action update: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE actions SET updated_at = $1 WHERE id = $2", now, u.ActionID); err != nil {
+			return err
+		}
+		u.CreatedAt = now
+		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: localityID, Kind: "update", EntityID: u.ActionID, Action: "added",
+			Title: title, Body: u.Text, Changes: changes("update_date", "", fmtDate(u.On))})
+	})
+}
+
+// LocalitySummaries returns every locality with its plan progress, computed
+// from all actions loaded in one query.
+func (db *DB) LocalitySummaries(ctx context.Context) ([]*ortsplan.LocalitySummary, error) {
+	ls, err := db.ListLocalities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT id, locality_id, theme_id, COALESCE(parent_id, 0), status, progress, weight
+		FROM actions ORDER BY position, id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: summary actions: %w", err)
+	}
+	defer rows.Close()
+	type node struct {
+		a          *ortsplan.Action
+		localityID int64
+	}
+	var nodes []node
+	byID := map[int64]*ortsplan.Action{}
+	for rows.Next() {
+		var a ortsplan.Action
+		var loc int64
+		if err := rows.Scan(&a.ID, &loc, &a.ThemeID, &a.ParentID, &a.Status, &a.Progress, &a.Weight); err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, node{&a, loc})
+		byID[a.ID] = &a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	top := map[int64][]*ortsplan.Action{}
+	count := map[int64]int{}
+	for _, n := range nodes {
+		count[n.localityID]++
+		if p := byID[n.a.ParentID]; n.a.ParentID != 0 && p != nil {
+			p.Children = append(p.Children, n.a)
+		} else {
+			top[n.localityID] = append(top[n.localityID], n.a)
+		}
+	}
+	out := make([]*ortsplan.LocalitySummary, len(ls))
+	for i, l := range ls {
+		plan := &ortsplan.Plan{Themes: []*ortsplan.Theme{{Actions: top[l.ID]}}}
+		out[i] = &ortsplan.LocalitySummary{Locality: l, Progress: plan.Progress(), HasPlan: count[l.ID] > 0, ActionCount: count[l.ID]}
+	}
+	return out, nil
+}
+
+var _ ortsplan.PlanService = (*DB)(nil)

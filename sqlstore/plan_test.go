@@ -1,0 +1,299 @@
+package sqlstore_test
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+)
+
+func date(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestPhaseTimeline(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		l := &ortsplan.Locality{Slug: "sparreholm", Name: "Sparreholm", Phase: ortsplan.PhaseMobilising, PhaseSince: date("2011-01-15")}
+		if err := db.CreateLocality(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*ortsplan.PhaseChange{
+			{LocalityID: l.ID, Phase: ortsplan.PhaseInitial, On: date("2011-09-01")},
+			{LocalityID: l.ID, Phase: ortsplan.PhaseImplementing, On: date("2012-04-23"), Note: "Antagen av kommunfullmäktige"},
+		} {
+			if err := db.ChangePhase(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Backwards, today: allowed and recorded.
+		if err := db.ChangePhase(ctx, &ortsplan.PhaseChange{LocalityID: l.ID, Phase: ortsplan.PhaseInitial, On: date("2026-11-01"), Note: "Ny plan tas fram"}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.FindLocality(ctx, "sparreholm")
+		if got.Phase != ortsplan.PhaseInitial {
+			t.Fatalf("phase = %s, want inledande after moving back", got.Phase)
+		}
+		// A change dated before the latest fills in history without moving the locality.
+		db.ChangePhase(ctx, &ortsplan.PhaseChange{LocalityID: l.ID, Phase: ortsplan.PhaseClosing, On: date("2020-01-01")})
+		if got, _ := db.FindLocality(ctx, "sparreholm"); got.Phase != ortsplan.PhaseInitial {
+			t.Fatalf("a past-dated change moved the current phase to %s", got.Phase)
+		}
+		hist, err := db.PhaseHistory(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seq []string
+		for _, h := range hist {
+			seq = append(seq, h.On.Format("2006-01-02")+" "+string(h.Phase))
+		}
+		want := "[2011-01-15 mobiliserande 2011-09-01 inledande 2012-04-23 genomforande 2020-01-01 avslutande 2026-11-01 inledande]"
+		if got := fmtSlice(seq); got != want {
+			t.Fatalf("timeline = %s\nwant %s", got, want)
+		}
+		if err := db.ChangePhase(ctx, &ortsplan.PhaseChange{LocalityID: l.ID, Phase: "okänd", On: date("2026-01-01")}); ortsplan.FieldErrors(err)["phase"] == "" {
+			t.Fatalf("unknown phase accepted: %v", err)
+		}
+	})
+}
+
+func fmtSlice(s []string) string {
+	out := "["
+	for i, v := range s {
+		if i > 0 {
+			out += " "
+		}
+		out += v
+	}
+	return out + "]"
+}
+
+func TestVisionVersionsAndConflicts(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		l := mustCreateLocality(t, db, "halleforsnas", "Hälleforsnäs")
+		if _, err := db.FindVision(ctx, l.ID); ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND {
+			t.Fatalf("no vision yet: %v", err)
+		}
+		v := &ortsplan.Vision{LocalityID: l.ID, Title: "Hälleforsnäs vision 2030", Body: "En levande bruksort.", Status: ortsplan.StatusDraft}
+		if err := db.SaveVision(ctx, v); err != nil || v.Version != 1 {
+			t.Fatalf("create: %v (version %d)", err, v.Version)
+		}
+		// Two editors load version 1.
+		a, _ := db.FindVision(ctx, l.ID)
+		b, _ := db.FindVision(ctx, l.ID)
+		a.Body = "En levande bruksort vid Brukssjön."
+		a.Status = ortsplan.StatusAdopted
+		a.Decision = ortsplan.Decision{On: date("2013-06-10"), Body: "Kommunfullmäktige", Reference: "KS 2013/123"}
+		if err := db.SaveVision(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		b.Body = "Något helt annat."
+		if err := db.SaveVision(ctx, b); ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
+			t.Fatalf("stale save: got %v, want conflict", err)
+		}
+		got, _ := db.FindVision(ctx, l.ID)
+		if got.Body != a.Body || !got.Published() || got.Decision.Reference != "KS 2013/123" || !got.Decision.On.Equal(date("2013-06-10")) {
+			t.Fatalf("stored vision: %+v", got)
+		}
+		revs, _ := db.Revisions(ctx, l.ID)
+		var visionRevs []*ortsplan.Revision
+		for _, r := range revs {
+			if r.Kind == "vision" {
+				visionRevs = append(visionRevs, r)
+			}
+		}
+		if len(visionRevs) != 2 || visionRevs[0].Action != "adopted" || visionRevs[0].Body != a.Body || visionRevs[1].Body != "En levande bruksort." {
+			t.Fatalf("vision revisions: %+v", visionRevs)
+		}
+		// Revisions are immutable on both engines.
+		if _, err := db.SQL().ExecContext(ctx, "UPDATE revisions SET body = 'x'"); err == nil {
+			t.Fatal("a revision was changed")
+		}
+		if _, err := db.SQL().ExecContext(ctx, "DELETE FROM revisions"); err == nil {
+			t.Fatal("a revision was deleted")
+		}
+	})
+}
+
+func TestPlanTreeProgressAndOrder(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := ortsplan.WithActor(context.Background(), mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator).ID)
+		l := mustCreateLocality(t, db, "sparreholm", "Sparreholm")
+		traffic := &ortsplan.Theme{LocalityID: l.ID, Title: "Trafik och boende"}
+		culture := &ortsplan.Theme{LocalityID: l.ID, Title: "Kultur och fritid"}
+		for _, th := range []*ortsplan.Theme{traffic, culture} {
+			if err := db.SaveTheme(ctx, th); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := &ortsplan.Action{ThemeID: traffic.ID, Title: "Gångväg Spårvägen–Nyköpingsvägen", Status: ortsplan.ActionOngoing,
+			ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnad", Priority: ortsplan.PriorityHigh,
+			Start: date("2013-01-01"), End: date("2015-12-31")}
+		speed := &ortsplan.Action{ThemeID: traffic.ID, Title: "Se över hastighetsgränserna", Status: ortsplan.ActionDone}
+		if err := db.SaveAction(ctx, l.ID, path); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveAction(ctx, l.ID, speed); err != nil {
+			t.Fatal(err)
+		}
+		subs := []*ortsplan.Action{
+			{ParentID: path.ID, ThemeID: traffic.ID, Title: "Förstudie", Status: ortsplan.ActionDone, Weight: 1},
+			{ParentID: path.ID, ThemeID: traffic.ID, Title: "Bygga", Status: ortsplan.ActionOngoing, Progress: 20, Weight: 3},
+			{ParentID: path.ID, ThemeID: traffic.ID, Title: "Skrotad variant", Status: ortsplan.ActionCancelled},
+		}
+		for _, s := range subs {
+			if err := db.SaveAction(ctx, l.ID, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A sub-action of a sub-action is refused.
+		err := db.SaveAction(ctx, l.ID, &ortsplan.Action{ParentID: subs[0].ID, ThemeID: traffic.ID, Title: "För djupt", Status: ortsplan.ActionNotStarted})
+		if ortsplan.FieldErrors(err)["parent"] == "" {
+			t.Fatalf("nested sub-action accepted: %v", err)
+		}
+		if err := db.AddActionUpdate(ctx, l.ID, &ortsplan.ActionUpdate{ActionID: path.ID, On: date("2014-05-01"), Text: "Förstudien klar."}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.MoveAction(ctx, l.ID, speed.ID, -1); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.MoveTheme(ctx, l.ID, culture.ID, -1); err != nil {
+			t.Fatal(err)
+		}
+
+		p, err := db.FindPlan(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Themes) != 2 || p.Themes[0].Title != "Kultur och fritid" {
+			t.Fatalf("theme order: %v", p.Themes)
+		}
+		tr := p.Themes[1]
+		if len(tr.Actions) != 2 || tr.Actions[0].Title != "Se över hastighetsgränserna" {
+			t.Fatalf("action order: %+v", tr.Actions)
+		}
+		pa := tr.Actions[1]
+		if len(pa.Children) != 3 || len(pa.Updates) != 1 || pa.Updates[0].ActorName != "Test kim@example.se" {
+			t.Fatalf("tree: children %d updates %+v", len(pa.Children), pa.Updates)
+		}
+		if !pa.Start.Equal(date("2013-01-01")) || pa.ResponsibleDepartment != "Samhällsbyggnad" {
+			t.Fatalf("fields not read back: %+v", pa)
+		}
+		// (100*1 + 20*3) / 4 = 40; cancelled left out.
+		if got := pa.ComputedProgress(); math.Abs(got-40) > 1e-9 {
+			t.Fatalf("parent progress = %v, want 40", got)
+		}
+		// Theme: (100 + 40) / 2 = 70. Plan: culture has no actions, so 70 too.
+		if got := tr.Progress(); math.Abs(got-70) > 1e-9 {
+			t.Fatalf("theme progress = %v, want 70", got)
+		}
+		if got := p.Progress(); math.Abs(got-70) > 1e-9 {
+			t.Fatalf("plan progress = %v, want 70", got)
+		}
+		sums, err := db.LocalitySummaries(ctx)
+		if err != nil || len(sums) != 1 || math.Abs(sums[0].Progress-70) > 1e-9 || sums[0].ActionCount != 5 {
+			t.Fatalf("summary: %+v %v", sums[0], err)
+		}
+
+		// Optimistic locking on actions.
+		stale := *speed
+		speed.Title = "Sänkt hastighet på Nyköpingsvägen"
+		if err := db.SaveAction(ctx, l.ID, speed); err != nil {
+			t.Fatal(err)
+		}
+		stale.Description = "annan text"
+		if err := db.SaveAction(ctx, l.ID, &stale); ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
+			t.Fatalf("stale action save: %v", err)
+		}
+		// Moving a parent to another theme takes its sub-actions along.
+		path.ThemeID = culture.ID
+		if err := db.SaveAction(ctx, l.ID, path); err != nil {
+			t.Fatal(err)
+		}
+		p, _ = db.FindPlan(ctx, l.ID)
+		if len(p.Themes[0].Actions) != 1 || len(p.Themes[0].Actions[0].Children) != 3 {
+			t.Fatalf("sub-actions did not follow their parent: %+v", p.Themes[0].Actions)
+		}
+		// Another locality's theme is refused.
+		other := mustCreateLocality(t, db, "bettna", "Bettna")
+		err = db.SaveAction(ctx, other.ID, &ortsplan.Action{ThemeID: traffic.ID, Title: "x", Status: ortsplan.ActionNotStarted})
+		if ortsplan.FieldErrors(err)["theme"] == "" {
+			t.Fatalf("foreign theme accepted: %v", err)
+		}
+
+		// Plan adoption with optimistic locking.
+		p.Status = ortsplan.StatusAdopted
+		p.Decision = ortsplan.Decision{On: date("2012-04-23"), Body: "Kommunfullmäktige"}
+		p.NextReview = date("2027-04-01")
+		if err := db.SavePlan(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		p.Version = 0
+		if err := db.SavePlan(ctx, p); ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
+			t.Fatalf("stale plan save: %v", err)
+		}
+		p2, _ := db.FindPlan(ctx, l.ID)
+		if p2.Status != ortsplan.StatusAdopted || !p2.NextReview.Equal(date("2027-04-01")) || p2.Version != 1 {
+			t.Fatalf("plan: %+v", p2)
+		}
+		revs, _ := db.Revisions(ctx, l.ID)
+		kinds := map[string]int{}
+		for _, r := range revs {
+			kinds[r.Kind+"/"+r.Action]++
+			if r.ActorName != "Test kim@example.se" && r.Kind != "locality" {
+				t.Errorf("revision %s/%s has actor %q", r.Kind, r.Action, r.ActorName)
+			}
+		}
+		for _, k := range []string{"theme/created", "theme/moved", "action/created", "action/updated", "action/moved", "update/added", "plan/adopted"} {
+			if kinds[k] == 0 {
+				t.Errorf("no %s revision (have %v)", k, kinds)
+			}
+		}
+		last, _ := db.LastChanged(ctx, l.ID)
+		if last.IsZero() || last.Before(revs[len(revs)-1].CreatedAt) {
+			t.Fatalf("last changed = %v", last)
+		}
+	})
+}
+
+func TestUpdateLocalityAndContacts(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		l := mustCreateLocality(t, db, "bettna", "Bettna")
+		u := mustCreateUser(t, db, "off@example.se", ortsplan.RoleOfficial)
+		a, _ := db.FindLocality(ctx, "bettna")
+		b, _ := db.FindLocality(ctx, "bettna")
+		a.Description = "Orten i söder."
+		n := 300
+		a.Inhabitants = &n
+		if err := db.UpdateLocality(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		b.Description = "Krock"
+		if err := db.UpdateLocality(ctx, b); ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
+			t.Fatalf("stale locality save: %v", err)
+		}
+		if err := db.SetContacts(ctx, l.ID, []int64{u.ID}); err != nil {
+			t.Fatal(err)
+		}
+		cs, _ := db.Contacts(ctx, l.ID)
+		if len(cs) != 1 || cs[0].Name != u.Name {
+			t.Fatalf("contacts: %+v", cs)
+		}
+		if err := db.SetContacts(ctx, l.ID, []int64{u.ID, 9999}); ortsplan.FieldErrors(err)["contacts"] == "" {
+			t.Fatalf("unknown contact accepted: %v", err)
+		}
+		if cs, _ := db.Contacts(ctx, l.ID); len(cs) != 1 {
+			t.Fatal("a refused contact change was half-stored")
+		}
+	})
+}

@@ -1,0 +1,115 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// revise writes an immutable revision in the caller's transaction. The actor
+// comes from the context.
+func (db *DB) revise(ctx context.Context, tx *sql.Tx, now time.Time, r ortsplan.Revision) error {
+	changes := r.Changes
+	if changes == nil {
+		changes = []ortsplan.FieldChange{}
+	}
+	cj, err := json.Marshal(changes)
+	if err != nil {
+		return err
+	}
+	var body any
+	if r.Body != "" || r.Kind == "locality" || r.Kind == "vision" || r.Kind == "action" || r.Kind == "theme" {
+		body = r.Body
+	}
+	var actor any
+	if id := ortsplan.ActorFrom(ctx); id > 0 {
+		actor = id
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (locality_id, kind, entity_id, action, title, body, changes, actor_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		r.LocalityID, r.Kind, r.EntityID, r.Action, r.Title, body, string(cj), actor, now)
+	if err != nil {
+		return fmt.Errorf("sqlstore: write revision: %w", err)
+	}
+	return nil
+}
+
+const revisionColumns = `r.id, r.locality_id, r.kind, r.entity_id, r.action, r.title, COALESCE(r.body, ''), r.changes,
+	COALESCE(u.name, ''), r.created_at`
+
+func scanRevision(row interface{ Scan(...any) error }) (*ortsplan.Revision, error) {
+	var r ortsplan.Revision
+	var changes string
+	if err := row.Scan(&r.ID, &r.LocalityID, &r.Kind, &r.EntityID, &r.Action, &r.Title, &r.Body, &changes, &r.ActorName, &r.CreatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(changes), &r.Changes); err != nil {
+		return nil, fmt.Errorf("sqlstore: revision %d changes: %w", r.ID, err)
+	}
+	return &r, nil
+}
+
+// Revisions lists a locality's revisions, newest first.
+func (db *DB) Revisions(ctx context.Context, localityID int64) ([]*ortsplan.Revision, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT "+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.actor_id
+		WHERE r.locality_id = $1 ORDER BY r.created_at DESC, r.id DESC`, localityID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: list revisions: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Revision
+	for rows.Next() {
+		r, err := scanRevision(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// FindRevision returns one revision of a locality.
+func (db *DB) FindRevision(ctx context.Context, localityID, id int64) (*ortsplan.Revision, error) {
+	r, err := scanRevision(db.db.QueryRowContext(ctx, "SELECT "+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.actor_id
+		WHERE r.locality_id = $1 AND r.id = $2`, localityID, id))
+	if err != nil {
+		return nil, notFound(err, "find revision")
+	}
+	return r, nil
+}
+
+// LastChanged returns when the locality last changed, from its history.
+func (db *DB) LastChanged(ctx context.Context, localityID int64) (time.Time, error) {
+	var t time.Time
+	err := db.db.QueryRowContext(ctx, "SELECT created_at FROM revisions WHERE locality_id = $1 ORDER BY created_at DESC LIMIT 1", localityID).Scan(&t)
+	if err == sql.ErrNoRows {
+		return time.Time{}, nil
+	}
+	return t, err
+}
+
+// changes lists the fields whose values differ, in the order given.
+func changes(pairs ...string) []ortsplan.FieldChange {
+	var out []ortsplan.FieldChange
+	for i := 0; i+2 < len(pairs); i += 3 {
+		if pairs[i+1] != pairs[i+2] {
+			out = append(out, ortsplan.FieldChange{Field: pairs[i], From: pairs[i+1], To: pairs[i+2]})
+		}
+	}
+	return out
+}
+
+func fmtDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(dateLayout)
+}
+
+func conflict() error {
+	return &ortsplan.Error{Code: ortsplan.ECONFLICT, Key: "error.conflict"}
+}
