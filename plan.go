@@ -122,8 +122,8 @@ type Action struct {
 	Position              int
 	Version               int
 
-	Children []*Action
-	Updates  []*ActionUpdate // newest first
+	Children             []*Action
+	Updates              []*ActionUpdate // newest first
 	CreatedAt, UpdatedAt time.Time
 }
 
