@@ -266,8 +266,10 @@ type Revision struct {
 	Title      string // what was changed, e.g. the action's title
 	Body       string // the text after the change, for word diffs
 	Changes    []FieldChange
-	ActorName  string
-	CreatedAt  time.Time
+	// Draft marks a revision of a draft (a vision not adopted): staff only.
+	Draft     bool
+	ActorName string
+	CreatedAt time.Time
 }
 
 // FieldChange is one field's old and new value in a revision.

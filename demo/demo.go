@@ -16,6 +16,7 @@ import (
 type Store interface {
 	ortsplan.UserService
 	ortsplan.LocalityService
+	ortsplan.PlanService
 }
 
 // ErrNotEmpty is returned when the database already has content.
@@ -91,10 +92,15 @@ func Load(ctx context.Context, s Store) (*Result, error) {
 		return nil, ErrNotEmpty
 	}
 	res := &Result{AdminEmail: AdminEmail, AdminPassword: Password(20)}
+	localities := map[string]*ortsplan.Locality{}
 	for _, l := range Localities() {
+		if h := history[l.Slug]; len(h) > 0 {
+			l.Phase, l.PhaseSince = h[0].Phase, h[0].On
+		}
 		if err := s.CreateLocality(ctx, l); err != nil {
 			return nil, fmt.Errorf("demo: locality %s: %w", l.Slug, err)
 		}
+		localities[l.Slug] = l
 		res.Localities++
 	}
 	if _, err := s.CreateUser(ctx, ortsplan.NewUser{Email: AdminEmail, Name: "Demoadministratör",
@@ -102,12 +108,20 @@ func Load(ctx context.Context, s Store) (*Result, error) {
 		return nil, fmt.Errorf("demo: admin: %w", err)
 	}
 	res.Users++
+	users := map[string]*ortsplan.User{}
 	for _, n := range staff {
 		n.Password = Password(24)
-		if _, err := s.CreateUser(ctx, n); err != nil {
+		u, err := s.CreateUser(ctx, n)
+		if err != nil {
 			return nil, fmt.Errorf("demo: user %s: %w", n.Email, err)
 		}
+		users[n.Email] = u
 		res.Users++
+	}
+	// The process, visions and plans are recorded as the coordinator's work.
+	ctx = ortsplan.WithActor(ctx, users["samordnare@ortsplan.example"].ID)
+	if err := loadProcess(ctx, s, localities, users); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

@@ -116,7 +116,7 @@ func (db *DB) SaveVision(ctx context.Context, v *ortsplan.Vision) error {
 		v.Version = old.Version + 1
 		v.UpdatedAt = now
 		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: v.LocalityID, Kind: "vision", EntityID: v.LocalityID, Action: action,
-			Title: v.Title, Body: v.Body, Changes: changes(
+			Draft: v.Status == ortsplan.StatusDraft, Title: v.Title, Body: v.Body, Changes: changes(
 				"title", old.Title, v.Title,
 				"status", string(old.Status), string(v.Status),
 				"decision_date", fmtDate(old.Decision.On), fmtDate(v.Decision.On),

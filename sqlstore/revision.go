@@ -29,9 +29,9 @@ func (db *DB) revise(ctx context.Context, tx *sql.Tx, now time.Time, r ortsplan.
 	if id := ortsplan.ActorFrom(ctx); id > 0 {
 		actor = id
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (locality_id, kind, entity_id, action, title, body, changes, actor_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		r.LocalityID, r.Kind, r.EntityID, r.Action, r.Title, body, string(cj), actor, now)
+	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (locality_id, kind, entity_id, action, title, body, changes, draft, actor_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		r.LocalityID, r.Kind, r.EntityID, r.Action, r.Title, body, string(cj), r.Draft, actor, now)
 	if err != nil {
 		return fmt.Errorf("sqlstore: write revision: %w", err)
 	}
@@ -39,12 +39,12 @@ func (db *DB) revise(ctx context.Context, tx *sql.Tx, now time.Time, r ortsplan.
 }
 
 const revisionColumns = `r.id, r.locality_id, r.kind, r.entity_id, r.action, r.title, COALESCE(r.body, ''), r.changes,
-	COALESCE(u.name, ''), r.created_at`
+	r.draft, COALESCE(u.name, ''), r.created_at`
 
 func scanRevision(row interface{ Scan(...any) error }) (*ortsplan.Revision, error) {
 	var r ortsplan.Revision
 	var changes string
-	if err := row.Scan(&r.ID, &r.LocalityID, &r.Kind, &r.EntityID, &r.Action, &r.Title, &r.Body, &changes, &r.ActorName, &r.CreatedAt); err != nil {
+	if err := row.Scan(&r.ID, &r.LocalityID, &r.Kind, &r.EntityID, &r.Action, &r.Title, &r.Body, &changes, &r.Draft, &r.ActorName, &r.CreatedAt); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(changes), &r.Changes); err != nil {

@@ -305,17 +305,17 @@ func TestAdminManagesUsers(t *testing.T) {
 	})
 }
 
-// failingLocalities makes every locality read fail, to show the 500 page.
-type failingLocalities struct{ ortsplan.LocalityService }
+// failingPlans makes the locality overview fail, to show the 500 page.
+type failingPlans struct{ ortsplan.PlanService }
 
-func (failingLocalities) ListLocalities(context.Context) ([]*ortsplan.Locality, error) {
+func (failingPlans) LocalitySummaries(context.Context) ([]*ortsplan.LocalitySummary, error) {
 	return nil, errors.New("disk on fire")
 }
 
 func TestServerErrorPageAndReadiness(t *testing.T) {
 	db := sqltest.Open(t, sqlstore.SQLite)
 	s := newSite(t, db, func(_ *web.Config, svc *web.Services) {
-		svc.Localities = failingLocalities{svc.Localities}
+		svc.Plans = failingPlans{svc.Plans}
 		svc.Ping = func(context.Context) error { return errors.New("down") }
 	})
 	b := s.browser()

@@ -12,67 +12,6 @@ import (
 // were last revised; it is shown as their "Senast uppdaterad".
 var contentDate = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 
-type localitiesData struct {
-	Localities []*ortsplan.Locality
-	Phases     []ortsplan.Phase
-	Phase      ortsplan.Phase
-}
-
-func latest(ls []*ortsplan.Locality) time.Time {
-	var t time.Time
-	for _, l := range ls {
-		if l.UpdatedAt.After(t) {
-			t = l.UpdatedAt
-		}
-	}
-	return t
-}
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	ls, err := s.svc.Localities.ListLocalities(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p := s.newPage(w, r)
-	p.Data = localitiesData{Localities: ls, Phases: ortsplan.Phases}
-	p.Updated = latest(ls)
-	s.render(w, r, http.StatusOK, "home", p)
-}
-
-func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
-	ls, err := s.svc.Localities.ListLocalities(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d := localitiesData{Phases: ortsplan.Phases}
-	if ph := ortsplan.Phase(r.URL.Query().Get("fas")); ph.Valid() {
-		d.Phase = ph
-	}
-	for _, l := range ls {
-		if d.Phase == "" || l.Phase == d.Phase {
-			d.Localities = append(d.Localities, l)
-		}
-	}
-	p := s.newPage(w, r)
-	p.Data = d
-	p.Updated = latest(ls)
-	s.render(w, r, http.StatusOK, "localities", p)
-}
-
-func (s *Server) locality(w http.ResponseWriter, r *http.Request) {
-	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p := s.newPage(w, r)
-	p.Data = l
-	p.Updated = l.UpdatedAt
-	s.render(w, r, http.StatusOK, "locality", p)
-}
-
 // static serves a page whose content lives entirely in the catalogs.
 func (s *Server) static(name string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -92,4 +31,38 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: i18n.CookieName, Value: lang, Path: "/", Secure: s.secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
 	http.Redirect(w, r, localPath(r.URL.Query().Get("till")), http.StatusSeeOther)
+}
+
+type joinData struct {
+	Localities []*ortsplan.Locality
+	Locality   *ortsplan.Locality
+	Contacts   []*ortsplan.Contact
+}
+
+// join is the "Vill du vara med?" page: how to take part, and whom to contact
+// in the chosen locality.
+func (s *Server) join(w http.ResponseWriter, r *http.Request) {
+	ls, err := s.svc.Localities.ListLocalities(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := joinData{Localities: ls}
+	if slug := r.URL.Query().Get("ort"); slug != "" {
+		for _, l := range ls {
+			if l.Slug == slug {
+				d.Locality = l
+			}
+		}
+		if d.Locality != nil {
+			if d.Contacts, err = s.svc.Plans.Contacts(r.Context(), d.Locality.ID); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+	}
+	p := s.newPage(w, r)
+	p.Data = d
+	p.Updated = contentDate
+	s.render(w, r, http.StatusOK, "join", p)
 }

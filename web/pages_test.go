@@ -29,7 +29,7 @@ func checkShell(t *testing.T, r *response, lang string) {
 	if href, _ := r.Doc.Find("body > a.skip-link").First().Attr("href"); href != "#main" {
 		t.Errorf("%s: skip link missing or wrong (%q)", path, href)
 	}
-	for _, sel := range []string{"header", "nav[aria-label]", "main#main", "footer"} {
+	for _, sel := range []string{"header", "header nav[aria-label]", "main#main", "footer"} {
 		if r.Doc.Find(sel).Length() != 1 {
 			t.Errorf("%s: want exactly one %s", path, sel)
 		}

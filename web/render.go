@@ -31,6 +31,9 @@ func parseTemplates(as *assets) (*templates, error) {
 		"roleKey":   func(r ortsplan.Role) string { return "role." + string(r) },
 		"hasPrefix": strings.HasPrefix,
 	}
+	for k, v := range templateFuncs {
+		funcs[k] = v
+	}
 	shared := []string{"templates/layout.html", "templates/partials.html"}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {

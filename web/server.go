@@ -21,6 +21,7 @@ import (
 type Services struct {
 	Users      ortsplan.UserService
 	Localities ortsplan.LocalityService
+	Plans      ortsplan.PlanService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 }
@@ -122,7 +123,36 @@ func (s *Server) routes() *http.ServeMux {
 
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /orter", s.localities)
-	mux.HandleFunc("GET /orter/{slug}", s.locality)
+	mux.HandleFunc("GET /orter/{slug}", s.localityPage("locality", true))
+	mux.HandleFunc("GET /orter/{slug}/vision", s.localityPage("vision", false))
+	mux.HandleFunc("GET /orter/{slug}/handlingsplan", s.localityPage("plan", true))
+	mux.HandleFunc("GET /orter/{slug}/handlingsplan.csv", s.planCSV)
+	mux.HandleFunc("GET /orter/{slug}/historik", s.history)
+	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
+	mux.HandleFunc("GET /var-med", s.join)
+	mux.HandleFunc("GET /api/v1/localities", s.apiLocalities)
+	mux.HandleFunc("GET /api/v1/localities/{slug}", s.apiLocality)
+
+	// Editing: every handler checks the user's right to the locality.
+	mux.HandleFunc("GET /orter/ny", s.newLocalityForm)
+	mux.HandleFunc("POST /orter", s.createLocality)
+	mux.HandleFunc("GET /orter/{slug}/redigera", s.editLocalityForm)
+	mux.HandleFunc("POST /orter/{slug}/redigera", s.editLocality)
+	mux.HandleFunc("POST /orter/{slug}/fas", s.changePhase)
+	mux.HandleFunc("GET /orter/{slug}/vision/redigera", s.editVisionForm)
+	mux.HandleFunc("POST /orter/{slug}/vision/redigera", s.editVision)
+	mux.HandleFunc("GET /orter/{slug}/handlingsplan/redigera", s.editPlanForm)
+	mux.HandleFunc("POST /orter/{slug}/handlingsplan/redigera", s.editPlan)
+	mux.HandleFunc("POST /orter/{slug}/teman", s.createTheme)
+	mux.HandleFunc("GET /orter/{slug}/teman/{id}", s.editThemeForm)
+	mux.HandleFunc("POST /orter/{slug}/teman/{id}", s.editTheme)
+	mux.HandleFunc("POST /orter/{slug}/teman/{id}/flytta", s.moveTheme)
+	mux.HandleFunc("GET /orter/{slug}/atgarder/ny", s.newActionForm)
+	mux.HandleFunc("POST /orter/{slug}/atgarder", s.saveAction)
+	mux.HandleFunc("GET /orter/{slug}/atgarder/{id}", s.editActionForm)
+	mux.HandleFunc("POST /orter/{slug}/atgarder/{id}", s.saveAction)
+	mux.HandleFunc("POST /orter/{slug}/atgarder/{id}/flytta", s.moveAction)
+	mux.HandleFunc("POST /orter/{slug}/atgarder/{id}/uppdateringar", s.addActionUpdate)
 	mux.HandleFunc("GET /tillganglighet", s.static("accessibility"))
 	mux.HandleFunc("GET /personuppgifter", s.static("privacy"))
 	mux.HandleFunc("GET /sprak", s.setLanguage)

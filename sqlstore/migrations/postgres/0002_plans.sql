@@ -98,6 +98,7 @@ CREATE TABLE revisions (
 	title       TEXT NOT NULL DEFAULT '',
 	body        TEXT,
 	changes     TEXT NOT NULL DEFAULT '[]',
+	draft       BOOLEAN NOT NULL DEFAULT FALSE,
 	actor_id    BIGINT REFERENCES users (id),
 	created_at  TIMESTAMPTZ NOT NULL
 );

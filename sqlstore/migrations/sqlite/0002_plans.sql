@@ -98,6 +98,7 @@ CREATE TABLE revisions (
 	title       TEXT NOT NULL DEFAULT '',
 	body        TEXT,
 	changes     TEXT NOT NULL DEFAULT '[]',
+	draft       BOOLEAN NOT NULL DEFAULT 0,
 	actor_id    INTEGER REFERENCES users (id),
 	created_at  TIMESTAMP NOT NULL
 );

@@ -1,0 +1,306 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// history is each locality's phase timeline. Dates follow the facts file; where
+// only a month or a year is known, the note says the date is approximate.
+var history = map[string][]ortsplan.PhaseChange{
+	"flen": {
+		{Phase: ortsplan.PhaseMobilising, On: day("2013-02-01"), Note: "Stormöten 2013–2014. Ungefärligt datum."},
+		{Phase: ortsplan.PhaseImplementing, On: day("2014-12-01"), Note: "Ungefärligt datum."},
+	},
+	"malmkoping": {
+		{Phase: ortsplan.PhaseMobilising, On: day("2011-05-05"), Note: "Första öppna mötet."},
+		{Phase: ortsplan.PhaseImplementing, On: day("2012-06-01"), Note: "Vision och handlingsplan antagna av kommunfullmäktige. Ungefärligt datum."},
+	},
+	"halleforsnas": {
+		{Phase: ortsplan.PhaseMobilising, On: day("2011-04-06"), Note: "Över 80 ortsbor kom till det första mötet."},
+		{Phase: ortsplan.PhaseInitial, On: day("2011-06-01"), Note: "Fyra arbetsgrupper bildades. Ungefärligt datum."},
+		{Phase: ortsplan.PhaseImplementing, On: day("2012-06-01"), Note: "Ungefärligt datum."},
+		{Phase: ortsplan.PhaseClosing, On: day("2019-01-01"), Note: "Handlingsplanen är till stor del genomförd. Ungefärligt datum."},
+	},
+	"sparreholm": {
+		{Phase: ortsplan.PhaseMobilising, On: day("2011-01-01"), Note: "Arbetet startade i januari 2011."},
+		{Phase: ortsplan.PhaseInitial, On: day("2011-06-01"), Note: "Ungefärligt datum."},
+		{Phase: ortsplan.PhaseImplementing, On: day("2012-04-01"), Note: "Vision och handlingsplan antagna av kommunfullmäktige i april 2012."},
+	},
+	"bettna": {
+		{Phase: ortsplan.PhaseMobilising, On: day("2012-05-01"), Note: "Arbetet startade i maj 2012."},
+		{Phase: ortsplan.PhaseInitial, On: day("2012-10-01"), Note: "Visionsgrupp och SWOT-analys. Ungefärligt datum."},
+	},
+	"skebokvarn": {
+		{Phase: ortsplan.PhaseMobilising, On: day("2012-11-19"), Note: "Första stormötet."},
+		{Phase: ortsplan.PhaseInitial, On: day("2013-03-01"), Note: "Ungefärligt datum."},
+		{Phase: ortsplan.PhaseImplementing, On: day("2015-09-01"), Note: "Planen antogs efter ett stormöte i september 2015."},
+	},
+}
+
+// contacts are the staff shown for each locality; the first is the page owner.
+var contacts = map[string][]string{
+	"flen":         {"tjansteperson.fritid@ortsplan.example", "samordnare@ortsplan.example"},
+	"malmkoping":   {"tjansteperson.bygg@ortsplan.example", "samordnare@ortsplan.example"},
+	"halleforsnas": {"tjansteperson.fritid@ortsplan.example", "samordnare@ortsplan.example"},
+	"sparreholm":   {"tjansteperson.bygg@ortsplan.example", "samordnare@ortsplan.example"},
+	"mellosa":      {"samordnare@ortsplan.example"},
+	"bettna":       {"gruppledare.bettna@ortsplan.example", "tjansteperson.fritid@ortsplan.example", "samordnare@ortsplan.example"},
+	"skebokvarn":   {"tjansteperson.bygg@ortsplan.example", "samordnare@ortsplan.example"},
+	"vadsbro":      {"samordnare@ortsplan.example"},
+}
+
+// visions: Sparreholm and Hälleforsnäs adopted, Malmköping adopted, Bettna a draft.
+type demoVision struct {
+	draft  string // an earlier draft, saved first so the history has a diff
+	vision ortsplan.Vision
+}
+
+var visions = map[string]demoVision{
+	"sparreholm": {
+		draft: "Sparreholm är en levande ort vid Hälleren där människor i alla åldrar vill bo.\n\nVi har nära till naturen och till tåget.",
+		vision: ortsplan.Vision{Title: "Sparreholms vision 2019", Status: ortsplan.StatusAdopted,
+			Decision: ortsplan.Decision{On: day("2012-04-01"), Body: "Kommunfullmäktige"},
+			Body: "Sparreholm är en levande och trygg ort vid sjön Hälleren där människor i alla åldrar vill bo och verka.\n\n" +
+				"- Vi har nära till naturen, till badet och till tåget.\n- Det finns bostäder för både unga och äldre, också nära Kapellet.\n" +
+				"- Det är säkert att gå och cykla i hela samhället.\n\nTillsammans tar vi vara på ortens historia och bygger dess framtid."},
+	},
+	"halleforsnas": {
+		draft: "Hälleforsnäs är bruksorten med framtidstro.",
+		vision: ortsplan.Vision{Title: "Hälleforsnäs vision 2019", Status: ortsplan.StatusAdopted,
+			Body: "Hälleforsnäs är bruksorten med framtidstro, där bruksmiljön och Brukssjön är en källa till stolthet, kultur och företagande.\n\n" +
+				"Det är lätt att ta sig fram till fots och på cykel, och föreningslivet samlar människor i alla åldrar."},
+	},
+	"malmkoping": {
+		vision: ortsplan.Vision{Title: "Malmköpings vision 2019", Status: ortsplan.StatusAdopted, Decision: ortsplan.Decision{Body: "Kommunfullmäktige"},
+			Body: "Malmköping är en välkomnande kulturort kring Stora Torget och Malmahed, med en levande handel, ett rikt föreningsliv och trygga gator."},
+	},
+	"bettna": {
+		vision: ortsplan.Vision{Title: "Bettnas vision 2030", Status: ortsplan.StatusDraft,
+			Body: "Visionsgruppen arbetar med texten utifrån SWOT-analysen. Utkastet är inte klart."},
+	},
+}
+
+// demoAction is an action with its sub-actions, progress updates and later edits.
+type demoAction struct {
+	a       ortsplan.Action
+	subs    []demoAction
+	updates []ortsplan.ActionUpdate
+	// later, if set, is a change saved after the action was created, so the
+	// history shows an edit (for example a status change).
+	later func(*ortsplan.Action)
+}
+
+type demoTheme struct {
+	title, description string
+	actions            []demoAction
+}
+
+type demoPlan struct {
+	plan   ortsplan.Plan
+	themes []demoTheme
+}
+
+func act(title string, st ortsplan.ActionStatus, progress int, kind ortsplan.ResponsibleKind, name string) ortsplan.Action {
+	return ortsplan.Action{Title: title, Status: st, Progress: progress, ResponsibleKind: kind, ResponsibleName: name, Priority: ortsplan.PriorityMedium}
+}
+
+func done(a *ortsplan.Action) { a.Status, a.Progress = ortsplan.ActionDone, 100 }
+
+var plans = map[string]demoPlan{
+	"halleforsnas": {
+		plan: ortsplan.Plan{Status: ortsplan.StatusAdopted, NextReview: day("2027-03-01")},
+		themes: []demoTheme{
+			{title: "Kultur och fritid", description: "Arbetsgruppen för kultur och fritid.", actions: []demoAction{
+				{a: act("Utveckla bruksområdet", ortsplan.ActionOngoing, 80, ortsplan.ResponsibleWorkingGroup, "Kultur och fritid"),
+					updates: []ortsplan.ActionUpdate{{On: day("2014-06-01"), Text: "Bruksområdet har fått nya verksamheter och en sommarmarknad."}}},
+				{a: act("Promenadstråk runt Brukssjön", ortsplan.ActionOngoing, 60, ortsplan.ResponsibleMunicipality, "Kommunen"),
+					later:   done,
+					updates: []ortsplan.ActionUpdate{{On: day("2015-09-15"), Text: "Stråket runt Brukssjön är klart och skyltat."}}},
+			}},
+			{title: "Näringsliv, service och marknadsföring", actions: []demoAction{
+				{a: act("Marknadsföra orten och bruket", ortsplan.ActionDone, 100, ortsplan.ResponsibleBusiness, "Lokala företagare")},
+			}},
+			{title: "Trafik, boende och natur", actions: []demoAction{
+				{a: ortsplan.Action{Title: "Gång- och cykelväg genom samhället", Status: ortsplan.ActionOngoing, ResponsibleKind: ortsplan.ResponsibleMunicipality,
+					ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Priority: ortsplan.PriorityHigh, Start: day("2013-01-01"), End: day("2016-12-31")},
+					subs: []demoAction{
+						{a: ortsplan.Action{Title: "Förstudie", Status: ortsplan.ActionDone, Weight: 1}},
+						{a: ortsplan.Action{Title: "Bygga första etappen", Status: ortsplan.ActionDone, Weight: 3}},
+						{a: ortsplan.Action{Title: "Bygga andra etappen", Status: ortsplan.ActionOngoing, Progress: 50, Weight: 3}},
+					}},
+			}},
+		},
+	},
+	"sparreholm": {
+		plan: ortsplan.Plan{Status: ortsplan.StatusAdopted, Decision: ortsplan.Decision{On: day("2012-04-01"), Body: "Kommunfullmäktige"}, NextReview: day("2027-04-01")},
+		themes: []demoTheme{
+			{title: "Boende", actions: []demoAction{
+				{a: ortsplan.Action{Title: "Seniorboende vid Kapellet", Description: "Bostäder för äldre nära Kapellet. Kräver en ny detaljplan.",
+					Status: ortsplan.ActionOngoing, ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Priority: ortsplan.PriorityHigh},
+					subs: []demoAction{
+						{a: ortsplan.Action{Title: "Ta fram detaljplan", Status: ortsplan.ActionOngoing, Progress: 40}},
+						{a: ortsplan.Action{Title: "Bygga bostäderna", Status: ortsplan.ActionNotStarted}},
+					}},
+				{a: ortsplan.Action{Title: "LIS-områden (landsbygdsutveckling i strandnära lägen)", Status: ortsplan.ActionOngoing, Progress: 50,
+					ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen"}},
+			}},
+			{title: "Trafik", actions: []demoAction{
+				{a: act("Översyn av hastighetsgränserna", ortsplan.ActionOngoing, 50, ortsplan.ResponsibleMunicipality, "Kommunen"), later: done,
+					updates: []ortsplan.ActionUpdate{{On: day("2013-05-01"), Text: "Hastighetsgränserna är sänkta i centrum."}}},
+				{a: ortsplan.Action{Title: "Bättre gångväg Spårvägen–Nyköpingsvägen", Status: ortsplan.ActionOngoing, Progress: 30,
+					ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Start: day("2013-01-01")}},
+				{a: ortsplan.Action{Title: "Utreda gång- och cykelväg till kyrkan", Status: ortsplan.ActionNotStarted, ResponsibleKind: ortsplan.ResponsibleMunicipality,
+					Priority: ortsplan.PriorityLow}},
+			}},
+		},
+	},
+	"malmkoping": {
+		plan: ortsplan.Plan{Status: ortsplan.StatusAdopted, Decision: ortsplan.Decision{Body: "Kommunfullmäktige"}, NextReview: day("2027-02-01")},
+		themes: []demoTheme{
+			{title: "Landsvägsgatan", actions: []demoAction{
+				{a: ortsplan.Action{Title: "Bygga om Landsvägsgatan", Description: "Finansieras med statlig medfinansiering.",
+					Status: ortsplan.ActionOngoing, ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Priority: ortsplan.PriorityHigh},
+					subs: []demoAction{
+						{a: ortsplan.Action{Title: "Samtal med Trafikverket", Status: ortsplan.ActionDone}},
+						{a: ortsplan.Action{Title: "Detaljplan", Status: ortsplan.ActionDone}},
+						{a: ortsplan.Action{Title: "Ombyggnad", Status: ortsplan.ActionOngoing, Progress: 30, Weight: 2}},
+					}},
+			}},
+			{title: "Besöksmål och centrum", actions: []demoAction{
+				{a: act("Informationstavlor", ortsplan.ActionDone, 100, ortsplan.ResponsibleMunicipality, "Kommunen")},
+				{a: act("Malmakvarn", ortsplan.ActionOngoing, 40, ortsplan.ResponsibleAssociation, "Hembygdsföreningen")},
+				{a: act("Stora Torget", ortsplan.ActionOngoing, 20, ortsplan.ResponsibleMunicipality, "Kommunen")},
+			}},
+			{title: "Ortsbornas lista", description: "Förslag från ett senare möte.", actions: []demoAction{
+				{a: act("Skyltning från söder", ortsplan.ActionNotStarted, 0, ortsplan.ResponsibleMunicipality, "Kommunen")},
+				{a: act("Offentlig toalett", ortsplan.ActionNotStarted, 0, ortsplan.ResponsibleMunicipality, "Kommunen")},
+				{a: act("Hjärtstartare", ortsplan.ActionDone, 100, ortsplan.ResponsibleAssociation, "Företagarföreningen")},
+				{a: act("Biltrafiken på Plevnahöjden", ortsplan.ActionPaused, 10, ortsplan.ResponsibleMunicipality, "Kommunen")},
+			}},
+		},
+	},
+	"bettna": {
+		plan: ortsplan.Plan{Status: ortsplan.StatusDraft},
+		themes: []demoTheme{
+			{title: "Trafik, skyltar och belysning", actions: []demoAction{
+				{a: ortsplan.Action{Title: "Belysning vid korsningen väg 221/52", Status: ortsplan.ActionOngoing, Progress: 20,
+					ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Priority: ortsplan.PriorityHigh},
+					updates: []ortsplan.ActionUpdate{
+						{On: day("2013-02-01"), Text: "Trafikverket har sagt nej till belysning i korsningen."},
+						{On: day("2013-06-01"), Text: "Kommunen har erbjudit sig att förskottera belysningen."},
+					}},
+			}},
+			{title: "Näringsliv", actions: []demoAction{{a: act("Träff för ortens företagare", ortsplan.ActionNotStarted, 0, ortsplan.ResponsibleWorkingGroup, "Näringsliv")}}},
+			{title: "Mötesplatser", actions: []demoAction{{a: act("Kartlägga lokaler för möten", ortsplan.ActionOngoing, 30, ortsplan.ResponsibleWorkingGroup, "Mötesplatser")}}},
+			{title: "Bredband", actions: []demoAction{{a: act("Intresseanmälan för fiber", ortsplan.ActionOngoing, 50, ortsplan.ResponsibleAssociation, "Fiberföreningen")}}},
+		},
+	},
+	"skebokvarn": {
+		plan: ortsplan.Plan{Status: ortsplan.StatusAdopted, Decision: ortsplan.Decision{On: day("2015-09-01"), Body: "Stormöte"}, NextReview: day("2027-09-01")},
+		themes: []demoTheme{
+			{title: "Badplatsen och naturen", actions: []demoAction{
+				{a: act("Nya badbryggor", ortsplan.ActionDone, 100, ortsplan.ResponsibleAssociation, "Byalaget")},
+				{a: act("Ramp vid badplatsen", ortsplan.ActionDone, 100, ortsplan.ResponsibleMunicipality, "Kommunen")},
+				{a: act("Plantera träd", ortsplan.ActionOngoing, 50, ortsplan.ResponsibleResidents, "Ortsbor")},
+			}},
+			{title: "Mötesplatser och information", actions: []demoAction{
+				{a: ortsplan.Action{Title: "Anslagspelare", Description: "Bekostad med ett Quickfix-bidrag.", Status: ortsplan.ActionDone,
+					ResponsibleKind: ortsplan.ResponsibleAssociation, ResponsibleName: "Byalaget"}},
+			}},
+		},
+	},
+}
+
+func loadProcess(ctx context.Context, s Store, ls map[string]*ortsplan.Locality, users map[string]*ortsplan.User) error {
+	for _, loc := range Localities() {
+		slug, l := loc.Slug, ls[loc.Slug]
+		for _, c := range history[slug][min(1, len(history[slug])):] {
+			c.LocalityID = l.ID
+			if err := s.ChangePhase(ctx, &c); err != nil {
+				return fmt.Errorf("demo: phase %s: %w", slug, err)
+			}
+		}
+		var ids []int64
+		for _, email := range contacts[slug] {
+			ids = append(ids, users[email].ID)
+		}
+		if err := s.SetContacts(ctx, l.ID, ids); err != nil {
+			return fmt.Errorf("demo: contacts %s: %w", slug, err)
+		}
+		if v, ok := visions[slug]; ok {
+			vi := v.vision
+			vi.LocalityID = l.ID
+			if v.draft != "" {
+				d := &ortsplan.Vision{LocalityID: l.ID, Title: vi.Title, Body: v.draft, Status: ortsplan.StatusDraft}
+				if err := s.SaveVision(ctx, d); err != nil {
+					return fmt.Errorf("demo: vision draft %s: %w", slug, err)
+				}
+				vi.Version = d.Version
+			}
+			if err := s.SaveVision(ctx, &vi); err != nil {
+				return fmt.Errorf("demo: vision %s: %w", slug, err)
+			}
+		}
+		if p, ok := plans[slug]; ok {
+			if err := loadPlan(ctx, s, l, p); err != nil {
+				return fmt.Errorf("demo: plan %s: %w", slug, err)
+			}
+		}
+	}
+	return nil
+}
+
+func loadPlan(ctx context.Context, s Store, l *ortsplan.Locality, p demoPlan) error {
+	for _, dt := range p.themes {
+		t := &ortsplan.Theme{LocalityID: l.ID, Title: dt.title, Description: dt.description}
+		if err := s.SaveTheme(ctx, t); err != nil {
+			return err
+		}
+		for _, da := range dt.actions {
+			if err := loadAction(ctx, s, l, t.ID, 0, da); err != nil {
+				return err
+			}
+		}
+	}
+	plan := p.plan
+	plan.LocalityID = l.ID
+	return s.SavePlan(ctx, &plan)
+}
+
+func loadAction(ctx context.Context, s Store, l *ortsplan.Locality, themeID, parentID int64, da demoAction) error {
+	a := da.a
+	a.ThemeID, a.ParentID = themeID, parentID
+	if err := s.SaveAction(ctx, l.ID, &a); err != nil {
+		return fmt.Errorf("action %q: %w", a.Title, err)
+	}
+	for _, sub := range da.subs {
+		if err := loadAction(ctx, s, l, themeID, a.ID, sub); err != nil {
+			return err
+		}
+	}
+	for _, u := range da.updates {
+		u.ActionID = a.ID
+		if err := s.AddActionUpdate(ctx, l.ID, &u); err != nil {
+			return err
+		}
+	}
+	if da.later != nil {
+		da.later(&a)
+		if err := s.SaveAction(ctx, l.ID, &a); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,205 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// JSON shapes of the open API (/api/v1). Field names are stable English.
+type apiLocality struct {
+	Slug        string   `json:"slug"`
+	Name        string   `json:"name"`
+	URL         string   `json:"url"`
+	Phase       string   `json:"phase"`
+	Inhabitants *int     `json:"inhabitants"`
+	Lat         *float64 `json:"lat"`
+	Lon         *float64 `json:"lon"`
+	Progress    *float64 `json:"plan_progress"`
+	UpdatedAt   string   `json:"updated_at"`
+}
+
+type apiLocalityDetail struct {
+	apiLocality
+	Description  string           `json:"description"`
+	PhaseHistory []apiPhaseChange `json:"phase_history"`
+	Vision       *apiVision       `json:"vision"`
+	Plan         *apiPlan         `json:"plan"`
+	Contacts     []apiContact     `json:"contacts"`
+}
+
+type apiPhaseChange struct {
+	Phase string `json:"phase"`
+	Date  string `json:"date"`
+	Note  string `json:"note,omitempty"`
+}
+
+type apiDecision struct {
+	Date      string `json:"date,omitempty"`
+	Body      string `json:"body,omitempty"`
+	Reference string `json:"reference,omitempty"`
+}
+
+type apiVision struct {
+	Title    string       `json:"title"`
+	Body     string       `json:"body"`
+	Status   string       `json:"status"`
+	Decision *apiDecision `json:"decision"`
+}
+
+type apiPlan struct {
+	Status     string       `json:"status"`
+	Decision   *apiDecision `json:"decision"`
+	NextReview string       `json:"next_review,omitempty"`
+	Progress   float64      `json:"progress"`
+	Themes     []apiTheme   `json:"themes"`
+}
+
+type apiTheme struct {
+	ID          int64       `json:"id"`
+	Title       string      `json:"title"`
+	Description string      `json:"description,omitempty"`
+	Progress    float64     `json:"progress"`
+	Actions     []apiAction `json:"actions"`
+}
+
+type apiAction struct {
+	ID          int64       `json:"id"`
+	Title       string      `json:"title"`
+	Description string      `json:"description,omitempty"`
+	Responsible apiResp     `json:"responsible"`
+	Priority    string      `json:"priority,omitempty"`
+	Start       string      `json:"start,omitempty"`
+	End         string      `json:"end,omitempty"`
+	Status      string      `json:"status"`
+	Progress    float64     `json:"progress"`
+	Weight      float64     `json:"weight,omitempty"`
+	Updates     []apiUpdate `json:"updates"`
+	SubActions  []apiAction `json:"sub_actions"`
+}
+
+type apiResp struct {
+	Kind       string `json:"kind,omitempty"`
+	Name       string `json:"name,omitempty"`
+	Department string `json:"department,omitempty"`
+}
+
+type apiUpdate struct {
+	Date string `json:"date"`
+	Text string `json:"text"`
+}
+
+type apiContact struct {
+	Name       string `json:"name"`
+	Role       string `json:"role"`
+	Department string `json:"department,omitempty"`
+}
+
+func apiDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+func apiDec(d ortsplan.Decision) *apiDecision {
+	if d.Empty() {
+		return nil
+	}
+	return &apiDecision{Date: apiDate(d.On), Body: d.Body, Reference: d.Reference}
+}
+
+func round1(f float64) float64 { return float64(int(f*10+0.5)) / 10 }
+
+func (s *Server) toAPILocality(l *ortsplan.Locality, progress *float64) apiLocality {
+	return apiLocality{Slug: l.Slug, Name: l.Name, URL: s.cfg.BaseURL + "/orter/" + l.Slug, Phase: string(l.Phase),
+		Inhabitants: l.Inhabitants, Lat: l.Lat, Lon: l.Lon, Progress: progress, UpdatedAt: l.UpdatedAt.UTC().Format(time.RFC3339)}
+}
+
+func toAPIActions(as []*ortsplan.Action) []apiAction {
+	out := make([]apiAction, 0, len(as))
+	for _, a := range as {
+		ups := make([]apiUpdate, 0, len(a.Updates))
+		for _, u := range a.Updates {
+			ups = append(ups, apiUpdate{Date: apiDate(u.On), Text: u.Text})
+		}
+		out = append(out, apiAction{ID: a.ID, Title: a.Title, Description: a.Description,
+			Responsible: apiResp{Kind: string(a.ResponsibleKind), Name: a.ResponsibleName, Department: a.ResponsibleDepartment},
+			Priority:    string(a.Priority), Start: apiDate(a.Start), End: apiDate(a.End), Status: string(a.Status),
+			Progress: round1(a.ComputedProgress()), Weight: a.Weight, Updates: ups, SubActions: toAPIActions(a.Children)})
+	}
+	return out
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(v); err != nil {
+		s.log.Warn("write json", "request_id", reqInfo(r).ID, "err", err)
+	}
+}
+
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	switch ortsplan.ErrorCode(err) {
+	case ortsplan.ENOTFOUND:
+		status = http.StatusNotFound
+	default:
+		s.log.Error("api error", "request_id", reqInfo(r).ID, "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"error": s.cat.T("en", ortsplan.ErrorKey(err))})
+}
+
+func (s *Server) apiLocalities(w http.ResponseWriter, r *http.Request) {
+	ls, err := s.svc.Plans.LocalitySummaries(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]apiLocality, 0, len(ls))
+	for _, l := range ls {
+		var prog *float64
+		if l.HasPlan {
+			p := round1(l.Progress)
+			prog = &p
+		}
+		out = append(out, s.toAPILocality(l.Locality, prog))
+	}
+	s.writeJSON(w, r, map[string]any{"localities": out})
+}
+
+func (s *Server) apiLocality(w http.ResponseWriter, r *http.Request) {
+	v, _, err := s.loadLocality(r.Context(), r, true)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	prog := round1(v.Plan.Progress())
+	d := apiLocalityDetail{apiLocality: s.toAPILocality(v.Locality, &prog), Description: v.Locality.Description,
+		PhaseHistory: []apiPhaseChange{}, Contacts: []apiContact{}}
+	for _, c := range v.Phases {
+		d.PhaseHistory = append(d.PhaseHistory, apiPhaseChange{Phase: string(c.Phase), Date: apiDate(c.On), Note: c.Note})
+	}
+	// The API is public: drafts stay out even for a logged-in editor.
+	if v.Vision.Published() {
+		d.Vision = &apiVision{Title: v.Vision.Title, Body: v.Vision.Body, Status: string(v.Vision.Status), Decision: apiDec(v.Vision.Decision)}
+	}
+	d.Plan = &apiPlan{Status: string(v.Plan.Status), Decision: apiDec(v.Plan.Decision), NextReview: apiDate(v.Plan.NextReview),
+		Progress: prog, Themes: []apiTheme{}}
+	for _, t := range v.Plan.Themes {
+		d.Plan.Themes = append(d.Plan.Themes, apiTheme{ID: t.ID, Title: t.Title, Description: t.Description,
+			Progress: round1(t.Progress()), Actions: toAPIActions(t.Actions)})
+	}
+	for _, c := range v.Contacts {
+		d.Contacts = append(d.Contacts, apiContact{Name: c.Name, Role: string(c.Role), Department: c.Department})
+	}
+	s.writeJSON(w, r, d)
+}

@@ -1,0 +1,676 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// editable loads the locality in the path and checks that the user may edit
+// it: visitors are sent to log in, other staff get 403.
+func (s *Server) editable(w http.ResponseWriter, r *http.Request) (*ortsplan.Locality, bool) {
+	u := reqInfo(r).User
+	if u == nil {
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/logga-in?till="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		} else {
+			s.renderError(w, r, http.StatusUnauthorized, "login.required")
+		}
+		return nil, false
+	}
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	if !u.CanEditLocality(l.Slug) {
+		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+		return nil, false
+	}
+	return l, true
+}
+
+// formDate parses an optional yyyy-mm-dd field, recording an error for a bad value.
+func formDate(f url.Values, name string, v ortsplan.ValidationErrors) time.Time {
+	s := strings.TrimSpace(f.Get(name))
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil || t.Year() < 1900 || t.Year() > 2200 {
+		v.Add(name, "error.date_invalid")
+		return time.Time{}
+	}
+	return t
+}
+
+func formInt(f url.Values, name string, v ortsplan.ValidationErrors) (int, bool) {
+	s := strings.TrimSpace(f.Get(name))
+	if s == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		v.Add(name, "error.number_invalid")
+		return 0, false
+	}
+	return n, true
+}
+
+func formFloat(f url.Values, name string, v ortsplan.ValidationErrors) (float64, bool) {
+	s := strings.ReplaceAll(strings.TrimSpace(f.Get(name)), ",", ".")
+	if s == "" {
+		return 0, false
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		v.Add(name, "error.number_invalid")
+		return 0, false
+	}
+	return x, true
+}
+
+// merge returns the store's errors with the form's parse errors; parse errors win.
+func merge(parse ortsplan.ValidationErrors, err error) ortsplan.ValidationErrors {
+	out := ortsplan.ValidationErrors{}
+	for k, v := range parse {
+		out[k] = v
+	}
+	for k, v := range ortsplan.FieldErrors(err) {
+		out.Add(k, v)
+	}
+	return out
+}
+
+type editData struct {
+	Locality   *ortsplan.Locality
+	Plan       *ortsplan.Plan
+	Action     *ortsplan.Action
+	Theme      *ortsplan.Theme
+	Staff      []*ortsplan.User
+	Contacts   map[int64]bool
+	Phases     []ortsplan.Phase
+	Statuses   []ortsplan.ActionStatus
+	Priorities []ortsplan.Priority
+	Kinds      []ortsplan.ResponsibleKind
+	DocStatus  []ortsplan.DocStatus
+	Parents    []*ortsplan.Action
+	Conflict   bool
+	Saved      string
+}
+
+func (s *Server) editPage(w http.ResponseWriter, r *http.Request, status int, name string, d *editData, f *form) {
+	d.Phases, d.Statuses, d.Priorities, d.Kinds = ortsplan.Phases, ortsplan.ActionStatuses, ortsplan.Priorities, ortsplan.ResponsibleKinds
+	d.DocStatus = []ortsplan.DocStatus{ortsplan.StatusDraft, ortsplan.StatusAdopted}
+	p := s.newPage(w, r)
+	p.Form = f
+	p.Data = d
+	s.render(w, r, status, name, p)
+}
+
+// formFail re-renders a form after a refused save, keeping what was typed.
+func (s *Server) formFail(w http.ResponseWriter, r *http.Request, name string, d *editData, parse ortsplan.ValidationErrors, err error) {
+	f := &form{Values: r.PostForm, Errors: merge(parse, err), Error: "error.form"}
+	status := http.StatusBadRequest
+	if ortsplan.ErrorCode(err) == ortsplan.ECONFLICT {
+		d.Conflict, f.Error, status = true, "error.conflict", http.StatusConflict
+	} else if err != nil && ortsplan.ErrorCode(err) != ortsplan.EINVALID {
+		s.fail(w, r, err)
+		return
+	}
+	s.editPage(w, r, status, name, d, f)
+}
+
+func localityValues(l *ortsplan.Locality, contacts []*ortsplan.Contact) url.Values {
+	f := url.Values{"name": {l.Name}, "slug": {l.Slug}, "description": {l.Description}, "version": {strconv.Itoa(l.Version)},
+		"phase": {string(l.Phase)}}
+	if l.Inhabitants != nil {
+		f.Set("inhabitants", strconv.Itoa(*l.Inhabitants))
+	}
+	if l.Lat != nil && l.Lon != nil {
+		f.Set("lat", strconv.FormatFloat(*l.Lat, 'f', -1, 64))
+		f.Set("lon", strconv.FormatFloat(*l.Lon, 'f', -1, 64))
+	}
+	for _, c := range contacts {
+		f.Add("contacts", strconv.FormatInt(c.UserID, 10))
+	}
+	return f
+}
+
+// localityFromForm reads the locality fields shared by the create and edit forms.
+func localityFromForm(l *ortsplan.Locality, f url.Values, v ortsplan.ValidationErrors) {
+	l.Name = f.Get("name")
+	l.Description = f.Get("description")
+	l.Inhabitants = nil
+	if n, ok := formInt(f, "inhabitants", v); ok {
+		l.Inhabitants = &n
+	}
+	l.Lat, l.Lon = nil, nil
+	lat, okLat := formFloat(f, "lat", v)
+	lon, okLon := formFloat(f, "lon", v)
+	if okLat {
+		l.Lat = &lat
+	}
+	if okLon {
+		l.Lon = &lon
+	}
+}
+
+func (s *Server) activeStaff(r *http.Request) ([]*ortsplan.User, error) {
+	all, err := s.svc.Users.ListUsers(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	var out []*ortsplan.User
+	for _, u := range all {
+		if u.Active {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) editLocalityForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	contacts, err := s.svc.Plans.Contacts(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	staff, err := s.activeStaff(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := &editData{Locality: l, Staff: staff, Saved: r.URL.Query().Get("sparat")}
+	s.editPage(w, r, http.StatusOK, "locality_edit", d, &form{Values: localityValues(l, contacts)})
+}
+
+func (s *Server) editLocality(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	staff, err := s.activeStaff(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := &editData{Locality: l, Staff: staff}
+	v := ortsplan.ValidationErrors{}
+	upd := *l
+	localityFromForm(&upd, r.PostForm, v)
+	upd.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	var contactIDs []int64
+	for _, c := range r.PostForm["contacts"] {
+		if id, ok := parseID(c); ok {
+			contactIDs = append(contactIDs, id)
+		}
+	}
+	if len(v) > 0 {
+		s.formFail(w, r, "locality_edit", d, v, upd.Validate())
+		return
+	}
+	if err := s.svc.Plans.UpdateLocality(r.Context(), &upd); err != nil {
+		s.formFail(w, r, "locality_edit", d, v, err)
+		return
+	}
+	if err := s.svc.Plans.SetContacts(r.Context(), l.ID, contactIDs); err != nil {
+		s.formFail(w, r, "locality_edit", d, v, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/redigera?sparat=1", http.StatusSeeOther)
+}
+
+func (s *Server) canCreateLocality(w http.ResponseWriter, r *http.Request) bool {
+	u := reqInfo(r).User
+	if u == nil {
+		http.Redirect(w, r, "/logga-in?till="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return false
+	}
+	if u.Role != ortsplan.RoleAdmin && u.Role != ortsplan.RoleCoordinator {
+		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+		return false
+	}
+	return true
+}
+
+func (s *Server) newLocalityForm(w http.ResponseWriter, r *http.Request) {
+	if !s.canCreateLocality(w, r) {
+		return
+	}
+	s.editPage(w, r, http.StatusOK, "locality_new", &editData{},
+		&form{Values: url.Values{"phase": {string(ortsplan.PhaseMobilising)}, "since": {s.cfg.Now().Format("2006-01-02")}}})
+}
+
+func (s *Server) createLocality(w http.ResponseWriter, r *http.Request) {
+	if !s.canCreateLocality(w, r) {
+		return
+	}
+	v := ortsplan.ValidationErrors{}
+	l := &ortsplan.Locality{Slug: strings.ToLower(strings.TrimSpace(r.PostFormValue("slug"))), Phase: ortsplan.Phase(r.PostFormValue("phase"))}
+	localityFromForm(l, r.PostForm, v)
+	l.PhaseSince = formDate(r.PostForm, "since", v)
+	if len(v) > 0 {
+		s.formFail(w, r, "locality_new", &editData{}, v, l.Validate())
+		return
+	}
+	if err := s.svc.Localities.CreateLocality(r.Context(), l); err != nil {
+		s.formFail(w, r, "locality_new", &editData{}, v, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera", http.StatusSeeOther)
+}
+
+func (s *Server) changePhase(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	v := ortsplan.ValidationErrors{}
+	c := &ortsplan.PhaseChange{LocalityID: l.ID, Phase: ortsplan.Phase(r.PostFormValue("phase")), Note: r.PostFormValue("note"),
+		On: formDate(r.PostForm, "on", v)}
+	var err error
+	if len(v) == 0 {
+		err = s.svc.Plans.ChangePhase(r.Context(), c)
+	}
+	if len(v) > 0 || err != nil {
+		staff, serr := s.activeStaff(r)
+		if serr != nil {
+			s.fail(w, r, serr)
+			return
+		}
+		contacts, _ := s.svc.Plans.Contacts(r.Context(), l.ID)
+		vals := localityValues(l, contacts)
+		for k, vs := range r.PostForm {
+			vals[k] = vs
+		}
+		r.PostForm = vals
+		s.formFail(w, r, "locality_edit", &editData{Locality: l, Staff: staff}, v, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/redigera?sparat=fas", http.StatusSeeOther)
+}
+
+func visionValues(vi *ortsplan.Vision) url.Values {
+	return url.Values{"title": {vi.Title}, "body": {vi.Body}, "status": {string(vi.Status)}, "version": {strconv.Itoa(vi.Version)},
+		"decision_date": {apiDate(vi.Decision.On)}, "decision_body": {vi.Decision.Body}, "decision_reference": {vi.Decision.Reference}}
+}
+
+func (s *Server) editVisionForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	vi, err := s.svc.Plans.FindVision(r.Context(), l.ID)
+	if ortsplan.ErrorCode(err) == ortsplan.ENOTFOUND {
+		vi = &ortsplan.Vision{LocalityID: l.ID, Title: s.cat.T(reqInfo(r).Lang, "vision.default_title", l.Name, s.cfg.Now().Year()+10),
+			Status: ortsplan.StatusDraft}
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.editPage(w, r, http.StatusOK, "vision_edit", &editData{Locality: l, Saved: r.URL.Query().Get("sparat")}, &form{Values: visionValues(vi)})
+}
+
+func decisionFromForm(f url.Values, v ortsplan.ValidationErrors) ortsplan.Decision {
+	return ortsplan.Decision{On: formDate(f, "decision_date", v), Body: strings.TrimSpace(f.Get("decision_body")),
+		Reference: strings.TrimSpace(f.Get("decision_reference"))}
+}
+
+func (s *Server) editVision(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	v := ortsplan.ValidationErrors{}
+	vi := &ortsplan.Vision{LocalityID: l.ID, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
+		Status: ortsplan.DocStatus(r.PostFormValue("status")), Decision: decisionFromForm(r.PostForm, v)}
+	vi.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	d := &editData{Locality: l}
+	if len(v) > 0 {
+		s.formFail(w, r, "vision_edit", d, v, vi.Validate())
+		return
+	}
+	if err := s.svc.Plans.SaveVision(r.Context(), vi); err != nil {
+		s.formFail(w, r, "vision_edit", d, v, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/vision/redigera?sparat=1", http.StatusSeeOther)
+}
+
+func planValues(p *ortsplan.Plan) url.Values {
+	return url.Values{"status": {string(p.Status)}, "version": {strconv.Itoa(p.Version)}, "decision_date": {apiDate(p.Decision.On)},
+		"decision_body": {p.Decision.Body}, "decision_reference": {p.Decision.Reference}, "next_review": {apiDate(p.NextReview)}}
+}
+
+func (s *Server) editPlanPage(w http.ResponseWriter, r *http.Request, l *ortsplan.Locality, status int, f *form, themeForm *form) {
+	p, err := s.svc.Plans.FindPlan(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f == nil {
+		f = &form{Values: planValues(p)}
+	}
+	if themeForm != nil {
+		// The theme form's fields are named theme_*; its errors get the same prefix.
+		for k, vs := range themeForm.Values {
+			f.Values[k] = vs
+		}
+		if f.Errors == nil {
+			f.Errors = ortsplan.ValidationErrors{}
+		}
+		for k, e := range themeForm.Errors {
+			f.Errors["theme_"+k] = e
+		}
+		f.Error = themeForm.Error
+	}
+	s.editPage(w, r, status, "plan_edit", &editData{Locality: l, Plan: p, Saved: r.URL.Query().Get("sparat")}, f)
+}
+
+func (s *Server) editPlanForm(w http.ResponseWriter, r *http.Request) {
+	if l, ok := s.editable(w, r); ok {
+		s.editPlanPage(w, r, l, http.StatusOK, nil, nil)
+	}
+}
+
+func (s *Server) editPlan(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	v := ortsplan.ValidationErrors{}
+	p := &ortsplan.Plan{LocalityID: l.ID, Status: ortsplan.DocStatus(r.PostFormValue("status")), Decision: decisionFromForm(r.PostForm, v),
+		NextReview: formDate(r.PostForm, "next_review", v)}
+	p.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	var err error
+	if len(v) == 0 {
+		err = s.svc.Plans.SavePlan(r.Context(), p)
+	} else {
+		err = p.Validate()
+	}
+	if len(v) > 0 || err != nil {
+		f := &form{Values: r.PostForm, Errors: merge(v, err), Error: "error.form"}
+		status := http.StatusBadRequest
+		if ortsplan.ErrorCode(err) == ortsplan.ECONFLICT {
+			f.Error, status = "error.conflict", http.StatusConflict
+		} else if err != nil && ortsplan.ErrorCode(err) != ortsplan.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		s.editPlanPage(w, r, l, status, f, nil)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera?sparat=plan", http.StatusSeeOther)
+}
+
+func (s *Server) createTheme(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	t := &ortsplan.Theme{LocalityID: l.ID, Title: r.PostFormValue("theme_title"), Description: r.PostFormValue("theme_description")}
+	if err := s.svc.Plans.SaveTheme(r.Context(), t); err != nil {
+		if ortsplan.ErrorCode(err) != ortsplan.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		s.editPlanPage(w, r, l, http.StatusBadRequest, nil, &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: "error.form"})
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera?sparat=tema#tema-"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+}
+
+func (s *Server) findTheme(w http.ResponseWriter, r *http.Request, l *ortsplan.Locality) (*ortsplan.Plan, *ortsplan.Theme, bool) {
+	id, ok := parseID(r.PathValue("id"))
+	p, err := s.svc.Plans.FindPlan(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	for _, t := range p.Themes {
+		if ok && t.ID == id {
+			return p, t, true
+		}
+	}
+	s.notFound(w, r)
+	return nil, nil, false
+}
+
+func (s *Server) editThemeForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	_, t, ok := s.findTheme(w, r, l)
+	if !ok {
+		return
+	}
+	s.editPage(w, r, http.StatusOK, "theme_edit", &editData{Locality: l, Theme: t},
+		&form{Values: url.Values{"title": {t.Title}, "description": {t.Description}, "version": {strconv.Itoa(t.Version)}}})
+}
+
+func (s *Server) editTheme(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	_, t, ok := s.findTheme(w, r, l)
+	if !ok {
+		return
+	}
+	upd := &ortsplan.Theme{ID: t.ID, LocalityID: l.ID, Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
+	upd.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	if err := s.svc.Plans.SaveTheme(r.Context(), upd); err != nil {
+		s.formFail(w, r, "theme_edit", &editData{Locality: l, Theme: t}, nil, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera?sparat=tema#tema-"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+}
+
+func moveDelta(r *http.Request) int {
+	if r.PostFormValue("riktning") == "upp" {
+		return -1
+	}
+	return 1
+}
+
+func (s *Server) moveTheme(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if err := s.svc.Plans.MoveTheme(r.Context(), l.ID, id, moveDelta(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera#tema-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+func actionValues(a *ortsplan.Action) url.Values {
+	f := url.Values{"title": {a.Title}, "description": {a.Description}, "responsible_kind": {string(a.ResponsibleKind)},
+		"responsible_name": {a.ResponsibleName}, "responsible_department": {a.ResponsibleDepartment}, "priority": {string(a.Priority)},
+		"start": {apiDate(a.Start)}, "end": {apiDate(a.End)}, "status": {string(a.Status)}, "progress": {strconv.Itoa(a.Progress)},
+		"theme": {strconv.FormatInt(a.ThemeID, 10)}, "parent": {strconv.FormatInt(a.ParentID, 10)}, "version": {strconv.Itoa(a.Version)},
+		"update_on": {time.Now().Format("2006-01-02")}}
+	if a.Weight > 0 {
+		f.Set("weight", strconv.FormatFloat(a.Weight, 'f', -1, 64))
+	}
+	return f
+}
+
+// topActions lists the plan's top-level actions, the possible parents of a sub-action.
+func topActions(p *ortsplan.Plan, except int64) []*ortsplan.Action {
+	var out []*ortsplan.Action
+	for _, t := range p.Themes {
+		for _, a := range t.Actions {
+			if a.ID != except {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) newActionForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	p, err := s.svc.Plans.FindPlan(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := &ortsplan.Action{Status: ortsplan.ActionNotStarted, Priority: ortsplan.PriorityMedium}
+	a.ThemeID, _ = parseID(r.URL.Query().Get("tema"))
+	a.ParentID, _ = parseID(r.URL.Query().Get("foralder"))
+	s.editPage(w, r, http.StatusOK, "action_edit", &editData{Locality: l, Plan: p, Action: &ortsplan.Action{}, Parents: topActions(p, 0)},
+		&form{Values: actionValues(a)})
+}
+
+func actionFromForm(a *ortsplan.Action, f url.Values, v ortsplan.ValidationErrors) {
+	a.Title = f.Get("title")
+	a.Description = f.Get("description")
+	a.ResponsibleKind = ortsplan.ResponsibleKind(f.Get("responsible_kind"))
+	a.ResponsibleName = f.Get("responsible_name")
+	a.ResponsibleDepartment = f.Get("responsible_department")
+	a.Priority = ortsplan.Priority(f.Get("priority"))
+	a.Start = formDate(f, "start", v)
+	a.End = formDate(f, "end", v)
+	a.Status = ortsplan.ActionStatus(f.Get("status"))
+	a.Progress, _ = formInt(f, "progress", v)
+	a.Weight, _ = formFloat(f, "weight", v)
+	a.ThemeID, _ = parseID(f.Get("theme"))
+	a.ParentID, _ = parseID(f.Get("parent"))
+	a.Version, _ = strconv.Atoi(f.Get("version"))
+}
+
+func (s *Server) saveAction(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	p, err := s.svc.Plans.FindPlan(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a := &ortsplan.Action{}
+	existing := &ortsplan.Action{}
+	if idStr := r.PathValue("id"); idStr != "" {
+		id, _ := parseID(idStr)
+		if existing = p.FindAction(id); existing == nil {
+			s.notFound(w, r)
+			return
+		}
+		a.ID = id
+	}
+	v := ortsplan.ValidationErrors{}
+	actionFromForm(a, r.PostForm, v)
+	d := &editData{Locality: l, Plan: p, Action: existing, Parents: topActions(p, a.ID)}
+	if len(v) > 0 {
+		s.formFail(w, r, "action_edit", d, v, a.Validate())
+		return
+	}
+	if err := s.svc.Plans.SaveAction(r.Context(), l.ID, a); err != nil {
+		s.formFail(w, r, "action_edit", d, v, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera?sparat=atgard#atgard-"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+}
+
+func (s *Server) editActionForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	p, err := s.svc.Plans.FindPlan(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, _ := parseID(r.PathValue("id"))
+	a := p.FindAction(id)
+	if a == nil {
+		s.notFound(w, r)
+		return
+	}
+	s.editPage(w, r, http.StatusOK, "action_edit", &editData{Locality: l, Plan: p, Action: a, Parents: topActions(p, a.ID),
+		Saved: r.URL.Query().Get("sparat")}, &form{Values: actionValues(a)})
+}
+
+func (s *Server) moveAction(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if err := s.svc.Plans.MoveAction(r.Context(), l.ID, id, moveDelta(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera#atgard-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+func (s *Server) addActionUpdate(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	v := ortsplan.ValidationErrors{}
+	u := &ortsplan.ActionUpdate{ActionID: id, Text: r.PostFormValue("update_text"), On: formDate(r.PostForm, "update_on", v)}
+	var err error
+	if len(v) == 0 {
+		err = s.svc.Plans.AddActionUpdate(r.Context(), l.ID, u)
+	}
+	if len(v) > 0 || err != nil {
+		if err != nil && ortsplan.ErrorCode(err) != ortsplan.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		p, perr := s.svc.Plans.FindPlan(r.Context(), l.ID)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		a := p.FindAction(id)
+		if a == nil {
+			s.notFound(w, r)
+			return
+		}
+		vals := actionValues(a)
+		vals.Set("update_text", r.PostFormValue("update_text"))
+		vals.Set("update_on", r.PostFormValue("update_on"))
+		errs := ortsplan.ValidationErrors{}
+		for k, e := range merge(v, err) {
+			errs["update_"+strings.TrimPrefix(k, "update_")] = e
+		}
+		s.editPage(w, r, http.StatusBadRequest, "action_edit", &editData{Locality: l, Plan: p, Action: a, Parents: topActions(p, a.ID)},
+			&form{Values: vals, Errors: errs, Error: "error.form"})
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/atgarder/"+strconv.FormatInt(id, 10)+"?sparat=uppdatering#uppdateringar", http.StatusSeeOther)
+}

@@ -1,0 +1,148 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/markdown"
+)
+
+// option is one choice in a select.
+type option struct {
+	Value, Label string
+}
+
+// selectData is what the "select" partial renders.
+type selectData struct {
+	fieldData
+	Options []option
+}
+
+// newSelect builds a labelled select. kind names the option list: phase,
+// status, priority, responsible, docstatus, theme, parent.
+func newSelect(p *page, name, labelKey, kind string, flags ...string) selectData {
+	sd := selectData{fieldData: newField(p, name, labelKey, "select", "", flags...)}
+	d, _ := p.Data.(*editData)
+	switch kind {
+	case "phase":
+		for _, ph := range ortsplan.Phases {
+			sd.Options = append(sd.Options, option{string(ph), p.L.T("phase." + string(ph))})
+		}
+	case "status":
+		for _, st := range ortsplan.ActionStatuses {
+			sd.Options = append(sd.Options, option{string(st), p.L.T("status." + string(st))})
+		}
+	case "priority":
+		sd.Options = append(sd.Options, option{"", p.L.T("value.none")})
+		for _, pr := range ortsplan.Priorities {
+			sd.Options = append(sd.Options, option{string(pr), p.L.T("priority." + string(pr))})
+		}
+	case "responsible":
+		sd.Options = append(sd.Options, option{"", p.L.T("value.none")})
+		for _, k := range ortsplan.ResponsibleKinds {
+			sd.Options = append(sd.Options, option{string(k), p.L.T("responsible." + string(k))})
+		}
+	case "docstatus":
+		for _, st := range []ortsplan.DocStatus{ortsplan.StatusDraft, ortsplan.StatusAdopted} {
+			sd.Options = append(sd.Options, option{string(st), p.L.T("docstatus." + string(st))})
+		}
+	case "theme":
+		if d != nil && d.Plan != nil {
+			for _, t := range d.Plan.Themes {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(t.ID, 10), t.Title})
+			}
+		}
+	case "parent":
+		sd.Options = append(sd.Options, option{"0", p.L.T("action.no_parent")})
+		if d != nil {
+			for _, a := range d.Parents {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(a.ID, 10), a.Title})
+			}
+		}
+	}
+	return sd
+}
+
+// progressBar draws a completion bar as SVG (no inline style, so the CSP
+// holds); the percentage is always written out beside it as text.
+func progressBar(pct float64) template.HTML {
+	w := int(pct + 0.5)
+	w = max(0, min(100, w))
+	return template.HTML(fmt.Sprintf(`<svg class="bar" viewBox="0 0 100 10" width="100" height="10" aria-hidden="true" focusable="false">`+
+		`<rect class="bar-track" x="0" y="0" width="100" height="10"/><rect class="bar-fill" x="0" y="0" width="%d" height="10"/></svg>`, w))
+}
+
+func round(f float64) int { return int(f + 0.5) }
+
+func isoDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// actionData is what the recursive "action" template gets.
+type actionData struct {
+	P     *page
+	A     *ortsplan.Action
+	Level int
+}
+
+// changeValue shows a revision's field value: coded values translated, dates
+// written out, long texts as their length.
+func changeValue(L *i18n.Localizer, field, v string) string {
+	if v == "" {
+		return "–"
+	}
+	switch field {
+	case "phase", "action_status", "status", "priority":
+		prefix := map[string]string{"phase": "phase.", "action_status": "status.", "status": "docstatus.", "priority": "priority."}[field]
+		return L.T(prefix + v)
+	case "decision_date", "start", "end", "next_review", "update_date":
+		if t, err := time.Parse("2006-01-02", v); err == nil {
+			return L.Date(t)
+		}
+	case "description":
+		if n, err := strconv.Atoi(strings.TrimPrefix(v, "…")); err == nil {
+			return L.T("history.chars", n)
+		}
+	case "phase_date":
+		if d, ph, ok := strings.Cut(v, " "); ok {
+			if t, err := time.Parse("2006-01-02", d); err == nil {
+				return L.Date(t) + ": " + L.T("phase."+ph)
+			}
+		}
+	}
+	return v
+}
+
+// editRow is what the "edit-action-row" template gets.
+type editRow struct {
+	P            *page
+	A            *ortsplan.Action
+	Slug         string
+	Index, Count int
+}
+
+var templateFuncs = template.FuncMap{
+	"editRow": func(p *page, a *ortsplan.Action, i, n int) editRow {
+		return editRow{P: p, A: a, Slug: p.Data.(*editData).Locality.Slug, Index: i, Count: n}
+	},
+	"actionCtx":   func(p *page, a *ortsplan.Action, level int) actionData { return actionData{p, a, level} },
+	"changeValue": changeValue,
+	"statuses":    func() []ortsplan.ActionStatus { return ortsplan.ActionStatuses },
+	"timeOfDay":   func(t time.Time) string { return t.In(i18n.Stockholm()).Format("15:04") },
+	"md":          markdown.HTML,
+	"plain":       markdown.Plain,
+	"progressBar": progressBar,
+	"round":       round,
+	"isoDate":     isoDate,
+	"sel":         newSelect,
+	"add":         func(a, b int) int { return a + b },
+	"itoa":        func(n int64) string { return strconv.FormatInt(n, 10) },
+}

@@ -1,0 +1,186 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/svgmap"
+)
+
+// localityView is everything the locality pages show.
+type localityView struct {
+	Locality *ortsplan.Locality
+	Phases   []*ortsplan.PhaseChange
+	Vision   *ortsplan.Vision // nil when none, or a draft the visitor may not see
+	Plan     *ortsplan.Plan
+	Contacts []*ortsplan.Contact
+	CanEdit  bool
+	Owner    *ortsplan.Contact // sidansvarig
+}
+
+// loadLocality reads a locality and what its pages need. Drafts are kept for
+// staff who may edit the locality and hidden from everyone else.
+func (s *Server) loadLocality(ctx context.Context, r *http.Request, withPlan bool) (*localityView, time.Time, error) {
+	l, err := s.svc.Localities.FindLocality(ctx, r.PathValue("slug"))
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	v := &localityView{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
+	if v.Phases, err = s.svc.Plans.PhaseHistory(ctx, l.ID); err != nil {
+		return nil, time.Time{}, err
+	}
+	if v.Contacts, err = s.svc.Plans.Contacts(ctx, l.ID); err != nil {
+		return nil, time.Time{}, err
+	}
+	if len(v.Contacts) > 0 {
+		v.Owner = v.Contacts[0]
+	}
+	vision, err := s.svc.Plans.FindVision(ctx, l.ID)
+	switch {
+	case err == nil && (vision.Published() || v.CanEdit):
+		v.Vision = vision
+	case err != nil && ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND:
+		return nil, time.Time{}, err
+	}
+	if withPlan {
+		if v.Plan, err = s.svc.Plans.FindPlan(ctx, l.ID); err != nil {
+			return nil, time.Time{}, err
+		}
+	}
+	updated, err := s.svc.Plans.LastChanged(ctx, l.ID)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if updated.IsZero() {
+		updated = l.UpdatedAt
+	}
+	return v, updated, nil
+}
+
+func (s *Server) localityPage(name string, withPlan bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, updated, err := s.loadLocality(r.Context(), r, withPlan)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p := s.newPage(w, r)
+		p.Data = v
+		p.Updated = updated
+		s.render(w, r, http.StatusOK, name, p)
+	}
+}
+
+type localitiesData struct {
+	Localities []*ortsplan.LocalitySummary
+	Phases     []ortsplan.Phase
+	Phase      ortsplan.Phase
+	Map        any
+	CanCreate  bool
+}
+
+func (s *Server) summaries(r *http.Request) ([]*ortsplan.LocalitySummary, time.Time, error) {
+	ls, err := s.svc.Plans.LocalitySummaries(r.Context())
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	var t time.Time
+	for _, l := range ls {
+		if l.UpdatedAt.After(t) {
+			t = l.UpdatedAt
+		}
+	}
+	return ls, t, nil
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	ls, updated, err := s.summaries(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	p.Data = localitiesData{Localities: ls, Phases: ortsplan.Phases}
+	p.Updated = updated
+	s.render(w, r, http.StatusOK, "home", p)
+}
+
+func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
+	all, updated, err := s.summaries(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := reqInfo(r).User
+	d := localitiesData{Phases: ortsplan.Phases,
+		CanCreate: u != nil && (u.Role == ortsplan.RoleAdmin || u.Role == ortsplan.RoleCoordinator)}
+	if ph := ortsplan.Phase(r.URL.Query().Get("fas")); ph.Valid() {
+		d.Phase = ph
+	}
+	L := s.cat.For(reqInfo(r).Lang)
+	var points []svgmap.Point
+	for _, l := range all {
+		if d.Phase != "" && l.Phase != d.Phase {
+			continue
+		}
+		d.Localities = append(d.Localities, l)
+		if l.Lat != nil && l.Lon != nil {
+			desc := L.T("phase." + string(l.Phase))
+			if l.HasPlan {
+				desc += ", " + L.T("plan.progress_done", int(l.Progress+0.5))
+			}
+			points = append(points, svgmap.Point{Label: l.Name, Href: "/orter/" + l.Slug, Lat: *l.Lat, Lon: *l.Lon,
+				Class: "phase-" + string(l.Phase), Description: desc})
+		}
+	}
+	d.Map = svgmap.Render(points, svgmap.Options{Title: L.T("map.title"), Desc: L.T("map.desc"), ID: "map"})
+	p := s.newPage(w, r)
+	p.Data = d
+	p.Updated = updated
+	s.render(w, r, http.StatusOK, "localities", p)
+}
+
+// revisionPair is two revisions of the same text and their word diff.
+type historyData struct {
+	*localityView
+	Revisions []*ortsplan.Revision
+}
+
+func (s *Server) history(w http.ResponseWriter, r *http.Request) {
+	v, updated, err := s.loadLocality(r.Context(), r, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	revs, err := s.svc.Plans.Revisions(r.Context(), v.Locality.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	p.Data = historyData{localityView: v, Revisions: s.visibleRevisions(v, revs)}
+	p.Updated = updated
+	s.render(w, r, http.StatusOK, "history", p)
+}
+
+// visibleRevisions hides revisions of drafts from visitors.
+func (s *Server) visibleRevisions(v *localityView, revs []*ortsplan.Revision) []*ortsplan.Revision {
+	if v.CanEdit {
+		return revs
+	}
+	out := revs[:0:0]
+	for _, rv := range revs {
+		if !rv.Draft {
+			out = append(out, rv)
+		}
+	}
+	return out
+}
+
+func parseID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
