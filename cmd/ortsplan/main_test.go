@@ -167,7 +167,9 @@ func TestHelpAndMigrate(t *testing.T) {
 		t.Error("unknown command accepted")
 	}
 	out.Reset()
-	if err := run(ctx, []string{"migrate", "--data", t.TempDir()}, nil, &out, &errOut); err != nil || !strings.Contains(out.String(), "schema version 1") {
+	ms, _ := sqlstore.Migrations(sqlstore.SQLite)
+	want := fmt.Sprintf("Applied %d migration(s); the sqlite database is at schema version %d.", len(ms), len(ms))
+	if err := run(ctx, []string{"migrate", "--data", t.TempDir()}, nil, &out, &errOut); err != nil || !strings.Contains(out.String(), want) {
 		t.Fatalf("migrate: %v %q", err, out.String())
 	}
 }
