@@ -125,7 +125,7 @@ var plans = map[string]demoPlan{
 			{title: "Kultur och fritid", description: "Arbetsgruppen för kultur och fritid.", actions: []demoAction{
 				{a: act("Utveckla bruksområdet", ortsplan.ActionOngoing, 80, ortsplan.ResponsibleWorkingGroup, "Kultur och fritid"),
 					updates: []ortsplan.ActionUpdate{{On: day("2014-06-01"), Text: "Bruksområdet har fått nya verksamheter och en sommarmarknad."}}},
-				{a: act("Promenadstråk runt Brukssjön", ortsplan.ActionOngoing, 60, ortsplan.ResponsibleMunicipality, "Kommunen"),
+				{a: act("Promenadstråk runt Brukssjön", ortsplan.ActionOngoing, 60, ortsplan.ResponsibleMunicipality, ""),
 					later:   done,
 					updates: []ortsplan.ActionUpdate{{On: day("2015-09-15"), Text: "Stråket runt Brukssjön är klart och skyltat."}}},
 			}},
@@ -157,7 +157,7 @@ var plans = map[string]demoPlan{
 					ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen"}},
 			}},
 			{title: "Trafik", actions: []demoAction{
-				{a: act("Översyn av hastighetsgränserna", ortsplan.ActionOngoing, 50, ortsplan.ResponsibleMunicipality, "Kommunen"), later: done,
+				{a: act("Översyn av hastighetsgränserna", ortsplan.ActionOngoing, 50, ortsplan.ResponsibleMunicipality, ""), later: done,
 					updates: []ortsplan.ActionUpdate{{On: day("2013-05-01"), Text: "Hastighetsgränserna är sänkta i centrum."}}},
 				{a: ortsplan.Action{Title: "Bättre gångväg Spårvägen–Nyköpingsvägen", Status: ortsplan.ActionOngoing, Progress: 30,
 					ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Start: day("2013-01-01")}},
@@ -179,15 +179,15 @@ var plans = map[string]demoPlan{
 					}},
 			}},
 			{title: "Besöksmål och centrum", actions: []demoAction{
-				{a: act("Informationstavlor", ortsplan.ActionDone, 100, ortsplan.ResponsibleMunicipality, "Kommunen")},
+				{a: act("Informationstavlor", ortsplan.ActionDone, 100, ortsplan.ResponsibleMunicipality, "")},
 				{a: act("Malmakvarn", ortsplan.ActionOngoing, 40, ortsplan.ResponsibleAssociation, "Hembygdsföreningen")},
-				{a: act("Stora Torget", ortsplan.ActionOngoing, 20, ortsplan.ResponsibleMunicipality, "Kommunen")},
+				{a: act("Stora Torget", ortsplan.ActionOngoing, 20, ortsplan.ResponsibleMunicipality, "")},
 			}},
 			{title: "Ortsbornas lista", description: "Förslag från ett senare möte.", actions: []demoAction{
-				{a: act("Skyltning från söder", ortsplan.ActionNotStarted, 0, ortsplan.ResponsibleMunicipality, "Kommunen")},
-				{a: act("Offentlig toalett", ortsplan.ActionNotStarted, 0, ortsplan.ResponsibleMunicipality, "Kommunen")},
+				{a: act("Skyltning från söder", ortsplan.ActionNotStarted, 0, ortsplan.ResponsibleMunicipality, "")},
+				{a: act("Offentlig toalett", ortsplan.ActionNotStarted, 0, ortsplan.ResponsibleMunicipality, "")},
 				{a: act("Hjärtstartare", ortsplan.ActionDone, 100, ortsplan.ResponsibleAssociation, "Företagarföreningen")},
-				{a: act("Biltrafiken på Plevnahöjden", ortsplan.ActionPaused, 10, ortsplan.ResponsibleMunicipality, "Kommunen")},
+				{a: act("Biltrafiken på Plevnahöjden", ortsplan.ActionPaused, 10, ortsplan.ResponsibleMunicipality, "")},
 			}},
 		},
 	},
@@ -212,7 +212,7 @@ var plans = map[string]demoPlan{
 		themes: []demoTheme{
 			{title: "Badplatsen och naturen", actions: []demoAction{
 				{a: act("Nya badbryggor", ortsplan.ActionDone, 100, ortsplan.ResponsibleAssociation, "Byalaget")},
-				{a: act("Ramp vid badplatsen", ortsplan.ActionDone, 100, ortsplan.ResponsibleMunicipality, "Kommunen")},
+				{a: act("Ramp vid badplatsen", ortsplan.ActionDone, 100, ortsplan.ResponsibleMunicipality, "")},
 				{a: act("Plantera träd", ortsplan.ActionOngoing, 50, ortsplan.ResponsibleResidents, "Ortsbor")},
 			}},
 			{title: "Mötesplatser och information", actions: []demoAction{
