@@ -1,0 +1,195 @@
+package e2e
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// role is who looks at a page: an anonymous visitor or a logged-in staff member.
+type role string
+
+const (
+	visitor  role = "visitor"
+	admin    role = "admin"
+	official role = "official"
+)
+
+// roles lists the roles in the order the tests log in as them.
+var roles = []role{visitor, admin, official}
+
+// languages are the site's languages; every page kind is checked in each.
+var languages = []string{"sv", "en"}
+
+// pageKind is one kind of page that the site can show. Every test walks the
+// same list, so a new template only needs a new entry here.
+type pageKind struct {
+	name   string // short and unique; names the saved HTML file
+	as     role
+	path   string
+	status int
+	// link, when set, finds the path instead: the first link on the page at
+	// path whose href matches, for pages whose address holds a database id.
+	link *regexp.Regexp
+	// submit, when set, fills in the form whose action is form (or path)
+	// with these values, keeping what else the form holds, and sends it, to
+	// show the page that answers the form.
+	submit url.Values
+	form   string
+}
+
+// action is where the kind's form is sent.
+func (k pageKind) action() string {
+	if k.form != "" {
+		return k.form
+	}
+	return k.path
+}
+
+// pageKinds covers every template and every state of a form worth checking.
+var pageKinds = []pageKind{
+	{name: "home", as: visitor, path: "/", status: http.StatusOK},
+	{name: "localities", as: visitor, path: "/orter", status: http.StatusOK},
+	{name: "localities-filtered", as: visitor, path: "/orter?fas=genomforande", status: http.StatusOK},
+	{name: "locality", as: visitor, path: "/orter/sparreholm", status: http.StatusOK},
+	{name: "vision", as: visitor, path: "/orter/sparreholm/vision", status: http.StatusOK},
+	{name: "plan", as: visitor, path: "/orter/sparreholm/handlingsplan", status: http.StatusOK},
+	{name: "history", as: visitor, path: "/orter/sparreholm/historik", status: http.StatusOK},
+	{name: "revision", as: visitor, path: "/orter/sparreholm/historik", status: http.StatusOK,
+		link: regexp.MustCompile(`^/orter/sparreholm/historik/\d+$`)},
+	{name: "join", as: visitor, path: "/var-med", status: http.StatusOK},
+	{name: "accessibility", as: visitor, path: "/tillganglighet", status: http.StatusOK},
+	{name: "privacy", as: visitor, path: "/personuppgifter", status: http.StatusOK},
+	{name: "login", as: visitor, path: "/logga-in", status: http.StatusOK},
+	{name: "login-errors", as: visitor, path: "/logga-in", status: http.StatusBadRequest,
+		submit: url.Values{"email": {""}, "password": {""}}},
+	{name: "not-found", as: visitor, path: "/finns-inte", status: http.StatusNotFound},
+
+	{name: "account", as: admin, path: "/konto", status: http.StatusOK},
+	{name: "admin-users", as: admin, path: "/admin/anvandare", status: http.StatusOK},
+	{name: "admin-users-errors", as: admin, path: "/admin/anvandare", status: http.StatusBadRequest,
+		submit: url.Values{"name": {""}, "email": {"inte-en-adress"}, "password": {"kort"}}},
+	{name: "locality-new", as: admin, path: "/orter/ny", status: http.StatusOK},
+	{name: "locality-new-errors", as: admin, path: "/orter/ny", status: http.StatusBadRequest,
+		form: "/orter", submit: url.Values{"name": {""}, "slug": {"Inte En Adress"}}},
+	{name: "locality-edit", as: admin, path: "/orter/sparreholm/redigera", status: http.StatusOK},
+	{name: "vision-edit", as: admin, path: "/orter/sparreholm/vision/redigera", status: http.StatusOK},
+	{name: "plan-edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK},
+	{name: "theme-edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK,
+		link: regexp.MustCompile(`^/orter/sparreholm/teman/\d+$`)},
+	{name: "action-new", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK,
+		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/ny\?tema=\d+$`)},
+	{name: "action-edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK,
+		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`)},
+	{name: "action-edit-errors", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusBadRequest,
+		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`), submit: url.Values{"title": {""}}},
+
+	{name: "forbidden", as: official, path: "/admin/anvandare", status: http.StatusForbidden},
+}
+
+// loginFor returns the login of a staff role.
+func (s *site) loginFor(r role) login {
+	switch r {
+	case admin:
+		return s.Admin
+	case official:
+		return s.Official
+	}
+	panic("no login for " + string(r))
+}
+
+// kindsFor returns the page kinds seen as role r, with the paths of the
+// kinds that follow a link found: it reads the linking pages over HTTP as r.
+func (s *site) kindsFor(t *testing.T, r role) []pageKind {
+	t.Helper()
+	var c *client
+	var ks []pageKind
+	for _, k := range pageKinds {
+		if k.as != r {
+			continue
+		}
+		if k.link != nil {
+			if c == nil {
+				c = newClient(t, s.URL)
+				if r != visitor {
+					c.logIn(s.loginFor(r))
+				}
+			}
+			status, body := c.do(http.MethodGet, k.path, nil)
+			if status != http.StatusOK {
+				t.Fatalf("%s: %s answered %d", k.name, k.path, status)
+			}
+			href := firstLink(t, body, k.link)
+			if href == "" {
+				t.Fatalf("%s: no link on %s matches %s", k.name, k.path, k.link)
+			}
+			k.path, k.link = href, nil
+		}
+		ks = append(ks, k)
+	}
+	return ks
+}
+
+// firstLink returns the first href in the page that re matches.
+func firstLink(t *testing.T, page []byte, re *regexp.Regexp) string {
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var href string
+	doc.Find("a[href]").EachWithBreak(func(_ int, a *goquery.Selection) bool {
+		if h := a.AttrOr("href", ""); re.MatchString(h) {
+			href = h
+			return false
+		}
+		return true
+	})
+	return href
+}
+
+// formValues returns what a browser would send for the form with the given
+// action on the page, before anyone changes a field.
+func formValues(t *testing.T, page []byte, action string) url.Values {
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := doc.Find(`form[action="` + action + `"]`).First()
+	if form.Length() == 0 {
+		t.Fatalf("no form with action %s on the page", action)
+	}
+	v := url.Values{}
+	form.Find("input[name], select[name], textarea[name]").Each(func(_ int, e *goquery.Selection) {
+		name := e.AttrOr("name", "")
+		if _, disabled := e.Attr("disabled"); disabled {
+			return
+		}
+		switch goquery.NodeName(e) {
+		case "textarea":
+			v.Add(name, e.Text())
+		case "select":
+			opt := e.Find("option[selected]").First()
+			if opt.Length() == 0 {
+				opt = e.Find("option").First()
+			}
+			if opt.Length() > 0 {
+				v.Add(name, opt.AttrOr("value", opt.Text()))
+			}
+		default:
+			switch e.AttrOr("type", "text") {
+			case "submit", "button", "image", "reset", "file":
+			case "checkbox", "radio":
+				if _, checked := e.Attr("checked"); checked {
+					v.Add(name, e.AttrOr("value", "on"))
+				}
+			default:
+				v.Add(name, e.AttrOr("value", ""))
+			}
+		}
+	})
+	return v
+}

@@ -1,0 +1,140 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+	"github.com/ortsplan/ortsplan/web"
+)
+
+// site is a running Ortsplan with the demo data and two known staff logins.
+type site struct {
+	URL      string
+	Admin    login // the demo administrator
+	Official login // an official, who may not manage users
+}
+
+type login struct{ Email, Password string }
+
+// officialLogin is the non-admin account that the tests create.
+var officialLogin = login{Email: "tjansteperson.e2e@ortsplan.example", Password: "e2e-officiell-losenord"}
+
+// startSite serves the real web layer from a fresh, migrated SQLite database
+// loaded with the Flen demo. It stops at the end of the test.
+func startSite(t *testing.T) *site {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db := sqltest.Open(t, sqlstore.SQLite)
+	res, err := demo.Load(ctx, db)
+	if err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	if _, err := db.CreateUser(ctx, ortsplan.NewUser{
+		Email: officialLogin.Email, Name: "Tova Tjänsteperson", Role: ortsplan.RoleOfficial,
+		Department: "Samhällsbyggnadsförvaltningen", Localities: []string{"sparreholm"},
+		Password: officialLogin.Password,
+	}); err != nil {
+		t.Fatalf("create official: %v", err)
+	}
+
+	// The server must exist before the handler, because the base URL is its address.
+	var handler http.Handler = http.NotFoundHandler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Ping: db.Ping}, web.Config{
+		BaseURL:      srv.URL,
+		ContactEmail: "ortsutveckling@ortsplan.example",
+		ContactPhone: "0157-00 00 00",
+		// Warnings and errors show in the output of a failed test.
+		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	handler = h
+	return &site{URL: srv.URL, Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
+}
+
+// missingTool stops a test whose tool is not installed: under CI=true it
+// fails, since CI must run every check; elsewhere it skips with how to install it.
+func missingTool(t *testing.T, what, install string) {
+	t.Helper()
+	msg := fmt.Sprintf("%s not found; install it with: %s", what, install)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// chromiumPath returns the Chromium executable.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	missingTool(t, "Chromium", "apt-get install chromium")
+	return ""
+}
+
+// javaPath returns the Java executable, for the Nu HTML checker.
+func javaPath(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("java")
+	if err != nil {
+		missingTool(t, "Java", "apt-get install default-jre-headless")
+	}
+	return p
+}
+
+// nodeModule returns a file from node_modules in the module root, which is
+// found by walking up from the working directory to go.mod.
+func nodeModule(t *testing.T, rel string) string {
+	t.Helper()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(root, "node_modules", filepath.FromSlash(rel))
+	if _, err := os.Stat(p); err != nil {
+		missingTool(t, p, "npm ci (in "+root+")")
+	}
+	return p
+}
+
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
