@@ -35,6 +35,8 @@ type DB struct {
 	Dialect Dialect
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Composer writes the e-mails the store queues in the outbox; nil sends none.
+	Composer ortsplan.Composer
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a SQLite file.

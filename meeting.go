@@ -1,0 +1,309 @@
+package ortsplan
+
+import (
+	"context"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// GroupKind tells a working group from the coordination group.
+type GroupKind string
+
+// Kinds of group.
+const (
+	GroupWorking      GroupKind = "arbetsgrupp"
+	GroupCoordination GroupKind = "samordningsgrupp"
+)
+
+// Group is a locality's working group (arbetsgrupp) or coordination group.
+type Group struct {
+	ID          int64
+	LocalityID  int64
+	Slug        string
+	Name        string
+	Kind        GroupKind
+	Theme       string
+	Description string // Markdown
+	// ContactUserID is the staff contact (often the group leader); 0 for none.
+	ContactUserID int64
+	ContactName   string
+	Open          bool // takes new members
+	Members       []*GroupMember
+	Organisations []*Organisation
+	Version       int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// GroupMember is a person in a group. The name is public only with consent;
+// contact details are never public.
+type GroupMember struct {
+	ID       int64
+	GroupID  int64
+	Name     string
+	Email    string
+	Phone    string
+	ShowName bool
+	JoinedAt time.Time
+}
+
+// OrganisationKind is an association or a business.
+type OrganisationKind string
+
+// Kinds of organisation.
+const (
+	OrgAssociation OrganisationKind = "forening"
+	OrgBusiness    OrganisationKind = "naringsidkare"
+)
+
+// Organisation is an association (förening) or business (näringsidkare) in a locality.
+type Organisation struct {
+	ID          int64
+	LocalityID  int64
+	Name        string
+	Kind        OrganisationKind
+	Website     string
+	Description string
+}
+
+// MeetingKind is the kind of meeting.
+type MeetingKind string
+
+// Kinds of meeting.
+const (
+	MeetingOpen     MeetingKind = "stormote"
+	MeetingGroup    MeetingKind = "arbetsgruppsmote"
+	MeetingWorkshop MeetingKind = "workshop"
+	MeetingOther    MeetingKind = "annat"
+)
+
+// MeetingKinds lists the kinds in display order.
+var MeetingKinds = []MeetingKind{MeetingOpen, MeetingGroup, MeetingWorkshop, MeetingOther}
+
+// MeetingState is where a meeting stands.
+type MeetingState string
+
+// Meeting states.
+const (
+	MeetingPlanned   MeetingState = "planerat"
+	MeetingHeld      MeetingState = "genomfort"
+	MeetingCancelled MeetingState = "installt"
+)
+
+// MeetingStates lists the states in order.
+var MeetingStates = []MeetingState{MeetingPlanned, MeetingHeld, MeetingCancelled}
+
+// Meeting is a stormöte, group meeting or workshop. Times are stored in UTC and
+// shown in Europe/Stockholm.
+type Meeting struct {
+	ID            int64
+	LocalityID    int64
+	LocalitySlug  string
+	LocalityName  string
+	GroupID       int64 // 0 when the meeting is not a group's
+	GroupName     string
+	Kind          MeetingKind
+	Title         string
+	Start, End    time.Time
+	PlaceName     string
+	PlaceAddress  string
+	Accessibility string // e.g. "Entré utan trappsteg, hörslinga"
+	Agenda        string // Markdown
+	State         MeetingState
+	CancelReason  string // shown publicly
+
+	// Registration (anmälan): optional, with a capacity (0 = no limit).
+	Registration bool
+	Capacity     int
+	Registered   int // people registered (not waitlisted), computed
+	Waitlisted   int // people on the waiting list, computed
+
+	// After the meeting.
+	Report          string    // Markdown notes or report
+	ReportPublished time.Time // zero while the report is a draft (staff only)
+	Participants    int
+
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Full reports whether every place is taken.
+func (m *Meeting) Full() bool { return m.Registration && m.Capacity > 0 && m.Registered >= m.Capacity }
+
+// ReportIsPublic reports whether visitors may read the report.
+func (m *Meeting) ReportIsPublic() bool {
+	return !m.ReportPublished.IsZero() && strings.TrimSpace(m.Report) != ""
+}
+
+// Registration is one sign-up for a meeting. Everything but the count is
+// personal data, seen by staff only.
+type Registration struct {
+	ID          int64
+	MeetingID   int64
+	Name        string
+	Email       string
+	People      int
+	Needs       string // dietary or accessibility needs
+	Lang        string
+	Token       string // only known when created; the cancel link carries it
+	Waitlisted  bool
+	CancelledAt time.Time
+	CreatedAt   time.Time
+}
+
+// Notice kinds: the e-mails the meeting service queues.
+const (
+	NoticeRegistered   = "registered"   // confirmation with the cancel link
+	NoticeWaitlisted   = "waitlisted"   // on the waiting list, with the cancel link
+	NoticePromoted     = "promoted"     // moved up from the waiting list
+	NoticeUnregistered = "unregistered" // the person cancelled
+	NoticeMoved        = "moved"        // the meeting's time or place changed
+	NoticeCancelled    = "cancelled"    // the meeting is cancelled
+)
+
+// Composer writes the e-mail for a notice in the recipient's language. token is
+// the registration's cancel token when known (only at sign-up), else "".
+type Composer interface {
+	Compose(kind string, m *Meeting, r *Registration, token string) *Message
+}
+
+// MeetingFilter selects meetings for lists and calendars.
+type MeetingFilter struct {
+	LocalityID int64
+	GroupID    int64
+	From, To   time.Time // on Start; zero for open ends
+	Limit      int
+}
+
+// MeetingService manages groups, organisations, meetings and registrations.
+type MeetingService interface {
+	Groups(ctx context.Context, localityID int64) ([]*Group, error)
+	FindGroup(ctx context.Context, localityID int64, slug string) (*Group, error)
+	SaveGroup(ctx context.Context, g *Group) error
+	AddGroupMember(ctx context.Context, m *GroupMember) error
+	Organisations(ctx context.Context, localityID int64) ([]*Organisation, error)
+	SaveOrganisation(ctx context.Context, o *Organisation) error
+	LinkGroupOrganisation(ctx context.Context, groupID, orgID int64) error
+
+	Meetings(ctx context.Context, f MeetingFilter) ([]*Meeting, error)
+	FindMeeting(ctx context.Context, id int64) (*Meeting, error)
+	// SaveMeeting creates or updates a meeting; moving or cancelling one queues
+	// a notice to everyone registered, in the same transaction.
+	SaveMeeting(ctx context.Context, m *Meeting) error
+
+	// Register signs a person up (or onto the waiting list when full) and queues
+	// the confirmation e-mail with the cancel link.
+	Register(ctx context.Context, r *Registration) error
+	// CancelRegistration cancels by token and moves the first on the waiting list up.
+	CancelRegistration(ctx context.Context, token string) (*Meeting, error)
+	FindRegistrationByToken(ctx context.Context, token string) (*Registration, *Meeting, error)
+	Registrations(ctx context.Context, meetingID int64) ([]*Registration, error)
+}
+
+// Validate checks a meeting.
+func (m *Meeting) Validate() error {
+	v := ValidationErrors{}
+	m.Title = strings.TrimSpace(m.Title)
+	checkText(v, "title", m.Title, true, maxTitle)
+	if !slices.Contains(MeetingKinds, m.Kind) {
+		v.Add("kind", "error.choose_from_list")
+	}
+	if !slices.Contains(MeetingStates, m.State) {
+		v.Add("state", "error.choose_from_list")
+	}
+	if m.Start.IsZero() {
+		v.Add("start", "error.date_required")
+	}
+	if !m.End.IsZero() && !m.Start.IsZero() && !m.End.After(m.Start) {
+		v.Add("end", "error.end_before_start")
+	}
+	checkText(v, "place_name", m.PlaceName, false, maxTitle)
+	checkText(v, "place_address", m.PlaceAddress, false, maxTitle)
+	checkText(v, "accessibility", m.Accessibility, false, maxNote)
+	checkText(v, "agenda", m.Agenda, false, maxText)
+	checkText(v, "report", m.Report, false, maxText)
+	if m.State == MeetingCancelled && strings.TrimSpace(m.CancelReason) == "" {
+		v.Add("cancel_reason", "error.cancel_reason_required")
+	}
+	checkText(v, "cancel_reason", m.CancelReason, false, maxNote)
+	if m.Capacity < 0 || m.Capacity > 100000 {
+		v.Add("capacity", "error.number_invalid")
+	}
+	if m.Participants < 0 || m.Participants > 100000 {
+		v.Add("participants", "error.number_invalid")
+	}
+	return v.Err()
+}
+
+// Validate checks a registration and normalises it.
+func (r *Registration) Validate() error {
+	v := ValidationErrors{}
+	r.Name = strings.TrimSpace(r.Name)
+	r.Email = NormalizeEmail(r.Email)
+	checkText(v, "name", r.Name, true, 100)
+	if r.Email == "" {
+		v.Add("email", "error.email_required")
+	} else if a, err := mail.ParseAddress(r.Email); err != nil || a.Address != r.Email || len(r.Email) > 254 {
+		v.Add("email", "error.email_invalid")
+	}
+	if r.People < 1 || r.People > 20 {
+		v.Add("people", "error.people_range")
+	}
+	checkText(v, "needs", r.Needs, false, 1000)
+	return v.Err()
+}
+
+// Validate checks a group.
+func (g *Group) Validate() error {
+	v := ValidationErrors{}
+	g.Name = strings.TrimSpace(g.Name)
+	checkText(v, "name", g.Name, true, maxTitle)
+	if !ValidSlug(g.Slug) {
+		v.Add("slug", "error.slug_invalid")
+	}
+	if g.Kind != GroupWorking && g.Kind != GroupCoordination {
+		v.Add("kind", "error.choose_from_list")
+	}
+	checkText(v, "theme", g.Theme, false, maxTitle)
+	checkText(v, "description", g.Description, false, maxText)
+	return v.Err()
+}
+
+// Validate checks a group member.
+func (m *GroupMember) Validate() error {
+	v := ValidationErrors{}
+	m.Name = strings.TrimSpace(m.Name)
+	checkText(v, "name", m.Name, true, 100)
+	if m.Email != "" {
+		if _, err := mail.ParseAddress(m.Email); err != nil {
+			v.Add("email", "error.email_invalid")
+		}
+	}
+	checkText(v, "phone", m.Phone, false, 40)
+	return v.Err()
+}
+
+// Validate checks an organisation.
+func (o *Organisation) Validate() error {
+	v := ValidationErrors{}
+	o.Name = strings.TrimSpace(o.Name)
+	checkText(v, "name", o.Name, true, maxTitle)
+	if o.Kind != OrgAssociation && o.Kind != OrgBusiness {
+		v.Add("kind", "error.choose_from_list")
+	}
+	if o.Website != "" {
+		u, err := url.Parse(o.Website)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			v.Add("website", "error.url_invalid")
+		}
+	}
+	if utf8.RuneCountInString(o.Description) > maxNote {
+		v.Add("description", "error.too_long")
+	}
+	return v.Err()
+}
