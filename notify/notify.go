@@ -1,0 +1,107 @@
+// Package notify writes the e-mails that meetings send (confirmation, cancel
+// link, waiting list, moved or cancelled meeting), in the recipient's language,
+// as plain text and HTML.
+package notify
+
+import (
+	"bytes"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+)
+
+// Composer implements ortsplan.Composer with the site's catalogs.
+type Composer struct {
+	Cat     *i18n.Catalog
+	BaseURL string // e.g. https://ortsplan.flen.se, for links
+	Org     string // the organisation named in the signature
+}
+
+var htmlTmpl = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body style="font-family: sans-serif; font-size: 16px; line-height: 1.5; color: #1b1b1b;">
+{{range .Paragraphs}}<p>{{.}}</p>
+{{end}}<table role="presentation" style="border-collapse: collapse;">
+{{range .Facts}}<tr><th scope="row" style="text-align: left; padding: 2px 12px 2px 0;">{{.Label}}</th><td>{{.Value}}</td></tr>
+{{end}}</table>
+{{range .Links}}<p><a href="{{.URL}}">{{.Text}}</a></p>
+{{end}}<p style="color: #4a4a4a;">{{.Signature}}</p>
+</body></html>
+`))
+
+type fact struct{ Label, Value string }
+type link struct{ Text, URL string }
+
+type mailData struct {
+	Lang, Subject, Signature string
+	Paragraphs               []string
+	Facts                    []fact
+	Links                    []link
+}
+
+// When formats a meeting's time in Stockholm, e.g. "19 november 2012 kl. 18:30–20:30".
+func When(L *i18n.Localizer, m *ortsplan.Meeting) string {
+	loc := i18n.Stockholm()
+	s := L.Date(m.Start) + " " + L.T("mail.at") + " " + m.Start.In(loc).Format("15:04")
+	if !m.End.IsZero() {
+		s += "–" + m.End.In(loc).Format("15:04")
+	}
+	return s
+}
+
+// Compose returns the message for a notice, or nil for an unknown kind.
+func (c *Composer) Compose(kind string, m *ortsplan.Meeting, r *ortsplan.Registration, token string) *ortsplan.Message {
+	lang := r.Lang
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
+	}
+	L := c.Cat.For(lang)
+	if !c.Cat.Has(lang, "mail."+kind+".subject") {
+		return nil
+	}
+	base := strings.TrimRight(c.BaseURL, "/")
+	meetingURL := base + "/moten/" + itoa(m.ID)
+	d := mailData{Lang: lang, Subject: L.T("mail."+kind+".subject", m.Title),
+		Signature: L.T("mail.signature", c.Org)}
+	d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting", r.Name), L.T("mail."+kind+".body", m.Title))
+	if kind == ortsplan.NoticeCancelled && m.CancelReason != "" {
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.reason", m.CancelReason))
+	}
+	d.Facts = []fact{{L.T("mail.when"), When(L, m)}}
+	if place := strings.Trim(m.PlaceName+", "+m.PlaceAddress, ", "); place != "" {
+		d.Facts = append(d.Facts, fact{L.T("mail.where"), place})
+	}
+	if kind == ortsplan.NoticeRegistered || kind == ortsplan.NoticeWaitlisted {
+		d.Facts = append(d.Facts, fact{L.T("mail.people"), itoa(int64(r.People))})
+	}
+	d.Links = []link{{L.T("mail.meeting_link"), meetingURL}}
+	if token != "" {
+		d.Links = append(d.Links, link{L.T("mail.cancel_link"), base + "/anmalan/" + token})
+	}
+
+	var text strings.Builder
+	for _, p := range d.Paragraphs {
+		text.WriteString(p + "\n\n")
+	}
+	for _, f := range d.Facts {
+		text.WriteString(f.Label + ": " + f.Value + "\n")
+	}
+	text.WriteString("\n")
+	for _, l := range d.Links {
+		text.WriteString(l.Text + ":\n" + l.URL + "\n\n")
+	}
+	text.WriteString("-- \n" + d.Signature + "\n")
+	var html bytes.Buffer
+	if err := htmlTmpl.Execute(&html, d); err != nil {
+		html.Reset()
+	}
+	return &ortsplan.Message{To: r.Email, ToName: r.Name, Subject: d.Subject, Text: text.String(), HTML: html.String(),
+		Lang: lang}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+var _ ortsplan.Composer = (*Composer)(nil)
