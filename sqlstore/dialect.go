@@ -28,3 +28,13 @@ func (db *DB) lockMigrations(ctx context.Context) (func(), error) {
 		conn.Close()
 	}, nil
 }
+
+// skipLocked is appended to a SELECT inside a transaction to lock the rows it
+// returns and pass over rows other transactions hold (PostgreSQL). SQLite needs
+// nothing: its write transactions (BEGIN IMMEDIATE) already run one at a time.
+func (db *DB) skipLocked() string {
+	if db.Dialect == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
