@@ -1,0 +1,542 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// --- Groups and organisations ---
+
+const groupColumns = `g.id, g.locality_id, g.slug, g.name, g.kind, g.theme, g.description, COALESCE(g.contact_user_id, 0),
+	COALESCE(u.name, ''), g.open, g.version, g.created_at, g.updated_at`
+
+func scanGroup(row interface{ Scan(...any) error }) (*ortsplan.Group, error) {
+	var g ortsplan.Group
+	err := row.Scan(&g.ID, &g.LocalityID, &g.Slug, &g.Name, &g.Kind, &g.Theme, &g.Description, &g.ContactUserID,
+		&g.ContactName, &g.Open, &g.Version, &g.CreatedAt, &g.UpdatedAt)
+	return &g, err
+}
+
+// Groups lists a locality's groups with members and organisations, the
+// coordination group first.
+func (db *DB) Groups(ctx context.Context, localityID int64) ([]*ortsplan.Group, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT "+groupColumns+` FROM working_groups g LEFT JOIN users u ON u.id = g.contact_user_id
+		WHERE g.locality_id = $1 ORDER BY CASE WHEN g.kind = 'samordningsgrupp' THEN 0 ELSE 1 END, g.name`, localityID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: groups: %w", err)
+	}
+	defer rows.Close()
+	var gs []*ortsplan.Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, err
+		}
+		gs = append(gs, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return gs, db.loadGroupParts(ctx, localityID, gs)
+}
+
+// loadGroupParts fills members and organisations of the groups in two queries.
+func (db *DB) loadGroupParts(ctx context.Context, localityID int64, gs []*ortsplan.Group) error {
+	byID := map[int64]*ortsplan.Group{}
+	for _, g := range gs {
+		byID[g.ID] = g
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT m.id, m.group_id, m.name, m.email, m.phone, m.show_name, m.joined_at
+		FROM group_members m JOIN working_groups g ON g.id = m.group_id WHERE g.locality_id = $1 ORDER BY m.name, m.id`, localityID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: group members: %w", err)
+	}
+	for rows.Next() {
+		var m ortsplan.GroupMember
+		if err := rows.Scan(&m.ID, &m.GroupID, &m.Name, &m.Email, &m.Phone, &m.ShowName, &m.JoinedAt); err != nil {
+			rows.Close()
+			return err
+		}
+		if g := byID[m.GroupID]; g != nil {
+			g.Members = append(g.Members, &m)
+		}
+	}
+	rows.Close()
+	rows, err = db.db.QueryContext(ctx, `SELECT go.group_id, o.id, o.locality_id, o.name, o.kind, o.website, o.description
+		FROM group_organisations go JOIN organisations o ON o.id = go.organisation_id WHERE o.locality_id = $1 ORDER BY o.name`, localityID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: group organisations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var gid int64
+		var o ortsplan.Organisation
+		if err := rows.Scan(&gid, &o.ID, &o.LocalityID, &o.Name, &o.Kind, &o.Website, &o.Description); err != nil {
+			return err
+		}
+		if g := byID[gid]; g != nil {
+			g.Organisations = append(g.Organisations, &o)
+		}
+	}
+	return rows.Err()
+}
+
+// FindGroup returns a locality's group by slug.
+func (db *DB) FindGroup(ctx context.Context, localityID int64, slug string) (*ortsplan.Group, error) {
+	g, err := scanGroup(db.db.QueryRowContext(ctx, "SELECT "+groupColumns+` FROM working_groups g LEFT JOIN users u ON u.id = g.contact_user_id
+		WHERE g.locality_id = $1 AND g.slug = $2`, localityID, slug))
+	if err != nil {
+		return nil, notFound(err, "find group")
+	}
+	return g, db.loadGroupParts(ctx, localityID, []*ortsplan.Group{g})
+}
+
+// SaveGroup creates (ID 0) or updates a group.
+func (db *DB) SaveGroup(ctx context.Context, g *ortsplan.Group) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	var contact any
+	if g.ContactUserID > 0 {
+		contact = g.ContactUserID
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if g.ID == 0 {
+			err := tx.QueryRowContext(ctx, `INSERT INTO working_groups (locality_id, slug, name, kind, theme, description, contact_user_id, open, version, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id`,
+				g.LocalityID, g.Slug, g.Name, string(g.Kind), g.Theme, g.Description, contact, g.Open, now).Scan(&g.ID)
+			if isUniqueViolation(err) {
+				return ortsplan.FieldError("slug", "error.slug_taken")
+			} else if err != nil {
+				return fmt.Errorf("sqlstore: insert group: %w", err)
+			}
+			g.Version = 1
+			return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "group:create", g.Slug, "")
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE working_groups SET name = $1, kind = $2, theme = $3, description = $4, contact_user_id = $5,
+			open = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND locality_id = $9 AND version = $10`,
+			g.Name, string(g.Kind), g.Theme, g.Description, contact, g.Open, now, g.ID, g.LocalityID, g.Version)
+		if err != nil {
+			return fmt.Errorf("sqlstore: update group: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return conflict()
+		}
+		g.Version++
+		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "group:update", g.Slug, "")
+	})
+}
+
+// AddGroupMember adds a person to a group.
+func (db *DB) AddGroupMember(ctx context.Context, m *ortsplan.GroupMember) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	m.JoinedAt = now
+	err := db.db.QueryRowContext(ctx, `INSERT INTO group_members (group_id, name, email, phone, show_name, joined_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.GroupID, m.Name, m.Email, m.Phone, m.ShowName, now).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: add group member: %w", err)
+	}
+	return nil
+}
+
+// Organisations lists a locality's associations and businesses.
+func (db *DB) Organisations(ctx context.Context, localityID int64) ([]*ortsplan.Organisation, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, locality_id, name, kind, website, description FROM organisations
+		WHERE locality_id = $1 ORDER BY name, id`, localityID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: organisations: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Organisation
+	for rows.Next() {
+		var o ortsplan.Organisation
+		if err := rows.Scan(&o.ID, &o.LocalityID, &o.Name, &o.Kind, &o.Website, &o.Description); err != nil {
+			return nil, err
+		}
+		out = append(out, &o)
+	}
+	return out, rows.Err()
+}
+
+// SaveOrganisation creates or updates an organisation.
+func (db *DB) SaveOrganisation(ctx context.Context, o *ortsplan.Organisation) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if o.ID == 0 {
+		err := db.db.QueryRowContext(ctx, `INSERT INTO organisations (locality_id, name, kind, website, description, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, o.LocalityID, o.Name, string(o.Kind), o.Website, o.Description, db.now()).Scan(&o.ID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: insert organisation: %w", err)
+		}
+		return nil
+	}
+	_, err := db.db.ExecContext(ctx, `UPDATE organisations SET name = $1, kind = $2, website = $3, description = $4
+		WHERE id = $5 AND locality_id = $6`, o.Name, string(o.Kind), o.Website, o.Description, o.ID, o.LocalityID)
+	return err
+}
+
+// LinkGroupOrganisation links an organisation to a group of the same locality.
+func (db *DB) LinkGroupOrganisation(ctx context.Context, groupID, orgID int64) error {
+	res, err := db.db.ExecContext(ctx, `INSERT INTO group_organisations (group_id, organisation_id)
+		SELECT g.id, o.id FROM working_groups g JOIN organisations o ON o.locality_id = g.locality_id
+		WHERE g.id = $1 AND o.id = $2 ON CONFLICT DO NOTHING`, groupID, orgID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: link organisation: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var exists int
+		db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM group_organisations WHERE group_id = $1 AND organisation_id = $2", groupID, orgID).Scan(&exists)
+		if exists == 0 {
+			return ortsplan.FieldError("organisation", "error.choose_from_list")
+		}
+	}
+	return nil
+}
+
+// --- Meetings ---
+
+const meetingColumns = `m.id, m.locality_id, l.slug, l.name, COALESCE(m.group_id, 0), COALESCE(g.name, ''), m.kind, m.title,
+	m.starts_at, m.ends_at, m.place_name, m.place_address, m.accessibility, m.agenda, m.state, m.cancel_reason,
+	m.registration, m.capacity, m.report, m.report_published, m.participants, m.version, m.created_at, m.updated_at,
+	COALESCE((SELECT SUM(r.people) FROM registrations r WHERE r.meeting_id = m.id AND r.cancelled_at IS NULL AND NOT r.waitlisted), 0),
+	COALESCE((SELECT SUM(r.people) FROM registrations r WHERE r.meeting_id = m.id AND r.cancelled_at IS NULL AND r.waitlisted), 0)`
+
+const meetingFrom = ` FROM meetings m JOIN localities l ON l.id = m.locality_id LEFT JOIN working_groups g ON g.id = m.group_id`
+
+func scanMeeting(row interface{ Scan(...any) error }) (*ortsplan.Meeting, error) {
+	var m ortsplan.Meeting
+	var end, published sql.NullTime
+	err := row.Scan(&m.ID, &m.LocalityID, &m.LocalitySlug, &m.LocalityName, &m.GroupID, &m.GroupName, &m.Kind, &m.Title,
+		&m.Start, &end, &m.PlaceName, &m.PlaceAddress, &m.Accessibility, &m.Agenda, &m.State, &m.CancelReason,
+		&m.Registration, &m.Capacity, &m.Report, &published, &m.Participants, &m.Version, &m.CreatedAt, &m.UpdatedAt,
+		&m.Registered, &m.Waitlisted)
+	if err != nil {
+		return nil, err
+	}
+	m.End, m.ReportPublished = end.Time, published.Time
+	m.Start = m.Start.UTC()
+	if !m.End.IsZero() {
+		m.End = m.End.UTC()
+	}
+	return &m, nil
+}
+
+// Meetings lists meetings by start time within the filter.
+func (db *DB) Meetings(ctx context.Context, f ortsplan.MeetingFilter) ([]*ortsplan.Meeting, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.LocalityID > 0 {
+		add("m.locality_id = ?", f.LocalityID)
+	}
+	if f.GroupID > 0 {
+		add("m.group_id = ?", f.GroupID)
+	}
+	if !f.From.IsZero() {
+		add("m.starts_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("m.starts_at < ?", f.To.UTC())
+	}
+	q := "SELECT " + meetingColumns + meetingFrom
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY m.starts_at, m.id"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: meetings: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Meeting
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: scan meeting: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// FindMeeting returns one meeting.
+func (db *DB) FindMeeting(ctx context.Context, id int64) (*ortsplan.Meeting, error) {
+	m, err := scanMeeting(db.db.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1", id))
+	if err != nil {
+		return nil, notFound(err, "find meeting")
+	}
+	return m, nil
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// SaveMeeting creates (ID 0) or updates a meeting. When a planned meeting is
+// moved, or cancelled, everyone registered gets a notice queued in the same
+// transaction.
+func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	var group any
+	if m.GroupID > 0 {
+		group = m.GroupID
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if m.GroupID > 0 {
+			var n int
+			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM working_groups WHERE id = $1 AND locality_id = $2", m.GroupID, m.LocalityID).Scan(&n)
+			if n == 0 {
+				return ortsplan.FieldError("group", "error.choose_from_list")
+			}
+		}
+		if m.ID == 0 {
+			err := tx.QueryRowContext(ctx, `INSERT INTO meetings (locality_id, group_id, kind, title, starts_at, ends_at, place_name, place_address,
+				accessibility, agenda, state, cancel_reason, registration, capacity, report, report_published, participants, version, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $18) RETURNING id`,
+				m.LocalityID, group, string(m.Kind), m.Title, m.Start.UTC(), nullTime(m.End), m.PlaceName, m.PlaceAddress,
+				m.Accessibility, m.Agenda, string(m.State), m.CancelReason, m.Registration, m.Capacity, m.Report,
+				nullTime(m.ReportPublished), m.Participants, now).Scan(&m.ID)
+			if err != nil {
+				return fmt.Errorf("sqlstore: insert meeting: %w", err)
+			}
+			m.Version, m.CreatedAt, m.UpdatedAt = 1, now, now
+			return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "meeting:create", fmt.Sprint(m.ID), m.Title)
+		}
+		old, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1 AND m.locality_id = $2", m.ID, m.LocalityID))
+		if err != nil {
+			return notFound(err, "update meeting")
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE meetings SET group_id = $1, kind = $2, title = $3, starts_at = $4, ends_at = $5, place_name = $6,
+			place_address = $7, accessibility = $8, agenda = $9, state = $10, cancel_reason = $11, registration = $12, capacity = $13,
+			report = $14, report_published = $15, participants = $16, version = version + 1, updated_at = $17
+			WHERE id = $18 AND version = $19`,
+			group, string(m.Kind), m.Title, m.Start.UTC(), nullTime(m.End), m.PlaceName, m.PlaceAddress, m.Accessibility, m.Agenda,
+			string(m.State), m.CancelReason, m.Registration, m.Capacity, m.Report, nullTime(m.ReportPublished), m.Participants, now, m.ID, m.Version)
+		if err != nil {
+			return fmt.Errorf("sqlstore: update meeting: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return conflict()
+		}
+		m.Version++
+		m.UpdatedAt = now
+		notice := ""
+		switch {
+		case m.State == ortsplan.MeetingCancelled && old.State != ortsplan.MeetingCancelled:
+			notice = ortsplan.NoticeCancelled
+		case m.State == ortsplan.MeetingPlanned && (!m.Start.Equal(old.Start) || !m.End.Equal(old.End) ||
+			m.PlaceName != old.PlaceName || m.PlaceAddress != old.PlaceAddress):
+			notice = ortsplan.NoticeMoved
+		}
+		if notice != "" {
+			if err := db.noticeAll(ctx, tx, m, notice); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "meeting:update", fmt.Sprint(m.ID), m.Title)
+	})
+}
+
+// noticeAll queues a notice to everyone still registered (or waiting).
+func (db *DB) noticeAll(ctx context.Context, tx *sql.Tx, m *ortsplan.Meeting, kind string) error {
+	if db.Composer == nil {
+		return nil
+	}
+	regs, err := registrations(ctx, tx, m.ID, true)
+	if err != nil {
+		return err
+	}
+	for _, r := range regs {
+		if msg := db.Composer.Compose(kind, m, r, ""); msg != nil {
+			if err := db.enqueue(ctx, tx, msg); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func registrations(ctx context.Context, q querier, meetingID int64, activeOnly bool) ([]*ortsplan.Registration, error) {
+	query := `SELECT id, meeting_id, name, email, people, needs, lang, waitlisted, cancelled_at, created_at
+		FROM registrations WHERE meeting_id = $1`
+	if activeOnly {
+		query += " AND cancelled_at IS NULL"
+	}
+	rows, err := q.QueryContext(ctx, query+" ORDER BY created_at, id", meetingID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: registrations: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Registration
+	for rows.Next() {
+		var r ortsplan.Registration
+		var cancelled sql.NullTime
+		if err := rows.Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.People, &r.Needs, &r.Lang, &r.Waitlisted, &cancelled, &r.CreatedAt); err != nil {
+			return nil, err
+		}
+		r.CancelledAt = cancelled.Time
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+// Registrations lists a meeting's registrations (personal data: staff only).
+func (db *DB) Registrations(ctx context.Context, meetingID int64) ([]*ortsplan.Registration, error) {
+	return registrations(ctx, db.db, meetingID, false)
+}
+
+// Register signs a person up, or puts them on the waiting list when the places
+// left are too few, and queues the confirmation in the same transaction.
+func (db *DB) Register(ctx context.Context, r *ortsplan.Registration) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		m, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1", r.MeetingID))
+		if err != nil {
+			return notFound(err, "register")
+		}
+		if !m.Registration || m.State != ortsplan.MeetingPlanned || !m.Start.After(now) {
+			return ortsplan.Errorf(ortsplan.EINVALID, "error.registration_closed")
+		}
+		var dup int
+		tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM registrations WHERE meeting_id = $1 AND email = $2 AND cancelled_at IS NULL",
+			r.MeetingID, r.Email).Scan(&dup)
+		if dup > 0 {
+			return ortsplan.FieldError("email", "error.already_registered")
+		}
+		r.Waitlisted = m.Capacity > 0 && m.Registered+r.People > m.Capacity
+		r.Token = NewToken()
+		if r.Lang == "" {
+			r.Lang = "sv"
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO registrations (meeting_id, name, email, people, needs, lang, token_hash, waitlisted, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			r.MeetingID, r.Name, r.Email, r.People, r.Needs, r.Lang, hashToken(r.Token), r.Waitlisted, now).Scan(&r.ID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: insert registration: %w", err)
+		}
+		r.CreatedAt = now
+		kind := ortsplan.NoticeRegistered
+		if r.Waitlisted {
+			kind = ortsplan.NoticeWaitlisted
+		}
+		if db.Composer != nil {
+			if msg := db.Composer.Compose(kind, m, r, r.Token); msg != nil {
+				return db.enqueue(ctx, tx, msg)
+			}
+		}
+		return nil
+	})
+}
+
+// FindRegistrationByToken returns an active registration and its meeting.
+func (db *DB) FindRegistrationByToken(ctx context.Context, token string) (*ortsplan.Registration, *ortsplan.Meeting, error) {
+	var r ortsplan.Registration
+	var cancelled sql.NullTime
+	err := db.db.QueryRowContext(ctx, `SELECT id, meeting_id, name, email, people, needs, lang, waitlisted, cancelled_at, created_at
+		FROM registrations WHERE token_hash = $1`, hashToken(token)).Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.People,
+		&r.Needs, &r.Lang, &r.Waitlisted, &cancelled, &r.CreatedAt)
+	if err != nil {
+		return nil, nil, notFound(err, "find registration")
+	}
+	r.CancelledAt = cancelled.Time
+	m, err := db.FindMeeting(ctx, r.MeetingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &r, m, nil
+}
+
+// CancelRegistration cancels the registration with the token and moves people
+// up from the waiting list while places allow, telling each of them.
+func (db *DB) CancelRegistration(ctx context.Context, token string) (*ortsplan.Meeting, error) {
+	now := db.now()
+	var meeting *ortsplan.Meeting
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var id, meetingID int64
+		var cancelled sql.NullTime
+		err := tx.QueryRowContext(ctx, "SELECT id, meeting_id, cancelled_at FROM registrations WHERE token_hash = $1", hashToken(token)).
+			Scan(&id, &meetingID, &cancelled)
+		if err != nil {
+			return notFound(err, "cancel registration")
+		}
+		if cancelled.Valid {
+			return ortsplan.Errorf(ortsplan.EINVALID, "error.registration_already_cancelled")
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET cancelled_at = $1 WHERE id = $2", now, id); err != nil {
+			return fmt.Errorf("sqlstore: cancel registration: %w", err)
+		}
+		m, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1", meetingID))
+		if err != nil {
+			return err
+		}
+		meeting = m
+		all, err := registrations(ctx, tx, meetingID, false)
+		if err != nil {
+			return err
+		}
+		var regs []*ortsplan.Registration
+		for _, r := range all {
+			if r.ID == id && db.Composer != nil {
+				if msg := db.Composer.Compose(ortsplan.NoticeUnregistered, m, r, ""); msg != nil {
+					if err := db.enqueue(ctx, tx, msg); err != nil {
+						return err
+					}
+				}
+			}
+			if r.CancelledAt.IsZero() {
+				regs = append(regs, r)
+			}
+		}
+		// Move people up in order while they fit.
+		free := m.Capacity - m.Registered
+		for _, r := range regs {
+			if !r.Waitlisted || m.Capacity == 0 || r.People > free {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE registrations SET waitlisted = $1 WHERE id = $2", false, r.ID); err != nil {
+				return fmt.Errorf("sqlstore: promote: %w", err)
+			}
+			free -= r.People
+			if db.Composer != nil {
+				if msg := db.Composer.Compose(ortsplan.NoticePromoted, m, r, ""); msg != nil {
+					if err := db.enqueue(ctx, tx, msg); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return meeting, err
+}
+
+var _ ortsplan.MeetingService = (*DB)(nil)
