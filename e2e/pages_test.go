@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -29,6 +31,7 @@ var languages = []string{"sv", "en"}
 // same list, so a new template only needs a new entry here.
 type pageKind struct {
 	name   string // short and unique; names the saved HTML file
+	tmpl   string // the template in web/templates that renders it
 	as     role
 	path   string
 	status int
@@ -50,45 +53,46 @@ func (k pageKind) action() string {
 	return k.path
 }
 
-// pageKinds covers every template and every state of a form worth checking.
+// pageKinds covers every template (TestEveryTemplateHasAPageKind checks that)
+// and every state of a form worth checking.
 var pageKinds = []pageKind{
-	{name: "home", as: visitor, path: "/", status: http.StatusOK},
-	{name: "localities", as: visitor, path: "/orter", status: http.StatusOK},
-	{name: "localities-filtered", as: visitor, path: "/orter?fas=genomforande", status: http.StatusOK},
-	{name: "locality", as: visitor, path: "/orter/sparreholm", status: http.StatusOK},
-	{name: "vision", as: visitor, path: "/orter/sparreholm/vision", status: http.StatusOK},
-	{name: "plan", as: visitor, path: "/orter/sparreholm/handlingsplan", status: http.StatusOK},
-	{name: "history", as: visitor, path: "/orter/sparreholm/historik", status: http.StatusOK},
-	{name: "revision", as: visitor, path: "/orter/sparreholm/historik", status: http.StatusOK,
+	{name: "home", tmpl: "home", as: visitor, path: "/", status: http.StatusOK},
+	{name: "localities", tmpl: "localities", as: visitor, path: "/orter", status: http.StatusOK},
+	{name: "localities-filtered", tmpl: "localities", as: visitor, path: "/orter?fas=genomforande", status: http.StatusOK},
+	{name: "locality", tmpl: "locality", as: visitor, path: "/orter/sparreholm", status: http.StatusOK},
+	{name: "vision", tmpl: "vision", as: visitor, path: "/orter/sparreholm/vision", status: http.StatusOK},
+	{name: "plan", tmpl: "plan", as: visitor, path: "/orter/sparreholm/handlingsplan", status: http.StatusOK},
+	{name: "history", tmpl: "history", as: visitor, path: "/orter/sparreholm/historik", status: http.StatusOK},
+	{name: "revision", tmpl: "revision", as: visitor, path: "/orter/sparreholm/historik", status: http.StatusOK,
 		link: regexp.MustCompile(`^/orter/sparreholm/historik/\d+$`)},
-	{name: "join", as: visitor, path: "/var-med", status: http.StatusOK},
-	{name: "accessibility", as: visitor, path: "/tillganglighet", status: http.StatusOK},
-	{name: "privacy", as: visitor, path: "/personuppgifter", status: http.StatusOK},
-	{name: "login", as: visitor, path: "/logga-in", status: http.StatusOK},
-	{name: "login-errors", as: visitor, path: "/logga-in", status: http.StatusBadRequest,
+	{name: "join", tmpl: "join", as: visitor, path: "/var-med", status: http.StatusOK},
+	{name: "accessibility", tmpl: "accessibility", as: visitor, path: "/tillganglighet", status: http.StatusOK},
+	{name: "privacy", tmpl: "privacy", as: visitor, path: "/personuppgifter", status: http.StatusOK},
+	{name: "login", tmpl: "login", as: visitor, path: "/logga-in", status: http.StatusOK},
+	{name: "login-errors", tmpl: "login", as: visitor, path: "/logga-in", status: http.StatusBadRequest,
 		submit: url.Values{"email": {""}, "password": {""}}},
-	{name: "not-found", as: visitor, path: "/finns-inte", status: http.StatusNotFound},
+	{name: "not-found", tmpl: "error", as: visitor, path: "/finns-inte", status: http.StatusNotFound},
 
-	{name: "account", as: admin, path: "/konto", status: http.StatusOK},
-	{name: "admin-users", as: admin, path: "/admin/anvandare", status: http.StatusOK},
-	{name: "admin-users-errors", as: admin, path: "/admin/anvandare", status: http.StatusBadRequest,
+	{name: "account", tmpl: "account", as: admin, path: "/konto", status: http.StatusOK},
+	{name: "admin-users", tmpl: "admin_users", as: admin, path: "/admin/anvandare", status: http.StatusOK},
+	{name: "admin-users-errors", tmpl: "admin_users", as: admin, path: "/admin/anvandare", status: http.StatusBadRequest,
 		submit: url.Values{"name": {""}, "email": {"inte-en-adress"}, "password": {"kort"}}},
-	{name: "locality-new", as: admin, path: "/orter/ny", status: http.StatusOK},
-	{name: "locality-new-errors", as: admin, path: "/orter/ny", status: http.StatusBadRequest,
+	{name: "locality-new", tmpl: "locality_new", as: admin, path: "/orter/ny", status: http.StatusOK},
+	{name: "locality-new-errors", tmpl: "locality_new", as: admin, path: "/orter/ny", status: http.StatusBadRequest,
 		form: "/orter", submit: url.Values{"name": {""}, "slug": {"Inte En Adress"}}},
-	{name: "locality-edit", as: admin, path: "/orter/sparreholm/redigera", status: http.StatusOK},
-	{name: "vision-edit", as: admin, path: "/orter/sparreholm/vision/redigera", status: http.StatusOK},
-	{name: "plan-edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK},
-	{name: "theme-edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK,
+	{name: "locality-edit", tmpl: "locality_edit", as: admin, path: "/orter/sparreholm/redigera", status: http.StatusOK},
+	{name: "vision-edit", tmpl: "vision_edit", as: admin, path: "/orter/sparreholm/vision/redigera", status: http.StatusOK},
+	{name: "plan-edit", tmpl: "plan_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK},
+	{name: "theme-edit", tmpl: "theme_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK,
 		link: regexp.MustCompile(`^/orter/sparreholm/teman/\d+$`)},
-	{name: "action-new", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK,
+	{name: "action-new", tmpl: "action_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK,
 		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/ny\?tema=\d+$`)},
-	{name: "action-edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK,
+	{name: "action-edit", tmpl: "action_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusOK,
 		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`)},
-	{name: "action-edit-errors", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusBadRequest,
+	{name: "action-edit-errors", tmpl: "action_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusBadRequest,
 		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`), submit: url.Values{"title": {""}}},
 
-	{name: "forbidden", as: official, path: "/admin/anvandare", status: http.StatusForbidden},
+	{name: "forbidden", tmpl: "error", as: official, path: "/admin/anvandare", status: http.StatusForbidden},
 }
 
 // loginFor returns the login of a staff role.
@@ -192,4 +196,30 @@ func formValues(t *testing.T, page []byte, action string) url.Values {
 		}
 	})
 	return v
+}
+
+// TestEveryTemplateHasAPageKind keeps pageKinds complete: a new page template
+// needs a page kind, so that the browser and HTML checks see it.
+func TestEveryTemplateHasAPageKind(t *testing.T) {
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(root, "web", "templates", "*.html"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no templates in web/templates (%v)", err)
+	}
+	covered := map[string]bool{}
+	for _, k := range pageKinds {
+		covered[k.tmpl] = true
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		if !covered[name] {
+			t.Errorf("web/templates/%s.html has no page kind: add one to pageKinds in e2e/pages_test.go", name)
+		}
+	}
 }
