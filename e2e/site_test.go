@@ -57,7 +57,7 @@ func startSite(t *testing.T) *site {
 		handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Ping: db.Ping}, web.Config{
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",

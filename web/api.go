@@ -203,3 +203,10 @@ func (s *Server) apiLocality(w http.ResponseWriter, r *http.Request) {
 	}
 	s.writeJSON(w, r, d)
 }
+
+func (s *Server) apiBadRequest(w http.ResponseWriter, r *http.Request, msg string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.WriteHeader(http.StatusBadRequest)
+	json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}

@@ -57,6 +57,43 @@ func newSelect(p *page, name, labelKey, kind string, flags ...string) selectData
 				sd.Options = append(sd.Options, option{strconv.FormatInt(t.ID, 10), t.Title})
 			}
 		}
+	case "meetingkind":
+		for _, k := range ortsplan.MeetingKinds {
+			sd.Options = append(sd.Options, option{string(k), p.L.T("meetingkind." + string(k))})
+		}
+	case "meetingstate":
+		for _, st := range ortsplan.MeetingStates {
+			sd.Options = append(sd.Options, option{string(st), p.L.T("meetingstate." + string(st))})
+		}
+	case "group":
+		sd.Options = append(sd.Options, option{"0", p.L.T("meeting.no_group")})
+		if md, ok := p.Data.(*meetingEditData); ok {
+			for _, g := range md.Groups {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(g.ID, 10), g.Name})
+			}
+		}
+	case "groupkind":
+		for _, k := range []ortsplan.GroupKind{ortsplan.GroupWorking, ortsplan.GroupCoordination} {
+			sd.Options = append(sd.Options, option{string(k), p.L.T("groupkind." + string(k))})
+		}
+	case "orgkind":
+		for _, k := range []ortsplan.OrganisationKind{ortsplan.OrgAssociation, ortsplan.OrgBusiness} {
+			sd.Options = append(sd.Options, option{string(k), p.L.T("orgkind." + string(k))})
+		}
+	case "staff":
+		sd.Options = append(sd.Options, option{"0", p.L.T("value.none")})
+		if gd, ok := p.Data.(*groupsData); ok {
+			for _, u := range gd.Staff {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(u.ID, 10), u.Name + " (" + p.L.T("role."+string(u.Role)) + ")"})
+			}
+		}
+	case "organisation":
+		sd.Options = append(sd.Options, option{"0", p.L.T("orgs.new_below")})
+		if gd, ok := p.Data.(*groupsData); ok {
+			for _, o := range gd.Organisations {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(o.ID, 10), o.Name})
+			}
+		}
 	case "parent":
 		sd.Options = append(sd.Options, option{"0", p.L.T("action.no_parent")})
 		if d != nil {
@@ -129,7 +166,18 @@ type editRow struct {
 	Index, Count int
 }
 
+// meetingListData is what the "meeting-list" partial gets.
+type meetingListData struct {
+	P            *page
+	Meetings     []*ortsplan.Meeting
+	ShowLocality bool
+}
+
 var templateFuncs = template.FuncMap{
+	"meetingList": func(p *page, ms []*ortsplan.Meeting, showLocality bool) meetingListData {
+		return meetingListData{p, ms, showLocality}
+	},
+	"sub": func(a, b int) int { return a - b },
 	"editRow": func(p *page, a *ortsplan.Action, i, n int) editRow {
 		return editRow{P: p, A: a, Slug: p.Data.(*editData).Locality.Slug, Index: i, Count: n}
 	},

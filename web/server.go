@@ -22,6 +22,7 @@ type Services struct {
 	Users      ortsplan.UserService
 	Localities ortsplan.LocalityService
 	Plans      ortsplan.PlanService
+	Meetings   ortsplan.MeetingService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 }
@@ -130,6 +131,19 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/historik", s.history)
 	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
 	mux.HandleFunc("GET /var-med", s.join)
+	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper", s.groups)
+	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper/{group}", s.group)
+	mux.HandleFunc("GET /orter/{slug}/moten", s.localityMeetings)
+	mux.HandleFunc("GET /orter/{slug}/kalender.ics", s.localityICS)
+	mux.HandleFunc("GET /moten/{id}", s.meeting)
+	mux.HandleFunc("POST /moten/{id}/anmalan", s.register)
+	mux.HandleFunc("GET /moten/{id}/kalender.ics", s.meetingICS)
+	mux.HandleFunc("GET /anmalan/{token}", s.cancelForm)
+	mux.HandleFunc("POST /anmalan/{token}", s.cancelRegistration)
+	mux.HandleFunc("GET /kalender", s.calendar)
+	mux.HandleFunc("GET /kalender.ics", s.calendarICS)
+	mux.HandleFunc("GET /api/v1/meetings", s.apiMeetings)
+	mux.HandleFunc("GET /api/v1/localities/{slug}/groups", s.apiGroups)
 	mux.HandleFunc("GET /api/v1/localities", s.apiLocalities)
 	mux.HandleFunc("GET /api/v1/localities/{slug}", s.apiLocality)
 
@@ -153,6 +167,16 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /orter/{slug}/atgarder/{id}", s.saveAction)
 	mux.HandleFunc("POST /orter/{slug}/atgarder/{id}/flytta", s.moveAction)
 	mux.HandleFunc("POST /orter/{slug}/atgarder/{id}/uppdateringar", s.addActionUpdate)
+	mux.HandleFunc("GET /orter/{slug}/moten/nytt", s.newMeetingForm)
+	mux.HandleFunc("POST /orter/{slug}/moten", s.saveMeeting)
+	mux.HandleFunc("GET /moten/{id}/redigera", s.editMeetingForm)
+	mux.HandleFunc("POST /moten/{id}/redigera", s.saveMeeting)
+	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper/ny", s.newGroupForm)
+	mux.HandleFunc("POST /orter/{slug}/arbetsgrupper", s.saveGroup)
+	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper/{group}/redigera", s.editGroupForm)
+	mux.HandleFunc("POST /orter/{slug}/arbetsgrupper/{group}/redigera", s.saveGroup)
+	mux.HandleFunc("POST /orter/{slug}/arbetsgrupper/{group}/medlemmar", s.addMember)
+	mux.HandleFunc("POST /orter/{slug}/arbetsgrupper/{group}/organisationer", s.addOrganisation)
 	mux.HandleFunc("GET /tillganglighet", s.static("accessibility"))
 	mux.HandleFunc("GET /personuppgifter", s.static("privacy"))
 	mux.HandleFunc("GET /sprak", s.setLanguage)

@@ -111,7 +111,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 
-	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Ping: m.DB.Ping}, m.web)
+	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Ping: m.DB.Ping}, m.web)
 	if err != nil {
 		return err
 	}

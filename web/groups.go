@@ -1,0 +1,356 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+type groupsData struct {
+	Locality      *ortsplan.Locality
+	Groups        []*ortsplan.Group
+	Group         *ortsplan.Group
+	Organisations []*ortsplan.Organisation
+	Upcoming      []*ortsplan.Meeting
+	Archive       []yearGroup
+	Staff         []*ortsplan.User
+	CanEdit       bool
+	Saved         string
+}
+
+func (s *Server) groups(w http.ResponseWriter, r *http.Request) {
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	gs, err := s.svc.Meetings.Groups(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	orgs, err := s.svc.Meetings.Organisations(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	p.Data = groupsData{Locality: l, Groups: gs, Organisations: orgs, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
+	p.Updated = l.UpdatedAt
+	for _, g := range gs {
+		if g.UpdatedAt.After(p.Updated) {
+			p.Updated = g.UpdatedAt
+		}
+	}
+	s.render(w, r, http.StatusOK, "groups", p)
+}
+
+func (s *Server) group(w http.ResponseWriter, r *http.Request) {
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	g, err := s.svc.Meetings.FindGroup(r.Context(), l.ID, r.PathValue("group"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ms, err := s.svc.Meetings.Meetings(r.Context(), ortsplan.MeetingFilter{LocalityID: l.ID, GroupID: g.ID})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := groupsData{Locality: l, Group: g, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
+	d.Upcoming, d.Archive = splitMeetings(ms, s.cfg.Now())
+	p := s.newPage(w, r)
+	p.Data = d
+	p.Updated = latestMeetingChange(ms, g.UpdatedAt)
+	s.render(w, r, http.StatusOK, "group", p)
+}
+
+func groupValues(g *ortsplan.Group) url.Values {
+	f := url.Values{"name": {g.Name}, "slug": {g.Slug}, "kind": {string(g.Kind)}, "theme": {g.Theme}, "description": {g.Description},
+		"contact": {strconv.FormatInt(g.ContactUserID, 10)}, "version": {strconv.Itoa(g.Version)}}
+	if g.Open {
+		f.Set("open", "1")
+	}
+	return f
+}
+
+func (s *Server) groupEditPage(w http.ResponseWriter, r *http.Request, status int, d *groupsData, f *form) {
+	staff, err := s.activeStaff(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	orgs, err := s.svc.Meetings.Organisations(r.Context(), d.Locality.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Staff, d.Organisations, d.CanEdit = staff, orgs, true
+	p := s.newPage(w, r)
+	p.Form = f
+	p.Data = d
+	s.render(w, r, status, "group_edit", p)
+}
+
+func (s *Server) newGroupForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	s.groupEditPage(w, r, http.StatusOK, &groupsData{Locality: l},
+		&form{Values: groupValues(&ortsplan.Group{Kind: ortsplan.GroupWorking, Open: true})})
+}
+
+func (s *Server) editGroupForm(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	g, err := s.svc.Meetings.FindGroup(r.Context(), l.ID, r.PathValue("group"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.groupEditPage(w, r, http.StatusOK, &groupsData{Locality: l, Group: g, Saved: r.URL.Query().Get("sparat")}, &form{Values: groupValues(g)})
+}
+
+func (s *Server) saveGroup(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	g := &ortsplan.Group{LocalityID: l.ID}
+	var existing *ortsplan.Group
+	if slug := r.PathValue("group"); slug != "" {
+		var err error
+		if existing, err = s.svc.Meetings.FindGroup(r.Context(), l.ID, slug); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		g.ID, g.Slug = existing.ID, existing.Slug
+	} else {
+		g.Slug = strings.ToLower(strings.TrimSpace(r.PostFormValue("slug")))
+	}
+	g.Name = r.PostFormValue("name")
+	g.Kind = ortsplan.GroupKind(r.PostFormValue("kind"))
+	g.Theme = strings.TrimSpace(r.PostFormValue("theme"))
+	g.Description = r.PostFormValue("description")
+	g.ContactUserID, _ = parseID(r.PostFormValue("contact"))
+	g.Open = r.PostFormValue("open") == "1"
+	g.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	if err := s.svc.Meetings.SaveGroup(r.Context(), g); err != nil {
+		if fe := ortsplan.FieldErrors(err); fe != nil || ortsplan.ErrorCode(err) == ortsplan.ECONFLICT {
+			f := &form{Values: r.PostForm, Errors: fe, Error: "error.form"}
+			status := http.StatusBadRequest
+			if ortsplan.ErrorCode(err) == ortsplan.ECONFLICT {
+				f.Error, status = "error.conflict", http.StatusConflict
+			}
+			s.groupEditPage(w, r, status, &groupsData{Locality: l, Group: existing}, f)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/arbetsgrupper/"+g.Slug+"/redigera?sparat=1", http.StatusSeeOther)
+}
+
+// addMember adds a person to a group; the name is public only with consent.
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	g, err := s.svc.Meetings.FindGroup(r.Context(), l.ID, r.PathValue("group"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m := &ortsplan.GroupMember{GroupID: g.ID, Name: r.PostFormValue("member_name"), Email: strings.TrimSpace(r.PostFormValue("member_email")),
+		Phone: strings.TrimSpace(r.PostFormValue("member_phone")), ShowName: r.PostFormValue("member_consent") == "1"}
+	if err := s.svc.Meetings.AddGroupMember(r.Context(), m); err != nil {
+		if fe := ortsplan.FieldErrors(err); fe != nil {
+			errs := ortsplan.ValidationErrors{}
+			for k, v := range fe {
+				errs["member_"+k] = v
+			}
+			vals := groupValues(g)
+			for k, v := range r.PostForm {
+				if strings.HasPrefix(k, "member_") {
+					vals[k] = v
+				}
+			}
+			s.groupEditPage(w, r, http.StatusBadRequest, &groupsData{Locality: l, Group: g}, &form{Values: vals, Errors: errs, Error: "error.form"})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/arbetsgrupper/"+g.Slug+"/redigera?sparat=medlem#medlemmar", http.StatusSeeOther)
+}
+
+// addOrganisation creates an organisation in the locality and links it to the group.
+func (s *Server) addOrganisation(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	g, err := s.svc.Meetings.FindGroup(r.Context(), l.ID, r.PathValue("group"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	orgID, _ := parseID(r.PostFormValue("org_existing"))
+	if orgID == 0 {
+		o := &ortsplan.Organisation{LocalityID: l.ID, Name: r.PostFormValue("org_name"), Kind: ortsplan.OrganisationKind(r.PostFormValue("org_kind")),
+			Website: strings.TrimSpace(r.PostFormValue("org_website")), Description: r.PostFormValue("org_description")}
+		if err := s.svc.Meetings.SaveOrganisation(r.Context(), o); err != nil {
+			if fe := ortsplan.FieldErrors(err); fe != nil {
+				errs := ortsplan.ValidationErrors{}
+				for k, v := range fe {
+					errs["org_"+k] = v
+				}
+				vals := groupValues(g)
+				for k, v := range r.PostForm {
+					if strings.HasPrefix(k, "org_") {
+						vals[k] = v
+					}
+				}
+				s.groupEditPage(w, r, http.StatusBadRequest, &groupsData{Locality: l, Group: g}, &form{Values: vals, Errors: errs, Error: "error.form"})
+				return
+			}
+			s.fail(w, r, err)
+			return
+		}
+		orgID = o.ID
+	}
+	if err := s.svc.Meetings.LinkGroupOrganisation(r.Context(), g.ID, orgID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/orter/"+l.Slug+"/arbetsgrupper/"+g.Slug+"/redigera?sparat=org#organisationer", http.StatusSeeOther)
+}
+
+// --- API ---
+
+type apiMeeting struct {
+	ID           int64  `json:"id"`
+	URL          string `json:"url"`
+	Locality     string `json:"locality"`
+	Group        string `json:"group,omitempty"`
+	Kind         string `json:"kind"`
+	Title        string `json:"title"`
+	Start        string `json:"start"`
+	End          string `json:"end,omitempty"`
+	Place        string `json:"place,omitempty"`
+	Address      string `json:"address,omitempty"`
+	Access       string `json:"accessibility,omitempty"`
+	State        string `json:"state"`
+	CancelReason string `json:"cancel_reason,omitempty"`
+	Registration bool   `json:"registration"`
+	Capacity     int    `json:"capacity,omitempty"`
+	PlacesLeft   *int   `json:"places_left,omitempty"`
+	Participants int    `json:"participants,omitempty"`
+	Report       string `json:"report,omitempty"`
+}
+
+func (s *Server) toAPIMeeting(m *ortsplan.Meeting) apiMeeting {
+	a := apiMeeting{ID: m.ID, URL: s.cfg.BaseURL + "/moten/" + strconv.FormatInt(m.ID, 10), Locality: m.LocalitySlug, Group: m.GroupName,
+		Kind: string(m.Kind), Title: m.Title, Start: m.Start.UTC().Format(time.RFC3339), Place: m.PlaceName, Address: m.PlaceAddress,
+		Access: m.Accessibility, State: string(m.State), CancelReason: m.CancelReason, Registration: m.Registration,
+		Capacity: m.Capacity, Participants: m.Participants}
+	if !m.End.IsZero() {
+		a.End = m.End.UTC().Format(time.RFC3339)
+	}
+	if m.Registration && m.Capacity > 0 {
+		left := max(0, m.Capacity-m.Registered)
+		a.PlacesLeft = &left
+	}
+	if m.ReportIsPublic() {
+		a.Report = m.Report
+	}
+	return a
+}
+
+func (s *Server) apiMeetings(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := ortsplan.MeetingFilter{}
+	if slug := q.Get("locality"); slug != "" {
+		l, err := s.svc.Localities.FindLocality(r.Context(), slug)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		f.LocalityID = l.ID
+	}
+	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
+		if v := q.Get(name); v != "" {
+			t, err := time.Parse("2006-01-02", v)
+			if err != nil {
+				s.apiBadRequest(w, r, name+" must be a date as YYYY-MM-DD")
+				return
+			}
+			*dst = t
+		}
+	}
+	ms, err := s.svc.Meetings.Meetings(r.Context(), f)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]apiMeeting, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, s.toAPIMeeting(m))
+	}
+	s.writeJSON(w, r, map[string]any{"meetings": out})
+}
+
+type apiGroup struct {
+	Slug          string   `json:"slug"`
+	Name          string   `json:"name"`
+	Kind          string   `json:"kind"`
+	Theme         string   `json:"theme,omitempty"`
+	Description   string   `json:"description,omitempty"`
+	Contact       string   `json:"contact,omitempty"`
+	Open          bool     `json:"takes_new_members"`
+	Members       []string `json:"members"` // names of members who consented
+	MemberCount   int      `json:"member_count"`
+	Organisations []string `json:"organisations"`
+	URL           string   `json:"url"`
+}
+
+func (s *Server) apiGroups(w http.ResponseWriter, r *http.Request) {
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	gs, err := s.svc.Meetings.Groups(r.Context(), l.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]apiGroup, 0, len(gs))
+	for _, g := range gs {
+		a := apiGroup{Slug: g.Slug, Name: g.Name, Kind: string(g.Kind), Theme: g.Theme, Description: g.Description, Contact: g.ContactName,
+			Open: g.Open, Members: []string{}, MemberCount: len(g.Members), Organisations: []string{},
+			URL: s.cfg.BaseURL + "/orter/" + l.Slug + "/arbetsgrupper/" + g.Slug}
+		for _, m := range g.Members {
+			if m.ShowName {
+				a.Members = append(a.Members, m.Name)
+			}
+		}
+		for _, o := range g.Organisations {
+			a.Organisations = append(a.Organisations, o.Name)
+		}
+		out = append(out, a)
+	}
+	s.writeJSON(w, r, map[string]any{"groups": out})
+}

@@ -1,0 +1,294 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/ical"
+)
+
+// yearGroup is one year of the meetings archive.
+type yearGroup struct {
+	Year     int
+	Meetings []*ortsplan.Meeting
+}
+
+type meetingsData struct {
+	Locality *ortsplan.Locality
+	Upcoming []*ortsplan.Meeting
+	Archive  []yearGroup
+	CanEdit  bool
+}
+
+// splitMeetings puts upcoming meetings first (soonest first) and the rest in an
+// archive by year, newest first.
+func splitMeetings(ms []*ortsplan.Meeting, now time.Time) ([]*ortsplan.Meeting, []yearGroup) {
+	var upcoming []*ortsplan.Meeting
+	var archive []yearGroup
+	for _, m := range ms {
+		end := m.End
+		if end.IsZero() {
+			end = m.Start.Add(2 * time.Hour)
+		}
+		if end.After(now) {
+			upcoming = append(upcoming, m)
+		}
+	}
+	for i := len(ms) - 1; i >= 0; i-- {
+		m := ms[i]
+		end := m.End
+		if end.IsZero() {
+			end = m.Start.Add(2 * time.Hour)
+		}
+		if end.After(now) {
+			continue
+		}
+		y := m.Start.In(i18n.Stockholm()).Year()
+		if len(archive) == 0 || archive[len(archive)-1].Year != y {
+			archive = append(archive, yearGroup{Year: y})
+		}
+		archive[len(archive)-1].Meetings = append(archive[len(archive)-1].Meetings, m)
+	}
+	return upcoming, archive
+}
+
+func (s *Server) localityMeetings(w http.ResponseWriter, r *http.Request) {
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ms, err := s.svc.Meetings.Meetings(r.Context(), ortsplan.MeetingFilter{LocalityID: l.ID})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := meetingsData{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
+	d.Upcoming, d.Archive = splitMeetings(ms, s.cfg.Now())
+	p := s.newPage(w, r)
+	p.Data = d
+	p.Updated = latestMeetingChange(ms, l.UpdatedAt)
+	s.render(w, r, http.StatusOK, "meetings", p)
+}
+
+func latestMeetingChange(ms []*ortsplan.Meeting, t time.Time) time.Time {
+	for _, m := range ms {
+		if m.UpdatedAt.After(t) {
+			t = m.UpdatedAt
+		}
+	}
+	return t
+}
+
+// calendar lists every upcoming meeting in the municipality.
+func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
+	ms, err := s.svc.Meetings.Meetings(r.Context(), ortsplan.MeetingFilter{From: s.cfg.Now().Add(-3 * time.Hour)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	upcoming, _ := splitMeetings(ms, s.cfg.Now())
+	p := s.newPage(w, r)
+	p.Data = meetingsData{Upcoming: upcoming}
+	p.Updated = latestMeetingChange(ms, time.Time{})
+	s.render(w, r, http.StatusOK, "calendar", p)
+}
+
+type meetingData struct {
+	Meeting       *ortsplan.Meeting
+	Locality      *ortsplan.Locality
+	CanEdit       bool
+	Open          bool // registration is open
+	Past          bool
+	Registrations []*ortsplan.Registration // staff only
+	Registered    string                   // "1" after a registration, "w" for the waiting list
+}
+
+// meeting shows one meeting: details, registration, and afterwards the report.
+func (s *Server) meeting(w http.ResponseWriter, r *http.Request) {
+	s.meetingPage(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int, f *form) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	m, err := s.svc.Meetings.FindMeeting(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l, err := s.svc.Localities.FindLocality(r.Context(), m.LocalitySlug)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.cfg.Now()
+	d := meetingData{Meeting: m, Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug),
+		Past: !m.Start.After(now), Registered: r.URL.Query().Get("anmald")}
+	d.Open = m.Registration && m.State == ortsplan.MeetingPlanned && !d.Past
+	if d.CanEdit && m.Registration {
+		if d.Registrations, err = s.svc.Meetings.Registrations(r.Context(), m.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if f == nil {
+		f = &form{Values: url.Values{"people": {"1"}}}
+	}
+	p := s.newPage(w, r)
+	p.Form = f
+	p.Data = d
+	p.Updated = m.UpdatedAt
+	s.render(w, r, status, "meeting", p)
+}
+
+// register signs a visitor up for a meeting; no account is needed.
+func (s *Server) register(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if !s.formByAddr.Allow(s.clientAddr(r)) {
+		s.meetingPage(w, r, http.StatusTooManyRequests, &form{Values: r.PostForm, Error: "error.too_many_forms"})
+		return
+	}
+	// A filled-in honeypot means a robot: pretend all went well.
+	if r.PostFormValue("webbplats") != "" {
+		http.Redirect(w, r, "/moten/"+strconv.FormatInt(id, 10)+"?anmald=1#anmalan", http.StatusSeeOther)
+		return
+	}
+	people, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("people")))
+	reg := &ortsplan.Registration{MeetingID: id, Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
+		People: people, Needs: r.PostFormValue("needs"), Lang: reqInfo(r).Lang}
+	if err := s.svc.Meetings.Register(r.Context(), reg); err != nil {
+		switch {
+		case ortsplan.FieldErrors(err) != nil:
+			s.meetingPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: "error.form"})
+		case ortsplan.ErrorCode(err) == ortsplan.EINVALID:
+			s.meetingPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Error: ortsplan.ErrorKey(err)})
+		default:
+			s.fail(w, r, err)
+		}
+		return
+	}
+	flag := "1"
+	if reg.Waitlisted {
+		flag = "w"
+	}
+	http.Redirect(w, r, "/moten/"+strconv.FormatInt(id, 10)+"?anmald="+flag+"#anmalan", http.StatusSeeOther)
+}
+
+type cancelData struct {
+	Registration *ortsplan.Registration
+	Meeting      *ortsplan.Meeting
+	Token        string
+	Done         bool
+}
+
+// cancelForm shows a registration found by the token in the e-mailed link and
+// asks for confirmation; following a link never cancels by itself.
+func (s *Server) cancelForm(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	reg, m, err := s.svc.Meetings.FindRegistrationByToken(r.Context(), token)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	p := s.newPage(w, r)
+	p.Data = cancelData{Registration: reg, Meeting: m, Token: token, Done: !reg.CancelledAt.IsZero()}
+	s.render(w, r, http.StatusOK, "registration_cancel", p)
+}
+
+func (s *Server) cancelRegistration(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	reg, m, err := s.svc.Meetings.FindRegistrationByToken(r.Context(), token)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if reg.CancelledAt.IsZero() {
+		if _, err := s.svc.Meetings.CancelRegistration(r.Context(), token); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	p := s.newPage(w, r)
+	p.Data = cancelData{Registration: reg, Meeting: m, Done: true}
+	s.render(w, r, http.StatusOK, "registration_cancel", p)
+}
+
+// --- Calendars (.ics) ---
+
+func (s *Server) icsEvents(ms []*ortsplan.Meeting) []ical.Event {
+	host := strings.TrimPrefix(strings.TrimPrefix(s.cfg.BaseURL, "https://"), "http://")
+	out := make([]ical.Event, 0, len(ms))
+	for _, m := range ms {
+		loc := strings.Trim(m.PlaceName+", "+m.PlaceAddress, ", ")
+		desc := m.LocalityName
+		if m.State == ortsplan.MeetingCancelled && m.CancelReason != "" {
+			desc += "\n" + m.CancelReason
+		}
+		out = append(out, ical.Event{UID: "meeting-" + strconv.FormatInt(m.ID, 10) + "@" + host, Sequence: m.Version,
+			Summary: m.Title, Description: desc, Location: loc, URL: s.cfg.BaseURL + "/moten/" + strconv.FormatInt(m.ID, 10),
+			Start: m.Start, End: m.End, Cancelled: m.State == ortsplan.MeetingCancelled, LastModified: m.UpdatedAt})
+	}
+	return out
+}
+
+func (s *Server) writeICS(w http.ResponseWriter, r *http.Request, name, filename string, ms []*ortsplan.Meeting) {
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `inline; filename="`+filename+`"`)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	if err := ical.Write(w, ical.Calendar{Name: name, Events: s.icsEvents(ms)}, s.cfg.Now()); err != nil {
+		s.log.Warn("write ics", "request_id", reqInfo(r).ID, "err", err)
+	}
+}
+
+// calendarICS is every meeting from a year back and forward, for subscription.
+func (s *Server) calendarICS(w http.ResponseWriter, r *http.Request) {
+	ms, err := s.svc.Meetings.Meetings(r.Context(), ortsplan.MeetingFilter{From: s.cfg.Now().AddDate(-1, 0, 0)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeICS(w, r, s.cat.T(reqInfo(r).Lang, "calendar.ics_name", s.cfg.OrgName), "ortsplan.ics", ms)
+}
+
+func (s *Server) localityICS(w http.ResponseWriter, r *http.Request) {
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ms, err := s.svc.Meetings.Meetings(r.Context(), ortsplan.MeetingFilter{LocalityID: l.ID, From: s.cfg.Now().AddDate(-1, 0, 0)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeICS(w, r, s.cat.T(reqInfo(r).Lang, "calendar.ics_name", l.Name), l.Slug+".ics", ms)
+}
+
+func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	m, err := s.svc.Meetings.FindMeeting(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeICS(w, r, m.Title, "mote-"+strconv.FormatInt(id, 10)+".ics", []*ortsplan.Meeting{m})
+}
