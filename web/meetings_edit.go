@@ -80,30 +80,34 @@ func (s *Server) meetingFromForm(m *ortsplan.Meeting, f url.Values, v ortsplan.V
 	m.Capacity, _ = formInt(f, "capacity", v)
 	m.Participants, _ = formInt(f, "participants", v)
 	day := formDate(f, "date", v)
-	parseClock := func(name string) (time.Duration, bool) {
+	// parseClock reads hh:mm; the wall-clock time is combined with the date in
+	// Stockholm (not added as a duration, which would be wrong on DST days).
+	parseClock := func(name string) (time.Time, bool) {
 		s := strings.TrimSpace(f.Get(name))
 		if s == "" {
-			return 0, false
+			return time.Time{}, false
 		}
 		t, err := time.Parse("15:04", s)
 		if err != nil {
 			v.Add(name, "error.time_invalid")
-			return 0, false
+			return time.Time{}, false
 		}
-		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, true
+		return t, true
 	}
 	startClock, okStart := parseClock("start_time")
 	endClock, okEnd := parseClock("end_time")
 	m.Start, m.End = time.Time{}, time.Time{}
 	if !day.IsZero() {
-		base := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
+		at := func(c time.Time) time.Time {
+			return time.Date(day.Year(), day.Month(), day.Day(), c.Hour(), c.Minute(), 0, 0, loc).UTC()
+		}
 		if okStart {
-			m.Start = base.Add(startClock).UTC()
+			m.Start = at(startClock)
 		} else if f.Get("start_time") == "" {
 			v.Add("start_time", "error.time_required")
 		}
 		if okEnd {
-			m.End = base.Add(endClock).UTC()
+			m.End = at(endClock)
 		}
 	} else if f.Get("date") == "" {
 		v.Add("date", "error.date_required")
