@@ -307,3 +307,72 @@ func (o *Organisation) Validate() error {
 	}
 	return v.Err()
 }
+
+// File kinds.
+const (
+	FilePhoto    = "photo"
+	FileDocument = "document"
+)
+
+// FileVariant is one stored size of a photo (or the single document file).
+type FileVariant struct {
+	Name        string `json:"name"` // thumb, page, full; "file" for documents
+	Key         string `json:"key"`  // storage key
+	Width       int    `json:"w,omitempty"`
+	Height      int    `json:"h,omitempty"`
+	ContentType string `json:"type"`
+	Size        int64  `json:"size"`
+}
+
+// MeetingFile is a photo or PDF document from a meeting. Photos require alt text.
+type MeetingFile struct {
+	ID           int64
+	MeetingID    int64
+	MeetingTitle string
+	Kind         string
+	Title        string // documents: the link text
+	Alt          string // photos: the alternative text
+	Width        int
+	Height       int
+	Size         int64
+	Variants     []FileVariant
+	CreatedAt    time.Time
+}
+
+// Variant returns the named variant, or the largest one.
+func (f *MeetingFile) Variant(name string) FileVariant {
+	for _, v := range f.Variants {
+		if v.Name == name {
+			return v
+		}
+	}
+	if len(f.Variants) == 0 {
+		return FileVariant{}
+	}
+	return f.Variants[len(f.Variants)-1]
+}
+
+// Validate checks a file's texts.
+func (f *MeetingFile) Validate() error {
+	v := ValidationErrors{}
+	f.Alt = strings.TrimSpace(f.Alt)
+	f.Title = strings.TrimSpace(f.Title)
+	switch f.Kind {
+	case FilePhoto:
+		checkText(v, "alt", f.Alt, true, 500)
+	case FileDocument:
+		checkText(v, "title", f.Title, true, maxTitle)
+	default:
+		v.Add("file", "error.upload_type")
+	}
+	return v.Err()
+}
+
+// FileService stores the records of meeting files; the bytes live in a media.Storage.
+type FileService interface {
+	AddMeetingFile(ctx context.Context, f *MeetingFile) error
+	MeetingFiles(ctx context.Context, meetingID int64) ([]*MeetingFile, error)
+	FindMeetingFile(ctx context.Context, id int64) (*MeetingFile, *Meeting, error)
+	// LocalityPhotos lists photos of the locality's meetings whose reports are published, newest first.
+	LocalityPhotos(ctx context.Context, localityID int64, limit int) ([]*MeetingFile, error)
+}

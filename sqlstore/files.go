@@ -1,0 +1,103 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// AddMeetingFile records a stored photo or document.
+func (db *DB) AddMeetingFile(ctx context.Context, f *ortsplan.MeetingFile) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	vj, err := json.Marshal(f.Variants)
+	if err != nil {
+		return err
+	}
+	now := db.now()
+	base := ""
+	if len(f.Variants) > 0 {
+		base = f.Variants[0].Key
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM meetings WHERE id = $1", f.MeetingID).Scan(&n); err != nil || n == 0 {
+			return notFound(sql.ErrNoRows, "meeting for file")
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO meeting_files (meeting_id, kind, file_key, title, alt, width, height, size, variants, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			f.MeetingID, f.Kind, base, f.Title, f.Alt, f.Width, f.Height, f.Size, string(vj), now).Scan(&f.ID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: insert meeting file: %w", err)
+		}
+		f.CreatedAt = now
+		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "file:add", fmt.Sprint(f.MeetingID), f.Kind+" "+base)
+	})
+}
+
+const fileColumns = "f.id, f.meeting_id, m.title, f.kind, f.title, f.alt, f.width, f.height, f.size, f.variants, f.created_at"
+
+func scanFile(row interface{ Scan(...any) error }) (*ortsplan.MeetingFile, error) {
+	var f ortsplan.MeetingFile
+	var vj string
+	if err := row.Scan(&f.ID, &f.MeetingID, &f.MeetingTitle, &f.Kind, &f.Title, &f.Alt, &f.Width, &f.Height, &f.Size, &vj, &f.CreatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(vj), &f.Variants); err != nil {
+		return nil, fmt.Errorf("sqlstore: file %d variants: %w", f.ID, err)
+	}
+	return &f, nil
+}
+
+func (db *DB) files(ctx context.Context, q string, args ...any) ([]*ortsplan.MeetingFile, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT "+fileColumns+" FROM meeting_files f JOIN meetings m ON m.id = f.meeting_id "+q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: files: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.MeetingFile
+	for rows.Next() {
+		f, err := scanFile(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// MeetingFiles lists a meeting's photos and documents in upload order.
+func (db *DB) MeetingFiles(ctx context.Context, meetingID int64) ([]*ortsplan.MeetingFile, error) {
+	return db.files(ctx, "WHERE f.meeting_id = $1 ORDER BY f.id", meetingID)
+}
+
+// FindMeetingFile returns a file and its meeting.
+func (db *DB) FindMeetingFile(ctx context.Context, id int64) (*ortsplan.MeetingFile, *ortsplan.Meeting, error) {
+	fs, err := db.files(ctx, "WHERE f.id = $1", id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(fs) == 0 {
+		return nil, nil, notFound(sql.ErrNoRows, "find file")
+	}
+	m, err := db.FindMeeting(ctx, fs[0].MeetingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fs[0], m, nil
+}
+
+// LocalityPhotos lists the public photos of a locality's meetings, newest meeting first.
+func (db *DB) LocalityPhotos(ctx context.Context, localityID int64, limit int) ([]*ortsplan.MeetingFile, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	return db.files(ctx, fmt.Sprintf(`WHERE m.locality_id = $1 AND f.kind = 'photo' AND m.report_published IS NOT NULL
+		ORDER BY m.starts_at DESC, f.id LIMIT %d`, limit), localityID)
+}
+
+var _ ortsplan.FileService = (*DB)(nil)
