@@ -50,6 +50,11 @@ func startSite(t *testing.T) *site {
 	}); err != nil {
 		t.Fatalf("create official: %v", err)
 	}
+	// A message in the outbox, for the admin's outbox pages.
+	if err := db.EnqueueMessage(ctx, &ortsplan.Message{To: "deltagare@ortsplan.example", ToName: "Test Testsson",
+		Subject: "Välkommen till stormötet", Text: "Hej!\n\nDu är anmäld till stormötet i Sparreholm.", Lang: "sv"}); err != nil {
+		t.Fatalf("enqueue message: %v", err)
+	}
 
 	// The server must exist before the handler, because the base URL is its address.
 	var handler http.Handler = http.NotFoundHandler()
@@ -57,7 +62,7 @@ func startSite(t *testing.T) *site {
 		handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Ping: db.Ping}, web.Config{
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Outbox: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",

@@ -23,6 +23,7 @@ type Services struct {
 	Localities ortsplan.LocalityService
 	Plans      ortsplan.PlanService
 	Meetings   ortsplan.MeetingService
+	Outbox     ortsplan.Outbox
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 }
@@ -190,6 +191,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/anvandare", s.requireRole(s.adminUsers, ortsplan.RoleAdmin))
 	mux.Handle("POST /admin/anvandare", s.requireRole(s.adminCreateUser, ortsplan.RoleAdmin))
 	mux.Handle("POST /admin/anvandare/{id}/aktiv", s.requireRole(s.adminSetActive, ortsplan.RoleAdmin))
+	mux.Handle("GET /admin/utkorg", s.requireRole(s.adminOutbox, ortsplan.RoleAdmin))
+	mux.Handle("GET /admin/utkorg/{id}", s.requireRole(s.adminOutboxMessage, ortsplan.RoleAdmin))
 
 	mux.HandleFunc("/", s.notFound)
 	return mux

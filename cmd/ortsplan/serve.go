@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/mailer"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/web"
 )
@@ -27,8 +28,11 @@ type Main struct {
 	web      web.Config
 	logJSON  bool
 	logLevel string
+	smtp     mailer.Config
 
 	DB       *sqlstore.DB
+	mailStop context.CancelFunc // stops the mail worker
+	mailDone chan struct{}
 	server   *http.Server
 	listener net.Listener
 	done     chan error
@@ -53,8 +57,19 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.web.MetricsToken, "metrics-token", "", "bearer token for /metrics (without it only loopback clients may read it)")
 	fs.BoolVar(&m.logJSON, "log-json", false, "write logs as JSON instead of text")
 	fs.StringVar(&m.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&m.smtp.Host, "smtp-host", "", "SMTP server for outgoing e-mail (without it e-mail stays in the outbox, readable at /admin/utkorg)")
+	fs.IntVar(&m.smtp.Port, "smtp-port", 587, "SMTP server port")
+	fs.StringVar(&m.smtp.Username, "smtp-user", "", "SMTP login name (AUTH PLAIN); empty for no login")
+	fs.StringVar(&m.smtp.Password, "smtp-password", "", "SMTP password (prefer the environment variable)")
+	fs.StringVar(&m.smtp.TLS, "smtp-tls", mailer.TLSStartTLS, "SMTP encryption: none, starttls or tls")
+	fs.StringVar(&m.smtp.From, "mail-from", "Ortsplan <noreply@localhost>", "sender of outgoing e-mail")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
+	}
+	if m.smtp.Host != "" {
+		if err := m.smtp.Validate(); err != nil {
+			return err
+		}
 	}
 	if m.baseURL == "" {
 		host := m.addr
@@ -111,7 +126,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 
-	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Ping: m.DB.Ping}, m.web)
+	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Outbox: m.DB, Ping: m.DB.Ping}, m.web)
 	if err != nil {
 		return err
 	}
@@ -130,6 +145,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
+	m.startMail(log)
 	fmt.Fprintf(m.stdout, "Ortsplan is running at %s (listening on %s)\n", m.baseURL, m.listener.Addr())
 	return nil
 }
@@ -138,7 +154,7 @@ func (m *Main) Run(ctx context.Context) error {
 func (m *Main) Addr() string { return m.listener.Addr().String() }
 
 // Close stops accepting requests, waits up to 30 seconds for those in flight,
-// and closes the database.
+// stops the mail worker and closes the database.
 func (m *Main) Close() error {
 	var errs []error
 	if m.server != nil {
@@ -152,10 +168,29 @@ func (m *Main) Close() error {
 		}
 		slog.Info("server stopped")
 	}
+	if m.mailStop != nil {
+		m.mailStop()
+		<-m.mailDone
+	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// startMail runs the mail worker in the background when an SMTP server is set.
+func (m *Main) startMail(log *slog.Logger) {
+	if m.smtp.Host == "" {
+		log.Info("no --smtp-host: e-mail stays in the outbox (see /admin/utkorg)")
+		return
+	}
+	w := &mailer.Worker{Outbox: m.DB, SMTP: m.smtp, Logger: log.With("component", "mailer")}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.mailStop, m.mailDone = cancel, make(chan struct{})
+	go func() {
+		defer close(m.mailDone)
+		w.Run(ctx)
+	}()
 }
 
 func printDemoLogin(w io.Writer, baseURL string, res *demo.Result) {

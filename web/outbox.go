@@ -1,0 +1,50 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// outboxLimit is how many messages /admin/utkorg lists.
+const outboxLimit = 200
+
+type outboxData struct {
+	Messages []*ortsplan.Message
+	Limit    int
+}
+
+// adminOutbox lists the e-mail outbox, newest first, so admins can see what
+// was sent, what waits, and what failed (and, without SMTP, read the messages).
+func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
+	if s.svc.Outbox == nil {
+		s.notFound(w, r)
+		return
+	}
+	ms, err := s.svc.Outbox.ListMessages(r.Context(), outboxLimit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	p.Data = outboxData{Messages: ms, Limit: outboxLimit}
+	s.render(w, r, http.StatusOK, "admin_outbox", p)
+}
+
+// adminOutboxMessage shows one message of the outbox with its text part.
+func (s *Server) adminOutboxMessage(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || s.svc.Outbox == nil {
+		s.notFound(w, r)
+		return
+	}
+	m, err := s.svc.Outbox.FindMessage(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	p.Data = m
+	s.render(w, r, http.StatusOK, "admin_outbox_message", p)
+}
