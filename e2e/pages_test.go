@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -77,9 +78,6 @@ var pageKinds = []pageKind{
 	{name: "admin-users", tmpl: "admin_users", as: admin, path: "/admin/anvandare", status: http.StatusOK},
 	{name: "admin-users-errors", tmpl: "admin_users", as: admin, path: "/admin/anvandare", status: http.StatusBadRequest,
 		submit: url.Values{"name": {""}, "email": {"inte-en-adress"}, "password": {"kort"}}},
-	{name: "admin-outbox", tmpl: "admin_outbox", as: admin, path: "/admin/utkorg", status: http.StatusOK},
-	{name: "admin-outbox-message", tmpl: "admin_outbox_message", as: admin, path: "/admin/utkorg", status: http.StatusOK,
-		link: regexp.MustCompile(`^/admin/utkorg/\d+$`)},
 	{name: "locality-new", tmpl: "locality_new", as: admin, path: "/orter/ny", status: http.StatusOK},
 	{name: "locality-new-errors", tmpl: "locality_new", as: admin, path: "/orter/ny", status: http.StatusBadRequest,
 		form: "/orter", submit: url.Values{"name": {""}, "slug": {"Inte En Adress"}}},
@@ -96,6 +94,24 @@ var pageKinds = []pageKind{
 		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`), submit: url.Values{"title": {""}}},
 
 	{name: "forbidden", tmpl: "error", as: official, path: "/admin/anvandare", status: http.StatusForbidden},
+	// Meetings and groups; addMeetings makes the data and fills in the
+	// placeholders {group}, {meeting}, {held} and {token}.
+	{name: "groups", tmpl: "groups", as: visitor, path: "/orter/sparreholm/arbetsgrupper", status: http.StatusOK},
+	{name: "group", tmpl: "group", as: visitor, path: "/orter/sparreholm/arbetsgrupper/{group}", status: http.StatusOK},
+	{name: "meetings", tmpl: "meetings", as: visitor, path: "/orter/sparreholm/moten", status: http.StatusOK},
+	{name: "calendar", tmpl: "calendar", as: visitor, path: "/kalender", status: http.StatusOK},
+	{name: "meeting", tmpl: "meeting", as: visitor, path: "/moten/{meeting}", status: http.StatusOK},
+	{name: "meeting-register-errors", tmpl: "meeting", as: visitor, path: "/moten/{meeting}", status: http.StatusBadRequest,
+		form: "/moten/{meeting}/anmalan#anmalan", submit: url.Values{"name": {""}, "email": {"inte-en-adress"}}},
+	{name: "meeting-held", tmpl: "meeting", as: visitor, path: "/moten/{held}", status: http.StatusOK},
+	{name: "registration-cancel", tmpl: "registration_cancel", as: visitor, path: "/anmalan/{token}", status: http.StatusOK},
+	{name: "meeting-staff", tmpl: "meeting", as: admin, path: "/moten/{meeting}", status: http.StatusOK},
+	{name: "meeting-new", tmpl: "meeting_edit", as: admin, path: "/orter/sparreholm/moten/nytt", status: http.StatusOK},
+	{name: "meeting-edit", tmpl: "meeting_edit", as: admin, path: "/moten/{meeting}/redigera", status: http.StatusOK},
+	{name: "meeting-edit-errors", tmpl: "meeting_edit", as: admin, path: "/moten/{meeting}/redigera", status: http.StatusBadRequest,
+		submit: url.Values{"title": {""}}},
+	{name: "group-new", tmpl: "group_edit", as: admin, path: "/orter/sparreholm/arbetsgrupper/ny", status: http.StatusOK},
+	{name: "group-edit", tmpl: "group_edit", as: admin, path: "/orter/sparreholm/arbetsgrupper/{group}/redigera", status: http.StatusOK},
 }
 
 // loginFor returns the login of a staff role.
@@ -109,16 +125,20 @@ func (s *site) loginFor(r role) login {
 	panic("no login for " + string(r))
 }
 
-// kindsFor returns the page kinds seen as role r, with the paths of the
-// kinds that follow a link found: it reads the linking pages over HTTP as r.
+// kindsFor returns the page kinds seen as role r, with their placeholders
+// filled in and the paths of the kinds that follow a link found: it reads the
+// linking pages over HTTP as r.
 func (s *site) kindsFor(t *testing.T, r role) []pageKind {
 	t.Helper()
 	var c *client
 	var ks []pageKind
+	fill := strings.NewReplacer("{group}", s.GroupSlug, "{meeting}", strconv.FormatInt(s.MeetingID, 10),
+		"{held}", strconv.FormatInt(s.HeldID, 10), "{token}", s.RegistrationCancelToken)
 	for _, k := range pageKinds {
 		if k.as != r {
 			continue
 		}
+		k.path, k.form = fill.Replace(k.path), fill.Replace(k.form)
 		if k.link != nil {
 			if c == nil {
 				c = newClient(t, s.URL)

@@ -20,11 +20,17 @@ import (
 	"github.com/ortsplan/ortsplan/web"
 )
 
-// site is a running Ortsplan with the demo data and two known staff logins.
+// site is a running Ortsplan with the demo data, two known staff logins and
+// the meeting data that the tests add.
 type site struct {
 	URL      string
 	Admin    login // the demo administrator
 	Official login // an official, who may not manage users
+	// In Sparreholm: a working group, an upcoming meeting with registration,
+	// a held meeting with a published report, and one registration's cancel token.
+	GroupSlug               string
+	MeetingID, HeldID       int64
+	RegistrationCancelToken string
 }
 
 type login struct{ Email, Password string }
@@ -50,11 +56,9 @@ func startSite(t *testing.T) *site {
 	}); err != nil {
 		t.Fatalf("create official: %v", err)
 	}
-	// A message in the outbox, for the admin's outbox pages.
-	if err := db.EnqueueMessage(ctx, &ortsplan.Message{To: "deltagare@ortsplan.example", ToName: "Test Testsson",
-		Subject: "Välkommen till stormötet", Text: "Hej!\n\nDu är anmäld till stormötet i Sparreholm.", Lang: "sv"}); err != nil {
-		t.Fatalf("enqueue message: %v", err)
-	}
+
+	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
+	addMeetings(ctx, t, db, st)
 
 	// The server must exist before the handler, because the base URL is its address.
 	var handler http.Handler = http.NotFoundHandler()
@@ -62,7 +66,7 @@ func startSite(t *testing.T) *site {
 		handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Outbox: db, Ping: db.Ping}, web.Config{
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",
@@ -73,7 +77,49 @@ func startSite(t *testing.T) *site {
 		t.Fatalf("web.New: %v", err)
 	}
 	handler = h
-	return &site{URL: srv.URL, Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
+	st.URL = srv.URL
+	return st
+}
+
+// addMeetings gives Sparreholm a working group with a member, an upcoming
+// stormöte with registration and one registration, and a held meeting with a
+// published report, so that every meeting page has something to show.
+func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
+	t.Helper()
+	l, err := db.FindLocality(ctx, "sparreholm")
+	if err != nil {
+		t.Fatalf("find Sparreholm: %v", err)
+	}
+	g := &ortsplan.Group{LocalityID: l.ID, Slug: "e2e-trafik", Name: "Trafik och säkra vägar", Kind: ortsplan.GroupWorking,
+		Theme: "Trafik", Description: "Gruppen arbetar för **säkrare** skolvägar och bättre busstider.", Open: true}
+	if err := db.SaveGroup(ctx, g); err != nil {
+		t.Fatalf("save group: %v", err)
+	}
+	if err := db.AddGroupMember(ctx, &ortsplan.GroupMember{GroupID: g.ID, Name: "Karin Berg",
+		Email: "karin.berg@ortsplan.example", ShowName: true}); err != nil {
+		t.Fatalf("add group member: %v", err)
+	}
+	start := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(24 * time.Hour).Add(16 * time.Hour)
+	m := &ortsplan.Meeting{LocalityID: l.ID, Kind: ortsplan.MeetingOpen, Title: "Stormöte om handlingsplanen",
+		Start: start, End: start.Add(2 * time.Hour), PlaceName: "Sparreholms bygdegård", PlaceAddress: "Bygdegårdsvägen 1, Sparreholm",
+		Accessibility: "Entré utan trappsteg och hörslinga.", Agenda: "1. Välkommen\n2. Handlingsplanen\n3. Fika",
+		State: ortsplan.MeetingPlanned, Registration: true, Capacity: 40}
+	if err := db.SaveMeeting(ctx, m); err != nil {
+		t.Fatalf("save meeting: %v", err)
+	}
+	held := &ortsplan.Meeting{LocalityID: l.ID, GroupID: g.ID, Kind: ortsplan.MeetingGroup, Title: "Arbetsgruppsmöte om skolvägen",
+		Start: start.Add(-60 * 24 * time.Hour), End: start.Add(-60*24*time.Hour + 90*time.Minute), PlaceName: "Skolan",
+		State: ortsplan.MeetingHeld, Report: "Gruppen gick skolvägen och skrev ner **fem** platser att åtgärda.",
+		ReportPublished: time.Now().UTC().Add(-50 * 24 * time.Hour), Participants: 9}
+	if err := db.SaveMeeting(ctx, held); err != nil {
+		t.Fatalf("save held meeting: %v", err)
+	}
+	reg := &ortsplan.Registration{MeetingID: m.ID, Name: "Test Testsson", Email: "deltagare@ortsplan.example",
+		People: 2, Needs: "Glutenfritt", Lang: "sv"}
+	if err := db.Register(ctx, reg); err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	st.GroupSlug, st.MeetingID, st.HeldID, st.RegistrationCancelToken = g.Slug, m.ID, held.ID, reg.Token
 }
 
 // missingTool stops a test whose tool is not installed: under CI=true it
