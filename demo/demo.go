@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/media"
 )
 
 // Store is what the demo needs to write.
@@ -17,6 +19,8 @@ type Store interface {
 	ortsplan.UserService
 	ortsplan.LocalityService
 	ortsplan.PlanService
+	ortsplan.MeetingService
+	ortsplan.FileService
 }
 
 // ErrNotEmpty is returned when the database already has content.
@@ -82,8 +86,9 @@ func Password(n int) string {
 }
 
 // Load fills an empty database with the demo and creates an administrator with
-// a random password, returned once in the Result.
-func Load(ctx context.Context, s Store) (*Result, error) {
+// a random password, returned once in the Result. Meeting photos (drawn in
+// code) and documents go to files; with nil files the demo has none.
+func Load(ctx context.Context, s Store, files media.Storage) (*Result, error) {
 	existing, err := s.ListLocalities(ctx)
 	if err != nil {
 		return nil, err
@@ -121,6 +126,9 @@ func Load(ctx context.Context, s Store) (*Result, error) {
 	// The process, visions and plans are recorded as the coordinator's work.
 	ctx = ortsplan.WithActor(ctx, users["samordnare@ortsplan.example"].ID)
 	if err := loadProcess(ctx, s, localities, users); err != nil {
+		return nil, err
+	}
+	if err := loadMeetings(ctx, s, files, localities, users, time.Now()); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/media"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
 	"github.com/ortsplan/ortsplan/web"
@@ -45,7 +46,8 @@ func startSite(t *testing.T) *site {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	db := sqltest.Open(t, sqlstore.SQLite)
-	res, err := demo.Load(ctx, db)
+	files := mustStorage(t)
+	res, err := demo.Load(ctx, db, files)
 	if err != nil {
 		t.Fatalf("load demo: %v", err)
 	}
@@ -55,6 +57,11 @@ func startSite(t *testing.T) *site {
 		Password: officialLogin.Password,
 	}); err != nil {
 		t.Fatalf("create official: %v", err)
+	}
+	// A message in the outbox, for the admin's outbox pages.
+	if err := db.EnqueueMessage(ctx, &ortsplan.Message{To: "deltagare@ortsplan.example", ToName: "Test Testsson",
+		Subject: "Välkommen till stormötet", Text: "Hej!\n\nDu är anmäld till stormötet i Sparreholm.", Lang: "sv"}); err != nil {
+		t.Fatalf("enqueue message: %v", err)
 	}
 
 	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
@@ -66,10 +73,11 @@ func startSite(t *testing.T) *site {
 		handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Ping: db.Ping}, web.Config{
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, Outbox: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",
+		Storage:      files,
 		// Warnings and errors show in the output of a failed test.
 		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
@@ -188,4 +196,14 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// mustStorage returns file storage in a fresh temporary folder.
+func mustStorage(t *testing.T) *media.DirStorage {
+	t.Helper()
+	st, err := media.NewDirStorage(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

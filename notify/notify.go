@@ -64,7 +64,9 @@ func (c *Composer) Compose(kind string, m *ortsplan.Meeting, r *ortsplan.Registr
 	}
 	base := strings.TrimRight(c.BaseURL, "/")
 	meetingURL := base + "/moten/" + itoa(m.ID)
-	d := mailData{Lang: lang, Subject: L.T("mail."+kind+".subject", m.Title),
+	// A subject is one line: collapse any line breaks a title might carry.
+	subject := strings.Join(strings.Fields(L.T("mail."+kind+".subject", m.Title)), " ")
+	d := mailData{Lang: lang, Subject: subject,
 		Signature: L.T("mail.signature", c.Org)}
 	d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting", r.Name), L.T("mail."+kind+".body", m.Title))
 	if kind == ortsplan.NoticeCancelled && m.CancelReason != "" {

@@ -41,6 +41,10 @@ func TestComposeEveryNotice(t *testing.T) {
 			}
 		}
 	}
+	m.Title = "Två\r\nrader"
+	if got := c.Compose(ortsplan.NoticeRegistered, m, &ortsplan.Registration{Email: "a@b.se", Lang: "sv"}, "").Subject; strings.ContainsAny(got, "\r\n") {
+		t.Errorf("subject keeps a line break: %q", got)
+	}
 	if c.Compose("unknown", m, &ortsplan.Registration{}, "") != nil {
 		t.Error("unknown notice kind composed")
 	}

@@ -178,6 +178,12 @@ var templateFuncs = template.FuncMap{
 		return meetingListData{p, ms, showLocality}
 	},
 	"sub": func(a, b int) int { return a - b },
+	"fileSize": func(n int64) string {
+		if n < 1<<20 {
+			return strconv.FormatInt(max(1, n>>10), 10) + " kB"
+		}
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	},
 	"editRow": func(p *page, a *ortsplan.Action, i, n int) editRow {
 		return editRow{P: p, A: a, Slug: p.Data.(*editData).Locality.Slug, Index: i, Count: n}
 	},

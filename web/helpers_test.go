@@ -14,6 +14,7 @@ import (
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/media"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/web"
 )
@@ -31,7 +32,7 @@ type site struct {
 // newSite serves the real router over the given database, with the demo loaded.
 func newSite(t *testing.T, db *sqlstore.DB, mutate ...func(*web.Config, *web.Services)) *site {
 	t.Helper()
-	if _, err := demo.Load(context.Background(), db); err != nil {
+	if _, err := demo.Load(context.Background(), db, nil); err != nil {
 		t.Fatalf("load demo: %v", err)
 	}
 	s := &site{t: t, db: db}
@@ -39,8 +40,8 @@ func newSite(t *testing.T, db *sqlstore.DB, mutate ...func(*web.Config, *web.Ser
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(s.srv.Close)
 	cfg := web.Config{BaseURL: s.srv.URL, ContactEmail: "ortsutveckling@ortsplan.example", ContactPhone: "0157-00 00 00",
-		Logger: discardLogger()}
-	svc := web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Outbox: db, Ping: db.Ping}
+		Logger: discardLogger(), Storage: mustStorage(t)}
+	svc := web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, Outbox: db, Ping: db.Ping}
 	for _, m := range mutate {
 		m(&cfg, &svc)
 	}
@@ -174,4 +175,14 @@ func truncate(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
+}
+
+// mustStorage returns file storage in a fresh temporary folder.
+func mustStorage(t *testing.T) *media.DirStorage {
+	t.Helper()
+	st, err := media.NewDirStorage(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

@@ -107,6 +107,11 @@ type meetingData struct {
 	Past          bool
 	Registrations []*ortsplan.Registration // staff only
 	Registered    string                   // "1" after a registration, "w" for the waiting list
+	Photos        []*ortsplan.MeetingFile
+	Documents     []*ortsplan.MeetingFile
+	ShowFiles     bool // published, or the viewer may edit
+	Uploaded      bool
+	MaxUploadMB   int64
 }
 
 // meeting shows one meeting: details, registration, and afterwards the report.
@@ -134,6 +139,23 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 	d := meetingData{Meeting: m, Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug),
 		Past: !m.Start.After(now), Registered: r.URL.Query().Get("anmald")}
 	d.Open = m.Registration && m.State == ortsplan.MeetingPlanned && !d.Past
+	d.ShowFiles = !m.ReportPublished.IsZero() || d.CanEdit
+	d.Uploaded = r.URL.Query().Get("uppladdat") == "1"
+	d.MaxUploadMB = s.cfg.UploadLimits.MaxBytes >> 20
+	if d.ShowFiles {
+		files, err := s.svc.Files.MeetingFiles(r.Context(), m.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, f := range files {
+			if f.Kind == ortsplan.FilePhoto {
+				d.Photos = append(d.Photos, f)
+			} else {
+				d.Documents = append(d.Documents, f)
+			}
+		}
+	}
 	if d.CanEdit && m.Registration {
 		if d.Registrations, err = s.svc.Meetings.Registrations(r.Context(), m.ID); err != nil {
 			s.fail(w, r, err)

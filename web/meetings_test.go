@@ -17,14 +17,19 @@ import (
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
 )
 
-// meetingSite is a site with a composer, a group and two meetings in Skebokvarn.
+// meetingSite is a site with a composer, a group and two meetings in Vadsbro.
 func meetingSite(t *testing.T, db *sqlstore.DB) (*site, *ortsplan.Meeting, *ortsplan.Group) {
 	t.Helper()
+	return meetingSiteOn(t, newSite(t, db), db)
+}
+
+// meetingSiteOn adds the group and meetings to an existing site.
+func meetingSiteOn(t *testing.T, s *site, db *sqlstore.DB) (*site, *ortsplan.Meeting, *ortsplan.Group) {
+	t.Helper()
 	ctx := context.Background()
-	s := newSite(t, db)
 	db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
-	l := mustLocality(t, db, "skebokvarn")
-	leader := s.user("leader@example.se", ortsplan.RoleGroupLeader, "skebokvarn")
+	l := mustLocality(t, db, "vadsbro")
+	leader := s.user("leader@example.se", ortsplan.RoleGroupLeader, "vadsbro")
 	g := &ortsplan.Group{LocalityID: l.ID, Slug: "badplatsen", Name: "Badplatsgruppen", Kind: ortsplan.GroupWorking, ContactUserID: leader.ID, Open: true}
 	if err := db.SaveGroup(ctx, g); err != nil {
 		t.Fatal(err)
@@ -53,15 +58,15 @@ func TestMeetingPagesAndRegistration(t *testing.T) {
 		for _, lang := range []string{"sv", "en"} {
 			b := s.browser()
 			b.header.Set("Accept-Language", lang)
-			for _, p := range []string{"/orter/skebokvarn/moten", "/kalender", "/moten/" + itoa(m.ID), "/orter/skebokvarn/arbetsgrupper",
-				"/orter/skebokvarn/arbetsgrupper/badplatsen"} {
+			for _, p := range []string{"/orter/vadsbro/moten", "/kalender", "/moten/" + itoa(m.ID), "/orter/vadsbro/arbetsgrupper",
+				"/orter/vadsbro/arbetsgrupper/badplatsen"} {
 				r := b.get(p)
 				wantStatus(t, r, 200)
 				checkShell(t, r, lang)
 			}
 		}
 		v := s.browser()
-		r := v.get("/orter/skebokvarn/moten")
+		r := v.get("/orter/vadsbro/moten")
 		if !strings.Contains(r.Doc.Find("main").Text(), "Stormöte om badbryggorna") || r.Doc.Find("main h3").First().Text() != "2012" {
 			t.Fatalf("meetings page: upcoming or archive by year missing")
 		}
@@ -91,7 +96,7 @@ func TestMeetingPagesAndRegistration(t *testing.T) {
 		s.browser().post(mp+"/anmalan", url.Values{"name": {"Robot"}, "email": {"robot@example.se"}, "people": {"1"}, "webbplats": {"http://spam"}})
 
 		// Personal data: not on public pages or the API, but staff who work on the locality see it.
-		for _, p := range []string{mp, "/api/v1/meetings", "/orter/skebokvarn/arbetsgrupper/badplatsen", "/api/v1/localities/skebokvarn/groups", "/kalender.ics"} {
+		for _, p := range []string{mp, "/api/v1/meetings", "/orter/vadsbro/arbetsgrupper/badplatsen", "/api/v1/localities/vadsbro/groups", "/kalender.ics"} {
 			body := s.browser().get(p).Body
 			for _, secret := range []string{"asa@example.se", "Laktosfritt", "bo@example.se", "Hemliga Hanna", "hanna@example.se", "070-123", "sven@example.se"} {
 				if strings.Contains(body, secret) {
@@ -99,7 +104,7 @@ func TestMeetingPagesAndRegistration(t *testing.T) {
 				}
 			}
 		}
-		if !strings.Contains(s.browser().get("/orter/skebokvarn/arbetsgrupper/badplatsen").Body, "Synlig Sven") {
+		if !strings.Contains(s.browser().get("/orter/vadsbro/arbetsgrupper/badplatsen").Body, "Synlig Sven") {
 			t.Error("a consenting member is not named")
 		}
 		leader := s.browser()
@@ -159,24 +164,24 @@ func TestGroupLeaderPlansAndCancelsAMeeting(t *testing.T) {
 		leader := s.browser()
 		leader.login("leader@example.se", testPassword)
 
-		r := leader.get("/orter/skebokvarn/moten/nytt?grupp=" + itoa(g.ID))
+		r := leader.get("/orter/vadsbro/moten/nytt?grupp=" + itoa(g.ID))
 		wantStatus(t, r, 200)
 		checkShell(t, r, "sv")
-		f := formValues(r, "/orter/skebokvarn/moten")
+		f := formValues(r, "/orter/vadsbro/moten")
 		if f.Get("group") != itoa(g.ID) {
 			t.Errorf("group not preselected: %q", f.Get("group"))
 		}
 		f.Set("title", "Arbetsmöte")
 		f.Set("date", "2027-03-28")
 		f.Set("start_time", "18.30")
-		r = leader.post("/orter/skebokvarn/moten", f)
+		r = leader.post("/orter/vadsbro/moten", f)
 		wantStatus(t, r, http.StatusBadRequest)
 		if r.Doc.Find("#f-start_time-error").Length() != 1 || r.Doc.Find("#f-title").AttrOr("value", "") != "Arbetsmöte" {
 			t.Fatal("bad time not reported, or input lost")
 		}
 		f.Set("start_time", "18:30")
 		f.Set("end_time", "20:00")
-		wantStatus(t, leader.post("/orter/skebokvarn/moten", f), http.StatusSeeOther)
+		wantStatus(t, leader.post("/orter/vadsbro/moten", f), http.StatusSeeOther)
 		ms, _ := db.Meetings(ctx, ortsplan.MeetingFilter{GroupID: g.ID, From: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)})
 		if len(ms) != 1 || ms[0].Start.UTC().Format("15:04") != "16:30" {
 			t.Fatalf("18:30 Swedish summer time should be 16:30 UTC: %+v", ms)
@@ -216,7 +221,7 @@ func TestCalendarsAndMeetingsAPI(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
 		s, m, _ := meetingSite(t, db)
 		b := s.browser()
-		for _, p := range []string{"/kalender.ics", "/orter/skebokvarn/kalender.ics", "/moten/" + itoa(m.ID) + "/kalender.ics"} {
+		for _, p := range []string{"/kalender.ics", "/orter/vadsbro/kalender.ics", "/moten/" + itoa(m.ID) + "/kalender.ics"} {
 			r := b.get(p)
 			wantStatus(t, r, 200)
 			if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/calendar") || !strings.Contains(r.Body, "BEGIN:VEVENT\r\n") ||
@@ -224,7 +229,7 @@ func TestCalendarsAndMeetingsAPI(t *testing.T) {
 				t.Fatalf("%s is not a valid calendar:\n%s", p, truncate(r.Body, 600))
 			}
 		}
-		r := b.get("/api/v1/meetings?locality=skebokvarn&from=2020-01-01")
+		r := b.get("/api/v1/meetings?locality=vadsbro&from=2020-01-01")
 		var out struct {
 			Meetings []struct {
 				Title      string `json:"title"`
@@ -237,7 +242,7 @@ func TestCalendarsAndMeetingsAPI(t *testing.T) {
 		}
 		wantStatus(t, b.get("/api/v1/meetings?from=igår"), http.StatusBadRequest)
 		wantStatus(t, b.get("/api/v1/meetings?locality=atlantis"), http.StatusNotFound)
-		r = b.get("/api/v1/localities/skebokvarn/groups")
+		r = b.get("/api/v1/localities/vadsbro/groups")
 		if !strings.Contains(r.Body, `"Synlig Sven"`) || !strings.Contains(r.Body, `"member_count": 2`) {
 			t.Fatalf("groups API: %s", r.Body)
 		}

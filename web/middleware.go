@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -183,8 +184,28 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			return
 		}
 		ri := reqInfo(r)
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		token := r.PostFormValue(csrfField)
+		limit := int64(maxFormBytes)
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit = s.cfg.UploadLimits.MaxBytes + maxUploadOverhead
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		var token string
+		if limit > maxFormBytes {
+			// Uploads: at most 8 MB in memory, the rest in temporary files.
+			if err := r.ParseMultipartForm(8 << 20); err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					s.renderError(w, r, http.StatusRequestEntityTooLarge, "error.upload_too_large")
+					return
+				}
+				s.renderError(w, r, http.StatusBadRequest, "error.upload_corrupt")
+				return
+			}
+			defer r.MultipartForm.RemoveAll()
+			token = r.PostFormValue(csrfField)
+		} else {
+			token = r.PostFormValue(csrfField)
+		}
 		if ri.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(ri.CSRF)) != 1 {
 			s.log.Warn("csrf token missing or wrong", "request_id", ri.ID, "path", r.URL.Path)
 			s.renderError(w, r, http.StatusForbidden, "error.csrf")

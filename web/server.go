@@ -15,6 +15,7 @@ import (
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/media"
 )
 
 // Services are the domain services the web layer needs.
@@ -23,6 +24,7 @@ type Services struct {
 	Localities ortsplan.LocalityService
 	Plans      ortsplan.PlanService
 	Meetings   ortsplan.MeetingService
+	Files      ortsplan.FileService
 	Outbox     ortsplan.Outbox
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
@@ -43,6 +45,9 @@ type Config struct {
 	// MetricsToken, when set, is required as a bearer token on /metrics; without
 	// it /metrics answers only requests from the loopback interface.
 	MetricsToken string
+	// Storage keeps uploaded files; UploadLimits bounds each upload.
+	Storage      media.Storage
+	UploadLimits media.Limits
 	Logger       *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -74,6 +79,12 @@ func New(svc Services, cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Storage == nil {
+		return nil, fmt.Errorf("web: no file storage configured")
+	}
+	if cfg.UploadLimits.MaxBytes == 0 {
+		cfg.UploadLimits = media.DefaultLimits()
 	}
 	if cfg.OrgName == "" {
 		cfg.OrgName = "Flens kommun"
@@ -142,6 +153,9 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /anmalan/{token}", s.cancelForm)
 	mux.HandleFunc("POST /anmalan/{token}", s.cancelRegistration)
 	mux.HandleFunc("GET /kalender", s.calendar)
+	mux.HandleFunc("GET /orter/{slug}/bilder", s.gallery)
+	mux.HandleFunc("GET /filer/{id}/{variant}", s.serveFile)
+	mux.HandleFunc("POST /moten/{id}/filer", s.uploadFile)
 	mux.HandleFunc("GET /kalender.ics", s.calendarICS)
 	mux.HandleFunc("GET /api/v1/meetings", s.apiMeetings)
 	mux.HandleFunc("GET /api/v1/localities/{slug}/groups", s.apiGroups)

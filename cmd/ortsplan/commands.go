@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/media"
 	"github.com/ortsplan/ortsplan/sqlstore"
 )
 
@@ -50,7 +52,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	res, err := demo.Load(ctx, db)
+	files, err := media.NewDirStorage(filepath.Join(d.data, "files"))
+	if err != nil {
+		return err
+	}
+	res, err := demo.Load(ctx, db, files)
 	if err != nil {
 		return err
 	}

@@ -119,6 +119,7 @@ func TestUserAddFromStdinAndEnv(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			dsn := sqltest.DSN(t, d)
 			t.Setenv("ORTSPLAN_DB", dsn)
+			t.Setenv("ORTSPLAN_DATA", t.TempDir())
 			ctx := context.Background()
 			var out, errOut bytes.Buffer
 			if err := run(ctx, []string{"demo"}, nil, &out, &errOut); err != nil {

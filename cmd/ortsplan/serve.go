@@ -8,11 +8,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/mailer"
+	"github.com/ortsplan/ortsplan/media"
+	"github.com/ortsplan/ortsplan/notify"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/web"
 )
@@ -27,6 +31,7 @@ type Main struct {
 	loadDemo bool
 	web      web.Config
 	logJSON  bool
+	uploadMB int
 	logLevel string
 	smtp     mailer.Config
 
@@ -55,6 +60,7 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.web.ContactPhone, "contact-phone", "", "public contact phone shown in the footer")
 	fs.BoolVar(&m.web.TrustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a reverse proxy)")
 	fs.StringVar(&m.web.MetricsToken, "metrics-token", "", "bearer token for /metrics (without it only loopback clients may read it)")
+	fs.IntVar(&m.uploadMB, "upload-max-mb", 15, "largest upload in MB (photos are re-encoded; originals are not kept)")
 	fs.BoolVar(&m.logJSON, "log-json", false, "write logs as JSON instead of text")
 	fs.StringVar(&m.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&m.smtp.Host, "smtp-host", "", "SMTP server for outgoing e-mail (without it e-mail stays in the outbox, readable at /admin/utkorg)")
@@ -114,8 +120,12 @@ func (m *Main) Run(ctx context.Context) error {
 	version, _ := m.DB.SchemaVersion(ctx)
 	log.Info("database ready", "dialect", m.DB.Dialect, "schema_version", version)
 
+	m.DB.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: m.baseURL, Org: m.web.OrgName}
+	if m.web.Storage, err = media.NewDirStorage(filepath.Join(m.db.data, "files")); err != nil {
+		return err
+	}
 	if m.loadDemo {
-		res, err := demo.Load(ctx, m.DB)
+		res, err := demo.Load(ctx, m.DB, m.web.Storage)
 		switch {
 		case errors.Is(err, demo.ErrNotEmpty):
 			log.Info("demo: database already has content; nothing loaded")
@@ -126,7 +136,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 
-	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Outbox: m.DB, Ping: m.DB.Ping}, m.web)
+	m.web.UploadLimits = media.Limits{MaxBytes: int64(m.uploadMB) << 20, MaxPixels: media.DefaultLimits().MaxPixels}
+	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, Outbox: m.DB, Ping: m.DB.Ping}, m.web)
 	if err != nil {
 		return err
 	}

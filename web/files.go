@@ -1,0 +1,163 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/media"
+)
+
+// maxUploadOverhead is what a multipart upload may carry besides the file.
+const maxUploadOverhead = 1 << 20
+
+func randomKey() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// uploadFile adds a photo (with alt text) or a PDF to a meeting. The file is
+// checked by its content, processed, stored and recorded; a refusal leaves
+// nothing behind and keeps the texts the person typed.
+func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
+	m, _, ok := s.editableMeeting(w, r)
+	if !ok {
+		return
+	}
+	fail := func(err error) {
+		fe := ortsplan.FieldErrors(err)
+		if fe == nil {
+			fe = ortsplan.ValidationErrors{"file": ortsplan.ErrorKey(err)}
+		}
+		s.meetingPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: prefixErrors("upload_", fe), Error: "error.form"})
+	}
+	file, _, err := r.FormFile("upload_file")
+	if err != nil {
+		fail(&ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.upload_empty", Field: "file"})
+		return
+	}
+	defer file.Close()
+	alt, title := r.PostFormValue("upload_alt"), r.PostFormValue("upload_title")
+	f, err := media.StoreUpload(r.Context(), s.cfg.Storage, fmt.Sprintf("m%d-%s", m.ID, randomKey()), file, s.cfg.UploadLimits)
+	if err != nil {
+		if ortsplan.ErrorCode(err) != ortsplan.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		fail(err)
+		return
+	}
+	f.MeetingID, f.Alt, f.Title = m.ID, alt, title
+	// The texts are checked before the record is written; a refusal removes the stored bytes.
+	if err := f.Validate(); err != nil {
+		media.RemoveVariants(r.Context(), s.cfg.Storage, f)
+		fail(err)
+		return
+	}
+	if err := s.svc.Files.AddMeetingFile(r.Context(), f); err != nil {
+		media.RemoveVariants(r.Context(), s.cfg.Storage, f)
+		if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
+			fail(err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/moten/"+strconv.FormatInt(m.ID, 10)+"?uppladdat=1#filer", http.StatusSeeOther)
+}
+
+func prefixErrors(prefix string, fe ortsplan.ValidationErrors) ortsplan.ValidationErrors {
+	out := ortsplan.ValidationErrors{}
+	for k, v := range fe {
+		out[prefix+k] = v
+	}
+	return out
+}
+
+// serveFile streams a stored variant. Files of a meeting whose report is not
+// published are for staff who may edit the locality.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	f, m, err := s.svc.Files.FindMeetingFile(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	public := !m.ReportPublished.IsZero()
+	if !public && !reqInfo(r).User.CanEditLocality(m.LocalitySlug) {
+		s.notFound(w, r)
+		return
+	}
+	v := f.Variant(r.PathValue("variant"))
+	if v.Key == "" {
+		s.notFound(w, r)
+		return
+	}
+	rc, info, err := s.cfg.Storage.Open(r.Context(), v.Key)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || ortsplan.ErrorCode(err) == ortsplan.ENOTFOUND {
+			s.notFound(w, r)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	defer rc.Close()
+	h := w.Header()
+	h.Set("Content-Type", v.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	if public {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "private, no-store")
+	}
+	if v.ContentType == "application/pdf" {
+		name := strings.Map(func(r rune) rune {
+			if r < 32 || r == '"' || r == '\\' {
+				return -1
+			}
+			return r
+		}, f.Title)
+		h.Set("Content-Disposition", `inline; filename="`+name+`.pdf"`)
+	}
+	http.ServeContent(w, r, "", info.ModTime, rc)
+}
+
+type galleryData struct {
+	Locality *ortsplan.Locality
+	Photos   []*ortsplan.MeetingFile
+}
+
+// gallery shows the photos from a locality's meetings.
+func (s *Server) gallery(w http.ResponseWriter, r *http.Request) {
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	photos, err := s.svc.Files.LocalityPhotos(r.Context(), l.ID, 300)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	p.Data = galleryData{Locality: l, Photos: photos}
+	p.Updated = l.UpdatedAt
+	for _, ph := range photos {
+		if ph.CreatedAt.After(p.Updated) {
+			p.Updated = ph.CreatedAt
+		}
+	}
+	s.render(w, r, http.StatusOK, "gallery", p)
+}
