@@ -157,8 +157,11 @@ type Photo struct {
 
 // Pick returns the variant with that name or, when it was left out because
 // the photo is small, the next larger one; at last "full", which is always
-// there.
+// there (a zero Photo gives a zero Variant).
 func (p *Photo) Pick(name string) Variant {
+	if len(p.Variants) == 0 {
+		return Variant{}
+	}
 	want := variantRank(name)
 	for _, v := range p.Variants {
 		if variantRank(v.Name) >= want {

@@ -487,6 +487,9 @@ func TestPick(t *testing.T) {
 			t.Errorf("Pick(%q) = %q, want %q", name, got, want)
 		}
 	}
+	if v := (&Photo{}).Pick("page"); v.Data != nil {
+		t.Errorf("zero photo picked %+v", v)
+	}
 }
 
 func TestProcessPhotoErrors(t *testing.T) {
