@@ -45,6 +45,12 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 	}
 	defer file.Close()
 	alt, title := r.PostFormValue("upload_alt"), r.PostFormValue("upload_title")
+	select {
+	case s.uploads <- struct{}{}:
+		defer func() { <-s.uploads }()
+	case <-r.Context().Done():
+		return
+	}
 	f, err := media.StoreUpload(r.Context(), s.cfg.Storage, fmt.Sprintf("m%d-%s", m.ID, randomKey()), file, s.cfg.UploadLimits)
 	if err != nil {
 		if ortsplan.ErrorCode(err) != ortsplan.EINVALID {

@@ -65,6 +65,10 @@ type Server struct {
 	registry *prometheus.Registry
 	secure   bool
 
+	// uploads bounds how many uploads are processed at once: a large photo
+	// takes a few hundred MB while it is decoded and scaled.
+	uploads chan struct{}
+
 	loginByAddr *rateLimiter
 	formByAddr  *rateLimiter
 
@@ -113,6 +117,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	s := &Server{
 		svc: svc, cfg: cfg, cat: cat, tmpl: tm, assets: as, log: cfg.Logger,
 		registry: reg, metrics: newMetrics(reg), secure: u.Scheme == "https",
+		uploads:     make(chan struct{}, 2),
 		loginByAddr: newRateLimiter(10, time.Minute, cfg.Now),
 		formByAddr:  newRateLimiter(30, time.Minute, cfg.Now),
 	}
