@@ -78,6 +78,9 @@ var pageKinds = []pageKind{
 	{name: "admin-users", tmpl: "admin_users", as: admin, path: "/admin/anvandare", status: http.StatusOK},
 	{name: "admin-users-errors", tmpl: "admin_users", as: admin, path: "/admin/anvandare", status: http.StatusBadRequest,
 		submit: url.Values{"name": {""}, "email": {"inte-en-adress"}, "password": {"kort"}}},
+	{name: "admin-outbox", tmpl: "admin_outbox", as: admin, path: "/admin/utkorg", status: http.StatusOK},
+	{name: "admin-outbox-message", tmpl: "admin_outbox_message", as: admin, path: "/admin/utkorg", status: http.StatusOK,
+		link: regexp.MustCompile(`^/admin/utkorg/\d+$`)},
 	{name: "locality-new", tmpl: "locality_new", as: admin, path: "/orter/ny", status: http.StatusOK},
 	{name: "locality-new-errors", tmpl: "locality_new", as: admin, path: "/orter/ny", status: http.StatusBadRequest,
 		form: "/orter", submit: url.Values{"name": {""}, "slug": {"Inte En Adress"}}},
@@ -94,6 +97,7 @@ var pageKinds = []pageKind{
 		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`), submit: url.Values{"title": {""}}},
 
 	{name: "forbidden", tmpl: "error", as: official, path: "/admin/anvandare", status: http.StatusForbidden},
+
 	// Meetings and groups; addMeetings makes the data and fills in the
 	// placeholders {group}, {meeting}, {held} and {token}.
 	{name: "groups", tmpl: "groups", as: visitor, path: "/orter/sparreholm/arbetsgrupper", status: http.StatusOK},
@@ -112,6 +116,12 @@ var pageKinds = []pageKind{
 		submit: url.Values{"title": {""}}},
 	{name: "group-new", tmpl: "group_edit", as: admin, path: "/orter/sparreholm/arbetsgrupper/ny", status: http.StatusOK},
 	{name: "group-edit", tmpl: "group_edit", as: admin, path: "/orter/sparreholm/arbetsgrupper/{group}/redigera", status: http.StatusOK},
+
+	// Photos and documents: the demo has them for Hälleforsnäs's first stormöte.
+	{name: "gallery", tmpl: "gallery", as: visitor, path: "/orter/halleforsnas/bilder", status: http.StatusOK},
+	{name: "gallery-empty", tmpl: "gallery", as: visitor, path: "/orter/sparreholm/bilder", status: http.StatusOK},
+	{name: "meeting-photos", tmpl: "meeting", as: visitor, path: "/orter/halleforsnas/bilder", status: http.StatusOK,
+		link: regexp.MustCompile(`^/moten/\d+$`)},
 }
 
 // loginFor returns the login of a staff role.
