@@ -122,8 +122,10 @@ type Action struct {
 	Position              int
 	Version               int
 
-	Children             []*Action
-	Updates              []*ActionUpdate // newest first
+	Children []*Action
+	Updates  []*ActionUpdate // newest first
+	// Organisations taking part (associations, businesses) of the same locality.
+	Organisations        []*Organisation
 	CreatedAt, UpdatedAt time.Time
 }
 
@@ -320,6 +322,8 @@ type PlanService interface {
 	SaveAction(ctx context.Context, localityID int64, a *Action) error
 	MoveAction(ctx context.Context, localityID, actionID int64, delta int) error
 	AddActionUpdate(ctx context.Context, localityID int64, u *ActionUpdate) error
+	// SetActionOrganisations replaces the organisations linked to an action.
+	SetActionOrganisations(ctx context.Context, localityID, actionID int64, orgIDs []int64) error
 
 	Revisions(ctx context.Context, localityID int64) ([]*Revision, error)
 	FindRevision(ctx context.Context, localityID, id int64) (*Revision, error)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ortsplan/ortsplan"
 )
@@ -143,6 +144,9 @@ func (db *DB) FindPlan(ctx context.Context, localityID int64) (*ortsplan.Plan, e
 		return nil, err
 	}
 	if err := db.loadUpdates(ctx, localityID, actions); err != nil {
+		return nil, err
+	}
+	if err := db.loadActionOrganisations(ctx, localityID, actions); err != nil {
 		return nil, err
 	}
 	p.Themes = buildTree(themes, actions)
@@ -613,3 +617,54 @@ func (db *DB) LocalitySummaries(ctx context.Context) ([]*ortsplan.LocalitySummar
 }
 
 var _ ortsplan.PlanService = (*DB)(nil)
+
+func (db *DB) loadActionOrganisations(ctx context.Context, localityID int64, actions []*ortsplan.Action) error {
+	byID := make(map[int64]*ortsplan.Action, len(actions))
+	for _, a := range actions {
+		byID[a.ID] = a
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT ao.action_id, o.id, o.locality_id, o.name, o.kind, o.website, o.description
+		FROM action_organisations ao JOIN organisations o ON o.id = ao.organisation_id WHERE o.locality_id = $1 ORDER BY o.name`, localityID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: action organisations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var aid int64
+		var o ortsplan.Organisation
+		if err := rows.Scan(&aid, &o.ID, &o.LocalityID, &o.Name, &o.Kind, &o.Website, &o.Description); err != nil {
+			return err
+		}
+		if a := byID[aid]; a != nil {
+			a.Organisations = append(a.Organisations, &o)
+		}
+	}
+	return rows.Err()
+}
+
+// SetActionOrganisations links the given organisations (of the action's
+// locality) to the action, replacing earlier links.
+func (db *DB) SetActionOrganisations(ctx context.Context, localityID, actionID int64, orgIDs []int64) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var title string
+		if err := tx.QueryRowContext(ctx, "SELECT title FROM actions WHERE id = $1 AND locality_id = $2", actionID, localityID).Scan(&title); err != nil {
+			return notFound(err, "action for organisations")
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM action_organisations WHERE action_id = $1", actionID); err != nil {
+			return fmt.Errorf("sqlstore: clear action organisations: %w", err)
+		}
+		var names []string
+		for _, id := range orgIDs {
+			var name string
+			if err := tx.QueryRowContext(ctx, "SELECT name FROM organisations WHERE id = $1 AND locality_id = $2", id, localityID).Scan(&name); err != nil {
+				return ortsplan.FieldError("organisations", "error.choose_from_list")
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO action_organisations (action_id, organisation_id) VALUES ($1, $2)", actionID, id); err != nil {
+				return fmt.Errorf("sqlstore: link action organisation: %w", err)
+			}
+			names = append(names, name)
+		}
+		return db.revise(ctx, tx, db.now(), ortsplan.Revision{LocalityID: localityID, Kind: "action", EntityID: actionID, Action: "organisations",
+			Title: title, Changes: []ortsplan.FieldChange{{Field: "organisations", To: strings.Join(names, ", ")}}})
+	})
+}

@@ -99,13 +99,23 @@ type editData struct {
 	Kinds      []ortsplan.ResponsibleKind
 	DocStatus  []ortsplan.DocStatus
 	Parents    []*ortsplan.Action
-	Conflict   bool
-	Saved      string
+	// Organisations of the locality, for linking to an action.
+	Organisations []*ortsplan.Organisation
+	Conflict      bool
+	Saved         string
 }
 
 func (s *Server) editPage(w http.ResponseWriter, r *http.Request, status int, name string, d *editData, f *form) {
 	d.Phases, d.Statuses, d.Priorities, d.Kinds = ortsplan.Phases, ortsplan.ActionStatuses, ortsplan.Priorities, ortsplan.ResponsibleKinds
 	d.DocStatus = []ortsplan.DocStatus{ortsplan.StatusDraft, ortsplan.StatusAdopted}
+	if d.Action != nil && d.Locality != nil {
+		orgs, err := s.svc.Meetings.Organisations(r.Context(), d.Locality.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Organisations = orgs
+	}
 	p := s.newPage(w, r)
 	p.Form = f
 	p.Data = d
@@ -509,6 +519,9 @@ func actionValues(a *ortsplan.Action) url.Values {
 	if a.Weight > 0 {
 		f.Set("weight", strconv.FormatFloat(a.Weight, 'f', -1, 64))
 	}
+	for _, o := range a.Organisations {
+		f.Add("organisations", strconv.FormatInt(o.ID, 10))
+	}
 	return f
 }
 
@@ -589,6 +602,18 @@ func (s *Server) saveAction(w http.ResponseWriter, r *http.Request) {
 	if err := s.svc.Plans.SaveAction(r.Context(), l.ID, a); err != nil {
 		s.formFail(w, r, "action_edit", d, v, err)
 		return
+	}
+	var orgIDs []int64
+	for _, o := range r.PostForm["organisations"] {
+		if id, ok := parseID(o); ok {
+			orgIDs = append(orgIDs, id)
+		}
+	}
+	if len(orgIDs) > 0 || len(existing.Organisations) > 0 {
+		if err := s.svc.Plans.SetActionOrganisations(r.Context(), l.ID, a.ID, orgIDs); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera?sparat=atgard#atgard-"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
 }

@@ -223,3 +223,37 @@ func TestSecondSaveOfSameTextIsRefusedAndKept(t *testing.T) {
 		}
 	})
 }
+
+func TestLinkOrganisationsToAnAction(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := newSite(t, db)
+		s.user("kim@example.se", ortsplan.RoleCoordinator)
+		b := s.browser()
+		b.login("kim@example.se", testPassword)
+		l := mustLocality(t, db, "halleforsnas")
+		p, _ := db.FindPlan(ctx, l.ID)
+		a := p.Themes[0].Actions[0]
+		path := "/orter/halleforsnas/atgarder/" + itoa(a.ID)
+		r := b.get(path)
+		boxes := r.Doc.Find(`input[name="organisations"]`)
+		if boxes.Length() < 2 {
+			t.Fatalf("%d organisation checkboxes, want the locality's organisations", boxes.Length())
+		}
+		f := formValues(r, path)
+		f.Add("organisations", boxes.First().AttrOr("value", ""))
+		wantStatus(t, b.post(path, f), http.StatusSeeOther)
+		name := r.Doc.Find(`label[for="` + boxes.First().AttrOr("id", "") + `"]`).Text()
+		body := s.browser().get("/orter/halleforsnas/handlingsplan").Doc.Find("#atgard-" + itoa(a.ID)).Text()
+		if name == "" || !strings.Contains(body, name) {
+			t.Fatalf("plan does not show %q taking part: %q", name, body)
+		}
+		// An organisation of another locality is refused.
+		flen := mustLocality(t, db, "flen")
+		o := &ortsplan.Organisation{LocalityID: flen.ID, Name: "Annan", Kind: ortsplan.OrgBusiness}
+		db.SaveOrganisation(ctx, o)
+		if err := db.SetActionOrganisations(ctx, l.ID, a.ID, []int64{o.ID}); ortsplan.FieldErrors(err)["organisations"] == "" {
+			t.Fatalf("foreign organisation linked: %v", err)
+		}
+	})
+}
