@@ -126,19 +126,18 @@ func checkNoSideScroll(tb tab, where string) {
 	}
 }
 
-// TestAccessibility opens every page kind in both languages, as a visitor,
+// testAccessibility opens every page kind in both languages, as a visitor,
 // the demo administrator and an official, and checks each with axe-core at
 // desktop width, and at 320 CSS pixels, where it must not scroll sideways
 // (axe runs there in the first language only).
 // It also fails on errors in the browser console, such as a resource that
 // the Content-Security-Policy blocked, and saves screenshots of the home page.
-func TestAccessibility(t *testing.T) {
+func testAccessibility(t *testing.T, s *site) {
 	axeBytes, err := os.ReadFile(nodeModule(t, "axe-core/axe.min.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	axeSource := string(axeBytes)
-	s := startSite(t)
 	browser := startBrowser(t)
 	shots := t.TempDir()
 

@@ -106,13 +106,12 @@ type vnuMessage struct {
 	FirstLine int    `json:"firstLine"`
 }
 
-// TestHTMLValid fetches the HTML of every page kind in both languages, as the
+// testHTMLValid fetches the HTML of every page kind in both languages, as the
 // server sends it, and the stylesheets, and checks them all in one run of the
 // Nu HTML checker.
-func TestHTMLValid(t *testing.T) {
+func testHTMLValid(t *testing.T, s *site) {
 	java := javaPath(t)
 	vnu := nodeModule(t, "vnu-jar/build/dist/vnu.jar")
-	s := startSite(t)
 	dir := t.TempDir()
 
 	var files []string

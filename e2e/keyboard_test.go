@@ -70,10 +70,9 @@ func tabTo(tb tab) focus {
 	return f
 }
 
-// TestKeyboard uses the site with the keyboard only: the skip link, the main
+// testKeyboard uses the site with the keyboard only: the skip link, the main
 // menu in order, and logging in as the demo administrator.
-func TestKeyboard(t *testing.T) {
-	s := startSite(t)
+func testKeyboard(t *testing.T, s *site) {
 	tb := newTab(t, startBrowser(t))
 	tb.useLanguage(s.URL, "sv")
 

@@ -39,6 +39,18 @@ type login struct{ Email, Password string }
 // officialLogin is the non-admin account that the tests create.
 var officialLogin = login{Email: "tjansteperson.e2e@ortsplan.example", Password: "e2e-officiell-losenord"}
 
+// TestSite starts the site once, since loading the demo takes a while (its
+// photos are encoded in three sizes), and runs the browser and HTML checks on
+// it. Each check starts its own browser. None of them changes the site's
+// data, and together they log in 7 times, below the login limit of 10 a
+// minute from one address.
+func TestSite(t *testing.T) {
+	s := startSite(t)
+	t.Run("Accessibility", func(t *testing.T) { testAccessibility(t, s) })
+	t.Run("Keyboard", func(t *testing.T) { testKeyboard(t, s) })
+	t.Run("HTMLValid", func(t *testing.T) { testHTMLValid(t, s) })
+}
+
 // startSite serves the real web layer from a fresh, migrated SQLite database
 // loaded with the Flen demo. It stops at the end of the test.
 func startSite(t *testing.T) *site {
