@@ -38,12 +38,18 @@ type Locality struct {
 	// (default today). The timeline itself is the phase history.
 	PhaseSince time.Time
 	Version    int // optimistic lock for edits
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Image is the locality's picture in its stored sizes; ImageAlt describes it.
+	Image     []FileVariant
+	ImageAlt  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // LocalityService reads and writes localities.
 type LocalityService interface {
+	// SetLocalityImage replaces the locality's picture (nil removes it) and
+	// returns the variants it replaced, so their files can be deleted.
+	SetLocalityImage(ctx context.Context, localityID int64, image []FileVariant, alt string) ([]FileVariant, error)
 	CreateLocality(ctx context.Context, l *Locality) error
 	FindLocality(ctx context.Context, slug string) (*Locality, error)
 	ListLocalities(ctx context.Context) ([]*Locality, error)

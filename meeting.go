@@ -339,17 +339,30 @@ type MeetingFile struct {
 	CreatedAt    time.Time
 }
 
-// Variant returns the named variant, or the largest one.
+// Variant returns the named variant, or else the largest public one; the
+// kept original (if any) only by its name.
 func (f *MeetingFile) Variant(name string) FileVariant {
+	var largest FileVariant
 	for _, v := range f.Variants {
 		if v.Name == name {
 			return v
 		}
+		if v.Name != "original" {
+			largest = v
+		}
 	}
-	if len(f.Variants) == 0 {
-		return FileVariant{}
+	return largest
+}
+
+// Public returns the variants that may be shown to anyone (not the original).
+func (f *MeetingFile) Public() []FileVariant {
+	out := make([]FileVariant, 0, len(f.Variants))
+	for _, v := range f.Variants {
+		if v.Name != "original" {
+			out = append(out, v)
+		}
 	}
-	return f.Variants[len(f.Variants)-1]
+	return out
 }
 
 // Validate checks a file's texts.

@@ -267,6 +267,7 @@ type Revision struct {
 	Action     string // created, updated, adopted, moved, …
 	Title      string // what was changed, e.g. the action's title
 	Body       string // the text after the change, for word diffs
+	HasText    bool   // whether the change carries a version of a text
 	Changes    []FieldChange
 	// Draft marks a revision of a draft (a vision not adopted): staff only.
 	Draft     bool

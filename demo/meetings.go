@@ -214,7 +214,7 @@ func loadMeetings(ctx context.Context, s Store, st media.Storage, ls map[string]
 			}
 			for _, p := range dm.photos {
 				data := media.Generate(p.seed, 1600, 1067)
-				f, err := media.StoreUpload(ctx, st, fmt.Sprintf("demo-%s-%d-%d", l.Slug, i, p.seed), bytes.NewReader(data), media.DefaultLimits())
+				f, err := media.StoreUpload(ctx, st, fmt.Sprintf("demo-%s-%d-%d", l.Slug, i, p.seed), bytes.NewReader(data), media.DefaultLimits(), false)
 				if err != nil {
 					return fmt.Errorf("demo: photo: %w", err)
 				}
@@ -224,7 +224,7 @@ func loadMeetings(ctx context.Context, s Store, st media.Storage, ls map[string]
 				}
 			}
 			if dm.document != "" {
-				f, err := media.StoreUpload(ctx, st, fmt.Sprintf("demo-%s-%d-doc", l.Slug, i), bytes.NewReader(minimalPDF(dm.document)), media.DefaultLimits())
+				f, err := media.StoreUpload(ctx, st, fmt.Sprintf("demo-%s-%d-doc", l.Slug, i), bytes.NewReader(minimalPDF(dm.document)), media.DefaultLimits(), false)
 				if err != nil {
 					return fmt.Errorf("demo: document: %w", err)
 				}

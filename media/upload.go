@@ -11,9 +11,10 @@ import (
 
 // StoreUpload judges an upload by its content, processes it (a photo is
 // re-encoded in several sizes, a PDF checked) and writes the result to st under
-// keys that begin with base. It returns the file record to save; on any error
-// nothing stays in storage.
-func StoreUpload(ctx context.Context, st Storage, base string, r io.Reader, limits Limits) (*ortsplan.MeetingFile, error) {
+// keys that begin with base. With keepOriginal a photo's original bytes, EXIF
+// and all, are kept too as the variant "original" (for staff only). It returns
+// the file record to save; on any error nothing stays in storage.
+func StoreUpload(ctx context.Context, st Storage, base string, r io.Reader, limits Limits, keepOriginal bool) (*ortsplan.MeetingFile, error) {
 	head := make([]byte, 512)
 	n, err := io.ReadFull(r, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
@@ -32,7 +33,12 @@ func StoreUpload(ctx context.Context, st Storage, base string, r io.Reader, limi
 	}
 	switch Sniff(head) {
 	case "photo":
-		p, err := ProcessPhoto(body, limits)
+		var orig bytes.Buffer
+		src := body
+		if keepOriginal {
+			src = io.TeeReader(body, &orig)
+		}
+		p, err := ProcessPhoto(src, limits)
 		if err != nil {
 			return nil, err
 		}
@@ -45,6 +51,13 @@ func StoreUpload(ctx context.Context, st Storage, base string, r io.Reader, limi
 			f.Size += int64(len(v.Data))
 			if err := put(ortsplan.FileVariant{Name: v.Name, Key: base + "-" + v.Name + ext, Width: v.Width, Height: v.Height,
 				ContentType: v.ContentType, Size: int64(len(v.Data))}, v.Data); err != nil {
+				return nil, err
+			}
+		}
+		if keepOriginal {
+			typ := map[string]string{"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[photoFormat(head)]
+			if err := put(ortsplan.FileVariant{Name: "original", Key: base + "-original", Width: p.Width, Height: p.Height,
+				ContentType: typ, Size: int64(orig.Len())}, orig.Bytes()); err != nil {
 				return nil, err
 			}
 		}

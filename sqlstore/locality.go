@@ -3,20 +3,27 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ortsplan/ortsplan"
 )
 
-const localityColumns = "id, slug, name, description, inhabitants, lat, lon, phase, version, created_at, updated_at"
+const localityColumns = "id, slug, name, description, inhabitants, lat, lon, phase, version, created_at, updated_at, image_variants, image_alt"
 
 func scanLocality(row interface{ Scan(...any) error }) (*ortsplan.Locality, error) {
 	var l ortsplan.Locality
 	var inh sql.NullInt64
 	var lat, lon sql.NullFloat64
-	if err := row.Scan(&l.ID, &l.Slug, &l.Name, &l.Description, &inh, &lat, &lon, &l.Phase, &l.Version, &l.CreatedAt, &l.UpdatedAt); err != nil {
+	var image string
+	if err := row.Scan(&l.ID, &l.Slug, &l.Name, &l.Description, &inh, &lat, &lon, &l.Phase, &l.Version, &l.CreatedAt, &l.UpdatedAt,
+		&image, &l.ImageAlt); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(image), &l.Image); err != nil {
+		return nil, fmt.Errorf("sqlstore: locality %d image: %w", l.ID, err)
 	}
 	if inh.Valid {
 		n := int(inh.Int64)
@@ -189,3 +196,39 @@ func (db *DB) SetContacts(ctx context.Context, localityID int64, userIDs []int64
 }
 
 var _ ortsplan.LocalityService = (*DB)(nil)
+
+// SetLocalityImage replaces the locality's picture and records the change.
+func (db *DB) SetLocalityImage(ctx context.Context, localityID int64, image []ortsplan.FileVariant, alt string) ([]ortsplan.FileVariant, error) {
+	alt = strings.TrimSpace(alt)
+	if len(image) > 0 && alt == "" {
+		return nil, ortsplan.FieldError("image_alt", "error.required")
+	}
+	if len([]rune(alt)) > 500 {
+		return nil, ortsplan.FieldError("image_alt", "error.too_long")
+	}
+	if image == nil {
+		image = []ortsplan.FileVariant{}
+	}
+	vj, err := json.Marshal(image)
+	if err != nil {
+		return nil, err
+	}
+	now := db.now()
+	var old []ortsplan.FileVariant
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		var oldJSON, oldAlt, name string
+		if err := tx.QueryRowContext(ctx, "SELECT image_variants, image_alt, name FROM localities WHERE id = $1", localityID).Scan(&oldJSON, &oldAlt, &name); err != nil {
+			return notFound(err, "locality image")
+		}
+		if err := json.Unmarshal([]byte(oldJSON), &old); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE localities SET image_variants = $1, image_alt = $2, updated_at = $3 WHERE id = $4",
+			string(vj), alt, now, localityID); err != nil {
+			return fmt.Errorf("sqlstore: set locality image: %w", err)
+		}
+		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: localityID, Kind: "locality", EntityID: localityID, Action: "image",
+			Title: name, Changes: changes("image_alt", oldAlt, alt)})
+	})
+	return old, err
+}

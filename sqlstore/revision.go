@@ -21,8 +21,12 @@ func (db *DB) revise(ctx context.Context, tx *sql.Tx, now time.Time, r ortsplan.
 	if err != nil {
 		return err
 	}
+	// A text-bearing change stores its text even when empty (a cleared text is
+	// a version too); other changes (moves, pictures, links) store none.
 	var body any
-	if r.Body != "" || r.Kind == "locality" || r.Kind == "vision" || r.Kind == "action" || r.Kind == "theme" {
+	textKind := r.Kind == "locality" || r.Kind == "vision" || r.Kind == "action" || r.Kind == "theme"
+	textAction := r.Action == "created" || r.Action == "updated" || r.Action == "adopted"
+	if r.Body != "" || (textKind && textAction) {
 		body = r.Body
 	}
 	var actor any
@@ -38,13 +42,13 @@ func (db *DB) revise(ctx context.Context, tx *sql.Tx, now time.Time, r ortsplan.
 	return nil
 }
 
-const revisionColumns = `r.id, r.locality_id, r.kind, r.entity_id, r.action, r.title, COALESCE(r.body, ''), r.changes,
+const revisionColumns = `r.id, r.locality_id, r.kind, r.entity_id, r.action, r.title, COALESCE(r.body, ''), r.body IS NOT NULL, r.changes,
 	r.draft, COALESCE(u.name, ''), r.created_at`
 
 func scanRevision(row interface{ Scan(...any) error }) (*ortsplan.Revision, error) {
 	var r ortsplan.Revision
 	var changes string
-	if err := row.Scan(&r.ID, &r.LocalityID, &r.Kind, &r.EntityID, &r.Action, &r.Title, &r.Body, &changes, &r.Draft, &r.ActorName, &r.CreatedAt); err != nil {
+	if err := row.Scan(&r.ID, &r.LocalityID, &r.Kind, &r.EntityID, &r.Action, &r.Title, &r.Body, &r.HasText, &changes, &r.Draft, &r.ActorName, &r.CreatedAt); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(changes), &r.Changes); err != nil {

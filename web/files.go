@@ -51,7 +51,7 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		return
 	}
-	f, err := media.StoreUpload(r.Context(), s.cfg.Storage, fmt.Sprintf("m%d-%s", m.ID, randomKey()), file, s.cfg.UploadLimits)
+	f, err := media.StoreUpload(r.Context(), s.cfg.Storage, fmt.Sprintf("m%d-%s", m.ID, randomKey()), file, s.cfg.UploadLimits, s.cfg.KeepOriginals)
 	if err != nil {
 		if ortsplan.ErrorCode(err) != ortsplan.EINVALID {
 			s.fail(w, r, err)
@@ -106,6 +106,13 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := f.Variant(r.PathValue("variant"))
+	if v.Name == "original" && !reqInfo(r).User.CanEditLocality(m.LocalitySlug) {
+		s.notFound(w, r)
+		return
+	}
+	if v.Name == "original" {
+		public = false // it may carry EXIF and GPS data
+	}
 	if v.Key == "" {
 		s.notFound(w, r)
 		return
@@ -166,4 +173,117 @@ func (s *Server) gallery(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "gallery", p)
+}
+
+// localityImage uploads or replaces a locality's picture; only photos, with alt text.
+func (s *Server) localityImage(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editable(w, r)
+	if !ok {
+		return
+	}
+	back := func(err error) {
+		fe := ortsplan.FieldErrors(err)
+		if fe == nil {
+			fe = ortsplan.ValidationErrors{"file": ortsplan.ErrorKey(err)}
+		}
+		errs := ortsplan.ValidationErrors{}
+		for k, v := range fe {
+			if k == "file" {
+				k = "image_file"
+			}
+			errs[k] = v
+		}
+		staff, serr := s.activeStaff(r)
+		if serr != nil {
+			s.fail(w, r, serr)
+			return
+		}
+		contacts, _ := s.svc.Plans.Contacts(r.Context(), l.ID)
+		vals := localityValues(l, contacts)
+		vals.Set("image_alt", r.PostFormValue("image_alt"))
+		s.editPage(w, r, http.StatusBadRequest, "locality_edit", &editData{Locality: l, Staff: staff},
+			&form{Values: vals, Errors: errs, Error: "error.form"})
+	}
+	if r.PostFormValue("remove") == "1" {
+		old, err := s.svc.Localities.SetLocalityImage(r.Context(), l.ID, nil, "")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		media.RemoveVariants(r.Context(), s.cfg.Storage, &ortsplan.MeetingFile{Variants: old})
+		http.Redirect(w, r, "/orter/"+l.Slug+"/redigera?sparat=bild#bild", http.StatusSeeOther)
+		return
+	}
+	alt := strings.TrimSpace(r.PostFormValue("image_alt"))
+	if alt == "" {
+		back(ortsplan.FieldError("image_alt", "error.required"))
+		return
+	}
+	file, _, err := r.FormFile("image_file")
+	if err != nil {
+		back(&ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.upload_empty", Field: "file"})
+		return
+	}
+	defer file.Close()
+	select {
+	case s.uploads <- struct{}{}:
+		defer func() { <-s.uploads }()
+	case <-r.Context().Done():
+		return
+	}
+	f, err := media.StoreUpload(r.Context(), s.cfg.Storage, "ort-"+l.Slug+"-"+randomKey(), file, s.cfg.UploadLimits, false)
+	if err == nil && f.Kind != ortsplan.FilePhoto {
+		media.RemoveVariants(r.Context(), s.cfg.Storage, f)
+		err = &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.image_only", Field: "file"}
+	}
+	if err != nil {
+		if ortsplan.ErrorCode(err) != ortsplan.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		back(err)
+		return
+	}
+	old, err := s.svc.Localities.SetLocalityImage(r.Context(), l.ID, f.Variants, alt)
+	if err != nil {
+		media.RemoveVariants(r.Context(), s.cfg.Storage, f)
+		if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
+			back(err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	// The old picture's files go only after the new one is recorded.
+	media.RemoveVariants(r.Context(), s.cfg.Storage, &ortsplan.MeetingFile{Variants: old})
+	http.Redirect(w, r, "/orter/"+l.Slug+"/redigera?sparat=bild#bild", http.StatusSeeOther)
+}
+
+// serveLocalityImage streams a size of a locality's picture.
+func (s *Server) serveLocalityImage(w http.ResponseWriter, r *http.Request) {
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := &ortsplan.MeetingFile{Variants: l.Image}
+	v := f.Variant(r.PathValue("variant"))
+	if v.Key == "" || v.Name == "original" {
+		s.notFound(w, r)
+		return
+	}
+	rc, info, err := s.cfg.Storage.Open(r.Context(), v.Key)
+	if err != nil {
+		if ortsplan.ErrorCode(err) == ortsplan.ENOTFOUND {
+			s.notFound(w, r)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", v.ContentType)
+	// The URL names no version, so the picture may change: cache for a day.
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, "", info.ModTime, rc)
 }

@@ -24,7 +24,7 @@ type revisionData struct {
 
 // sameText reports whether two revisions are versions of the same text.
 func sameText(a, b *ortsplan.Revision) bool {
-	return a.Kind == b.Kind && a.EntityID == b.EntityID && a.Kind != "update" && a.Kind != "phase"
+	return a.Kind == b.Kind && a.EntityID == b.EntityID && a.HasText && b.HasText && a.Kind != "update" && a.Kind != "phase"
 }
 
 // revision shows one revision and, for texts, a word diff against the
@@ -58,7 +58,7 @@ func (s *Server) revision(w http.ResponseWriter, r *http.Request) {
 	}
 	// Versions of the same text, newest first; the default comparison is the one just before.
 	for _, rv := range all {
-		if rv.ID != id && sameText(rv, d.Revision) && rv.Action != "moved" {
+		if rv.ID != id && sameText(rv, d.Revision) {
 			d.Versions = append(d.Versions, rv)
 			if d.Other == nil && rv.CreatedAt.Before(d.Revision.CreatedAt) || (d.Other == nil && rv.CreatedAt.Equal(d.Revision.CreatedAt) && rv.ID < id) {
 				d.Other = rv
@@ -79,7 +79,7 @@ func (s *Server) revision(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if sameText(d.Revision, d.Revision) && d.Revision.Action != "moved" {
+	if sameText(d.Revision, d.Revision) {
 		old := ""
 		if d.Other != nil {
 			old = d.Other.Body

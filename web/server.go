@@ -48,7 +48,9 @@ type Config struct {
 	// Storage keeps uploaded files; UploadLimits bounds each upload.
 	Storage      media.Storage
 	UploadLimits media.Limits
-	Logger       *slog.Logger
+	// KeepOriginals keeps uploaded photos' original bytes (staff only) beside the re-encoded sizes.
+	KeepOriginals bool
+	Logger        *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -160,6 +162,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /kalender", s.calendar)
 	mux.HandleFunc("GET /orter/{slug}/bilder", s.gallery)
 	mux.HandleFunc("GET /filer/{id}/{variant}", s.serveFile)
+	mux.HandleFunc("GET /orter/{slug}/bild/{variant}", s.serveLocalityImage)
+	mux.HandleFunc("POST /orter/{slug}/bild", s.localityImage)
 	mux.HandleFunc("POST /moten/{id}/filer", s.uploadFile)
 	mux.HandleFunc("GET /kalender.ics", s.calendarICS)
 	mux.HandleFunc("GET /api/v1/meetings", s.apiMeetings)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,6 +23,12 @@ import (
 // upload posts a multipart form with one file, as a browser does.
 func (b *browser) upload(path string, fields map[string]string, filename string, data []byte) *response {
 	b.s.t.Helper()
+	return b.uploadAs(path, "upload_file", fields, filename, data)
+}
+
+// uploadAs is upload with the file in the named form field.
+func (b *browser) uploadAs(path, fileField string, fields map[string]string, filename string, data []byte) *response {
+	b.s.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("csrf", b.csrf())
@@ -29,7 +36,7 @@ func (b *browser) upload(path string, fields map[string]string, filename string,
 		mw.WriteField(k, v)
 	}
 	if filename != "" {
-		fw, _ := mw.CreateFormFile("upload_file", filename)
+		fw, _ := mw.CreateFormFile(fileField, filename)
 		fw.Write(data)
 	}
 	mw.Close()
@@ -166,6 +173,80 @@ func TestUploadsRefuseBadFilesAndStoreNothing(t *testing.T) {
 		wantStatus(t, visitor.upload(path, map[string]string{"upload_alt": "x"}, "x.jpg", photo), http.StatusUnauthorized)
 		if n := countFiles(t, dir); n != len(files[0].Variants)+1 {
 			t.Fatalf("storage has %d files, want %d", n, len(files[0].Variants)+1)
+		}
+	})
+}
+
+func TestLocalityPictureAndKeptOriginals(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		dir := t.TempDir()
+		store, _ := media.NewDirStorage(dir)
+		s := newSite(t, db, func(c *web.Config, _ *web.Services) { c.Storage, c.KeepOriginals = store, true })
+		s.user("kim@example.se", ortsplan.RoleCoordinator)
+		b := s.browser()
+		b.login("kim@example.se", testPassword)
+		photo := media.Generate(5, 1400, 900)
+
+		r := b.uploadAs("/orter/sparreholm/bild", "image_file", map[string]string{"image_alt": ""}, "ort.jpg", photo)
+		wantStatus(t, r, http.StatusBadRequest)
+		if r.Doc.Find("#f-image_alt-error").Length() != 1 {
+			t.Fatal("missing alt text not reported")
+		}
+		pdf := []byte("%PDF-1.4\n%%EOF\n")
+		r = b.uploadAs("/orter/sparreholm/bild", "image_file", map[string]string{"image_alt": "Sjön"}, "x.pdf", pdf)
+		wantStatus(t, r, http.StatusBadRequest)
+		if r.Doc.Find("#f-image_file-error").Length() != 1 || r.Doc.Find("#f-image_alt").AttrOr("value", "") != "Sjön" {
+			t.Fatal("a PDF as locality picture not refused at the field, or alt lost")
+		}
+		if n := countFiles(t, dir); n != 0 {
+			t.Fatalf("%d files stored by refused uploads", n)
+		}
+		r = b.uploadAs("/orter/sparreholm/bild", "image_file", map[string]string{"image_alt": "Hälleren en sommarkväll"}, "ort.jpg", photo)
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload: %d %q", r.StatusCode, text(r, ".error-summary"))
+		}
+		first := countFiles(t, dir)
+		r = s.browser().get("/orter/sparreholm")
+		img := r.Doc.Find("img.locality-image")
+		if img.AttrOr("alt", "") != "Hälleren en sommarkväll" || strings.Contains(img.AttrOr("srcset", ""), "original") {
+			t.Fatalf("locality picture markup: %q %q", img.AttrOr("alt", ""), img.AttrOr("srcset", ""))
+		}
+		wantStatus(t, s.browser().get("/orter/sparreholm/bild/page"), 200)
+		// Replacing removes the old files.
+		r = b.uploadAs("/orter/sparreholm/bild", "image_file", map[string]string{"image_alt": "Ny bild"}, "ny.jpg", media.Generate(6, 800, 600))
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("replace: %d %q", r.StatusCode, text(r, ".error-summary"))
+		}
+		if n := countFiles(t, dir); n > first {
+			t.Errorf("old picture files left behind: %d files, had %d", n, first)
+		}
+		r = b.post("/orter/sparreholm/bild", url.Values{"remove": {"1"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		if l := mustLocality(t, db, "sparreholm"); len(l.Image) != 0 || countFiles(t, dir) != 0 {
+			t.Fatalf("picture not removed: %v, %d files", l.Image, countFiles(t, dir))
+		}
+
+		// With KeepOriginals a meeting photo's original is kept, for staff only.
+		_, m, _ := meetingSiteOn(t, s, db)
+		leader := s.browser()
+		leader.login("leader@example.se", testPassword)
+		wantStatus(t, leader.upload("/moten/"+itoa(m.ID)+"/filer", map[string]string{"upload_alt": "Bryggan"}, "b.jpg", photo), http.StatusSeeOther)
+		files, _ := db.MeetingFiles(ctx, m.ID)
+		if files[0].Variant("original").Key == "" {
+			t.Fatal("original not kept")
+		}
+		m.ReportPublished, m.Report = m.Start, "x"
+		db.SaveMeeting(ctx, m)
+		orig := "/filer/" + itoa(files[0].ID) + "/original"
+		wantStatus(t, s.browser().get(orig), http.StatusNotFound)
+		r = leader.get(orig)
+		wantStatus(t, r, 200)
+		if !bytes.Equal([]byte(r.Body), photo) || !strings.Contains(r.Header.Get("Cache-Control"), "no-store") {
+			t.Fatal("the original is not the uploaded file, or is cacheable")
+		}
+		if strings.Contains(s.browser().get("/moten/"+itoa(m.ID)).Body, "/original") {
+			t.Fatal("the public page links the original")
 		}
 	})
 }
