@@ -170,6 +170,10 @@ const (
 // the registration's cancel token when known (only at sign-up), else "".
 type Composer interface {
 	Compose(kind string, m *Meeting, r *Registration, token string) *Message
+	// ComposeSignUp writes the e-mails about "Vill du vara med?" sign-ups:
+	// "signup_confirm" to the person, "signup_notice" to a staff member,
+	// "signup_reminder" to a coordinator with the sign-ups that wait.
+	ComposeSignUp(kind string, s *SignUp, to *User, waiting []*SignUp) *Message
 }
 
 // MeetingFilter selects meetings for lists and calendars.

@@ -84,6 +84,55 @@ func (c *Composer) Compose(kind string, m *ortsplan.Meeting, r *ortsplan.Registr
 		d.Links = append(d.Links, link{L.T("mail.cancel_link"), base + "/anmalan/" + token})
 	}
 
+	return c.message(d, r.Email, r.Name)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// ComposeSignUp writes the e-mails about "Vill du vara med?" sign-ups. Staff
+// get the name and a link to the inbox; contact details stay behind the login.
+func (c *Composer) ComposeSignUp(kind string, su *ortsplan.SignUp, to *ortsplan.User, waiting []*ortsplan.SignUp) *ortsplan.Message {
+	base := strings.TrimRight(c.BaseURL, "/")
+	lang, toAddr, toName := i18n.Default, "", ""
+	switch {
+	case kind == "signup_confirm" && su != nil:
+		lang, toAddr, toName = su.Lang, su.Email, su.Name
+	case to != nil:
+		lang, toAddr, toName = to.Lang, to.Email, to.Name
+	default:
+		return nil
+	}
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
+	}
+	L := c.Cat.For(lang)
+	d := mailData{Lang: lang, Signature: L.T("mail.signature", c.Org)}
+	d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting", toName))
+	switch kind {
+	case "signup_confirm":
+		d.Subject = L.T("mail.signup_confirm.subject", su.LocalityName)
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.signup_confirm.body", su.LocalityName))
+		d.Links = []link{{L.T("mail.signup_confirm.link", su.LocalityName), base + "/orter/" + su.LocalitySlug}}
+	case "signup_notice":
+		d.Subject = L.T("mail.signup_notice.subject", su.Name, su.LocalityName)
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.signup_notice.body", su.Name, su.LocalityName))
+		d.Links = []link{{L.T("mail.signup_inbox_link"), base + "/admin/anmalningar/" + itoa(su.ID)}}
+	case "signup_reminder":
+		d.Subject = L.T("mail.signup_reminder.subject", len(waiting))
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.signup_reminder.body", len(waiting)))
+		for _, w := range waiting {
+			d.Facts = append(d.Facts, fact{w.LocalityName, w.Name + " (" + L.Date(w.CreatedAt) + ")"})
+		}
+		d.Links = []link{{L.T("mail.signup_inbox_link"), base + "/admin/anmalningar"}}
+	default:
+		return nil
+	}
+	d.Subject = strings.Join(strings.Fields(d.Subject), " ")
+	return c.message(d, toAddr, toName)
+}
+
+// message renders the text and HTML parts of a mail.
+func (c *Composer) message(d mailData, to, toName string) *ortsplan.Message {
 	var text strings.Builder
 	for _, p := range d.Paragraphs {
 		text.WriteString(p + "\n\n")
@@ -91,7 +140,9 @@ func (c *Composer) Compose(kind string, m *ortsplan.Meeting, r *ortsplan.Registr
 	for _, f := range d.Facts {
 		text.WriteString(f.Label + ": " + f.Value + "\n")
 	}
-	text.WriteString("\n")
+	if len(d.Facts) > 0 {
+		text.WriteString("\n")
+	}
 	for _, l := range d.Links {
 		text.WriteString(l.Text + ":\n" + l.URL + "\n\n")
 	}
@@ -100,10 +151,7 @@ func (c *Composer) Compose(kind string, m *ortsplan.Meeting, r *ortsplan.Registr
 	if err := htmlTmpl.Execute(&html, d); err != nil {
 		html.Reset()
 	}
-	return &ortsplan.Message{To: r.Email, ToName: r.Name, Subject: d.Subject, Text: text.String(), HTML: html.String(),
-		Lang: lang}
+	return &ortsplan.Message{To: to, ToName: toName, Subject: d.Subject, Text: text.String(), HTML: html.String(), Lang: d.Lang}
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 var _ ortsplan.Composer = (*Composer)(nil)
