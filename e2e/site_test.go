@@ -85,7 +85,7 @@ func startSite(t *testing.T) *site {
 		handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, Outbox: db, Ping: db.Ping}, web.Config{
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Outbox: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",
@@ -140,6 +140,11 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 		t.Fatalf("register: %v", err)
 	}
 	st.GroupSlug, st.MeetingID, st.HeldID, st.RegistrationCancelToken = g.Slug, m.ID, held.ID, reg.Token
+	// A "Vill du vara med?" sign-up for the staff inbox pages.
+	if err := db.CreateSignUp(ctx, &ortsplan.SignUp{LocalityID: l.ID, Name: "Vera Vilja", Email: "vera@ortsplan.example",
+		AgeGroup: "30-49", Message: "Jag vill hjälpa till med trafikfrågorna.", Interests: []string{"group:" + g.Slug}}); err != nil {
+		t.Fatalf("sign-up: %v", err)
+	}
 }
 
 // missingTool stops a test whose tool is not installed: under CI=true it

@@ -94,6 +94,29 @@ func newSelect(p *page, name, labelKey, kind string, flags ...string) selectData
 				sd.Options = append(sd.Options, option{strconv.FormatInt(o.ID, 10), o.Name})
 			}
 		}
+	case "agegroup":
+		sd.Options = append(sd.Options, option{"", p.L.T("join.age_none")})
+		for _, a := range ortsplan.AgeGroups {
+			sd.Options = append(sd.Options, option{a, p.L.T("agegroup." + a)})
+		}
+	case "signupstatus":
+		for _, st := range ortsplan.SignUpStatuses {
+			sd.Options = append(sd.Options, option{string(st), p.L.T("signupstatus." + string(st))})
+		}
+	case "handler":
+		sd.Options = append(sd.Options, option{"0", p.L.T("value.none")})
+		if d, ok := p.Data.(*signUpData); ok {
+			for _, u := range d.Staff {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(u.ID, 10), u.Name})
+			}
+		}
+	case "signupgroup":
+		sd.Options = append(sd.Options, option{"0", p.L.T("value.none")})
+		if d, ok := p.Data.(*signUpData); ok {
+			for _, g := range d.Groups {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(g.ID, 10), g.Name})
+			}
+		}
 	case "parent":
 		sd.Options = append(sd.Options, option{"0", p.L.T("action.no_parent")})
 		if d != nil {
@@ -178,6 +201,7 @@ var templateFuncs = template.FuncMap{
 		return meetingListData{p, ms, showLocality}
 	},
 	"sub": func(a, b int) int { return a - b },
+	"now": time.Now,
 	"fileSize": func(n int64) string {
 		if n < 1<<20 {
 			return strconv.FormatInt(max(1, n>>10), 10) + " kB"

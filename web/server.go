@@ -25,6 +25,7 @@ type Services struct {
 	Plans      ortsplan.PlanService
 	Meetings   ortsplan.MeetingService
 	Files      ortsplan.FileService
+	SignUps    ortsplan.SignUpService
 	Outbox     ortsplan.Outbox
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
@@ -150,6 +151,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/historik", s.history)
 	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
 	mux.HandleFunc("GET /var-med", s.join)
+	mux.HandleFunc("POST /var-med", s.signUp)
+	mux.Handle("GET /admin/anmalningar", s.requireStaff(s.inbox))
+	mux.Handle("GET /admin/anmalningar/{id}", s.requireStaff(s.signUpDetail))
+	mux.Handle("POST /admin/anmalningar/{id}", s.requireStaff(s.updateSignUp))
 	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper", s.groups)
 	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper/{group}", s.group)
 	mux.HandleFunc("GET /orter/{slug}/moten", s.localityMeetings)

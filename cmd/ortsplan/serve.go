@@ -38,9 +38,13 @@ type Main struct {
 	DB       *sqlstore.DB
 	mailStop context.CancelFunc // stops the mail worker
 	mailDone chan struct{}
-	server   *http.Server
-	listener net.Listener
-	done     chan error
+	jobsStop context.CancelFunc // stops the periodic jobs
+	jobsDone chan struct{}
+	// retentionMonths is how long sign-ups that led nowhere keep their personal data.
+	retentionMonths int
+	server          *http.Server
+	listener        net.Listener
+	done            chan error
 }
 
 // NewMain returns a Main writing to the given streams.
@@ -60,6 +64,7 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.web.ContactPhone, "contact-phone", "", "public contact phone shown in the footer")
 	fs.BoolVar(&m.web.TrustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a reverse proxy)")
 	fs.StringVar(&m.web.MetricsToken, "metrics-token", "", "bearer token for /metrics (without it only loopback clients may read it)")
+	fs.IntVar(&m.retentionMonths, "signup-retention-months", 24, "months after which sign-ups that led to no group membership are anonymised")
 	fs.IntVar(&m.uploadMB, "upload-max-mb", 15, "largest upload in MB (photos are re-encoded)")
 	fs.BoolVar(&m.web.KeepOriginals, "keep-originals", false, "also keep uploaded photos' original files, EXIF included (shown to staff only)")
 	fs.BoolVar(&m.logJSON, "log-json", false, "write logs as JSON instead of text")
@@ -138,7 +143,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	m.web.UploadLimits = media.Limits{MaxBytes: int64(m.uploadMB) << 20, MaxPixels: media.DefaultLimits().MaxPixels}
-	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, Outbox: m.DB, Ping: m.DB.Ping}, m.web)
+	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Outbox: m.DB, Ping: m.DB.Ping}, m.web)
 	if err != nil {
 		return err
 	}
@@ -158,6 +163,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
 	m.startMail(log)
+	m.startJobs(log)
 	fmt.Fprintf(m.stdout, "Ortsplan is running at %s (listening on %s)\n", m.baseURL, m.listener.Addr())
 	return nil
 }
@@ -184,10 +190,49 @@ func (m *Main) Close() error {
 		m.mailStop()
 		<-m.mailDone
 	}
+	if m.jobsStop != nil {
+		m.jobsStop()
+		<-m.jobsDone
+	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// startJobs runs the periodic jobs: the weekly reminder about sign-ups that
+// wait, and the anonymising of old sign-ups. Each run is recorded in the
+// database, so several processes do each job once.
+func (m *Main) startJobs(log *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.jobsStop, m.jobsDone = cancel, make(chan struct{})
+	run := func() {
+		if n, err := m.DB.SendSignUpReminder(ctx, m.baseURL); err != nil {
+			log.Error("sign-up reminder", "err", err)
+		} else if n > 0 {
+			log.Info("sign-up reminder queued", "messages", n)
+		}
+		cutoff := time.Now().AddDate(0, -m.retentionMonths, 0)
+		if n, err := m.DB.AnonymiseSignUps(ctx, cutoff); err != nil {
+			log.Error("anonymise sign-ups", "err", err)
+		} else if n > 0 {
+			log.Info("sign-ups anonymised", "count", n, "before", cutoff.Format(time.DateOnly))
+		}
+	}
+	go func() {
+		defer close(m.jobsDone)
+		run()
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				run()
+			}
+		}
+	}()
 }
 
 // startMail runs the mail worker in the background when an SMTP server is set.
