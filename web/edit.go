@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -493,21 +494,25 @@ func moveDelta(r *http.Request) int {
 	return 1
 }
 
-func (s *Server) moveTheme(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
-	if !ok {
-		return
+// mover returns a handler that moves a theme or action up or down and goes
+// back to the plan editor at its anchor.
+func (s *Server) mover(move func(ctx context.Context, localityID, id int64, delta int) error, anchor string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		l, ok := s.editable(w, r)
+		if !ok {
+			return
+		}
+		id, ok := parseID(r.PathValue("id"))
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		if err := move(r.Context(), l.ID, id, moveDelta(r)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera#"+anchor+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	}
-	id, ok := parseID(r.PathValue("id"))
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	if err := s.svc.Plans.MoveTheme(r.Context(), l.ID, id, moveDelta(r)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera#tema-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 func actionValues(a *ortsplan.Action) url.Values {
@@ -636,23 +641,6 @@ func (s *Server) editActionForm(w http.ResponseWriter, r *http.Request) {
 	}
 	s.editPage(w, r, http.StatusOK, "action_edit", &editData{Locality: l, Plan: p, Action: a, Parents: topActions(p, a.ID),
 		Saved: r.URL.Query().Get("sparat")}, &form{Values: actionValues(a)})
-}
-
-func (s *Server) moveAction(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
-	if !ok {
-		return
-	}
-	id, ok := parseID(r.PathValue("id"))
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	if err := s.svc.Plans.MoveAction(r.Context(), l.ID, id, moveDelta(r)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera#atgard-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 func (s *Server) addActionUpdate(w http.ResponseWriter, r *http.Request) {

@@ -162,6 +162,19 @@ func (s *Server) saveGroup(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/orter/"+l.Slug+"/arbetsgrupper/"+g.Slug+"/redigera?sparat=1", http.StatusSeeOther)
 }
 
+// groupSubformFail re-renders the group editor after the member or
+// organisation form (fields named with prefix) was refused, keeping its input.
+func (s *Server) groupSubformFail(w http.ResponseWriter, r *http.Request, l *ortsplan.Locality, g *ortsplan.Group, prefix string, fe ortsplan.ValidationErrors) {
+	vals := groupValues(g)
+	for k, v := range r.PostForm {
+		if strings.HasPrefix(k, prefix) {
+			vals[k] = v
+		}
+	}
+	s.groupEditPage(w, r, http.StatusBadRequest, &groupsData{Locality: l, Group: g},
+		&form{Values: vals, Errors: prefixErrors(prefix, fe), Error: "error.form"})
+}
+
 // addMember adds a person to a group; the name is public only with consent.
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 	l, ok := s.editable(w, r)
@@ -177,17 +190,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 		Phone: strings.TrimSpace(r.PostFormValue("member_phone")), ShowName: r.PostFormValue("member_consent") == "1"}
 	if err := s.svc.Meetings.AddGroupMember(r.Context(), m); err != nil {
 		if fe := ortsplan.FieldErrors(err); fe != nil {
-			errs := ortsplan.ValidationErrors{}
-			for k, v := range fe {
-				errs["member_"+k] = v
-			}
-			vals := groupValues(g)
-			for k, v := range r.PostForm {
-				if strings.HasPrefix(k, "member_") {
-					vals[k] = v
-				}
-			}
-			s.groupEditPage(w, r, http.StatusBadRequest, &groupsData{Locality: l, Group: g}, &form{Values: vals, Errors: errs, Error: "error.form"})
+			s.groupSubformFail(w, r, l, g, "member_", fe)
 			return
 		}
 		s.fail(w, r, err)
@@ -213,17 +216,7 @@ func (s *Server) addOrganisation(w http.ResponseWriter, r *http.Request) {
 			Website: strings.TrimSpace(r.PostFormValue("org_website")), Description: r.PostFormValue("org_description")}
 		if err := s.svc.Meetings.SaveOrganisation(r.Context(), o); err != nil {
 			if fe := ortsplan.FieldErrors(err); fe != nil {
-				errs := ortsplan.ValidationErrors{}
-				for k, v := range fe {
-					errs["org_"+k] = v
-				}
-				vals := groupValues(g)
-				for k, v := range r.PostForm {
-					if strings.HasPrefix(k, "org_") {
-						vals[k] = v
-					}
-				}
-				s.groupEditPage(w, r, http.StatusBadRequest, &groupsData{Locality: l, Group: g}, &form{Values: vals, Errors: errs, Error: "error.form"})
+				s.groupSubformFail(w, r, l, g, "org_", fe)
 				return
 			}
 			s.fail(w, r, err)

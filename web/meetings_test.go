@@ -248,3 +248,43 @@ func TestCalendarsAndMeetingsAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestGroupEditorForms(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s, _, g := meetingSite(t, db)
+		leader := s.browser()
+		leader.login("leader@example.se", testPassword)
+		base := "/orter/vadsbro/arbetsgrupper/" + g.Slug
+		r := leader.get(base + "/redigera")
+		wantStatus(t, r, 200)
+		checkShell(t, r, "sv")
+		r = leader.post(base+"/medlemmar", url.Values{"member_name": {""}, "member_email": {"ny@example.se"}})
+		wantStatus(t, r, http.StatusBadRequest)
+		if r.Doc.Find("#f-member_name-error").Length() != 1 || r.Doc.Find("#f-member_email").AttrOr("value", "") != "ny@example.se" {
+			t.Fatal("member form error or input lost")
+		}
+		wantStatus(t, leader.post(base+"/medlemmar", url.Values{"member_name": {"Nya Nisse"}, "member_consent": {"1"}}), http.StatusSeeOther)
+		r = leader.post(base+"/organisationer", url.Values{"org_name": {"Byalaget"}, "org_kind": {"forening"}, "org_website": {"javascript:alert(1)"}})
+		wantStatus(t, r, http.StatusBadRequest)
+		if r.Doc.Find("#f-org_website-error").Length() != 1 || r.Doc.Find("#f-org_name").AttrOr("value", "") != "Byalaget" {
+			t.Fatal("organisation form error or input lost")
+		}
+		wantStatus(t, leader.post(base+"/organisationer", url.Values{"org_name": {"Byalaget"}, "org_kind": {"forening"}, "org_website": {"https://byalaget.example"}}), http.StatusSeeOther)
+		got, _ := db.FindGroup(ctx, g.LocalityID, g.Slug)
+		if len(got.Members) != 3 || len(got.Organisations) != 1 {
+			t.Fatalf("group after forms: %d members, %d organisations", len(got.Members), len(got.Organisations))
+		}
+		r = s.browser().get(base)
+		if !strings.Contains(r.Body, "Nya Nisse") || !strings.Contains(r.Body, "Byalaget") {
+			t.Fatal("the new member or organisation is not shown")
+		}
+		// Editing the group keeps optimistic locking.
+		f := formValues(leader.get(base+"/redigera"), base+"/redigera")
+		f2 := formValues(leader.get(base+"/redigera"), base+"/redigera")
+		f.Set("description", "Ny beskrivning")
+		wantStatus(t, leader.post(base+"/redigera", f), http.StatusSeeOther)
+		f2.Set("description", "Krock")
+		wantStatus(t, leader.post(base+"/redigera", f2), http.StatusConflict)
+	})
+}
