@@ -224,3 +224,5 @@ var templateFuncs = template.FuncMap{
 	"add":         func(a, b int) int { return a + b },
 	"itoa":        func(n int64) string { return strconv.FormatInt(n, 10) },
 }
+
+func stockholmLoc() *time.Location { return i18n.Stockholm() }

@@ -70,6 +70,7 @@ func (s *Server) localityPage(name string, withPlan bool) http.HandlerFunc {
 		p := s.newPage(w, r)
 		p.Data = v
 		p.Updated = updated
+		p.Feed = "/orter/" + v.Locality.Slug + "/flode.atom"
 		s.render(w, r, http.StatusOK, name, p)
 	}
 }

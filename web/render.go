@@ -65,6 +65,7 @@ type page struct {
 	CSRF    string
 	Path    string
 	Updated time.Time
+	Feed    string // the page's Atom feed, if any
 	Form    *form
 	Data    any
 

@@ -159,6 +159,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper/{group}", s.group)
 	mux.HandleFunc("GET /orter/{slug}/moten", s.localityMeetings)
 	mux.HandleFunc("GET /orter/{slug}/kalender.ics", s.localityICS)
+	mux.HandleFunc("GET /orter/{slug}/flode.atom", s.localityFeed)
 	mux.HandleFunc("GET /moten/{id}", s.meeting)
 	mux.HandleFunc("POST /moten/{id}/anmalan", s.register)
 	mux.HandleFunc("GET /moten/{id}/kalender.ics", s.meetingICS)
