@@ -23,14 +23,14 @@ const testPassword = "ett-bra-testlösenord"
 
 // site is a running test server with its database.
 type site struct {
-	t   *testing.T
+	t   testing.TB
 	db  *sqlstore.DB
 	srv *httptest.Server
 	web *web.Server
 }
 
 // newSite serves the real router over the given database, with the demo loaded.
-func newSite(t *testing.T, db *sqlstore.DB, mutate ...func(*web.Config, *web.Services)) *site {
+func newSite(t testing.TB, db *sqlstore.DB, mutate ...func(*web.Config, *web.Services)) *site {
 	t.Helper()
 	if _, err := demo.Load(context.Background(), db, nil); err != nil {
 		t.Fatalf("load demo: %v", err)
@@ -178,7 +178,7 @@ func truncate(s string, n int) string {
 }
 
 // mustStorage returns file storage in a fresh temporary folder.
-func mustStorage(t *testing.T) *media.DirStorage {
+func mustStorage(t testing.TB) *media.DirStorage {
 	t.Helper()
 	st, err := media.NewDirStorage(t.TempDir())
 	if err != nil {
