@@ -15,7 +15,9 @@ import (
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/media"
+	"github.com/ortsplan/ortsplan/notify"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
 	"github.com/ortsplan/ortsplan/web"
@@ -58,6 +60,14 @@ func startSite(t *testing.T) *site {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	db := sqltest.Open(t, sqlstore.SQLite)
+	// The server must exist before the handler, because the base URL is its address.
+	var handler http.Handler = http.NotFoundHandler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	// E-mails are written as serve writes them, so the outbox pages show real ones.
+	db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: srv.URL, Org: "Flens kommun"}
 	files := mustStorage(t)
 	res, err := demo.Load(ctx, db, files)
 	if err != nil {
@@ -79,12 +89,6 @@ func startSite(t *testing.T) *site {
 	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
 	addMeetings(ctx, t, db, st)
 
-	// The server must exist before the handler, because the base URL is its address.
-	var handler http.Handler = http.NotFoundHandler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		handler.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
 	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Outbox: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",

@@ -86,6 +86,10 @@ func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality) error {
 		if err != nil {
 			return notFound(err, "update locality")
 		}
+		if old.Version == l.Version && old.Name == l.Name && old.Description == l.Description &&
+			intPtr(old.Inhabitants) == intPtr(l.Inhabitants) && coords(old) == coords(l) {
+			return nil // saved unchanged
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE localities SET name = $1, description = $2, inhabitants = $3, lat = $4, lon = $5,
 			version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
 			l.Name, l.Description, l.Inhabitants, l.Lat, l.Lon, now, l.ID, l.Version)

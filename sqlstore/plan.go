@@ -82,8 +82,11 @@ func (db *DB) SaveVision(ctx context.Context, v *ortsplan.Vision) error {
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var old ortsplan.Vision
-		err := tx.QueryRowContext(ctx, `SELECT title, status, decided_on, decided_by, decision_ref, version FROM visions WHERE locality_id = $1`,
-			v.LocalityID).Scan(&old.Title, &old.Status, dateCol{&old.Decision.On}, &old.Decision.Body, &old.Decision.Reference, &old.Version)
+		err := tx.QueryRowContext(ctx, `SELECT title, body, status, decided_on, decided_by, decision_ref, version FROM visions WHERE locality_id = $1`,
+			v.LocalityID).Scan(&old.Title, &old.Body, &old.Status, dateCol{&old.Decision.On}, &old.Decision.Body, &old.Decision.Reference, &old.Version)
+		if err == nil && old.Version == v.Version && old.Title == v.Title && old.Body == v.Body && old.Status == v.Status && old.Decision == v.Decision {
+			return nil // saved unchanged: no new version, no revision
+		}
 		switch {
 		case err == sql.ErrNoRows && v.Version == 0:
 			_, err = tx.ExecContext(ctx, `INSERT INTO visions (locality_id, title, body, status, decided_on, decided_by, decision_ref, version, updated_at)
@@ -447,6 +450,10 @@ func (db *DB) SaveAction(ctx context.Context, localityID int64, a *ortsplan.Acti
 			if err != nil {
 				return notFound(err, "update action")
 			}
+			if old.Version == a.Version && sameAction(old, a) {
+				a.CreatedAt, a.UpdatedAt = old.CreatedAt, old.UpdatedAt
+				return nil // saved unchanged
+			}
 			if a.ParentID != 0 {
 				var kids int
 				tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE parent_id = $1", a.ID).Scan(&kids)
@@ -667,4 +674,12 @@ func (db *DB) SetActionOrganisations(ctx context.Context, localityID, actionID i
 		return db.revise(ctx, tx, db.now(), ortsplan.Revision{LocalityID: localityID, Kind: "action", EntityID: actionID, Action: "organisations",
 			Title: title, Changes: []ortsplan.FieldChange{{Field: "organisations", To: strings.Join(names, ", ")}}})
 	})
+}
+
+// sameAction reports whether an edit changes none of the action's own fields.
+func sameAction(old, a *ortsplan.Action) bool {
+	return old.ThemeID == a.ThemeID && old.ParentID == a.ParentID && old.Title == a.Title && old.Description == a.Description &&
+		old.ResponsibleKind == a.ResponsibleKind && old.ResponsibleName == a.ResponsibleName &&
+		old.ResponsibleDepartment == a.ResponsibleDepartment && old.Priority == a.Priority && old.Start.Equal(a.Start) &&
+		old.End.Equal(a.End) && old.Status == a.Status && old.Progress == a.Progress && old.Weight == a.Weight
 }

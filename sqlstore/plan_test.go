@@ -297,3 +297,40 @@ func TestUpdateLocalityAndContacts(t *testing.T) {
 		}
 	})
 }
+
+func TestSavingUnchangedMakesNoRevision(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		l := mustCreateLocality(t, db, "mellosa", "Mellösa")
+		v := &ortsplan.Vision{LocalityID: l.ID, Title: "Mellösas vision", Body: "Rad ett.\n\nRad två.", Status: ortsplan.StatusAdopted}
+		if err := db.SaveVision(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+		th := &ortsplan.Theme{LocalityID: l.ID, Title: "Tema"}
+		db.SaveTheme(ctx, th)
+		a := &ortsplan.Action{ThemeID: th.ID, Title: "Åtgärd", Status: ortsplan.ActionOngoing, Start: date("2026-01-01")}
+		db.SaveAction(ctx, l.ID, a)
+		before, _ := db.Revisions(ctx, l.ID)
+		same, _ := db.FindVision(ctx, l.ID)
+		if err := db.SaveVision(ctx, same); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := db.FindPlan(ctx, l.ID)
+		if err := db.SaveAction(ctx, l.ID, p.Themes[0].Actions[0]); err != nil {
+			t.Fatal(err)
+		}
+		loc, _ := db.FindLocality(ctx, "mellosa")
+		if err := db.UpdateLocality(ctx, loc); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := db.Revisions(ctx, l.ID)
+		if len(after) != len(before) {
+			t.Fatalf("unchanged saves made %d revisions", len(after)-len(before))
+		}
+		// A stale unchanged save is still a conflict.
+		same.Version = 0
+		if err := db.SaveVision(ctx, same); ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
+			t.Fatalf("stale save: %v", err)
+		}
+	})
+}

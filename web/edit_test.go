@@ -257,3 +257,39 @@ func TestLinkOrganisationsToAnAction(t *testing.T) {
 		}
 	})
 }
+
+func TestTextareaLineBreaksAreNormalised(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	s := newSite(t, db)
+	s.user("kim@example.se", ortsplan.RoleCoordinator)
+	b := s.browser()
+	b.login("kim@example.se", testPassword)
+	path := "/orter/sparreholm/vision/redigera"
+	f := formValues(b.get(path), path)
+	f.Set("body", "Första stycket.\r\n\r\nAndra stycket.\r\n")
+	wantStatus(t, b.post(path, f), http.StatusSeeOther)
+	v, _ := db.FindVision(context.Background(), mustLocality(t, db, "sparreholm").ID)
+	if v.Body != "Första stycket.\n\nAndra stycket.\n" {
+		t.Fatalf("stored %q", v.Body)
+	}
+	// Saving the form again unchanged (as a browser sends it, with CRLF) adds no revision.
+	before := len(s.browser().get("/orter/sparreholm/historik").Doc.Find("ol.history li").Nodes)
+	f = formValues(b.get(path), path)
+	f.Set("body", strings.ReplaceAll(f.Get("body"), "\n", "\r\n"))
+	wantStatus(t, b.post(path, f), http.StatusSeeOther)
+	if after := len(s.browser().get("/orter/sparreholm/historik").Doc.Find("ol.history li").Nodes); after != before {
+		t.Fatalf("an unchanged save added %d revisions", after-before)
+	}
+}
+
+func TestErrorSummaryFollowsFormOrder(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	s := newSite(t, db)
+	r := s.browser().post("/var-med", url.Values{"ort": {"bettna"}, "name": {""}, "email": {"x"}, "age_group": {"fel"}})
+	var hrefs []string
+	r.Doc.Find(".error-summary a").Each(func(_ int, a *goquery.Selection) { hrefs = append(hrefs, a.AttrOr("href", "")) })
+	want := "#f-name #f-email #f-age_group #f-consent"
+	if strings.Join(hrefs, " ") != want {
+		t.Fatalf("summary order %v, want %s", hrefs, want)
+	}
+}

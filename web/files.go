@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,13 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		if fe == nil {
 			fe = ortsplan.ValidationErrors{"file": ortsplan.ErrorKey(err)}
 		}
-		s.meetingPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: prefixErrors("upload_", fe), Error: "error.form"})
+		vals := url.Values{"people": {"1"}}
+		for k, v := range r.PostForm {
+			if strings.HasPrefix(k, "upload_") {
+				vals[k] = v
+			}
+		}
+		s.meetingPage(w, r, http.StatusBadRequest, &form{Values: vals, Errors: prefixErrors("upload_", fe), Error: "error.form", Scope: "upload"})
 	}
 	file, _, err := r.FormFile("upload_file")
 	if err != nil {

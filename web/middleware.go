@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -206,6 +207,7 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		} else {
 			token = r.PostFormValue(csrfField)
 		}
+		normalizeNewlines(r)
 		if ri.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(ri.CSRF)) != 1 {
 			s.log.Warn("csrf token missing or wrong", "request_id", ri.ID, "path", r.URL.Path)
 			s.renderError(w, r, http.StatusForbidden, "error.csrf")
@@ -283,4 +285,19 @@ func (s *Server) requireRole(h http.HandlerFunc, roles ...ortsplan.Role) http.Ha
 		}
 		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
 	})
+}
+
+// normalizeNewlines turns the CRLF line breaks browsers send from textareas
+// into LF, so a text saved unchanged stays the same text.
+func normalizeNewlines(r *http.Request) {
+	for _, vals := range []url.Values{r.PostForm, r.Form} {
+		for k, vs := range vals {
+			for i, v := range vs {
+				if strings.Contains(v, "\r") {
+					vs[i] = strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", "\n"), "\r", "\n")
+				}
+			}
+			vals[k] = vs
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -83,6 +84,39 @@ type form struct {
 	Errors ortsplan.ValidationErrors
 	// Error is a message key for the whole form.
 	Error string
+	// Scope names which of a page's forms was sent, when a page has several.
+	Scope string
+	// order is the fields in the order they appear on the page, for the summary.
+	order []string
+}
+
+// fieldError is one entry of the error summary.
+type fieldError struct{ Field, Key string }
+
+// Ordered returns the errors in the order their fields appear on the page.
+func (f *form) Ordered() []fieldError {
+	if f == nil {
+		return nil
+	}
+	out := make([]fieldError, 0, len(f.Errors))
+	seen := map[string]bool{}
+	for _, name := range f.order {
+		if k, ok := f.Errors[name]; ok && !seen[name] {
+			out = append(out, fieldError{name, k})
+			seen[name] = true
+		}
+	}
+	names := make([]string, 0, len(f.Errors))
+	for name := range f.Errors {
+		if !seen[name] {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		out = append(out, fieldError{name, f.Errors[name]})
+	}
+	return out
 }
 
 // Get returns a submitted value.
@@ -190,7 +224,32 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	err := t.ExecuteTemplate(&buf, "layout", p)
+	if err == nil && p.Form != nil && len(p.Form.Errors) > 1 {
+		// Order the error summary like the fields on the page: find where each
+		// field is in the first rendering, then render again.
+		type pos struct {
+			name string
+			at   int
+		}
+		var ps []pos
+		html := buf.String()
+		for name := range p.Form.Errors {
+			at := strings.Index(html, `id="f-`+name+`"`)
+			if at < 0 {
+				at = len(html)
+			}
+			ps = append(ps, pos{name, at})
+		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i].at < ps[j].at || ps[i].at == ps[j].at && ps[i].name < ps[j].name })
+		p.Form.order = p.Form.order[:0]
+		for _, x := range ps {
+			p.Form.order = append(p.Form.order, x.name)
+		}
+		buf.Reset()
+		err = t.ExecuteTemplate(&buf, "layout", p)
+	}
+	if err != nil {
 		if name == "error" {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			s.log.Error("render error page", "err", err)
