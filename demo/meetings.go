@@ -213,7 +213,7 @@ func loadMeetings(ctx context.Context, s Store, st media.Storage, ls map[string]
 				continue
 			}
 			for _, p := range dm.photos {
-				data := media.Generate(p.seed, 1600, 1067)
+				data := media.Generate(p.seed, 1280, 853)
 				f, err := media.StoreUpload(ctx, st, fmt.Sprintf("demo-%s-%d-%d", l.Slug, i, p.seed), bytes.NewReader(data), media.DefaultLimits(), false)
 				if err != nil {
 					return fmt.Errorf("demo: photo: %w", err)

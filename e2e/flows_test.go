@@ -46,7 +46,7 @@ type flowSite struct {
 // that a registration queues its confirmation with the cancel link.
 func startFlowSite(t *testing.T) *flowSite {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	db := sqltest.Open(t, sqlstore.SQLite)
 	files := mustStorage(t)

@@ -57,7 +57,7 @@ func TestSite(t *testing.T) {
 // loaded with the Flen demo. It stops at the end of the test.
 func startSite(t *testing.T) *site {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	db := sqltest.Open(t, sqlstore.SQLite)
 	// The server must exist before the handler, because the base URL is its address.
