@@ -174,6 +174,10 @@ type Composer interface {
 	// "signup_confirm" to the person, "signup_notice" to a staff member,
 	// "signup_reminder" to a coordinator with the sign-ups that wait.
 	ComposeSignUp(kind string, s *SignUp, to *User, waiting []*SignUp) *Message
+	// ComposeResident writes e-mails to residents: "login" (with the one-time
+	// link), "idea_answered" (to the proposer), and "idea_flagged" (to a
+	// coordinator, when an idea reaches the support threshold).
+	ComposeResident(kind, toEmail, toName, lang string, i *Idea, link string) *Message
 }
 
 // MeetingFilter selects meetings for lists and calendars.

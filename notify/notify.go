@@ -154,4 +154,39 @@ func (c *Composer) message(d mailData, to, toName string) *ortsplan.Message {
 	return &ortsplan.Message{To: to, ToName: toName, Subject: d.Subject, Text: text.String(), HTML: html.String(), Lang: d.Lang}
 }
 
+// ComposeResident writes the e-mails to residents and the flag to coordinators.
+func (c *Composer) ComposeResident(kind, toEmail, toName, lang string, i *ortsplan.Idea, href string) *ortsplan.Message {
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
+	}
+	L := c.Cat.For(lang)
+	d := mailData{Lang: lang, Signature: L.T("mail.signature", c.Org)}
+	name := toName
+	if name == "" {
+		name = toEmail
+	}
+	d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting", name))
+	switch kind {
+	case "login":
+		d.Subject = L.T("mail.login.subject")
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.login.body"))
+		d.Links = []link{{L.T("mail.login.link"), href}}
+	case "idea_answered":
+		d.Subject = L.T("mail.idea_answered.subject", i.Title)
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.idea_answered.body", i.Title, L.T("ideastatus."+string(i.Status))))
+		if i.Answer != "" {
+			d.Paragraphs = append(d.Paragraphs, i.Answer)
+		}
+		d.Links = []link{{L.T("mail.idea_link"), href}}
+	case "idea_flagged":
+		d.Subject = L.T("mail.idea_flagged.subject", i.Title)
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.idea_flagged.body", i.Title, i.Supports))
+		d.Links = []link{{L.T("mail.idea_link"), href}}
+	default:
+		return nil
+	}
+	d.Subject = strings.Join(strings.Fields(d.Subject), " ")
+	return c.message(d, toEmail, toName)
+}
+
 var _ ortsplan.Composer = (*Composer)(nil)

@@ -37,6 +37,8 @@ type DB struct {
 	Now func() time.Time
 	// Composer writes the e-mails the store queues in the outbox; nil sends none.
 	Composer ortsplan.Composer
+	// PublicURL is the site's public address, for links in e-mails the store writes.
+	PublicURL string
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a SQLite file.

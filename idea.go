@@ -1,0 +1,184 @@
+package ortsplan
+
+import (
+	"context"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Resident is an optional account for proposing and supporting ideas. It has
+// no password: the resident logs in with a one-time link sent by e-mail.
+type Resident struct {
+	ID           int64
+	Email        string
+	Name         string // display name, shown with ideas and comments
+	LocalityID   int64  // home locality
+	LocalitySlug string
+	Lang         string
+	CreatedAt    time.Time
+}
+
+// LoginRequest asks for a one-time login link; Name and LocalityID are used
+// when the e-mail has no account yet.
+type LoginRequest struct {
+	Email      string
+	Name       string
+	LocalityID int64
+	Lang       string
+}
+
+// Validate checks a login request.
+func (l *LoginRequest) Validate() error {
+	v := ValidationErrors{}
+	l.Email = NormalizeEmail(l.Email)
+	l.Name = strings.TrimSpace(l.Name)
+	if l.Email == "" {
+		v.Add("email", "error.email_required")
+	} else if a, err := mail.ParseAddress(l.Email); err != nil || a.Address != l.Email || len(l.Email) > 254 {
+		v.Add("email", "error.email_invalid")
+	}
+	checkText(v, "name", l.Name, false, 60)
+	return v.Err()
+}
+
+// IdeaStatus is the municipality's official answer to an idea.
+type IdeaStatus string
+
+// Idea statuses.
+const (
+	IdeaNew         IdeaStatus = "ny"
+	IdeaReceived    IdeaStatus = "mottagen"
+	IdeaPreparing   IdeaStatus = "under_beredning"
+	IdeaInPlan      IdeaStatus = "i_handlingsplanen"
+	IdeaDone        IdeaStatus = "genomford"
+	IdeaNotRelevant IdeaStatus = "ej_aktuell"
+)
+
+// IdeaStatuses lists the statuses in order.
+var IdeaStatuses = []IdeaStatus{IdeaNew, IdeaReceived, IdeaPreparing, IdeaInPlan, IdeaDone, IdeaNotRelevant}
+
+// Idea is a resident's proposal for a locality. A hidden idea is kept (it is a
+// public record) and shown as hidden by a moderator, with the reason.
+type Idea struct {
+	ID           int64
+	LocalityID   int64
+	LocalitySlug string
+	LocalityName string
+	ResidentID   int64
+	AuthorName   string // "" once the author deleted the account
+	Title        string
+	Body         string
+	Status       IdeaStatus
+	Answer       string
+	AnsweredBy   string
+	AnsweredAt   time.Time
+	ActionID     int64 // the plan action it became
+	ActionTitle  string
+	Supports     int
+	Comments     int
+	HiddenReason string
+	HiddenAt     time.Time
+	FlaggedAt    time.Time // reached the support threshold in time: for a committee
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Hidden reports whether a moderator hid the idea.
+func (i *Idea) Hidden() bool { return !i.HiddenAt.IsZero() }
+
+// Validate checks a new idea.
+func (i *Idea) Validate() error {
+	v := ValidationErrors{}
+	i.Title = strings.TrimSpace(i.Title)
+	i.Body = strings.TrimSpace(i.Body)
+	checkText(v, "title", i.Title, true, 150)
+	checkText(v, "body", i.Body, true, 5000)
+	return v.Err()
+}
+
+// Comment is a comment on an idea; replies are one level deep.
+type Comment struct {
+	ID           int64
+	IdeaID       int64
+	ParentID     int64
+	ResidentID   int64
+	AuthorName   string
+	Body         string
+	HiddenReason string
+	HiddenAt     time.Time
+	CreatedAt    time.Time
+	Replies      []*Comment
+}
+
+// Hidden reports whether a moderator hid the comment.
+func (c *Comment) Hidden() bool { return !c.HiddenAt.IsZero() }
+
+// IdeaAnswer is the municipality's official answer.
+type IdeaAnswer struct {
+	IdeaID   int64
+	Status   IdeaStatus
+	Answer   string
+	ActionID int64
+}
+
+// Validate checks an answer: "ej aktuell" needs a reason and "med i
+// handlingsplanen" the action it became.
+func (a *IdeaAnswer) Validate() error {
+	v := ValidationErrors{}
+	a.Answer = strings.TrimSpace(a.Answer)
+	if !slices.Contains(IdeaStatuses, a.Status) || a.Status == IdeaNew {
+		v.Add("status", "error.choose_from_list")
+	}
+	if a.Status == IdeaNotRelevant && a.Answer == "" {
+		v.Add("answer", "error.reason_required")
+	}
+	if a.Status == IdeaInPlan && a.ActionID == 0 {
+		v.Add("action", "error.action_required")
+	}
+	checkText(v, "answer", a.Answer, false, 5000)
+	return v.Err()
+}
+
+// IdeaSort orders idea lists.
+type IdeaSort string
+
+// Sort orders.
+const (
+	SortNewest    IdeaSort = "nyast"
+	SortSupported IdeaSort = "stod"
+	SortStatus    IdeaSort = "status"
+)
+
+// IdeaThreshold is the e-förslag rule: an idea with Supports supports within
+// Within of being proposed is flagged to the coordinator for a committee.
+type IdeaThreshold struct {
+	Supports int
+	Within   time.Duration
+}
+
+// IdeaService manages residents, ideas, supports, comments, answers and moderation.
+type IdeaService interface {
+	// RequestLogin queues a one-time login link (valid 30 minutes) to the e-mail.
+	RequestLogin(ctx context.Context, req LoginRequest) error
+	// Login spends a one-time token, creating the account on first use, and
+	// returns a session token and the resident.
+	Login(ctx context.Context, token string) (string, *Resident, error)
+	ResidentBySession(ctx context.Context, token string) (*Resident, error)
+	Logout(ctx context.Context, token string) error
+
+	CreateIdea(ctx context.Context, i *Idea) error
+	FindIdea(ctx context.Context, id int64) (*Idea, error)
+	Ideas(ctx context.Context, localityID int64, sort IdeaSort) ([]*Idea, error)
+	// Support adds (on) or withdraws a resident's support; one per resident.
+	Support(ctx context.Context, ideaID, residentID int64, on bool, rule IdeaThreshold) error
+	Supports(ctx context.Context, ideaID, residentID int64) (bool, error)
+	AddComment(ctx context.Context, c *Comment) error
+	Comments(ctx context.Context, ideaID int64) ([]*Comment, error)
+	AnswerIdea(ctx context.Context, a IdeaAnswer) error
+	// Report records that someone finds an idea ("idea") or comment ("comment") inappropriate.
+	Report(ctx context.Context, kind string, id int64, reason string) error
+	// Hide hides an idea or comment with a public reason and logs it; nothing is deleted.
+	Hide(ctx context.Context, kind string, id int64, reason string) error
+}

@@ -1,0 +1,421 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// LoginLinkTTL is how long a one-time login link works.
+const LoginLinkTTL = 30 * time.Minute
+
+// ResidentSessionTTL is how long a resident stays logged in.
+const ResidentSessionTTL = 30 * 24 * time.Hour
+
+// baseURL is the public address for links in e-mails, without a trailing slash.
+func (db *DB) baseURL() string { return db.PublicURL }
+
+// RequestLogin stores a one-time token and queues the e-mail with the link.
+// The answer is the same whether or not the address has an account.
+func (db *DB) RequestLogin(ctx context.Context, req ortsplan.LoginRequest) error {
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	token := NewToken()
+	var loc any
+	if req.LocalityID > 0 {
+		loc = req.LocalityID
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM resident_tokens WHERE expires_at < $1", now); err != nil {
+			return fmt.Errorf("sqlstore: clear tokens: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO resident_tokens (token_hash, email, name, locality_id, lang, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, hashToken(token), req.Email, req.Name, loc, req.Lang, now.Add(LoginLinkTTL)); err != nil {
+			return fmt.Errorf("sqlstore: store login token: %w", err)
+		}
+		if db.Composer == nil {
+			return nil
+		}
+		msg := db.Composer.ComposeResident("login", req.Email, req.Name, req.Lang, nil, db.baseURL()+"/inloggning/"+token)
+		if msg == nil {
+			return nil
+		}
+		return db.enqueue(ctx, tx, msg)
+	})
+}
+
+// Login spends a one-time token and starts a session, creating the account
+// (with a verified e-mail) the first time.
+func (db *DB) Login(ctx context.Context, token string) (string, *ortsplan.Resident, error) {
+	now := db.now()
+	var session string
+	var id int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var email, name, lang string
+		var loc sql.NullInt64
+		var expires time.Time
+		var used sql.NullTime
+		err := tx.QueryRowContext(ctx, "SELECT email, name, locality_id, lang, expires_at, used_at FROM resident_tokens WHERE token_hash = $1",
+			hashToken(token)).Scan(&email, &name, &loc, &lang, &expires, &used)
+		if err == sql.ErrNoRows || (err == nil && (used.Valid || now.After(expires))) {
+			return ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.link_invalid")
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: read login token: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE resident_tokens SET used_at = $1 WHERE token_hash = $2", now, hashToken(token)); err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, "SELECT id FROM residents WHERE email = $1", email).Scan(&id)
+		if err == sql.ErrNoRows {
+			if name == "" {
+				name = strings.SplitN(email, "@", 2)[0]
+			}
+			var l any
+			if loc.Valid {
+				l = loc.Int64
+			}
+			err = tx.QueryRowContext(ctx, `INSERT INTO residents (email, name, locality_id, lang, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+				email, name, l, lang, now).Scan(&id)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlstore: resident: %w", err)
+		}
+		session = NewToken()
+		_, err = tx.ExecContext(ctx, "INSERT INTO resident_sessions (token_hash, resident_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+			hashToken(session), id, now, now.Add(ResidentSessionTTL))
+		return err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	r, err := db.ResidentBySession(ctx, session)
+	return session, r, err
+}
+
+// ResidentBySession returns the resident of a live session.
+func (db *DB) ResidentBySession(ctx context.Context, token string) (*ortsplan.Resident, error) {
+	var r ortsplan.Resident
+	err := db.db.QueryRowContext(ctx, `SELECT r.id, r.email, r.name, COALESCE(r.locality_id, 0), COALESCE(l.slug, ''), r.lang, r.created_at
+		FROM resident_sessions s JOIN residents r ON r.id = s.resident_id LEFT JOIN localities l ON l.id = r.locality_id
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, hashToken(token), db.now()).Scan(&r.ID, &r.Email, &r.Name, &r.LocalityID,
+		&r.LocalitySlug, &r.Lang, &r.CreatedAt)
+	if err == sql.ErrNoRows {
+		return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.login_required")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: resident session: %w", err)
+	}
+	return &r, nil
+}
+
+// Logout ends a resident session.
+func (db *DB) Logout(ctx context.Context, token string) error {
+	_, err := db.db.ExecContext(ctx, "DELETE FROM resident_sessions WHERE token_hash = $1", hashToken(token))
+	return err
+}
+
+const ideaColumns = `i.id, i.locality_id, l.slug, l.name, COALESCE(i.resident_id, 0), i.author_name, i.title, i.body, i.status, i.answer,
+	COALESCE(u.name, ''), i.answered_at, COALESCE(i.action_id, 0), COALESCE(a.title, ''), i.supports, i.comments, i.hidden_reason,
+	i.hidden_at, i.flagged_at, i.created_at, i.updated_at`
+
+const ideaFrom = ` FROM ideas i JOIN localities l ON l.id = i.locality_id LEFT JOIN users u ON u.id = i.answered_by
+	LEFT JOIN actions a ON a.id = i.action_id`
+
+func scanIdea(row interface{ Scan(...any) error }) (*ortsplan.Idea, error) {
+	var i ortsplan.Idea
+	var answered, hidden, flagged sql.NullTime
+	err := row.Scan(&i.ID, &i.LocalityID, &i.LocalitySlug, &i.LocalityName, &i.ResidentID, &i.AuthorName, &i.Title, &i.Body, &i.Status,
+		&i.Answer, &i.AnsweredBy, &answered, &i.ActionID, &i.ActionTitle, &i.Supports, &i.Comments, &i.HiddenReason, &hidden, &flagged,
+		&i.CreatedAt, &i.UpdatedAt)
+	i.AnsweredAt, i.HiddenAt, i.FlaggedAt = answered.Time, hidden.Time, flagged.Time
+	return &i, err
+}
+
+// CreateIdea stores a resident's idea.
+func (db *DB) CreateIdea(ctx context.Context, i *ortsplan.Idea) error {
+	if err := i.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT name FROM residents WHERE id = $1", i.ResidentID).Scan(&i.AuthorName); err != nil {
+			return ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.login_required")
+		}
+		i.Status = ortsplan.IdeaNew
+		err := tx.QueryRowContext(ctx, `INSERT INTO ideas (locality_id, resident_id, author_name, title, body, status, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, i.LocalityID, i.ResidentID, i.AuthorName, i.Title, i.Body,
+			string(i.Status), now).Scan(&i.ID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: insert idea: %w", err)
+		}
+		i.CreatedAt, i.UpdatedAt = now, now
+		return nil
+	})
+}
+
+// FindIdea returns one idea (hidden ones too; the page shows the reason).
+func (db *DB) FindIdea(ctx context.Context, id int64) (*ortsplan.Idea, error) {
+	i, err := scanIdea(db.db.QueryRowContext(ctx, "SELECT "+ideaColumns+ideaFrom+" WHERE i.id = $1", id))
+	if err != nil {
+		return nil, notFound(err, "find idea")
+	}
+	return i, nil
+}
+
+// Ideas lists a locality's ideas in the chosen order.
+func (db *DB) Ideas(ctx context.Context, localityID int64, sort ortsplan.IdeaSort) ([]*ortsplan.Idea, error) {
+	order := "i.created_at DESC, i.id DESC"
+	switch sort {
+	case ortsplan.SortSupported:
+		order = "i.supports DESC, i.created_at DESC, i.id DESC"
+	case ortsplan.SortStatus:
+		order = "i.status, i.created_at DESC, i.id DESC"
+	}
+	rows, err := db.db.QueryContext(ctx, "SELECT "+ideaColumns+ideaFrom+" WHERE i.locality_id = $1 ORDER BY "+order, localityID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: ideas: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Idea
+	for rows.Next() {
+		i, err := scanIdea(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// Support adds or withdraws a support and keeps the count; an idea reaching
+// the threshold within the time is flagged to the coordinators once.
+func (db *DB) Support(ctx context.Context, ideaID, residentID int64, on bool, rule ortsplan.IdeaThreshold) error {
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		i, err := scanIdea(tx.QueryRowContext(ctx, "SELECT "+ideaColumns+ideaFrom+" WHERE i.id = $1", ideaID))
+		if err != nil {
+			return notFound(err, "support idea")
+		}
+		if i.Hidden() {
+			return ortsplan.Errorf(ortsplan.EINVALID, "idea.hidden_no_support")
+		}
+		var res sql.Result
+		if on {
+			res, err = tx.ExecContext(ctx, `INSERT INTO idea_supports (idea_id, resident_id, created_at) VALUES ($1, $2, $3)
+				ON CONFLICT DO NOTHING`, ideaID, residentID, now)
+		} else {
+			res, err = tx.ExecContext(ctx, "DELETE FROM idea_supports WHERE idea_id = $1 AND resident_id = $2", ideaID, residentID)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlstore: support: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		var count int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM idea_supports WHERE idea_id = $1", ideaID).Scan(&count); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE ideas SET supports = $1 WHERE id = $2", count, ideaID); err != nil {
+			return err
+		}
+		if !on || !i.FlaggedAt.IsZero() || rule.Supports <= 0 || count < rule.Supports || now.Sub(i.CreatedAt) > rule.Within {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE ideas SET flagged_at = $1 WHERE id = $2", now, ideaID); err != nil {
+			return err
+		}
+		i.Supports = count
+		if db.Composer == nil {
+			return nil
+		}
+		to, err := scanRecipients(ctx, tx, `SELECT id, email, name, lang FROM users WHERE active AND role = 'coordinator'`)
+		if err != nil {
+			return err
+		}
+		for _, u := range to {
+			if msg := db.Composer.ComposeResident("idea_flagged", u.Email, u.Name, u.Lang, i, db.baseURL()+"/ideer/"+strconv.FormatInt(i.ID, 10)); msg != nil {
+				if err := db.enqueue(ctx, tx, msg); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// Supports reports whether the resident supports the idea.
+func (db *DB) Supports(ctx context.Context, ideaID, residentID int64) (bool, error) {
+	var n int
+	err := db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM idea_supports WHERE idea_id = $1 AND resident_id = $2", ideaID, residentID).Scan(&n)
+	return n > 0, err
+}
+
+// AddComment adds a comment or a reply (to a top-level comment) on an idea.
+func (db *DB) AddComment(ctx context.Context, c *ortsplan.Comment) error {
+	v := ortsplan.ValidationErrors{}
+	if len([]rune(c.Body)) > 3000 {
+		v.Add("comment", "error.too_long")
+	} else if len([]rune(strings.TrimSpace(c.Body))) == 0 {
+		v.Add("comment", "error.required")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT name FROM residents WHERE id = $1", c.ResidentID).Scan(&c.AuthorName); err != nil {
+			return ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.login_required")
+		}
+		var parent any
+		if c.ParentID > 0 {
+			var pIdea, pParent int64
+			err := tx.QueryRowContext(ctx, "SELECT idea_id, COALESCE(parent_id, 0) FROM idea_comments WHERE id = $1", c.ParentID).Scan(&pIdea, &pParent)
+			if err != nil || pIdea != c.IdeaID || pParent != 0 {
+				return ortsplan.FieldError("comment", "error.reply_invalid")
+			}
+			parent = c.ParentID
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO idea_comments (idea_id, parent_id, resident_id, author_name, body, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.IdeaID, parent, c.ResidentID, c.AuthorName, c.Body, now).Scan(&c.ID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: insert comment: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE ideas SET comments = comments + 1, updated_at = $1 WHERE id = $2", now, c.IdeaID)
+		c.CreatedAt = now
+		return err
+	})
+}
+
+// Comments returns an idea's comments oldest first, with replies nested.
+func (db *DB) Comments(ctx context.Context, ideaID int64) ([]*ortsplan.Comment, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, idea_id, COALESCE(parent_id, 0), COALESCE(resident_id, 0), author_name, body,
+		hidden_reason, hidden_at, created_at FROM idea_comments WHERE idea_id = $1 ORDER BY created_at, id`, ideaID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: comments: %w", err)
+	}
+	defer rows.Close()
+	var top []*ortsplan.Comment
+	byID := map[int64]*ortsplan.Comment{}
+	for rows.Next() {
+		var c ortsplan.Comment
+		var hidden sql.NullTime
+		if err := rows.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.ResidentID, &c.AuthorName, &c.Body, &c.HiddenReason, &hidden, &c.CreatedAt); err != nil {
+			return nil, err
+		}
+		c.HiddenAt = hidden.Time
+		byID[c.ID] = &c
+		if p := byID[c.ParentID]; c.ParentID != 0 && p != nil {
+			p.Replies = append(p.Replies, &c)
+		} else {
+			top = append(top, &c)
+		}
+	}
+	return top, rows.Err()
+}
+
+// AnswerIdea records the municipality's official answer and tells the proposer.
+func (db *DB) AnswerIdea(ctx context.Context, a ortsplan.IdeaAnswer) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		i, err := scanIdea(tx.QueryRowContext(ctx, "SELECT "+ideaColumns+ideaFrom+" WHERE i.id = $1", a.IdeaID))
+		if err != nil {
+			return notFound(err, "answer idea")
+		}
+		var action any
+		if a.ActionID > 0 {
+			var n int
+			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE id = $1 AND locality_id = $2", a.ActionID, i.LocalityID).Scan(&n)
+			if n == 0 {
+				return ortsplan.FieldError("action", "error.choose_from_list")
+			}
+			action = a.ActionID
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE ideas SET status = $1, answer = $2, action_id = $3, answered_by = $4, answered_at = $5, updated_at = $5
+			WHERE id = $6`, string(a.Status), a.Answer, action, actorArg(ctx), now, a.IdeaID); err != nil {
+			return fmt.Errorf("sqlstore: answer idea: %w", err)
+		}
+		if err := audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "idea:answer", fmt.Sprint(a.IdeaID), string(a.Status)); err != nil {
+			return err
+		}
+		if db.Composer == nil || i.ResidentID == 0 {
+			return nil
+		}
+		var email, name, lang string
+		if err := tx.QueryRowContext(ctx, "SELECT email, name, lang FROM residents WHERE id = $1", i.ResidentID).Scan(&email, &name, &lang); err != nil {
+			return nil // the account is gone: nobody to tell
+		}
+		i.Status, i.Answer = a.Status, a.Answer
+		if msg := db.Composer.ComposeResident("idea_answered", email, name, lang, i, db.baseURL()+"/ideer/"+strconv.FormatInt(i.ID, 10)); msg != nil {
+			return db.enqueue(ctx, tx, msg)
+		}
+		return nil
+	})
+}
+
+func checkKind(kind string) (string, error) {
+	switch kind {
+	case "idea":
+		return "ideas", nil
+	case "comment":
+		return "idea_comments", nil
+	}
+	return "", ortsplan.Errorf(ortsplan.EINVALID, "error.choose_from_list")
+}
+
+// Report records a report about an idea or comment.
+func (db *DB) Report(ctx context.Context, kind string, id int64, reason string) error {
+	table, err := checkKind(kind)
+	if err != nil {
+		return err
+	}
+	if r := []rune(strings.TrimSpace(reason)); len(r) == 0 || len(r) > 1000 {
+		return ortsplan.FieldError("reason", "error.reason_required")
+	}
+	var n int
+	db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+" WHERE id = $1", id).Scan(&n)
+	if n == 0 {
+		return notFound(sql.ErrNoRows, "report target")
+	}
+	_, err = db.db.ExecContext(ctx, "INSERT INTO content_reports (kind, target_id, reason, created_at) VALUES ($1, $2, $3, $4)", kind, id, reason, db.now())
+	return err
+}
+
+// Hide hides an idea or comment with a reason shown publicly, marks its
+// reports handled and logs the decision. The content is kept.
+func (db *DB) Hide(ctx context.Context, kind string, id int64, reason string) error {
+	table, err := checkKind(kind)
+	if err != nil {
+		return err
+	}
+	if r := []rune(strings.TrimSpace(reason)); len(r) == 0 || len(r) > 500 {
+		return ortsplan.FieldError("reason", "error.reason_required")
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE "+table+" SET hidden_reason = $1, hidden_at = $2 WHERE id = $3", reason, now, id)
+		if err != nil {
+			return fmt.Errorf("sqlstore: hide: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound(sql.ErrNoRows, "hide")
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE content_reports SET handled = $1 WHERE kind = $2 AND target_id = $3", true, kind, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO moderation_log (kind, target_id, action, reason, actor_id, at) VALUES ($1, $2, 'hide', $3, $4, $5)",
+			kind, id, reason, actorArg(ctx), now)
+		return err
+	})
+}
+
+var _ ortsplan.IdeaService = (*DB)(nil)

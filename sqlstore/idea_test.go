@@ -1,0 +1,160 @@
+package sqlstore_test
+
+import (
+	"context"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/notify"
+	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+)
+
+// residentLogin asks for a link and follows it, as the e-mail would.
+func residentLogin(t *testing.T, db *sqlstore.DB, email, name string, localityID int64) (string, *ortsplan.Resident) {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.RequestLogin(ctx, ortsplan.LoginRequest{Email: email, Name: name, LocalityID: localityID, Lang: "sv"}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := db.ListMessages(ctx, 1)
+	tok := regexp.MustCompile(`/inloggning/([A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Text)
+	if msgs[0].To != ortsplan.NormalizeEmail(email) || tok == nil {
+		t.Fatalf("login mail: %+v", msgs[0])
+	}
+	sess, r, err := db.Login(ctx, tok[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.Login(ctx, tok[1]); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+		t.Fatalf("a login link worked twice: %v", err)
+	}
+	return sess, r
+}
+
+func TestResidentsIdeasSupportsCommentsAnswers(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
+		db.PublicURL = "https://ortsplan.example"
+		l := mustCreateLocality(t, db, "bettna", "Bettna")
+		mustCreateUser(t, db, "coord@example.se", ortsplan.RoleCoordinator)
+		sess, anna := residentLogin(t, db, "Anna@Example.se", "Anna i Bettna", l.ID)
+		if anna.Name != "Anna i Bettna" || anna.LocalityID != l.ID {
+			t.Fatalf("resident: %+v", anna)
+		}
+		if r, err := db.ResidentBySession(ctx, sess); err != nil || r.ID != anna.ID {
+			t.Fatalf("session: %v", err)
+		}
+		// A second login of the same address is the same account.
+		_, again := residentLogin(t, db, "anna@example.se", "", 0)
+		if again.ID != anna.ID || again.Name != "Anna i Bettna" {
+			t.Fatalf("second login made a new account: %+v", again)
+		}
+		now = now.Add(time.Hour)
+		idea := &ortsplan.Idea{LocalityID: l.ID, ResidentID: anna.ID, Title: "Belysning vid busshållplatsen", Body: "Det är mörkt på vintern."}
+		if err := db.CreateIdea(ctx, idea); err != nil {
+			t.Fatal(err)
+		}
+		rule := ortsplan.IdeaThreshold{Supports: 2, Within: 90 * 24 * time.Hour}
+		var supporters []*ortsplan.Resident
+		for _, e := range []string{"b@example.se", "c@example.se"} {
+			_, r := residentLogin(t, db, e, e, l.ID)
+			supporters = append(supporters, r)
+		}
+		if err := db.Support(ctx, idea.ID, supporters[0].ID, true, rule); err != nil {
+			t.Fatal(err)
+		}
+		db.Support(ctx, idea.ID, supporters[0].ID, true, rule) // twice counts once
+		got, _ := db.FindIdea(ctx, idea.ID)
+		if got.Supports != 1 || !got.FlaggedAt.IsZero() {
+			t.Fatalf("after one support: %d flagged=%v", got.Supports, !got.FlaggedAt.IsZero())
+		}
+		db.Support(ctx, idea.ID, supporters[1].ID, true, rule)
+		got, _ = db.FindIdea(ctx, idea.ID)
+		if got.Supports != 2 || got.FlaggedAt.IsZero() {
+			t.Fatalf("threshold reached but not flagged: %+v", got)
+		}
+		msgs, _ := db.ListMessages(ctx, 1)
+		if msgs[0].To != "coord@example.se" {
+			t.Fatalf("flag went to %s", msgs[0].To)
+		}
+		db.Support(ctx, idea.ID, supporters[1].ID, false, rule)
+		if ok, _ := db.Supports(ctx, idea.ID, supporters[1].ID); ok {
+			t.Fatal("withdrawn support remains")
+		}
+
+		c := &ortsplan.Comment{IdeaID: idea.ID, ResidentID: supporters[0].ID, Body: "Bra idé!"}
+		if err := db.AddComment(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		reply := &ortsplan.Comment{IdeaID: idea.ID, ParentID: c.ID, ResidentID: anna.ID, Body: "Tack!"}
+		if err := db.AddComment(ctx, reply); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddComment(ctx, &ortsplan.Comment{IdeaID: idea.ID, ParentID: reply.ID, ResidentID: anna.ID, Body: "För djupt"}); ortsplan.FieldErrors(err)["comment"] == "" {
+			t.Fatalf("a reply to a reply was accepted: %v", err)
+		}
+		cs, _ := db.Comments(ctx, idea.ID)
+		if len(cs) != 1 || len(cs[0].Replies) != 1 {
+			t.Fatalf("comments: %+v", cs)
+		}
+
+		// An official answer: "ej aktuell" needs a reason; "i handlingsplanen" an action.
+		if err := db.AnswerIdea(ctx, ortsplan.IdeaAnswer{IdeaID: idea.ID, Status: ortsplan.IdeaNotRelevant}); ortsplan.FieldErrors(err)["answer"] == "" {
+			t.Fatalf("no reason: %v", err)
+		}
+		th := &ortsplan.Theme{LocalityID: l.ID, Title: "Trafik"}
+		db.SaveTheme(ctx, th)
+		a := &ortsplan.Action{ThemeID: th.ID, Title: "Belysning", Status: ortsplan.ActionNotStarted}
+		db.SaveAction(ctx, l.ID, a)
+		if err := db.AnswerIdea(ctx, ortsplan.IdeaAnswer{IdeaID: idea.ID, Status: ortsplan.IdeaInPlan, Answer: "Vi tar med den.", ActionID: a.ID}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.FindIdea(ctx, idea.ID)
+		if got.Status != ortsplan.IdeaInPlan || got.ActionTitle != "Belysning" || got.Comments != 2 {
+			t.Fatalf("answered idea: %+v", got)
+		}
+		msgs, _ = db.ListMessages(ctx, 1)
+		if msgs[0].To != "anna@example.se" {
+			t.Fatalf("answer notice went to %s", msgs[0].To)
+		}
+
+		// Moderation: reported, hidden with a reason, kept.
+		if err := db.Report(ctx, "comment", c.ID, "Olämpligt"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Hide(ctx, "comment", c.ID, ""); ortsplan.FieldErrors(err)["reason"] == "" {
+			t.Fatalf("hidden without a reason: %v", err)
+		}
+		if err := db.Hide(ctx, "comment", c.ID, "Personangrepp"); err != nil {
+			t.Fatal(err)
+		}
+		cs, _ = db.Comments(ctx, idea.ID)
+		if !cs[0].Hidden() || cs[0].Body != "Bra idé!" || cs[0].HiddenReason != "Personangrepp" {
+			t.Fatalf("hidden comment: %+v", cs[0])
+		}
+		var logged int
+		db.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM moderation_log WHERE kind = 'comment' AND action = 'hide'").Scan(&logged)
+		if logged != 1 {
+			t.Fatal("moderation not logged")
+		}
+		list, _ := db.Ideas(ctx, l.ID, ortsplan.SortSupported)
+		if len(list) != 1 {
+			t.Fatalf("ideas: %d", len(list))
+		}
+		// An expired link does not work.
+		db.RequestLogin(ctx, ortsplan.LoginRequest{Email: "late@example.se", Lang: "sv"})
+		m, _ := db.ListMessages(ctx, 1)
+		tok := regexp.MustCompile(`/inloggning/([A-Za-z0-9_-]+)`).FindStringSubmatch(m[0].Text)
+		now = now.Add(31 * time.Minute)
+		if _, _, err := db.Login(ctx, tok[1]); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+			t.Fatalf("an expired link worked: %v", err)
+		}
+	})
+}
