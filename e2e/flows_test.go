@@ -62,15 +62,16 @@ func startFlowSite(t *testing.T) *flowSite {
 		t.Fatalf("create official: %v", err)
 	}
 	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
-	addMeetings(ctx, t, db, st)
-
 	var handler http.Handler = http.NotFoundHandler()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: srv.URL, Org: "Flens kommun"}
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, Outbox: db, Ping: db.Ping}, web.Config{
+	db.PublicURL = srv.URL
+	addMeetings(ctx, t, db, st)
+
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Outbox: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		OrgName:      "Flens kommun",
 		ContactEmail: "ortsutveckling@ortsplan.example",

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -68,6 +69,7 @@ func startSite(t *testing.T) *site {
 	t.Cleanup(srv.Close)
 	// E-mails are written as serve writes them, so the outbox pages show real ones.
 	db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: srv.URL, Org: "Flens kommun"}
+	db.PublicURL = srv.URL
 	files := mustStorage(t)
 	res, err := demo.Load(ctx, db, files)
 	if err != nil {
@@ -89,7 +91,7 @@ func startSite(t *testing.T) *site {
 	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
 	addMeetings(ctx, t, db, st)
 
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Outbox: db, Ping: db.Ping}, web.Config{
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Outbox: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",
@@ -144,6 +146,33 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 		t.Fatalf("register: %v", err)
 	}
 	st.GroupSlug, st.MeetingID, st.HeldID, st.RegistrationCancelToken = g.Slug, m.ID, held.ID, reg.Token
+	// A resident's idea with a comment and a reply, for the idea pages.
+	if err := db.RequestLogin(ctx, ortsplan.LoginRequest{Email: "ortsbo@ortsplan.example", Name: "Olle Ortsbo", LocalityID: l.ID, Lang: "sv"}); err != nil {
+		t.Fatalf("request login: %v", err)
+	}
+	msgs, err := db.ListMessages(ctx, 1)
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("login mail: %v", err)
+	}
+	tok := regexp.MustCompile(`/inloggning/([A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Text)
+	if tok == nil {
+		t.Fatalf("no login link in %q", msgs[0].Text)
+	}
+	_, res, err := db.Login(ctx, tok[1])
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	idea := &ortsplan.Idea{LocalityID: l.ID, ResidentID: res.ID, Title: "Fler bänkar längs Hälleren", Body: "Äldre behöver kunna vila på promenaden."}
+	if err := db.CreateIdea(ctx, idea); err != nil {
+		t.Fatalf("idea: %v", err)
+	}
+	c := &ortsplan.Comment{IdeaID: idea.ID, ResidentID: res.ID, Body: "Gärna med ryggstöd."}
+	if err := db.AddComment(ctx, c); err != nil {
+		t.Fatalf("comment: %v", err)
+	}
+	if err := db.AddComment(ctx, &ortsplan.Comment{IdeaID: idea.ID, ParentID: c.ID, ResidentID: res.ID, Body: "Och armstöd."}); err != nil {
+		t.Fatalf("reply: %v", err)
+	}
 	// A "Vill du vara med?" sign-up for the staff inbox pages.
 	if err := db.CreateSignUp(ctx, &ortsplan.SignUp{LocalityID: l.ID, Name: "Vera Vilja", Email: "vera@ortsplan.example",
 		AgeGroup: "30-49", Message: "Jag vill hjälpa till med trafikfrågorna.", Interests: []string{"group:" + g.Slug}}); err != nil {

@@ -117,6 +117,24 @@ func newSelect(p *page, name, labelKey, kind string, flags ...string) selectData
 				sd.Options = append(sd.Options, option{strconv.FormatInt(g.ID, 10), g.Name})
 			}
 		}
+	case "locality":
+		sd.Options = append(sd.Options, option{"0", p.L.T("value.none")})
+		if d, ok := p.Data.(residentLoginData); ok {
+			for _, l := range d.Localities {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(l.ID, 10), l.Name})
+			}
+		}
+	case "ideastatus":
+		for _, st := range ortsplan.IdeaStatuses[1:] {
+			sd.Options = append(sd.Options, option{string(st), p.L.T("ideastatus." + string(st))})
+		}
+	case "ideaaction":
+		sd.Options = append(sd.Options, option{"0", p.L.T("value.none")})
+		if d, ok := p.Data.(*ideaData); ok {
+			for _, a := range d.Actions {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(a.ID, 10), a.Title})
+			}
+		}
 	case "parent":
 		sd.Options = append(sd.Options, option{"0", p.L.T("action.no_parent")})
 		if d != nil {
@@ -196,7 +214,20 @@ type meetingListData struct {
 	ShowLocality bool
 }
 
+// commentData is what the "comment" template gets.
+type commentData struct {
+	P *page
+	C *ortsplan.Comment
+}
+
 var templateFuncs = template.FuncMap{
+	"commentCtx": func(p *page, c *ortsplan.Comment) commentData { return commentData{p, c} },
+	"authorName": func(L *i18n.Localizer, name string) string {
+		if name == "" {
+			return L.T("ideas.former_user")
+		}
+		return name
+	},
 	"meetingList": func(p *page, ms []*ortsplan.Meeting, showLocality bool) meetingListData {
 		return meetingListData{p, ms, showLocality}
 	},

@@ -41,10 +41,11 @@ func newSite(t testing.TB, db *sqlstore.DB, mutate ...func(*web.Config, *web.Ser
 	t.Cleanup(s.srv.Close)
 	cfg := web.Config{BaseURL: s.srv.URL, ContactEmail: "ortsutveckling@ortsplan.example", ContactPhone: "0157-00 00 00",
 		Logger: discardLogger(), Storage: mustStorage(t)}
-	svc := web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Outbox: db, Ping: db.Ping}
+	svc := web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Outbox: db, Ping: db.Ping}
 	for _, m := range mutate {
 		m(&cfg, &svc)
 	}
+	db.PublicURL = s.srv.URL
 	ws, err := web.New(svc, cfg)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)

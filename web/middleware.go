@@ -33,11 +33,12 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'se
 
 // request is what the middleware learns about a request, shared with handlers.
 type request struct {
-	ID      string
-	Lang    string
-	CSRF    string
-	User    *ortsplan.User
-	Session string
+	ID       string
+	Lang     string
+	CSRF     string
+	User     *ortsplan.User
+	Session  string
+	Resident *ortsplan.Resident
 }
 
 type reqKey struct{}
@@ -165,6 +166,18 @@ func (s *Server) withContext(next http.Handler) http.Handler {
 				r = r.WithContext(ortsplan.WithSession(ctx, c.Value))
 			case ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED:
 				s.clearCookie(w, sessionCookie)
+			default:
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		if c, err := r.Cookie(residentCookie); err == nil && c.Value != "" && s.svc.Ideas != nil {
+			res, err := s.svc.Ideas.ResidentBySession(r.Context(), c.Value)
+			switch {
+			case err == nil:
+				ri.Resident = res
+			case ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED:
+				s.clearCookie(w, residentCookie)
 			default:
 				s.serverError(w, r, err)
 				return

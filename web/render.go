@@ -60,15 +60,16 @@ func parseTemplates(as *assets) (*templates, error) {
 
 // page is the data every template gets; Data holds the page's own values.
 type page struct {
-	L       *i18n.Localizer
-	Lang    string
-	User    *ortsplan.User
-	CSRF    string
-	Path    string
-	Updated time.Time
-	Feed    string // the page's Atom feed, if any
-	Form    *form
-	Data    any
+	L        *i18n.Localizer
+	Lang     string
+	User     *ortsplan.User
+	Resident *ortsplan.Resident
+	CSRF     string
+	Path     string
+	Updated  time.Time
+	Feed     string // the page's Atom feed, if any
+	Form     *form
+	Data     any
 
 	Org          string
 	ContactEmail string
@@ -209,7 +210,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request) *page {
 		other = "sv"
 	}
 	return &page{
-		L: s.cat.For(ri.Lang), Lang: ri.Lang, User: ri.User, CSRF: s.ensureCSRF(w, r), Path: r.URL.Path,
+		L: s.cat.For(ri.Lang), Lang: ri.Lang, User: ri.User, Resident: ri.Resident, CSRF: s.ensureCSRF(w, r), Path: r.URL.Path,
 		Org: s.cfg.OrgName, ContactEmail: s.cfg.ContactEmail, ContactPhone: s.cfg.ContactPhone,
 		OtherLang: other, OtherLangURL: "/sprak?lang=" + other + "&till=" + urlQueryEscape(r.URL.RequestURI()),
 	}
@@ -264,7 +265,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-cache")
 	}
-	if p.User != nil {
+	if p.User != nil || p.Resident != nil {
 		h.Set("Cache-Control", "private, no-store")
 	}
 	w.WriteHeader(status)

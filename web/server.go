@@ -26,6 +26,7 @@ type Services struct {
 	Meetings   ortsplan.MeetingService
 	Files      ortsplan.FileService
 	SignUps    ortsplan.SignUpService
+	Ideas      ortsplan.IdeaService
 	Outbox     ortsplan.Outbox
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
@@ -152,6 +153,15 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
 	mux.HandleFunc("GET /var-med", s.join)
 	mux.HandleFunc("POST /var-med", s.signUp)
+	mux.HandleFunc("GET /logga-in/boende", s.residentLoginForm)
+	mux.HandleFunc("POST /logga-in/boende", s.requestResidentLogin)
+	mux.HandleFunc("GET /inloggning/{token}", s.confirmResidentLogin)
+	mux.HandleFunc("POST /inloggning/{token}", s.residentLogin)
+	mux.HandleFunc("POST /logga-ut/boende", s.residentLogout)
+	mux.HandleFunc("GET /orter/{slug}/ideer", s.ideas)
+	mux.HandleFunc("POST /orter/{slug}/ideer", s.createIdea)
+	mux.HandleFunc("GET /ideer/{id}", s.idea)
+	mux.HandleFunc("POST /ideer/{id}/{what}", s.ideaAction)
 	mux.Handle("GET /admin/anmalningar", s.requireStaff(s.inbox))
 	mux.Handle("GET /admin/anmalningar/{id}", s.requireStaff(s.signUpDetail))
 	mux.Handle("POST /admin/anmalningar/{id}", s.requireStaff(s.updateSignUp))

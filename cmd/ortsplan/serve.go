@@ -126,6 +126,7 @@ func (m *Main) Run(ctx context.Context) error {
 	version, _ := m.DB.SchemaVersion(ctx)
 	log.Info("database ready", "dialect", m.DB.Dialect, "schema_version", version)
 
+	m.DB.PublicURL = m.baseURL
 	m.DB.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: m.baseURL, Org: m.web.OrgName}
 	if m.web.Storage, err = media.NewDirStorage(filepath.Join(m.db.data, "files")); err != nil {
 		return err
@@ -143,7 +144,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	m.web.UploadLimits = media.Limits{MaxBytes: int64(m.uploadMB) << 20, MaxPixels: media.DefaultLimits().MaxPixels}
-	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Outbox: m.DB, Ping: m.DB.Ping}, m.web)
+	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Outbox: m.DB, Ping: m.DB.Ping}, m.web)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,298 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// residentCookie holds a resident's session; staff use the "session" cookie.
+const residentCookie = "resident"
+
+// ideaThreshold is Flen's e-förslag rule: 10 supports within 90 days.
+var ideaThreshold = ortsplan.IdeaThreshold{Supports: 10, Within: 90 * 24 * time.Hour}
+
+type residentLoginData struct {
+	Localities []*ortsplan.Locality
+	Sent       bool
+	Token      string // the confirm step
+	Next       string
+}
+
+func (s *Server) residentLoginPage(w http.ResponseWriter, r *http.Request, status int, d residentLoginData, f *form) {
+	ls, err := s.svc.Localities.ListLocalities(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Localities = ls
+	if f == nil {
+		f = &form{Values: url.Values{"till": {r.URL.Query().Get("till")}}}
+	}
+	p := s.newPage(w, r)
+	p.Form = f
+	p.Data = d
+	s.render(w, r, status, "resident_login", p)
+}
+
+func (s *Server) residentLoginForm(w http.ResponseWriter, r *http.Request) {
+	s.residentLoginPage(w, r, http.StatusOK, residentLoginData{}, nil)
+}
+
+// requestResidentLogin e-mails a one-time link. The page says the same
+// whether or not the address has an account.
+func (s *Server) requestResidentLogin(w http.ResponseWriter, r *http.Request) {
+	if !s.formByAddr.Allow(s.clientAddr(r)) {
+		s.residentLoginPage(w, r, http.StatusTooManyRequests, residentLoginData{}, &form{Values: r.PostForm, Error: "error.too_many_forms"})
+		return
+	}
+	req := ortsplan.LoginRequest{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Lang: reqInfo(r).Lang}
+	req.LocalityID, _ = parseID(r.PostFormValue("locality"))
+	if err := s.svc.Ideas.RequestLogin(r.Context(), req); err != nil {
+		if fe := ortsplan.FieldErrors(err); fe != nil {
+			s.residentLoginPage(w, r, http.StatusBadRequest, residentLoginData{}, &form{Values: r.PostForm, Errors: fe, Error: "error.form"})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.residentLoginPage(w, r, http.StatusOK, residentLoginData{Sent: true}, &form{Values: url.Values{}})
+}
+
+// confirmResidentLogin asks before spending the link, so that a mail program
+// that opens links to check them does not use it up.
+func (s *Server) confirmResidentLogin(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.residentLoginPage(w, r, http.StatusOK, residentLoginData{Token: r.PathValue("token")}, &form{Values: url.Values{}})
+}
+
+func (s *Server) residentLogin(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	token, res, err := s.svc.Ideas.Login(r.Context(), r.PathValue("token"))
+	if err != nil {
+		if ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED {
+			s.residentLoginPage(w, r, http.StatusBadRequest, residentLoginData{}, &form{Values: url.Values{}, Error: ortsplan.ErrorKey(err)})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: residentCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: 30 * 24 * 3600})
+	next := "/"
+	if res.LocalitySlug != "" {
+		next = "/orter/" + res.LocalitySlug + "/ideer"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) residentLogout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(residentCookie); err == nil {
+		s.svc.Ideas.Logout(r.Context(), c.Value)
+	}
+	s.clearCookie(w, residentCookie)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+type ideasData struct {
+	Locality *ortsplan.Locality
+	Ideas    []*ortsplan.Idea
+	Sort     ortsplan.IdeaSort
+	Sorts    []ortsplan.IdeaSort
+	Resident *ortsplan.Resident
+	CanEdit  bool
+}
+
+func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f *form) {
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := ideasData{Locality: l, Sort: ortsplan.SortNewest, Resident: reqInfo(r).Resident,
+		Sorts:   []ortsplan.IdeaSort{ortsplan.SortNewest, ortsplan.SortSupported, ortsplan.SortStatus},
+		CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
+	if srt := ortsplan.IdeaSort(r.URL.Query().Get("sortera")); slices.Contains(d.Sorts, srt) {
+		d.Sort = srt
+	}
+	if d.Ideas, err = s.svc.Ideas.Ideas(r.Context(), l.ID, d.Sort); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	p.Form = f
+	p.Data = d
+	p.Updated = l.UpdatedAt
+	for _, i := range d.Ideas {
+		if i.UpdatedAt.After(p.Updated) {
+			p.Updated = i.UpdatedAt
+		}
+	}
+	s.render(w, r, status, "ideas", p)
+}
+
+func (s *Server) ideas(w http.ResponseWriter, r *http.Request) { s.ideasPage(w, r, http.StatusOK, nil) }
+
+// createIdea lets a logged-in resident propose an idea for the locality.
+func (s *Server) createIdea(w http.ResponseWriter, r *http.Request) {
+	res := reqInfo(r).Resident
+	if res == nil {
+		http.Redirect(w, r, "/logga-in/boende", http.StatusSeeOther)
+		return
+	}
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !s.formByAddr.Allow(s.clientAddr(r)) {
+		s.ideasPage(w, r, http.StatusTooManyRequests, &form{Values: r.PostForm, Error: "error.too_many_forms"})
+		return
+	}
+	i := &ortsplan.Idea{LocalityID: l.ID, ResidentID: res.ID, Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
+	if err := s.svc.Ideas.CreateIdea(r.Context(), i); err != nil {
+		if fe := ortsplan.FieldErrors(err); fe != nil {
+			s.ideasPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: fe, Error: "error.form"})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/ideer/"+strconv.FormatInt(i.ID, 10), http.StatusSeeOther)
+}
+
+type ideaData struct {
+	Idea      *ortsplan.Idea
+	Locality  *ortsplan.Locality
+	Comments  []*ortsplan.Comment
+	Resident  *ortsplan.Resident
+	Supported bool
+	CanEdit   bool
+	Actions   []*ortsplan.Action
+	Statuses  []ortsplan.IdeaStatus
+	Threshold ortsplan.IdeaThreshold
+	Done      string
+}
+
+func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, f *form) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	i, err := s.svc.Ideas.FindIdea(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l, err := s.svc.Localities.FindLocality(ctx, i.LocalitySlug)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := &ideaData{Idea: i, Locality: l, Resident: reqInfo(r).Resident, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug),
+		Statuses: ortsplan.IdeaStatuses[1:], Threshold: ideaThreshold, Done: r.URL.Query().Get("klart")}
+	if d.Comments, err = s.svc.Ideas.Comments(ctx, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Resident != nil {
+		d.Supported, _ = s.svc.Ideas.Supports(ctx, id, d.Resident.ID)
+	}
+	if d.CanEdit {
+		p, err := s.svc.Plans.FindPlan(ctx, l.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Actions = topActions(p, 0)
+	}
+	if f == nil {
+		f = &form{Values: url.Values{"status": {string(i.Status)}, "answer": {i.Answer}, "action": {strconv.FormatInt(i.ActionID, 10)}}}
+	}
+	p := s.newPage(w, r)
+	p.Form = f
+	p.Data = d
+	p.Updated = i.UpdatedAt
+	s.render(w, r, status, "idea", p)
+}
+
+func (s *Server) idea(w http.ResponseWriter, r *http.Request) { s.ideaPage(w, r, http.StatusOK, nil) }
+
+// ideaAction handles the forms on an idea page: support, comment, report,
+// and for staff the answer and hiding.
+func (s *Server) ideaAction(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	i, err := s.svc.Ideas.FindIdea(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ri := reqInfo(r)
+	back := "/ideer/" + strconv.FormatInt(id, 10)
+	what := r.PathValue("what")
+	switch what {
+	case "stod", "kommentar":
+		if ri.Resident == nil {
+			http.Redirect(w, r, "/logga-in/boende?till="+url.QueryEscape(back), http.StatusSeeOther)
+			return
+		}
+	case "svar", "dolj":
+		if !ri.User.CanEditLocality(i.LocalitySlug) {
+			if ri.User == nil {
+				s.renderError(w, r, http.StatusUnauthorized, "login.required")
+			} else {
+				s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+			}
+			return
+		}
+	case "anmal":
+	default:
+		s.notFound(w, r)
+		return
+	}
+	if what != "svar" && what != "dolj" && !s.formByAddr.Allow(s.clientAddr(r)) {
+		s.ideaPage(w, r, http.StatusTooManyRequests, &form{Values: r.PostForm, Error: "error.too_many_forms"})
+		return
+	}
+	switch what {
+	case "stod":
+		err = s.svc.Ideas.Support(ctx, id, ri.Resident.ID, r.PostFormValue("on") == "1", ideaThreshold)
+	case "kommentar":
+		c := &ortsplan.Comment{IdeaID: id, ResidentID: ri.Resident.ID, Body: r.PostFormValue("comment")}
+		c.ParentID, _ = parseID(r.PostFormValue("parent"))
+		err = s.svc.Ideas.AddComment(ctx, c)
+		back += "#kommentarer"
+	case "anmal":
+		target, _ := parseID(r.PostFormValue("target"))
+		err = s.svc.Ideas.Report(ctx, r.PostFormValue("kind"), target, r.PostFormValue("reason"))
+		back += "?klart=anmalan"
+	case "svar":
+		a := ortsplan.IdeaAnswer{IdeaID: id, Status: ortsplan.IdeaStatus(r.PostFormValue("status")), Answer: r.PostFormValue("answer")}
+		a.ActionID, _ = parseID(r.PostFormValue("action"))
+		err = s.svc.Ideas.AnswerIdea(ctx, a)
+		back += "?klart=svar"
+	case "dolj":
+		target, _ := parseID(r.PostFormValue("target"))
+		err = s.svc.Ideas.Hide(ctx, r.PostFormValue("kind"), target, r.PostFormValue("reason"))
+	}
+	if err != nil {
+		if fe := ortsplan.FieldErrors(err); fe != nil || ortsplan.ErrorCode(err) == ortsplan.EINVALID {
+			s.ideaPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: fe, Error: ortsplan.ErrorKey(err), Scope: what})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}

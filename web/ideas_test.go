@@ -1,0 +1,130 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/notify"
+	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+)
+
+// residentBrowser logs a resident in through the real flow: the form, the
+// e-mailed link, and the confirm button.
+func residentBrowser(t *testing.T, s *site, email, name string) *browser {
+	t.Helper()
+	b := s.browser()
+	loc := mustLocality(t, s.db, "bettna")
+	r := b.post("/logga-in/boende", url.Values{"email": {email}, "name": {name}, "locality": {itoa(loc.ID)}})
+	wantStatus(t, r, 200)
+	if text(r, ".notice") == "" {
+		t.Fatal("no 'check your e-mail' notice")
+	}
+	msgs, _ := s.db.ListMessages(context.Background(), 1)
+	link := regexp.MustCompile(`/inloggning/[A-Za-z0-9_-]+`).FindString(msgs[0].Text)
+	if msgs[0].To != email || link == "" {
+		t.Fatalf("login mail: %+v", msgs[0])
+	}
+	r = b.get(link)
+	wantStatus(t, r, 200)
+	checkShell(t, r, "sv")
+	wantStatus(t, b.post(link, nil), http.StatusSeeOther)
+	wantStatus(t, b.post(link, nil), http.StatusBadRequest) // used once
+	return b
+}
+
+func TestIdeasFlow(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := newSite(t, db)
+		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
+		v := s.browser()
+		r := v.get("/orter/bettna/ideer")
+		wantStatus(t, r, 200)
+		checkShell(t, r, "sv")
+		wantStatus(t, v.post("/orter/bettna/ideer", url.Values{"title": {"x"}, "body": {"y"}}), http.StatusSeeOther)
+
+		anna := residentBrowser(t, s, "anna@example.se", "Anna")
+		r = anna.post("/orter/bettna/ideer", url.Values{"title": {""}, "body": {"Det behövs en pumptrack."}})
+		wantStatus(t, r, http.StatusBadRequest)
+		if r.Doc.Find("#f-title-error").Length() != 1 || r.Doc.Find("#f-body").Text() != "Det behövs en pumptrack." {
+			t.Fatal("idea form error or input lost")
+		}
+		r = anna.post("/orter/bettna/ideer", url.Values{"title": {"Pumptrack vid skolan"}, "body": {"Det behövs en pumptrack."}})
+		wantStatus(t, r, http.StatusSeeOther)
+		ideaPath := r.Header.Get("Location")
+		r = anna.get(ideaPath)
+		checkShell(t, r, "sv")
+		if !strings.Contains(r.Body, "Föreslagen av Anna") || !strings.Contains(text(r, "#answer-heading"), "Kommunens svar") {
+			t.Fatal("idea page lacks author or answer box")
+		}
+		wantStatus(t, anna.post(ideaPath+"/stod", url.Values{"on": {"1"}}), http.StatusSeeOther)
+		bo := residentBrowser(t, s, "bo@example.se", "Bo")
+		wantStatus(t, bo.post(ideaPath+"/stod", url.Values{"on": {"1"}}), http.StatusSeeOther)
+		wantStatus(t, bo.post(ideaPath+"/kommentar", url.Values{"comment": {"Jag hjälper gärna till."}}), http.StatusSeeOther)
+		r = anna.get(ideaPath)
+		if !strings.Contains(r.Body, "2 stöd") || !strings.Contains(r.Body, "Jag hjälper gärna till.") {
+			t.Fatal("supports or comment not shown")
+		}
+		cid := r.Doc.Find("article.comment").AttrOr("id", "")
+		wantStatus(t, anna.post(ideaPath+"/kommentar", url.Values{"comment": {"Tack Bo!"}, "parent": {strings.TrimPrefix(cid, "kommentar-")}}), http.StatusSeeOther)
+		wantStatus(t, bo.post(ideaPath+"/stod", url.Values{"on": {"0"}}), http.StatusSeeOther)
+		if r = anna.get(ideaPath); !strings.Contains(r.Body, "1 stöd") || r.Doc.Find("article.reply").Length() != 1 {
+			t.Fatal("support not withdrawn or reply missing")
+		}
+		// Visitors may report; residents and visitors may not answer or hide.
+		wantStatus(t, v.post(ideaPath+"/anmal", url.Values{"kind": {"comment"}, "target": {strings.TrimPrefix(cid, "kommentar-")}, "reason": {"Reklam"}}), http.StatusSeeOther)
+		wantStatus(t, anna.post(ideaPath+"/svar", url.Values{"status": {"mottagen"}}), http.StatusUnauthorized)
+		wantStatus(t, anna.post(ideaPath+"/dolj", url.Values{"kind": {"idea"}, "reason": {"x"}}), http.StatusUnauthorized)
+
+		// Staff answer: "med i handlingsplanen" needs the action.
+		s.user("bettna@example.se", ortsplan.RoleOfficial, "bettna")
+		off := s.browser()
+		off.login("bettna@example.se", testPassword)
+		r = off.get(ideaPath)
+		checkShell(t, r, "sv")
+		r = off.post(ideaPath+"/svar", url.Values{"status": {"i_handlingsplanen"}, "answer": {"Vi tar med den."}, "action": {"0"}})
+		wantStatus(t, r, http.StatusBadRequest)
+		if r.Doc.Find("#f-action-error").Length() != 1 || r.Doc.Find("#f-answer").Text() != "Vi tar med den." {
+			t.Fatal("answer errors or input lost")
+		}
+		p, _ := db.FindPlan(ctx, mustLocality(t, db, "bettna").ID)
+		action := p.Themes[0].Actions[0]
+		wantStatus(t, off.post(ideaPath+"/svar", url.Values{"status": {"i_handlingsplanen"}, "answer": {"Vi tar med den."}, "action": {itoa(action.ID)}}), http.StatusSeeOther)
+		r = s.browser().get(ideaPath)
+		if !strings.Contains(text(r, ".answer"), "Med i handlingsplanen") || r.Doc.Find(`.answer a[href$="#atgard-`+itoa(action.ID)+`"]`).Length() != 1 {
+			t.Fatalf("answer not shown prominently with the action: %q", text(r, ".answer"))
+		}
+		msgs, _ := db.ListMessages(ctx, 1)
+		if msgs[0].To != "anna@example.se" || !strings.Contains(msgs[0].Subject, "Pumptrack") {
+			t.Fatalf("proposer not told: %+v", msgs[0])
+		}
+		// Hiding keeps the content and shows the reason.
+		wantStatus(t, off.post(ideaPath+"/dolj", url.Values{"kind": {"comment"}, "target": {strings.TrimPrefix(cid, "kommentar-")}, "reason": {"Reklam"}}), http.StatusSeeOther)
+		r = s.browser().get(ideaPath)
+		if strings.Contains(r.Body, "Jag hjälper gärna till.") || !strings.Contains(r.Body, "Dold av moderator: Reklam") {
+			t.Fatal("hidden comment shown, or reason missing")
+		}
+		// Sorted by supports.
+		r = s.browser().get("/orter/bettna/ideer?sortera=stod")
+		wantStatus(t, r, 200)
+		if !strings.Contains(r.Doc.Find(".idea-list").Text(), "Pumptrack") {
+			t.Fatal("idea missing from the list")
+		}
+		// Personal data: the residents' e-mails are never public.
+		for _, path := range []string{ideaPath, "/orter/bettna/ideer"} {
+			if body := s.browser().get(path).Body; strings.Contains(body, "anna@example.se") || strings.Contains(body, "bo@example.se") {
+				t.Errorf("%s shows a resident's e-mail", path)
+			}
+		}
+		if n := s.web.Catalog().Missing.Load(); n != 0 {
+			t.Fatalf("%d missing translations", n)
+		}
+	})
+}
