@@ -182,3 +182,47 @@ type IdeaService interface {
 	// Hide hides an idea or comment with a public reason and logs it; nothing is deleted.
 	Hide(ctx context.Context, kind string, id int64, reason string) error
 }
+
+// FollowMode is how a follower gets news: each as it happens, or a daily digest.
+type FollowMode string
+
+// Follow modes.
+const (
+	FollowImmediate FollowMode = "direkt"
+	FollowDigest    FollowMode = "sammanfattning"
+)
+
+// Follow is a resident following a locality.
+type Follow struct {
+	LocalityID   int64
+	LocalitySlug string
+	LocalityName string
+	Mode         FollowMode
+	Token        string // for the one-click unsubscribe link
+}
+
+// FollowService lets residents follow localities and receive news, and gives
+// them their data or removes their account.
+type FollowService interface {
+	Follow(ctx context.Context, residentID, localityID int64, mode FollowMode) error
+	Unfollow(ctx context.Context, residentID, localityID int64) error
+	Follows(ctx context.Context, residentID int64) ([]*Follow, error)
+	// UnsubscribeByToken ends the follow the e-mailed link names.
+	UnsubscribeByToken(ctx context.Context, token string) (*Follow, error)
+	// SendNotifications queues the e-mails for pending news: at once for
+	// immediate followers, at most daily for the digest. It reports how many.
+	SendNotifications(ctx context.Context) (int, error)
+	// ExportResident returns everything stored about the resident.
+	ExportResident(ctx context.Context, residentID int64) (map[string]any, error)
+	// DeleteResident removes the account; ideas and comments stay as public
+	// records without the name.
+	DeleteResident(ctx context.Context, residentID int64) error
+}
+
+// NewsItem is one piece of news for a follower.
+type NewsItem struct {
+	Kind         string // meeting_planned, notes_published, plan_changed, idea_commented
+	Title        string
+	Link         string
+	LocalityName string
+}

@@ -178,6 +178,9 @@ type Composer interface {
 	// link), "idea_answered" (to the proposer), and "idea_flagged" (to a
 	// coordinator, when an idea reaches the support threshold).
 	ComposeResident(kind, toEmail, toName, lang string, i *Idea, link string) *Message
+	// ComposeNews writes one e-mail with news for a follower, with the
+	// one-click unsubscribe link (also in the List-Unsubscribe headers).
+	ComposeNews(toEmail, toName, lang string, items []NewsItem, unsubscribeURL string) *Message
 }
 
 // MeetingFilter selects meetings for lists and calendars.

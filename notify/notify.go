@@ -189,4 +189,36 @@ func (c *Composer) ComposeResident(kind, toEmail, toName, lang string, i *ortspl
 	return c.message(d, toEmail, toName)
 }
 
+// ComposeNews writes the news e-mail for a follower, with a one-click
+// unsubscribe link and the List-Unsubscribe headers (RFC 8058).
+func (c *Composer) ComposeNews(toEmail, toName, lang string, items []ortsplan.NewsItem, unsubscribeURL string) *ortsplan.Message {
+	if len(items) == 0 {
+		return nil
+	}
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
+	}
+	L := c.Cat.For(lang)
+	d := mailData{Lang: lang, Signature: L.T("mail.signature", c.Org)}
+	d.Subject = L.T("mail.news.subject", items[0].LocalityName)
+	for _, it := range items[1:] {
+		if it.LocalityName != items[0].LocalityName {
+			d.Subject = L.T("mail.news.subject_many")
+		}
+	}
+	d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting", toName), L.T("mail.news.body"))
+	for _, it := range items {
+		d.Links = append(d.Links, link{L.T("news."+it.Kind, it.Title), it.Link})
+	}
+	var headers map[string]string
+	if unsubscribeURL != "" {
+		d.Links = append(d.Links, link{L.T("mail.news.unsubscribe"), unsubscribeURL})
+		headers = map[string]string{"List-Unsubscribe": "<" + unsubscribeURL + ">", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+	}
+	d.Subject = strings.Join(strings.Fields(d.Subject), " ")
+	m := c.message(d, toEmail, toName)
+	m.Headers = headers
+	return m
+}
+
 var _ ortsplan.Composer = (*Composer)(nil)

@@ -287,9 +287,20 @@ func (db *DB) AddComment(ctx context.Context, c *ortsplan.Comment) error {
 		if err != nil {
 			return fmt.Errorf("sqlstore: insert comment: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE ideas SET comments = comments + 1, updated_at = $1 WHERE id = $2", now, c.IdeaID)
+		if _, err := tx.ExecContext(ctx, "UPDATE ideas SET comments = comments + 1, updated_at = $1 WHERE id = $2", now, c.IdeaID); err != nil {
+			return err
+		}
 		c.CreatedAt = now
-		return err
+		// The proposer follows their own idea.
+		var author, loc int64
+		var title string
+		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(resident_id, 0), locality_id, title FROM ideas WHERE id = $1", c.IdeaID).Scan(&author, &loc, &title); err != nil {
+			return err
+		}
+		if author != 0 && author != c.ResidentID {
+			return db.notifyResident(ctx, tx, author, loc, "idea_commented", title, db.baseURL()+"/ideer/"+strconv.FormatInt(c.IdeaID, 10)+"#kommentarer")
+		}
+		return nil
 	})
 }
 

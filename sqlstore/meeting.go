@@ -322,6 +322,11 @@ func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 				return fmt.Errorf("sqlstore: insert meeting: %w", err)
 			}
 			m.Version, m.CreatedAt, m.UpdatedAt = 1, now, now
+			if m.State == ortsplan.MeetingPlanned && m.Start.After(now) {
+				if err := db.notifyFollowers(ctx, tx, m.LocalityID, "meeting_planned", m.Title, db.baseURL()+"/moten/"+fmt.Sprint(m.ID)); err != nil {
+					return err
+				}
+			}
 			return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "meeting:create", fmt.Sprint(m.ID), m.Title)
 		}
 		old, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1 AND m.locality_id = $2", m.ID, m.LocalityID))
@@ -352,6 +357,11 @@ func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 		}
 		if notice != "" {
 			if err := db.noticeAll(ctx, tx, m, notice); err != nil {
+				return err
+			}
+		}
+		if old.ReportPublished.IsZero() && !m.ReportPublished.IsZero() {
+			if err := db.notifyFollowers(ctx, tx, m.LocalityID, "notes_published", m.Title, db.baseURL()+"/moten/"+fmt.Sprint(m.ID)); err != nil {
 				return err
 			}
 		}

@@ -33,13 +33,26 @@ func (db *DB) revise(ctx context.Context, tx *sql.Tx, now time.Time, r ortsplan.
 	if id := ortsplan.ActorFrom(ctx); id > 0 {
 		actor = id
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (locality_id, kind, entity_id, action, title, body, changes, draft, actor_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.LocalityID, r.Kind, r.EntityID, r.Action, r.Title, body, string(cj), r.Draft, actor, now)
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO revisions (locality_id, kind, entity_id, action, title, body, changes, draft, actor_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		r.LocalityID, r.Kind, r.EntityID, r.Action, r.Title, body, string(cj), r.Draft, actor, now).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("sqlstore: write revision: %w", err)
 	}
-	return nil
+	if r.Draft {
+		return nil
+	}
+	// Followers hear of every public change; the news e-mail gathers them.
+	var slug, name string
+	if err := tx.QueryRowContext(ctx, "SELECT slug, name FROM localities WHERE id = $1", r.LocalityID).Scan(&slug, &name); err != nil {
+		return fmt.Errorf("sqlstore: revision locality: %w", err)
+	}
+	title := r.Title
+	if title == "" {
+		title = name
+	}
+	return db.notifyFollowers(ctx, tx, r.LocalityID, "plan_changed", title, db.baseURL()+"/orter/"+slug+"/historik/"+fmt.Sprint(id))
 }
 
 const revisionColumns = `r.id, r.locality_id, r.kind, r.entity_id, r.action, r.title, COALESCE(r.body, ''), r.body IS NOT NULL, r.changes,

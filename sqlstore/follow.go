@@ -1,0 +1,267 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// DigestInterval is how often a digest follower gets news at most.
+const DigestInterval = 24 * time.Hour
+
+// Follow starts or changes a resident's follow of a locality.
+func (db *DB) Follow(ctx context.Context, residentID, localityID int64, mode ortsplan.FollowMode) error {
+	if mode != ortsplan.FollowImmediate && mode != ortsplan.FollowDigest {
+		return ortsplan.FieldError("mode", "error.choose_from_list")
+	}
+	_, err := db.db.ExecContext(ctx, `INSERT INTO follows (resident_id, locality_id, mode, token, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (resident_id, locality_id) DO UPDATE SET mode = excluded.mode`, residentID, localityID, string(mode), NewToken(), db.now())
+	if err != nil {
+		return fmt.Errorf("sqlstore: follow: %w", err)
+	}
+	return nil
+}
+
+// Unfollow ends a follow.
+func (db *DB) Unfollow(ctx context.Context, residentID, localityID int64) error {
+	_, err := db.db.ExecContext(ctx, "DELETE FROM follows WHERE resident_id = $1 AND locality_id = $2", residentID, localityID)
+	return err
+}
+
+const followColumns = "f.locality_id, l.slug, l.name, f.mode, f.token"
+
+func scanFollows(rows *sql.Rows) ([]*ortsplan.Follow, error) {
+	defer rows.Close()
+	var out []*ortsplan.Follow
+	for rows.Next() {
+		var f ortsplan.Follow
+		if err := rows.Scan(&f.LocalityID, &f.LocalitySlug, &f.LocalityName, &f.Mode, &f.Token); err != nil {
+			return nil, err
+		}
+		out = append(out, &f)
+	}
+	return out, rows.Err()
+}
+
+// Follows lists the localities a resident follows.
+func (db *DB) Follows(ctx context.Context, residentID int64) ([]*ortsplan.Follow, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT "+followColumns+" FROM follows f JOIN localities l ON l.id = f.locality_id WHERE f.resident_id = $1 ORDER BY l.name", residentID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: follows: %w", err)
+	}
+	return scanFollows(rows)
+}
+
+// UnsubscribeByToken ends the follow named by an e-mailed token.
+func (db *DB) UnsubscribeByToken(ctx context.Context, token string) (*ortsplan.Follow, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT "+followColumns+" FROM follows f JOIN localities l ON l.id = f.locality_id WHERE f.token = $1", token)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := scanFollows(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(fs) == 0 {
+		return nil, notFound(sql.ErrNoRows, "unsubscribe")
+	}
+	if _, err := db.db.ExecContext(ctx, "DELETE FROM follows WHERE token = $1", token); err != nil {
+		return nil, err
+	}
+	return fs[0], nil
+}
+
+// notifyFollowers queues news for everyone following the locality, in the
+// caller's transaction.
+func (db *DB) notifyFollowers(ctx context.Context, tx *sql.Tx, localityID int64, kind, title, link string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (resident_id, locality_id, kind, immediate, title, link, created_at)
+		SELECT f.resident_id, f.locality_id, $1, f.mode = $2, $3, $4, $5 FROM follows f JOIN residents r ON r.id = f.resident_id
+		WHERE f.locality_id = $6 AND r.deleted_at IS NULL`, kind, string(ortsplan.FollowImmediate), title, link, db.now(), localityID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: notify followers: %w", err)
+	}
+	return nil
+}
+
+// notifyResident queues news for one resident (the author of an idea), at once.
+func (db *DB) notifyResident(ctx context.Context, tx *sql.Tx, residentID, localityID int64, kind, title, link string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (resident_id, locality_id, kind, immediate, title, link, created_at)
+		SELECT id, $2, $3, $4, $5, $6, $7 FROM residents WHERE id = $1 AND deleted_at IS NULL`,
+		residentID, localityID, kind, true, title, link, db.now())
+	return err
+}
+
+// SendNotifications turns pending news into e-mails: one per resident and run,
+// sent at once when any item is immediate, else once the oldest item is a day old.
+func (db *DB) SendNotifications(ctx context.Context) (int, error) {
+	now := db.now()
+	sent := 0
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT n.id, n.resident_id, n.kind, n.immediate, n.title, n.link, n.created_at, COALESCE(l.name, ''),
+			r.email, r.name, r.lang, COALESCE(f.token, '')
+			FROM notifications n JOIN residents r ON r.id = n.resident_id LEFT JOIN localities l ON l.id = n.locality_id
+			LEFT JOIN follows f ON f.resident_id = n.resident_id AND f.locality_id = n.locality_id
+			WHERE n.sent_at IS NULL ORDER BY n.resident_id, n.created_at, n.id`)
+		if err != nil {
+			return fmt.Errorf("sqlstore: pending notifications: %w", err)
+		}
+		type batch struct {
+			email, name, lang, token string
+			items                    []ortsplan.NewsItem
+			ids                      []int64
+			due                      bool
+		}
+		var order []int64
+		batches := map[int64]*batch{}
+		for rows.Next() {
+			var id, rid int64
+			var kind, title, link, locName, email, name, lang, token string
+			var immediate bool
+			var created time.Time
+			if err := rows.Scan(&id, &rid, &kind, &immediate, &title, &link, &created, &locName, &email, &name, &lang, &token); err != nil {
+				rows.Close()
+				return err
+			}
+			b := batches[rid]
+			if b == nil {
+				b = &batch{email: email, name: name, lang: lang}
+				batches[rid] = b
+				order = append(order, rid)
+			}
+			if b.token == "" {
+				b.token = token
+			}
+			b.items = append(b.items, ortsplan.NewsItem{Kind: kind, Title: title, Link: link, LocalityName: locName})
+			b.ids = append(b.ids, id)
+			b.due = b.due || immediate || now.Sub(created) >= DigestInterval
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, rid := range order {
+			b := batches[rid]
+			if !b.due {
+				continue
+			}
+			if db.Composer != nil {
+				unsub := ""
+				if b.token != "" {
+					unsub = db.baseURL() + "/avregistrera/" + b.token
+				}
+				if msg := db.Composer.ComposeNews(b.email, b.name, b.lang, b.items, unsub); msg != nil {
+					if err := db.enqueue(ctx, tx, msg); err != nil {
+						return err
+					}
+					sent++
+				}
+			}
+			for _, id := range b.ids {
+				if _, err := tx.ExecContext(ctx, "UPDATE notifications SET sent_at = $1 WHERE id = $2", now, id); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return sent, err
+}
+
+// ExportResident gathers everything stored about a resident, including
+// sign-ups and meeting registrations made with the same e-mail address.
+func (db *DB) ExportResident(ctx context.Context, residentID int64) (map[string]any, error) {
+	var email, name, lang string
+	var loc sql.NullInt64
+	var created time.Time
+	err := db.db.QueryRowContext(ctx, "SELECT email, name, locality_id, lang, created_at FROM residents WHERE id = $1 AND deleted_at IS NULL",
+		residentID).Scan(&email, &name, &loc, &lang, &created)
+	if err != nil {
+		return nil, notFound(err, "export resident")
+	}
+	out := map[string]any{"account": map[string]any{"email": email, "name": name, "home_locality_id": loc.Int64, "language": lang,
+		"created_at": created.UTC().Format(time.RFC3339)}}
+	query := func(key, q string, args ...any) error {
+		rows, err := db.db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("sqlstore: export %s: %w", key, err)
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		list := []map[string]any{}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			m := map[string]any{}
+			for i, c := range cols {
+				switch v := vals[i].(type) {
+				case []byte:
+					m[c] = string(v)
+				case time.Time:
+					m[c] = v.UTC().Format(time.RFC3339)
+				default:
+					m[c] = v
+				}
+			}
+			list = append(list, m)
+		}
+		out[key] = list
+		return rows.Err()
+	}
+	for _, q := range []struct{ key, sql string }{
+		{"follows", "SELECT l.slug AS locality, f.mode, f.created_at FROM follows f JOIN localities l ON l.id = f.locality_id WHERE f.resident_id = $1"},
+		{"ideas", "SELECT id, title, body, status, answer, supports, created_at FROM ideas WHERE resident_id = $1"},
+		{"comments", "SELECT id, idea_id, body, created_at FROM idea_comments WHERE resident_id = $1"},
+		{"supports", "SELECT idea_id, created_at FROM idea_supports WHERE resident_id = $1"},
+		{"notifications", "SELECT kind, title, link, created_at, sent_at FROM notifications WHERE resident_id = $1"},
+	} {
+		if err := query(q.key, q.sql, residentID); err != nil {
+			return nil, err
+		}
+	}
+	if err := query("sign_ups", "SELECT id, name, phone, age_group, message, status, created_at FROM signups WHERE email = $1", email); err != nil {
+		return nil, err
+	}
+	if err := query("meeting_registrations", "SELECT meeting_id, name, people, needs, waitlisted, cancelled_at, created_at FROM registrations WHERE email = $1", email); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteResident scrubs the account: ideas and comments stay as public
+// records without the name; follows, sessions and pending news go.
+func (db *DB) DeleteResident(ctx context.Context, residentID int64) error {
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE residents SET email = $1, name = '', deleted_at = $2 WHERE id = $3 AND deleted_at IS NULL`,
+			fmt.Sprintf("deleted-%d@invalid", residentID), now, residentID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: delete resident: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound(sql.ErrNoRows, "delete resident")
+		}
+		for _, q := range []string{
+			"UPDATE ideas SET author_name = '' WHERE resident_id = $1",
+			"UPDATE idea_comments SET author_name = '' WHERE resident_id = $1",
+			"DELETE FROM follows WHERE resident_id = $1",
+			"DELETE FROM resident_sessions WHERE resident_id = $1",
+			"DELETE FROM notifications WHERE resident_id = $1",
+		} {
+			if _, err := tx.ExecContext(ctx, q, residentID); err != nil {
+				return fmt.Errorf("sqlstore: delete resident: %w", err)
+			}
+		}
+		return audit(ctx, tx, now, 0, "resident:delete", fmt.Sprint(residentID), "")
+	})
+}
+
+var _ ortsplan.FollowService = (*DB)(nil)
