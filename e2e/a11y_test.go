@@ -145,7 +145,11 @@ func testAccessibility(t *testing.T, s *site) {
 		kinds := s.kindsFor(t, r)
 		tb := newTab(t, browser)
 		injectAxe(tb, axeSource)
-		if r != visitor {
+		switch r {
+		case visitor:
+		case resident:
+			tb.logInResident(s.URL, s.nextResidentToken(t))
+		default:
 			tb.logIn(s.URL, s.loginFor(r))
 		}
 		for _, lang := range languages {

@@ -219,6 +219,20 @@ func (tb tab) poll(what, expr string) {
 }
 
 // logIn logs in through the real login form, as a person would.
+// logInResident logs in as a resident with a one-time link: the link shows a
+// button, as in the e-mail flow.
+func (tb tab) logInResident(base, token string) {
+	tb.t.Helper()
+	tb.load("open the login link", chromedp.Navigate(base+"/inloggning/"+token))
+	resp := tb.load("press Logga in", chromedp.Click(chromedp.CSS(`form[action="/inloggning/`+token+`"] button[type=submit]`)))
+	if resp.Status != 200 {
+		tb.t.Fatalf("resident login: status %d", resp.Status)
+	}
+	if !eval[bool](tb, `!!document.querySelector('form[action="/logga-ut/boende"] button')`) {
+		tb.t.Fatalf("resident login: no log-out button on %s", eval[string](tb, "location.href"))
+	}
+}
+
 func (tb tab) logIn(base string, l login) {
 	tb.t.Helper()
 	tb.load("open the login page", chromedp.Navigate(base+"/logga-in"))

@@ -71,7 +71,7 @@ func startFlowSite(t *testing.T) *flowSite {
 	db.PublicURL = srv.URL
 	addMeetings(ctx, t, db, st)
 
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Outbox: db, Ping: db.Ping}, web.Config{
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db, Outbox: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		OrgName:      "Flens kommun",
 		ContactEmail: "ortsutveckling@ortsplan.example",

@@ -85,6 +85,24 @@ func (c *client) post(path string, form url.Values) (int, []byte) {
 	return c.do(http.MethodPost, path, f)
 }
 
+// logInAs logs the client in as role r: staff with the login form, a
+// resident with a one-time link; a visitor stays logged out.
+func (c *client) logInAs(s *site, r role) {
+	c.t.Helper()
+	switch r {
+	case visitor:
+	case resident:
+		link := "/inloggning/" + s.nextResidentToken(c.t)
+		c.do(http.MethodGet, link, nil) // sets the CSRF cookie
+		status, body := c.post(link, url.Values{})
+		if status != http.StatusOK || !bytes.Contains(body, []byte(`action="/logga-ut/boende"`)) {
+			c.t.Fatalf("log in as a resident: status %d and no log-out form", status)
+		}
+	default:
+		c.logIn(s.loginFor(r))
+	}
+}
+
 func (c *client) logIn(l login) {
 	c.t.Helper()
 	c.do(http.MethodGet, "/logga-in", nil) // sets the CSRF cookie
@@ -118,9 +136,7 @@ func testHTMLValid(t *testing.T, s *site) {
 	for _, r := range roles {
 		kinds := s.kindsFor(t, r)
 		c := newClient(t, s.URL)
-		if r != visitor {
-			c.logIn(s.loginFor(r))
-		}
+		c.logInAs(s, r)
 		for _, lang := range languages {
 			// The language link in the header sets the language cookie.
 			if status, _ := c.do(http.MethodGet, "/sprak?lang="+lang+"&till=/", nil); status != http.StatusOK {

@@ -20,10 +20,11 @@ const (
 	visitor  role = "visitor"
 	admin    role = "admin"
 	official role = "official"
+	resident role = "resident" // a resident logged in with a one-time link
 )
 
 // roles lists the roles in the order the tests log in as them.
-var roles = []role{visitor, admin, official}
+var roles = []role{visitor, admin, official, resident}
 
 // languages are the site's languages; every page kind is checked in each.
 var languages = []string{"sv", "en"}
@@ -79,6 +80,12 @@ var pageKinds = []pageKind{
 		link: regexp.MustCompile(`^/ideer/\d+$`)},
 	{name: "idea-staff", tmpl: "idea", as: admin, path: "/orter/sparreholm/ideer", status: http.StatusOK,
 		link: regexp.MustCompile(`^/ideer/\d+$`)},
+	{name: "my-data", tmpl: "my_data", as: resident, path: "/mina-uppgifter", status: http.StatusOK},
+	{name: "locality-resident", tmpl: "locality", as: resident, path: "/orter/sparreholm", status: http.StatusOK},
+	{name: "idea-resident", tmpl: "idea", as: resident, path: "/orter/sparreholm/ideer", status: http.StatusOK,
+		link: regexp.MustCompile(`^/ideer/\d+$`)},
+	{name: "ideas-resident", tmpl: "ideas", as: resident, path: "/orter/sparreholm/ideer", status: http.StatusOK},
+	{name: "unsubscribe", tmpl: "unsubscribe", as: visitor, path: "/avregistrera/exempel", status: http.StatusOK},
 	{name: "admin-signups", tmpl: "admin_signups", as: admin, path: "/admin/anmalningar", status: http.StatusOK},
 	{name: "admin-signup", tmpl: "admin_signup", as: admin, path: "/admin/anmalningar", status: http.StatusOK,
 		link: regexp.MustCompile(`^/admin/anmalningar/\d+$`)},
@@ -168,7 +175,7 @@ func (s *site) kindsFor(t *testing.T, r role) []pageKind {
 			if c == nil {
 				c = newClient(t, s.URL)
 				if r != visitor {
-					c.logIn(s.loginFor(r))
+					c.logInAs(s, r)
 				}
 			}
 			status, body := c.do(http.MethodGet, k.path, nil)

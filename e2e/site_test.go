@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +36,21 @@ type site struct {
 	GroupSlug               string
 	MeetingID, HeldID       int64
 	RegistrationCancelToken string
+	// residentTokens are one-time login links of a resident, one per login.
+	residentTokens []string
+	tokenMu        sync.Mutex
+}
+
+// nextResidentToken hands out an unused one-time login token.
+func (s *site) nextResidentToken(t testing.TB) string {
+	s.tokenMu.Lock()
+	defer s.tokenMu.Unlock()
+	if len(s.residentTokens) == 0 {
+		t.Fatal("no resident login tokens left; make more in addMeetings")
+	}
+	tok := s.residentTokens[0]
+	s.residentTokens = s.residentTokens[1:]
+	return tok
 }
 
 type login struct{ Email, Password string }
@@ -91,7 +107,7 @@ func startSite(t *testing.T) *site {
 	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
 	addMeetings(ctx, t, db, st)
 
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Outbox: db, Ping: db.Ping}, web.Config{
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db, Outbox: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",
@@ -172,6 +188,14 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 	}
 	if err := db.AddComment(ctx, &ortsplan.Comment{IdeaID: idea.ID, ParentID: c.ID, ResidentID: res.ID, Body: "Och armstöd."}); err != nil {
 		t.Fatalf("reply: %v", err)
+	}
+	// Spare one-time links for the resident role's logins in the checks.
+	for range 8 {
+		if err := db.RequestLogin(ctx, ortsplan.LoginRequest{Email: "ortsbo@ortsplan.example", Lang: "sv"}); err != nil {
+			t.Fatalf("request login: %v", err)
+		}
+		msgs, _ := db.ListMessages(ctx, 1)
+		st.residentTokens = append(st.residentTokens, regexp.MustCompile(`/inloggning/([A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Text)[1])
 	}
 	// A "Vill du vara med?" sign-up for the staff inbox pages.
 	if err := db.CreateSignUp(ctx, &ortsplan.SignUp{LocalityID: l.ID, Name: "Vera Vilja", Email: "vera@ortsplan.example",

@@ -27,6 +27,7 @@ type Services struct {
 	Files      ortsplan.FileService
 	SignUps    ortsplan.SignUpService
 	Ideas      ortsplan.IdeaService
+	Follows    ortsplan.FollowService
 	Outbox     ortsplan.Outbox
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
@@ -162,6 +163,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /orter/{slug}/ideer", s.createIdea)
 	mux.HandleFunc("GET /ideer/{id}", s.idea)
 	mux.HandleFunc("POST /ideer/{id}/{what}", s.ideaAction)
+	mux.HandleFunc("POST /orter/{slug}/folj", s.follow)
+	mux.HandleFunc("GET /mina-uppgifter", s.myDataPage)
+	mux.HandleFunc("GET /mina-uppgifter.json", s.myDataJSON)
+	mux.HandleFunc("POST /mina-uppgifter/radera", s.deleteMe)
+	mux.HandleFunc("GET /avregistrera/{token}", s.unsubscribeForm)
+	mux.HandleFunc("POST /avregistrera/{token}", s.unsubscribe)
 	mux.Handle("GET /admin/anmalningar", s.requireStaff(s.inbox))
 	mux.Handle("GET /admin/anmalningar/{id}", s.requireStaff(s.signUpDetail))
 	mux.Handle("POST /admin/anmalningar/{id}", s.requireStaff(s.updateSignUp))

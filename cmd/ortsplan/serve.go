@@ -144,7 +144,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	m.web.UploadLimits = media.Limits{MaxBytes: int64(m.uploadMB) << 20, MaxPixels: media.DefaultLimits().MaxPixels}
-	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Outbox: m.DB, Ping: m.DB.Ping}, m.web)
+	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Follows: m.DB, Outbox: m.DB, Ping: m.DB.Ping}, m.web)
 	if err != nil {
 		return err
 	}
@@ -201,8 +201,9 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-// startJobs runs the periodic jobs: the weekly reminder about sign-ups that
-// wait, and the anonymising of old sign-ups. Each run is recorded in the
+// startJobs runs the periodic jobs: every minute the news for followers, and
+// every hour the weekly reminder about sign-ups that wait and the anonymising
+// of old sign-ups. Each run is recorded in the
 // database, so several processes do each job once.
 func (m *Main) startJobs(log *slog.Logger) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -220,17 +221,28 @@ func (m *Main) startJobs(log *slog.Logger) {
 			log.Info("sign-ups anonymised", "count", n, "before", cutoff.Format(time.DateOnly))
 		}
 	}
+	news := func() {
+		if n, err := m.DB.SendNotifications(ctx); err != nil {
+			log.Error("news for followers", "err", err)
+		} else if n > 0 {
+			log.Info("news for followers queued", "messages", n)
+		}
+	}
 	go func() {
 		defer close(m.jobsDone)
 		run()
-		t := time.NewTicker(time.Hour)
+		news()
+		t := time.NewTicker(time.Minute)
 		defer t.Stop()
-		for {
+		for tick := 1; ; tick++ {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				run()
+				news()
+				if tick%60 == 0 {
+					run()
+				}
 			}
 		}
 	}()

@@ -1,0 +1,82 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/notify"
+	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+)
+
+func TestFollowUnsubscribeAndMyData(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := newSite(t, db)
+		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
+		anna := residentBrowser(t, s, "anna@example.se", "Anna")
+		r := anna.get("/orter/bettna")
+		if r.Doc.Find(`form[action="/orter/bettna/folj"] select[name="mode"]`).Length() != 1 {
+			t.Fatal("no follow form for a logged-in resident")
+		}
+		wantStatus(t, anna.post("/orter/bettna/folj", url.Values{"mode": {"direkt"}}), http.StatusSeeOther)
+		// A change in Bettna's plan reaches Anna at once, with the unsubscribe headers.
+		l := mustLocality(t, db, "bettna")
+		if err := db.SaveTheme(ortsplan.WithActor(ctx, 0), &ortsplan.Theme{LocalityID: l.ID, Title: "Cykelvägar"}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.SendNotifications(ctx); n != 1 || err != nil {
+			t.Fatalf("news: %d %v", n, err)
+		}
+		msgs, _ := db.ListMessages(ctx, 1)
+		unsub := strings.Trim(msgs[0].Headers["List-Unsubscribe"], "<>")
+		if msgs[0].To != "anna@example.se" || !strings.Contains(msgs[0].Text, "Cykelvägar") || unsub == "" {
+			t.Fatalf("news mail: %+v", msgs[0])
+		}
+		path := strings.TrimPrefix(unsub, s.srv.URL)
+		// The link shows a page with a button; a mail program's one-click POST has no CSRF token.
+		r = s.browser().get(path)
+		wantStatus(t, r, 200)
+		checkShell(t, r, "sv")
+		req, _ := http.NewRequest(http.MethodPost, unsub, strings.NewReader("List-Unsubscribe=One-Click"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("one-click unsubscribe: %v %v", err, res.Status)
+		}
+		res.Body.Close()
+		if fs, _ := db.Follows(ctx, 1); len(fs) != 0 {
+			t.Fatal("still following")
+		}
+
+		// My data: the page, the JSON download, and deletion.
+		r = anna.get("/mina-uppgifter")
+		wantStatus(t, r, 200)
+		checkShell(t, r, "sv")
+		anna.post("/orter/bettna/ideer", url.Values{"title": {"Cykelställ vid affären"}, "body": {"Fler cykelställ."}})
+		r = anna.get("/mina-uppgifter.json")
+		var data map[string]any
+		if err := json.Unmarshal([]byte(r.Body), &data); err != nil || !strings.Contains(r.Body, "anna@example.se") || !strings.Contains(r.Body, "Cykelställ") {
+			t.Fatalf("export: %v %s", err, truncate(r.Body, 300))
+		}
+		wantStatus(t, s.browser().get("/mina-uppgifter.json"), http.StatusUnauthorized)
+		r = anna.post("/mina-uppgifter/radera", url.Values{})
+		wantStatus(t, r, http.StatusBadRequest)
+		if r.Doc.Find("#f-confirm-error").Length() != 1 {
+			t.Fatal("deletion without confirmation not refused at the box")
+		}
+		wantStatus(t, anna.post("/mina-uppgifter/radera", url.Values{"confirm": {"1"}}), 200)
+		wantStatus(t, anna.get("/mina-uppgifter"), http.StatusSeeOther) // logged out
+		ideas, _ := db.Ideas(ctx, l.ID, ortsplan.SortNewest)
+		r = s.browser().get("/ideer/" + itoa(ideas[0].ID))
+		if !strings.Contains(r.Body, "Tidigare användare") || strings.Contains(r.Body, "Anna") {
+			t.Fatal("the idea keeps the name after the account was deleted")
+		}
+	})
+}
