@@ -70,6 +70,10 @@ type Idea struct {
 	AuthorName   string // "" once the author deleted the account
 	Title        string
 	Body         string
+	ThemeID      int64 // optional: the plan's focus area it belongs to
+	ThemeTitle   string
+	Photo        []FileVariant // optional photo, in its stored sizes
+	PhotoAlt     string
 	Status       IdeaStatus
 	Answer       string
 	AnsweredBy   string
@@ -95,6 +99,10 @@ func (i *Idea) Validate() error {
 	i.Body = strings.TrimSpace(i.Body)
 	checkText(v, "title", i.Title, true, 150)
 	checkText(v, "body", i.Body, true, 5000)
+	i.PhotoAlt = strings.TrimSpace(i.PhotoAlt)
+	if len(i.Photo) > 0 {
+		checkText(v, "photo_alt", i.PhotoAlt, true, 500)
+	}
 	return v.Err()
 }
 

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -120,20 +121,26 @@ func (db *DB) Logout(ctx context.Context, token string) error {
 	return err
 }
 
-const ideaColumns = `i.id, i.locality_id, l.slug, l.name, COALESCE(i.resident_id, 0), i.author_name, i.title, i.body, i.status, i.answer,
+const ideaColumns = `i.id, i.locality_id, l.slug, l.name, COALESCE(i.resident_id, 0), i.author_name, i.title, i.body,
+	COALESCE(i.theme_id, 0), COALESCE(t.title, ''), i.photo, i.photo_alt, i.status, i.answer,
 	COALESCE(u.name, ''), i.answered_at, COALESCE(i.action_id, 0), COALESCE(a.title, ''), i.supports, i.comments, i.hidden_reason,
 	i.hidden_at, i.flagged_at, i.created_at, i.updated_at`
 
 const ideaFrom = ` FROM ideas i JOIN localities l ON l.id = i.locality_id LEFT JOIN users u ON u.id = i.answered_by
-	LEFT JOIN actions a ON a.id = i.action_id`
+	LEFT JOIN actions a ON a.id = i.action_id LEFT JOIN themes t ON t.id = i.theme_id`
 
 func scanIdea(row interface{ Scan(...any) error }) (*ortsplan.Idea, error) {
 	var i ortsplan.Idea
 	var answered, hidden, flagged sql.NullTime
-	err := row.Scan(&i.ID, &i.LocalityID, &i.LocalitySlug, &i.LocalityName, &i.ResidentID, &i.AuthorName, &i.Title, &i.Body, &i.Status,
+	var photo string
+	err := row.Scan(&i.ID, &i.LocalityID, &i.LocalitySlug, &i.LocalityName, &i.ResidentID, &i.AuthorName, &i.Title, &i.Body,
+		&i.ThemeID, &i.ThemeTitle, &photo, &i.PhotoAlt, &i.Status,
 		&i.Answer, &i.AnsweredBy, &answered, &i.ActionID, &i.ActionTitle, &i.Supports, &i.Comments, &i.HiddenReason, &hidden, &flagged,
 		&i.CreatedAt, &i.UpdatedAt)
 	i.AnsweredAt, i.HiddenAt, i.FlaggedAt = answered.Time, hidden.Time, flagged.Time
+	if err == nil {
+		err = json.Unmarshal([]byte(photo), &i.Photo)
+	}
 	return &i, err
 }
 
@@ -148,9 +155,26 @@ func (db *DB) CreateIdea(ctx context.Context, i *ortsplan.Idea) error {
 			return ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.login_required")
 		}
 		i.Status = ortsplan.IdeaNew
-		err := tx.QueryRowContext(ctx, `INSERT INTO ideas (locality_id, resident_id, author_name, title, body, status, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, i.LocalityID, i.ResidentID, i.AuthorName, i.Title, i.Body,
-			string(i.Status), now).Scan(&i.ID)
+		var theme any
+		if i.ThemeID > 0 {
+			var n int
+			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM themes WHERE id = $1 AND locality_id = $2", i.ThemeID, i.LocalityID).Scan(&n)
+			if n == 0 {
+				return ortsplan.FieldError("theme", "error.choose_from_list")
+			}
+			theme = i.ThemeID
+		}
+		photo := i.Photo
+		if photo == nil {
+			photo = []ortsplan.FileVariant{}
+		}
+		pj, err := json.Marshal(photo)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO ideas (locality_id, resident_id, author_name, title, body, theme_id, photo, photo_alt, status, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`, i.LocalityID, i.ResidentID, i.AuthorName, i.Title, i.Body,
+			theme, string(pj), i.PhotoAlt, string(i.Status), now).Scan(&i.ID)
 		if err != nil {
 			return fmt.Errorf("sqlstore: insert idea: %w", err)
 		}

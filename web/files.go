@@ -273,8 +273,12 @@ func (s *Server) serveLocalityImage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f := &ortsplan.MeetingFile{Variants: l.Image}
-	v := f.Variant(r.PathValue("variant"))
+	// The URL names no version, so the picture may change: cache for a day.
+	s.serveVariant(w, r, (&ortsplan.MeetingFile{Variants: l.Image}).Variant(r.PathValue("variant")), "public, max-age=86400")
+}
+
+// serveVariant streams a stored public variant with the given caching.
+func (s *Server) serveVariant(w http.ResponseWriter, r *http.Request, v ortsplan.FileVariant, cache string) {
 	if v.Key == "" || v.Name == "original" {
 		s.notFound(w, r)
 		return
@@ -290,7 +294,6 @@ func (s *Server) serveLocalityImage(w http.ResponseWriter, r *http.Request) {
 	}
 	defer rc.Close()
 	w.Header().Set("Content-Type", v.ContentType)
-	// The URL names no version, so the picture may change: cache for a day.
-	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("Cache-Control", cache)
 	http.ServeContent(w, r, "", info.ModTime, rc)
 }

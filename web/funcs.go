@@ -128,6 +128,13 @@ func newSelect(p *page, name, labelKey, kind string, flags ...string) selectData
 		for _, st := range ortsplan.IdeaStatuses[1:] {
 			sd.Options = append(sd.Options, option{string(st), p.L.T("ideastatus." + string(st))})
 		}
+	case "ideatheme":
+		sd.Options = append(sd.Options, option{"0", p.L.T("value.none")})
+		if d, ok := p.Data.(ideasData); ok {
+			for _, t := range d.Themes {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(t.ID, 10), t.Title})
+			}
+		}
 	case "ideaaction":
 		sd.Options = append(sd.Options, option{"0", p.L.T("value.none")})
 		if d, ok := p.Data.(*ideaData); ok {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/media"
 )
 
 // residentCookie holds a resident's session; staff use the "session" cookie.
@@ -100,6 +101,8 @@ func (s *Server) residentLogout(w http.ResponseWriter, r *http.Request) {
 
 type ideasData struct {
 	Locality *ortsplan.Locality
+	Themes   []*ortsplan.Theme
+	MaxMB    int64
 	Ideas    []*ortsplan.Idea
 	Sort     ortsplan.IdeaSort
 	Sorts    []ortsplan.IdeaSort
@@ -123,6 +126,12 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 		s.fail(w, r, err)
 		return
 	}
+	plan, err := s.svc.Plans.FindPlan(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Themes, d.MaxMB = plan.Themes, s.cfg.UploadLimits.MaxBytes>>20
 	p := s.newPage(w, r)
 	p.Form = f
 	p.Data = d
@@ -153,10 +162,49 @@ func (s *Server) createIdea(w http.ResponseWriter, r *http.Request) {
 		s.ideasPage(w, r, http.StatusTooManyRequests, &form{Values: r.PostForm, Error: "error.too_many_forms"})
 		return
 	}
-	i := &ortsplan.Idea{LocalityID: l.ID, ResidentID: res.ID, Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
+	i := &ortsplan.Idea{LocalityID: l.ID, ResidentID: res.ID, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
+		PhotoAlt: r.PostFormValue("photo_alt")}
+	i.ThemeID, _ = parseID(r.PostFormValue("theme"))
+	refuse := func(err error) {
+		fe := ortsplan.FieldErrors(err)
+		if fe["file"] != "" {
+			fe["photo_file"] = fe["file"]
+			delete(fe, "file")
+		}
+		s.ideasPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: fe, Error: "error.form"})
+	}
+	// An optional photo: judged by content, stored in sizes; removed again if the idea is refused.
+	var photo *ortsplan.MeetingFile
+	if file, hdr, err := r.FormFile("photo_file"); err == nil && hdr.Size > 0 {
+		defer file.Close()
+		// Check the texts first, so a refused idea stores no photo.
+		probe := *i
+		probe.Photo = []ortsplan.FileVariant{{}}
+		if err := probe.Validate(); err != nil {
+			refuse(err)
+			return
+		}
+		photo, err = media.StoreUpload(r.Context(), s.cfg.Storage, "ide-"+randomKey(), file, s.cfg.UploadLimits, false)
+		if err == nil && photo.Kind != ortsplan.FilePhoto {
+			media.RemoveVariants(r.Context(), s.cfg.Storage, photo)
+			photo, err = nil, &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.image_only", Field: "file"}
+		}
+		if err != nil {
+			if ortsplan.ErrorCode(err) != ortsplan.EINVALID {
+				s.fail(w, r, err)
+				return
+			}
+			refuse(err)
+			return
+		}
+		i.Photo = photo.Variants
+	}
 	if err := s.svc.Ideas.CreateIdea(r.Context(), i); err != nil {
+		if photo != nil {
+			media.RemoveVariants(r.Context(), s.cfg.Storage, photo)
+		}
 		if fe := ortsplan.FieldErrors(err); fe != nil {
-			s.ideasPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: fe, Error: "error.form"})
+			refuse(err)
 			return
 		}
 		s.fail(w, r, err)
@@ -295,4 +343,23 @@ func (s *Server) ideaAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// ideaPhoto streams a size of an idea's photo; a hidden idea's photo is not shown.
+func (s *Server) ideaPhoto(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	i, err := s.svc.Ideas.FindIdea(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if i.Hidden() {
+		s.notFound(w, r)
+		return
+	}
+	s.serveVariant(w, r, (&ortsplan.MeetingFile{Variants: i.Photo}).Variant(r.PathValue("variant")), "public, max-age=31536000, immutable")
 }

@@ -10,9 +10,11 @@ import (
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/media"
 	"github.com/ortsplan/ortsplan/notify"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+	"github.com/ortsplan/ortsplan/web"
 )
 
 // residentBrowser logs a resident in through the real flow: the form, the
@@ -127,4 +129,35 @@ func TestIdeasFlow(t *testing.T) {
 			t.Fatalf("%d missing translations", n)
 		}
 	})
+}
+
+func TestIdeaWithThemeAndPhoto(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	dir := t.TempDir()
+	store, _ := media.NewDirStorage(dir)
+	s := newSite(t, db, func(c *web.Config, _ *web.Services) { c.Storage = store })
+	db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
+	anna := residentBrowser(t, s, "anna@example.se", "Anna")
+	r := anna.get("/orter/bettna/ideer")
+	theme := r.Doc.Find(`#f-theme option`).Eq(1).AttrOr("value", "")
+	if theme == "" {
+		t.Fatal("no theme to choose")
+	}
+	photo := media.Generate(4, 900, 600)
+	fields := map[string]string{"title": "Blommor vid skylten", "body": "Plantera blommor.", "theme": theme}
+	r = anna.uploadAs("/orter/bettna/ideer", "photo_file", fields, "blommor.jpg", photo)
+	wantStatus(t, r, http.StatusBadRequest)
+	if r.Doc.Find("#f-photo_alt-error").Length() != 1 || countFiles(t, dir) != 0 {
+		t.Fatal("a photo without alt text was stored or not reported")
+	}
+	fields["photo_alt"] = "Rabatt med gula blommor vid ortens skylt."
+	r = anna.uploadAs("/orter/bettna/ideer", "photo_file", fields, "blommor.jpg", photo)
+	wantStatus(t, r, http.StatusSeeOther)
+	r = s.browser().get(r.Header.Get("Location"))
+	checkShell(t, r, "sv")
+	img := r.Doc.Find("main img")
+	if img.AttrOr("alt", "") != fields["photo_alt"] || !strings.Contains(r.Body, "Del av handlingsplanen") {
+		t.Fatalf("idea photo or theme missing: alt %q", img.AttrOr("alt", ""))
+	}
+	wantStatus(t, s.browser().get(img.AttrOr("src", "")), 200)
 }

@@ -162,6 +162,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/ideer", s.ideas)
 	mux.HandleFunc("POST /orter/{slug}/ideer", s.createIdea)
 	mux.HandleFunc("GET /ideer/{id}", s.idea)
+	mux.HandleFunc("GET /ideer/{id}/bild/{variant}", s.ideaPhoto)
 	mux.HandleFunc("POST /ideer/{id}/{what}", s.ideaAction)
 	mux.HandleFunc("POST /orter/{slug}/folj", s.follow)
 	mux.HandleFunc("GET /mina-uppgifter", s.myDataPage)
