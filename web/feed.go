@@ -97,6 +97,23 @@ func (s *Server) localityFeed(w http.ResponseWriter, r *http.Request) {
 				Link: link, Summary: m.CancelReason}})
 		}
 	}
+	ideas, err := s.svc.Ideas.Ideas(ctx, l.ID, ortsplan.SortNewest)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, i := range ideas {
+		if i.Hidden() {
+			continue
+		}
+		link := atomLink{Href: s.cfg.BaseURL + "/ideer/" + strconv.FormatInt(i.ID, 10)}
+		items = append(items, item{i.CreatedAt, atomEntry{ID: tag("idea", i.ID), Title: L.T("feed.idea_new", i.Title), Link: link,
+			Summary: markdown.Plain(i.Body, 300)}})
+		if !i.AnsweredAt.IsZero() {
+			items = append(items, item{i.AnsweredAt, atomEntry{ID: tag("answer", i.ID), Title: L.T("feed.idea_answered", i.Title),
+				Link: link, Summary: L.T("ideastatus."+string(i.Status)) + ". " + i.Answer}})
+		}
+	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].at.After(items[j].at) })
 	if len(items) > 100 {
 		items = items[:100]

@@ -238,8 +238,9 @@ var templateFuncs = template.FuncMap{
 	"meetingList": func(p *page, ms []*ortsplan.Meeting, showLocality bool) meetingListData {
 		return meetingListData{p, ms, showLocality}
 	},
-	"sub": func(a, b int) int { return a - b },
-	"now": time.Now,
+	"sub":  func(a, b int) int { return a - b },
+	"days": func(d time.Duration) int { return int(d.Hours() / 24) },
+	"now":  time.Now,
 	"fileSize": func(n int64) string {
 		if n < 1<<20 {
 			return strconv.FormatInt(max(1, n>>10), 10) + " kB"

@@ -14,8 +14,8 @@ import (
 // residentCookie holds a resident's session; staff use the "session" cookie.
 const residentCookie = "resident"
 
-// ideaThreshold is Flen's e-förslag rule: 10 supports within 90 days.
-var ideaThreshold = ortsplan.IdeaThreshold{Supports: 10, Within: 90 * 24 * time.Hour}
+// DefaultIdeaThreshold is Flen's e-förslag rule: 10 supports within 90 days.
+var DefaultIdeaThreshold = ortsplan.IdeaThreshold{Supports: 10, Within: 90 * 24 * time.Hour}
 
 type residentLoginData struct {
 	Localities []*ortsplan.Locality
@@ -100,14 +100,15 @@ func (s *Server) residentLogout(w http.ResponseWriter, r *http.Request) {
 }
 
 type ideasData struct {
-	Locality *ortsplan.Locality
-	Themes   []*ortsplan.Theme
-	MaxMB    int64
-	Ideas    []*ortsplan.Idea
-	Sort     ortsplan.IdeaSort
-	Sorts    []ortsplan.IdeaSort
-	Resident *ortsplan.Resident
-	CanEdit  bool
+	Locality  *ortsplan.Locality
+	Themes    []*ortsplan.Theme
+	MaxMB     int64
+	Threshold ortsplan.IdeaThreshold
+	Ideas     []*ortsplan.Idea
+	Sort      ortsplan.IdeaSort
+	Sorts     []ortsplan.IdeaSort
+	Resident  *ortsplan.Resident
+	CanEdit   bool
 }
 
 func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f *form) {
@@ -116,7 +117,7 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 		s.fail(w, r, err)
 		return
 	}
-	d := ideasData{Locality: l, Sort: ortsplan.SortNewest, Resident: reqInfo(r).Resident,
+	d := ideasData{Locality: l, Sort: ortsplan.SortNewest, Resident: reqInfo(r).Resident, Threshold: s.cfg.IdeaThreshold,
 		Sorts:   []ortsplan.IdeaSort{ortsplan.SortNewest, ortsplan.SortSupported, ortsplan.SortStatus},
 		CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
 	if srt := ortsplan.IdeaSort(r.URL.Query().Get("sortera")); slices.Contains(d.Sorts, srt) {
@@ -244,7 +245,7 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, f 
 		return
 	}
 	d := &ideaData{Idea: i, Locality: l, Resident: reqInfo(r).Resident, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug),
-		Statuses: ortsplan.IdeaStatuses[1:], Threshold: ideaThreshold, Done: r.URL.Query().Get("klart")}
+		Statuses: ortsplan.IdeaStatuses[1:], Threshold: s.cfg.IdeaThreshold, Done: r.URL.Query().Get("klart")}
 	if d.Comments, err = s.svc.Ideas.Comments(ctx, id); err != nil {
 		s.fail(w, r, err)
 		return
@@ -315,7 +316,7 @@ func (s *Server) ideaAction(w http.ResponseWriter, r *http.Request) {
 	}
 	switch what {
 	case "stod":
-		err = s.svc.Ideas.Support(ctx, id, ri.Resident.ID, r.PostFormValue("on") == "1", ideaThreshold)
+		err = s.svc.Ideas.Support(ctx, id, ri.Resident.ID, r.PostFormValue("on") == "1", s.cfg.IdeaThreshold)
 	case "kommentar":
 		c := &ortsplan.Comment{IdeaID: id, ResidentID: ri.Resident.ID, Body: r.PostFormValue("comment")}
 		c.ParentID, _ = parseID(r.PostFormValue("parent"))

@@ -119,6 +119,11 @@ func TestIdeasFlow(t *testing.T) {
 		if !strings.Contains(r.Doc.Find(".idea-list").Text(), "Pumptrack") {
 			t.Fatal("idea missing from the list")
 		}
+		// The locality's feed tells of the idea and its answer.
+		feed := s.browser().get("/orter/bettna/flode.atom").Body
+		if !strings.Contains(feed, "Ny idé: Pumptrack vid skolan") || !strings.Contains(feed, "Svar på idén: Pumptrack vid skolan") {
+			t.Error("the feed lacks the idea or its answer")
+		}
 		// Personal data: the residents' e-mails are never public.
 		for _, path := range []string{ideaPath, "/orter/bettna/ideer"} {
 			if body := s.browser().get(path).Body; strings.Contains(body, "anna@example.se") || strings.Contains(body, "bo@example.se") {

@@ -51,6 +51,8 @@ type Config struct {
 	// Storage keeps uploaded files; UploadLimits bounds each upload.
 	Storage      media.Storage
 	UploadLimits media.Limits
+	// IdeaThreshold flags an idea to the coordinator for a committee.
+	IdeaThreshold ortsplan.IdeaThreshold
 	// KeepOriginals keeps uploaded photos' original bytes (staff only) beside the re-encoded sizes.
 	KeepOriginals bool
 	Logger        *slog.Logger
@@ -88,6 +90,9 @@ func New(svc Services, cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.IdeaThreshold.Supports == 0 {
+		cfg.IdeaThreshold = DefaultIdeaThreshold
 	}
 	if cfg.Storage == nil {
 		return nil, fmt.Errorf("web: no file storage configured")

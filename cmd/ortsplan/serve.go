@@ -42,6 +42,7 @@ type Main struct {
 	jobsDone chan struct{}
 	// retentionMonths is how long sign-ups that led nowhere keep their personal data.
 	retentionMonths int
+	ideaDays        int
 	server          *http.Server
 	listener        net.Listener
 	done            chan error
@@ -64,6 +65,8 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.web.ContactPhone, "contact-phone", "", "public contact phone shown in the footer")
 	fs.BoolVar(&m.web.TrustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a reverse proxy)")
 	fs.StringVar(&m.web.MetricsToken, "metrics-token", "", "bearer token for /metrics (without it only loopback clients may read it)")
+	fs.IntVar(&m.web.IdeaThreshold.Supports, "idea-supports", 10, "supports that flag an idea to the coordinator for a committee")
+	fs.IntVar(&m.ideaDays, "idea-support-days", 90, "days after an idea is proposed within which the supports must come")
 	fs.IntVar(&m.retentionMonths, "signup-retention-months", 24, "months after which sign-ups that led to no group membership are anonymised")
 	fs.IntVar(&m.uploadMB, "upload-max-mb", 15, "largest upload in MB (photos are re-encoded)")
 	fs.BoolVar(&m.web.KeepOriginals, "keep-originals", false, "also keep uploaded photos' original files, EXIF included (shown to staff only)")
@@ -91,6 +94,7 @@ func (m *Main) ParseServe(args []string) error {
 		m.baseURL = "http://" + host
 	}
 	m.web.BaseURL = m.baseURL
+	m.web.IdeaThreshold.Within = time.Duration(m.ideaDays) * 24 * time.Hour
 	if m.loadDemo && m.web.ContactEmail == "" {
 		m.web.ContactEmail = "ortsutveckling@ortsplan.example"
 	}
