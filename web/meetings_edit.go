@@ -108,6 +108,11 @@ func (s *Server) meetingFromForm(m *ortsplan.Meeting, f url.Values, v ortsplan.V
 		}
 		if okEnd {
 			m.End = at(endClock)
+			// An end at or before the start is past midnight: the next day.
+			if okStart && !m.End.After(m.Start) {
+				next := day.AddDate(0, 0, 1)
+				m.End = time.Date(next.Year(), next.Month(), next.Day(), endClock.Hour(), endClock.Minute(), 0, 0, loc).UTC()
+			}
 		}
 	} else if f.Get("date") == "" {
 		v.Add("date", "error.date_required")

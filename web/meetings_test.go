@@ -181,6 +181,19 @@ func TestGroupLeaderPlansAndCancelsAMeeting(t *testing.T) {
 		}
 		f.Set("start_time", "18:30")
 		f.Set("end_time", "20:00")
+		// A meeting that goes on past midnight ends the next day.
+		late := formValues(leader.get("/orter/vadsbro/moten/nytt"), "/orter/vadsbro/moten")
+		late.Set("title", "Midsommarvaka")
+		late.Set("date", "2027-06-25")
+		late.Set("start_time", "22:00")
+		late.Set("end_time", "01:30")
+		wantStatus(t, leader.post("/orter/vadsbro/moten", late), http.StatusSeeOther)
+		all, _ := db.Meetings(ctx, ortsplan.MeetingFilter{From: time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)})
+		for _, m := range all {
+			if m.Title == "Midsommarvaka" && m.End.Sub(m.Start) != 210*time.Minute {
+				t.Fatalf("a meeting past midnight lasts %v, want 3h30m", m.End.Sub(m.Start))
+			}
+		}
 		wantStatus(t, leader.post("/orter/vadsbro/moten", f), http.StatusSeeOther)
 		ms, _ := db.Meetings(ctx, ortsplan.MeetingFilter{GroupID: g.ID, From: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)})
 		if len(ms) != 1 || ms[0].Start.UTC().Format("15:04") != "16:30" {
