@@ -70,7 +70,7 @@ var pageKinds = []pageKind{
 	{name: "join", tmpl: "join", as: visitor, path: "/var-med", status: http.StatusOK},
 	{name: "join-locality", tmpl: "join", as: visitor, path: "/var-med?ort=sparreholm", status: http.StatusOK},
 	{name: "join-errors", tmpl: "join", as: visitor, path: "/var-med?ort=sparreholm", status: http.StatusBadRequest,
-		form: "/var-med", submit: url.Values{"name": {""}, "email": {"inte-en-adress"}}},
+		form: "/var-med#form-heading", submit: url.Values{"name": {""}, "email": {"inte-en-adress"}}},
 	{name: "resident-login", tmpl: "resident_login", as: visitor, path: "/logga-in/boende", status: http.StatusOK},
 	{name: "resident-login-errors", tmpl: "resident_login", as: visitor, path: "/logga-in/boende", status: http.StatusBadRequest,
 		submit: url.Values{"email": {"inte-en-adress"}}},

@@ -293,21 +293,38 @@ func (s *Server) changePhase(w http.ResponseWriter, r *http.Request) {
 		err = s.svc.Plans.ChangePhase(r.Context(), c)
 	}
 	if len(v) > 0 || err != nil {
-		staff, serr := s.activeStaff(r)
-		if serr != nil {
-			s.fail(w, r, serr)
+		if err != nil && ortsplan.ErrorCode(err) != ortsplan.EINVALID {
+			s.fail(w, r, err)
 			return
 		}
-		contacts, _ := s.svc.Plans.Contacts(r.Context(), l.ID)
-		vals := localityValues(l, contacts)
-		for k, vs := range r.PostForm {
-			vals[k] = vs
-		}
-		r.PostForm = vals
-		s.formFail(w, r, "locality_edit", &editData{Locality: l, Staff: staff}, v, err)
+		s.localityEditFail(w, r, l, merge(v, err))
 		return
 	}
 	http.Redirect(w, r, "/orter/"+l.Slug+"/redigera?sparat=fas", http.StatusSeeOther)
+}
+
+// localityEditFail re-renders the locality editor after one of its smaller
+// forms (phase, picture) was refused: the stored values, with what was typed
+// in that form on top.
+func (s *Server) localityEditFail(w http.ResponseWriter, r *http.Request, l *ortsplan.Locality, errs ortsplan.ValidationErrors) {
+	staff, err := s.activeStaff(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	contacts, err := s.svc.Plans.Contacts(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	vals := localityValues(l, contacts)
+	for k, vs := range r.PostForm {
+		if k != "csrf" {
+			vals[k] = vs
+		}
+	}
+	s.editPage(w, r, http.StatusBadRequest, "locality_edit", &editData{Locality: l, Staff: staff},
+		&form{Values: vals, Errors: errs, Error: "error.form"})
 }
 
 func visionValues(vi *ortsplan.Vision) url.Values {

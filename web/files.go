@@ -200,16 +200,7 @@ func (s *Server) localityImage(w http.ResponseWriter, r *http.Request) {
 			}
 			errs[k] = v
 		}
-		staff, serr := s.activeStaff(r)
-		if serr != nil {
-			s.fail(w, r, serr)
-			return
-		}
-		contacts, _ := s.svc.Plans.Contacts(r.Context(), l.ID)
-		vals := localityValues(l, contacts)
-		vals.Set("image_alt", r.PostFormValue("image_alt"))
-		s.editPage(w, r, http.StatusBadRequest, "locality_edit", &editData{Locality: l, Staff: staff},
-			&form{Values: vals, Errors: errs, Error: "error.form"})
+		s.localityEditFail(w, r, l, errs)
 	}
 	if r.PostFormValue("remove") == "1" {
 		old, err := s.svc.Localities.SetLocalityImage(r.Context(), l.ID, nil, "")

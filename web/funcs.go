@@ -240,7 +240,14 @@ var templateFuncs = template.FuncMap{
 	},
 	"sub":  func(a, b int) int { return a - b },
 	"days": func(d time.Duration) int { return int(d.Hours() / 24) },
-	"now":  time.Now,
+	// plural uses the key's ".one" form for exactly one.
+	"plural": func(L *i18n.Localizer, key string, n int) string {
+		if n == 1 {
+			return L.T(key+".one", n)
+		}
+		return L.T(key, n)
+	},
+	"now": time.Now,
 	"fileSize": func(n int64) string {
 		if n < 1<<20 {
 			return strconv.FormatInt(max(1, n>>10), 10) + " kB"

@@ -21,7 +21,6 @@ type residentLoginData struct {
 	Localities []*ortsplan.Locality
 	Sent       bool
 	Token      string // the confirm step
-	Next       string
 }
 
 func (s *Server) residentLoginPage(w http.ResponseWriter, r *http.Request, status int, d residentLoginData, f *form) {
@@ -53,6 +52,11 @@ func (s *Server) requestResidentLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	req := ortsplan.LoginRequest{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Lang: reqInfo(r).Lang}
 	req.LocalityID, _ = parseID(r.PostFormValue("locality"))
+	// Where to go after logging in travels in a short-lived cookie, not in the e-mail.
+	if next := localPath(r.PostFormValue("till")); next != "/" {
+		http.SetCookie(w, &http.Cookie{Name: "till", Value: next, Path: "/inloggning/", HttpOnly: true, Secure: s.secure,
+			SameSite: http.SameSiteLaxMode, MaxAge: 3600})
+	}
 	if err := s.svc.Ideas.RequestLogin(r.Context(), req); err != nil {
 		if fe := ortsplan.FieldErrors(err); fe != nil {
 			s.residentLoginPage(w, r, http.StatusBadRequest, residentLoginData{}, &form{Values: r.PostForm, Errors: fe, Error: "error.form"})
@@ -87,6 +91,10 @@ func (s *Server) residentLogin(w http.ResponseWriter, r *http.Request) {
 	next := "/"
 	if res.LocalitySlug != "" {
 		next = "/orter/" + res.LocalitySlug + "/ideer"
+	}
+	if c, err := r.Cookie("till"); err == nil && localPath(c.Value) != "/" {
+		next = localPath(c.Value)
+		http.SetCookie(w, &http.Cookie{Name: "till", Path: "/inloggning/", MaxAge: -1})
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
