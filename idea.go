@@ -189,6 +189,8 @@ type IdeaService interface {
 	Report(ctx context.Context, kind string, id int64, reason string) error
 	// Hide hides an idea or comment with a public reason and logs it; nothing is deleted.
 	Hide(ctx context.Context, kind string, id int64, reason string) error
+	// OpenReports lists reports not yet handled, oldest first.
+	OpenReports(ctx context.Context) ([]*ContentReport, error)
 }
 
 // FollowMode is how a follower gets news: each as it happens, or a daily digest.
@@ -233,4 +235,16 @@ type NewsItem struct {
 	Title        string
 	Link         string
 	LocalityName string
+}
+
+// ContentReport is a report that an idea or comment is inappropriate.
+type ContentReport struct {
+	ID           int64
+	Kind         string // idea or comment
+	TargetID     int64
+	IdeaID       int64
+	IdeaTitle    string
+	LocalitySlug string
+	Reason       string
+	CreatedAt    time.Time
 }

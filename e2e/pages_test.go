@@ -86,6 +86,7 @@ var pageKinds = []pageKind{
 		link: regexp.MustCompile(`^/ideer/\d+$`)},
 	{name: "ideas-resident", tmpl: "ideas", as: resident, path: "/orter/sparreholm/ideer", status: http.StatusOK},
 	{name: "unsubscribe", tmpl: "unsubscribe", as: visitor, path: "/avregistrera/exempel", status: http.StatusOK},
+	{name: "admin-reports", tmpl: "admin_reports", as: admin, path: "/admin/anmalt-innehall", status: http.StatusOK},
 	{name: "admin-signups", tmpl: "admin_signups", as: admin, path: "/admin/anmalningar", status: http.StatusOK},
 	{name: "admin-signup", tmpl: "admin_signup", as: admin, path: "/admin/anmalningar", status: http.StatusOK,
 		link: regexp.MustCompile(`^/admin/anmalningar/\d+$`)},

@@ -453,4 +453,27 @@ func (db *DB) Hide(ctx context.Context, kind string, id int64, reason string) er
 	})
 }
 
+// OpenReports lists unhandled reports with the idea they concern.
+func (db *DB) OpenReports(ctx context.Context) ([]*ortsplan.ContentReport, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT r.id, r.kind, r.target_id, i.id, i.title, l.slug, r.reason, r.created_at
+		FROM content_reports r
+		LEFT JOIN idea_comments c ON r.kind = 'comment' AND c.id = r.target_id
+		JOIN ideas i ON i.id = CASE WHEN r.kind = 'idea' THEN r.target_id ELSE c.idea_id END
+		JOIN localities l ON l.id = i.locality_id
+		WHERE NOT r.handled ORDER BY r.created_at, r.id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open reports: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.ContentReport
+	for rows.Next() {
+		var c ortsplan.ContentReport
+		if err := rows.Scan(&c.ID, &c.Kind, &c.TargetID, &c.IdeaID, &c.IdeaTitle, &c.LocalitySlug, &c.Reason, &c.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
 var _ ortsplan.IdeaService = (*DB)(nil)

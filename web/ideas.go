@@ -372,3 +372,23 @@ func (s *Server) ideaPhoto(w http.ResponseWriter, r *http.Request) {
 	}
 	s.serveVariant(w, r, (&ortsplan.MeetingFile{Variants: i.Photo}).Variant(r.PathValue("variant")), "public, max-age=31536000, immutable")
 }
+
+// reports lists the open reports of ideas and comments in the localities the
+// staff member works on, with links to where they can be hidden.
+func (s *Server) reports(w http.ResponseWriter, r *http.Request) {
+	all, err := s.svc.Ideas.OpenReports(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := reqInfo(r).User
+	var list []*ortsplan.ContentReport
+	for _, c := range all {
+		if u.CanEditLocality(c.LocalitySlug) {
+			list = append(list, c)
+		}
+	}
+	p := s.newPage(w, r)
+	p.Data = list
+	s.render(w, r, http.StatusOK, "admin_reports", p)
+}

@@ -107,11 +107,21 @@ func TestIdeasFlow(t *testing.T) {
 		if msgs[0].To != "anna@example.se" || !strings.Contains(msgs[0].Subject, "Pumptrack") {
 			t.Fatalf("proposer not told: %+v", msgs[0])
 		}
+		// The report waits in the staff's list until the comment is hidden.
+		r = off.get("/admin/anmalt-innehall")
+		wantStatus(t, r, 200)
+		checkShell(t, r, "sv")
+		if !strings.Contains(r.Doc.Find("table").Text(), "Reklam") {
+			t.Fatal("the report is not listed for staff")
+		}
 		// Hiding keeps the content and shows the reason.
 		wantStatus(t, off.post(ideaPath+"/dolj", url.Values{"kind": {"comment"}, "target": {strings.TrimPrefix(cid, "kommentar-")}, "reason": {"Reklam"}}), http.StatusSeeOther)
 		r = s.browser().get(ideaPath)
 		if strings.Contains(r.Body, "Jag hjälper gärna till.") || !strings.Contains(r.Body, "Dold av moderator: Reklam") {
 			t.Fatal("hidden comment shown, or reason missing")
+		}
+		if strings.Contains(off.get("/admin/anmalt-innehall").Body, "Reklam") {
+			t.Fatal("a handled report is still listed")
 		}
 		// Sorted by supports.
 		r = s.browser().get("/orter/bettna/ideer?sortera=stod")

@@ -176,6 +176,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /avregistrera/{token}", s.unsubscribeForm)
 	mux.HandleFunc("POST /avregistrera/{token}", s.unsubscribe)
 	mux.Handle("GET /admin/anmalningar", s.requireStaff(s.inbox))
+	mux.Handle("GET /admin/anmalt-innehall", s.requireStaff(s.reports))
 	mux.Handle("GET /admin/anmalningar/{id}", s.requireStaff(s.signUpDetail))
 	mux.Handle("POST /admin/anmalningar/{id}", s.requireStaff(s.updateSignUp))
 	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper", s.groups)
