@@ -4,28 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/ortsplan/ortsplan"
-	"github.com/ortsplan/ortsplan/demo"
-	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/media"
-	"github.com/ortsplan/ortsplan/notify"
 	"github.com/ortsplan/ortsplan/sqlstore"
-	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
-	"github.com/ortsplan/ortsplan/web"
 )
 
 // The TestFlow tests follow whole tasks through the real site in one
@@ -41,50 +32,12 @@ type flowSite struct {
 	db *sqlstore.DB
 }
 
-// startFlowSite starts the site as startSite does, with the demo, the
-// official and the meetings of addMeetings, and with a mail composer, so
-// that a registration queues its confirmation with the cancel link.
+// startFlowSite starts the same site as startSite, and keeps its database
+// handle for checks of what the site stored.
 func startFlowSite(t *testing.T) *flowSite {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	db := sqltest.Open(t, sqlstore.SQLite)
-	files := mustStorage(t)
-	res, err := demo.Load(ctx, db, files)
-	if err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
-	if _, err := db.CreateUser(ctx, ortsplan.NewUser{
-		Email: officialLogin.Email, Name: "Tova Tjänsteperson", Role: ortsplan.RoleOfficial,
-		Department: "Samhällsbyggnadsförvaltningen", Localities: []string{"sparreholm"},
-		Password: officialLogin.Password,
-	}); err != nil {
-		t.Fatalf("create official: %v", err)
-	}
-	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
-	var handler http.Handler = http.NotFoundHandler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		handler.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: srv.URL, Org: "Flens kommun"}
-	db.PublicURL = srv.URL
-	addMeetings(ctx, t, db, st)
-
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db, Outbox: db, Ping: db.Ping}, web.Config{
-		BaseURL:      srv.URL,
-		OrgName:      "Flens kommun",
-		ContactEmail: "ortsutveckling@ortsplan.example",
-		ContactPhone: "0157-00 00 00",
-		Storage:      files,
-		Logger:       slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	handler = h
-	st.URL = srv.URL
-	return &flowSite{site: st, db: db}
+	st := startSite(t)
+	return &flowSite{site: st, db: st.db}
 }
 
 // flowQuote quotes a Go string for a JavaScript expression.

@@ -122,7 +122,7 @@ var pageKinds = []pageKind{
 	{name: "forbidden", tmpl: "error", as: official, path: "/admin/anvandare", status: http.StatusForbidden},
 
 	// Meetings and groups; addMeetings makes the data and fills in the
-	// placeholders {group}, {meeting}, {held} and {token}.
+	// markers {group}, {meeting}, {held} and {token}.
 	{name: "groups", tmpl: "groups", as: visitor, path: "/orter/sparreholm/arbetsgrupper", status: http.StatusOK},
 	{name: "group", tmpl: "group", as: visitor, path: "/orter/sparreholm/arbetsgrupper/{group}", status: http.StatusOK},
 	{name: "meetings", tmpl: "meetings", as: visitor, path: "/orter/sparreholm/moten", status: http.StatusOK},
@@ -158,7 +158,7 @@ func (s *site) loginFor(r role) login {
 	panic("no login for " + string(r))
 }
 
-// kindsFor returns the page kinds seen as role r, with their placeholders
+// kindsFor returns the page kinds seen as role r, with their {…} markers
 // filled in and the paths of the kinds that follow a link found: it reads the
 // linking pages over HTTP as r.
 func (s *site) kindsFor(t *testing.T, r role) []pageKind {

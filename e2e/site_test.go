@@ -36,6 +36,8 @@ type site struct {
 	GroupSlug               string
 	MeetingID, HeldID       int64
 	RegistrationCancelToken string
+	// db is the site's database, for checks that read what the site stored.
+	db *sqlstore.DB
 	// residentTokens are one-time login links of a resident, one per login.
 	residentTokens []string
 	tokenMu        sync.Mutex
@@ -119,7 +121,7 @@ func startSite(t *testing.T) *site {
 		t.Fatalf("web.New: %v", err)
 	}
 	handler = h
-	st.URL = srv.URL
+	st.URL, st.db = srv.URL, db
 	return st
 }
 
