@@ -68,6 +68,7 @@ var pageKinds = []pageKind{
 	{name: "revision", tmpl: "revision", as: visitor, path: "/orter/sparreholm/historik", status: http.StatusOK,
 		link: regexp.MustCompile(`^/orter/sparreholm/historik/\d+$`)},
 	{name: "join", tmpl: "join", as: visitor, path: "/var-med", status: http.StatusOK},
+	{name: "open-data", tmpl: "open_data", as: visitor, path: "/oppna-data", status: http.StatusOK},
 	{name: "join-locality", tmpl: "join", as: visitor, path: "/var-med?ort=sparreholm", status: http.StatusOK},
 	{name: "join-errors", tmpl: "join", as: visitor, path: "/var-med?ort=sparreholm", status: http.StatusBadRequest,
 		form: "/var-med#form-heading", submit: url.Values{"name": {""}, "email": {"inte-en-adress"}}},

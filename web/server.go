@@ -51,6 +51,9 @@ type Config struct {
 	// Storage keeps uploaded files; UploadLimits bounds each upload.
 	Storage      media.Storage
 	UploadLimits media.Limits
+	// DataLicence names the licence of the open data (default CC0 1.0), with a link.
+	DataLicence    string
+	DataLicenceURL string
 	// IdeaThreshold flags an idea to the coordinator for a committee.
 	IdeaThreshold ortsplan.IdeaThreshold
 	// KeepOriginals keeps uploaded photos' original bytes (staff only) beside the re-encoded sizes.
@@ -90,6 +93,9 @@ func New(svc Services, cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.DataLicence == "" {
+		cfg.DataLicence, cfg.DataLicenceURL = "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/deed.sv"
 	}
 	if cfg.IdeaThreshold.Supports == 0 {
 		cfg.IdeaThreshold = DefaultIdeaThreshold
@@ -158,6 +164,9 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/historik", s.history)
 	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
 	mux.HandleFunc("GET /var-med", s.join)
+	mux.HandleFunc("GET /oppna-data", s.openDataPage)
+	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
+	mux.HandleFunc("GET /robots.txt", s.robots)
 	mux.HandleFunc("POST /var-med", s.signUp)
 	mux.HandleFunc("GET /logga-in/boende", s.residentLoginForm)
 	mux.HandleFunc("POST /logga-in/boende", s.requestResidentLogin)
