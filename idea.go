@@ -178,6 +178,7 @@ type IdeaService interface {
 
 	CreateIdea(ctx context.Context, i *Idea) error
 	FindIdea(ctx context.Context, id int64) (*Idea, error)
+	// Ideas lists a locality's ideas, or every locality's for localityID 0.
 	Ideas(ctx context.Context, localityID int64, sort IdeaSort) ([]*Idea, error)
 	// Support adds (on) or withdraws a resident's support; one per resident.
 	Support(ctx context.Context, ideaID, residentID int64, on bool, rule IdeaThreshold) error

@@ -192,7 +192,7 @@ func (db *DB) FindIdea(ctx context.Context, id int64) (*ortsplan.Idea, error) {
 	return i, nil
 }
 
-// Ideas lists a locality's ideas in the chosen order.
+// Ideas lists a locality's ideas (every locality's for 0) in the chosen order.
 func (db *DB) Ideas(ctx context.Context, localityID int64, sort ortsplan.IdeaSort) ([]*ortsplan.Idea, error) {
 	order := "i.created_at DESC, i.id DESC"
 	switch sort {
@@ -201,7 +201,11 @@ func (db *DB) Ideas(ctx context.Context, localityID int64, sort ortsplan.IdeaSor
 	case ortsplan.SortStatus:
 		order = "i.status, i.created_at DESC, i.id DESC"
 	}
-	rows, err := db.db.QueryContext(ctx, "SELECT "+ideaColumns+ideaFrom+" WHERE i.locality_id = $1 ORDER BY "+order, localityID)
+	where, args := " WHERE i.locality_id = $1", []any{localityID}
+	if localityID == 0 {
+		where, args = "", nil
+	}
+	rows, err := db.db.QueryContext(ctx, "SELECT "+ideaColumns+ideaFrom+where+" ORDER BY "+order, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: ideas: %w", err)
 	}

@@ -55,16 +55,14 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 	for _, m := range ms {
 		add("/moten/"+strconv.FormatInt(m.ID, 10), m.UpdatedAt)
 	}
-	for _, l := range ls {
-		ideas, err := s.svc.Ideas.Ideas(ctx, l.ID, ortsplan.SortNewest)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		for _, i := range ideas {
-			if !i.Hidden() {
-				add("/ideer/"+strconv.FormatInt(i.ID, 10), i.UpdatedAt)
-			}
+	ideas, err := s.svc.Ideas.Ideas(ctx, 0, ortsplan.SortNewest)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, i := range ideas {
+		if !i.Hidden() {
+			add("/ideer/"+strconv.FormatInt(i.ID, 10), i.UpdatedAt)
 		}
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")

@@ -2,9 +2,12 @@ package web_test
 
 import (
 	"encoding/xml"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/notify"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
 )
@@ -12,6 +15,7 @@ import (
 func TestOpenDataPageSitemapAndRobots(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
 		s := newSite(t, db)
+		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
 		b := s.browser()
 		for _, lang := range []string{"sv", "en"} {
 			b.header.Set("Accept-Language", lang)
@@ -39,7 +43,20 @@ func TestOpenDataPageSitemapAndRobots(t *testing.T) {
 			}
 			locs[strings.TrimPrefix(u.Loc, s.srv.URL)] = true
 		}
-		for _, want := range []string{"/", "/orter/sparreholm/handlingsplan", "/orter/vadsbro", "/oppna-data"} {
+		want := []string{"/", "/orter/sparreholm/handlingsplan", "/orter/vadsbro", "/oppna-data"}
+		// Ideas of every locality are listed.
+		anna := residentBrowser(t, s, "anna@example.se", "Anna")
+		r0 := anna.post("/orter/bettna/ideer", url.Values{"title": {"Idé"}, "body": {"Text"}})
+		want = append(want, r0.Header.Get("Location"))
+		r = b.get("/sitemap.xml")
+		set.URLs = nil
+		if err := xml.Unmarshal([]byte(r.Body), &set); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range set.URLs {
+			locs[strings.TrimPrefix(u.Loc, s.srv.URL)] = true
+		}
+		for _, want := range want {
 			if !locs[want] {
 				t.Errorf("sitemap lacks %s", want)
 			}
