@@ -2,10 +2,15 @@ package fts
 
 // Swedish is the Snowball Swedish stemmer: it strips common inflection
 // endings so that "gångvägen" and "gångvägar" both become "gångväg". The word
-// must be lower case; the result keeps its diacritics.
+// must be lower case; the result keeps its diacritics. One addition to
+// Snowball: the definite "-an" of words in -a goes too ("skolan" → "skol", as
+// "skola" and "skolor"), since search uses the stem as a prefix.
 func Swedish(word string) string {
 	w := []rune(word)
 	r1 := swedishR1(w)
+	if hasSuffixIn(w, "an", r1) && len(w) >= 3 && !isSwedishVowel(w[len(w)-3]) {
+		return string(swedishStep2(w[:len(w)-2], r1))
+	}
 	w = swedishStep1(w, r1)
 	w = swedishStep2(w, r1)
 	w = swedishStep3(w, r1)

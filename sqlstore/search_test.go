@@ -424,3 +424,58 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// TestSearchMigrationIndexesExistingRows: content written before migration
+// 0009 is searchable once it has run.
+func TestSearchMigrationIndexesExistingRows(t *testing.T) {
+	for _, d := range sqltest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			db, err := sqlstore.Open(ctx, sqltest.DSN(t, d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			ms, err := sqlstore.Migrations(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.SQL().Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				if m.Version >= 9 {
+					break
+				}
+				if _, err := db.SQL().Exec(m.SQL); err != nil {
+					t.Fatalf("%s: %v", m.Name, err)
+				}
+				if _, err := db.SQL().Exec("INSERT INTO schema_migrations VALUES ($1, $2, '2026-01-01')", m.Version, m.Name); err != nil {
+					t.Fatal(err)
+				}
+			}
+			l := mustCreateLocality(t, db, "bettna", "Bettna")
+			r := mustResident(t, db, "a@example.se", "A", l.ID)
+			shown := &ortsplan.Idea{LocalityID: l.ID, ResidentID: r, Title: "Hundrastgård", Body: "Inhägnad."}
+			hidden := &ortsplan.Idea{LocalityID: l.ID, ResidentID: r, Title: "Hundrastgårdar överallt", Body: "Dold."}
+			for _, i := range []*ortsplan.Idea{shown, hidden} {
+				if err := db.CreateIdea(ctx, i); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := db.Hide(ctx, "idea", hidden.ID, "Dubblett"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			res := search(t, db, ortsplan.SearchQuery{Text: "hundrastgård"})
+			if res.Total != 1 || res.Hits[0].ID != shown.ID {
+				t.Fatalf("after migrating: %v", found(res))
+			}
+			if res := search(t, db, ortsplan.SearchQuery{Text: "bettna"}); !has(res, ortsplan.DocLocality, "Bettna") {
+				t.Fatalf("locality: %v", found(res))
+			}
+		})
+	}
+}

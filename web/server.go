@@ -28,6 +28,7 @@ type Services struct {
 	SignUps    ortsplan.SignUpService
 	Ideas      ortsplan.IdeaService
 	Follows    ortsplan.FollowService
+	Search     ortsplan.SearchService
 	Outbox     ortsplan.Outbox
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
@@ -165,6 +166,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
 	mux.HandleFunc("GET /var-med", s.join)
 	mux.HandleFunc("GET /oppna-data", s.openDataPage)
+	mux.HandleFunc("GET /sok", s.search)
 	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
 	mux.HandleFunc("GET /robots.txt", s.robots)
 	mux.HandleFunc("POST /var-med", s.signUp)
