@@ -34,12 +34,12 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 		return res, nil
 	}
 	match, args := db.searchMatch(res.Terms)
-	where := " WHERE " + db.searchCond(match)
+	where := " WHERE " + db.searchCond()
 	if q.Locality != "" {
 		args = append(args, q.Locality)
 		where += " AND l.slug = $" + strconv.Itoa(len(args))
 	}
-	from := db.searchFrom()
+	from := db.searchFrom(match)
 
 	// Counts per filter, for the filter list and the total.
 	rows, err := db.db.QueryContext(ctx, "SELECT d.kind, COUNT(*)"+from+where+" GROUP BY d.kind", args...)
@@ -80,7 +80,7 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 	}
 	args = append(args, q.PerPage, (q.Page-1)*q.PerPage)
 	query := `SELECT d.kind, d.ref_id, d.parent_id, l.slug, l.name, COALESCE(g.slug, ''), d.title, d.body` + from + where +
-		" ORDER BY " + db.searchRank(match) + ", d.id LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
+		" ORDER BY " + db.searchRank() + ", d.id LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
 	rows, err = db.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: search: %w", err)
@@ -103,16 +103,17 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 }
 
 // searchFrom joins the documents to their locality and, for groups, the
-// group's slug for the link.
-func (db *DB) searchFrom() string {
+// group's slug for the link. On PostgreSQL the query is built once, in q.
+func (db *DB) searchFrom(match string) string {
 	j := ` JOIN localities l ON l.id = d.locality_id LEFT JOIN working_groups g ON d.kind = 'group' AND g.id = d.ref_id`
 	if db.Dialect == Postgres {
-		return " FROM search_docs d" + j
+		return " FROM (SELECT " + match + " AS q) q CROSS JOIN search_docs d" + j
 	}
 	return " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid" + j
 }
 
-// searchMatch returns the query that every term matches, and its arguments.
+// searchMatch returns the query that every term matches (on PostgreSQL; FTS5
+// takes it as argument $1), and its arguments.
 // Terms hold only letters and digits (fts.Parse), and they are passed as
 // arguments, never spliced into SQL.
 func (db *DB) searchMatch(terms []fts.Term) (string, []any) {
@@ -141,21 +142,21 @@ func (db *DB) searchMatch(terms []fts.Term) (string, []any) {
 		}
 		parts = append(parts, "("+strings.Join(alts, " OR ")+")")
 	}
-	return "$1", []any{strings.Join(parts, " AND ")}
+	return "", []any{strings.Join(parts, " AND ")}
 }
 
 // searchCond is the condition that a document matches.
-func (db *DB) searchCond(match string) string {
+func (db *DB) searchCond() string {
 	if db.Dialect == Postgres {
-		return "d.tsv @@ " + match
+		return "d.tsv @@ q.q"
 	}
-	return "search_fts MATCH " + match
+	return "search_fts MATCH $1"
 }
 
 // searchRank orders by relevance, titles weighing more than bodies.
-func (db *DB) searchRank(match string) string {
+func (db *DB) searchRank() string {
 	if db.Dialect == Postgres {
-		return "ts_rank(d.tsv, " + match + ") DESC"
+		return "ts_rank(d.tsv, q.q) DESC"
 	}
 	return "bm25(search_fts, 10.0, 1.0)"
 }

@@ -78,7 +78,7 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 // robots points crawlers to the sitemap and keeps them out of staff pages.
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("User-agent: *\nDisallow: /admin/\nDisallow: /konto\nDisallow: /mina-uppgifter\nDisallow: /inloggning/\nDisallow: /anmalan/\nDisallow: /avregistrera/\n" +
+	w.Write([]byte("User-agent: *\nDisallow: /admin/\nDisallow: /konto\nDisallow: /mina-uppgifter\nDisallow: /inloggning/\nDisallow: /anmalan/\nDisallow: /avregistrera/\nDisallow: /sok\n" +
 		"Sitemap: " + s.cfg.BaseURL + "/sitemap.xml\n"))
 }
 
