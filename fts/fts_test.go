@@ -108,3 +108,26 @@ func TestHighlightAndExcerpt(t *testing.T) {
 		t.Errorf("short excerpt = %q", ex)
 	}
 }
+
+// FuzzParse: whatever is typed, the terms are few, short and plain.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"gångväg", `"a" OR b*`, "NEAR(x y)", "\x00\xff", "e\u0301", strings.Repeat("ord ", 100)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		terms := Parse(s, true)
+		if len(terms) > MaxTerms {
+			t.Fatalf("%d terms", len(terms))
+		}
+		for _, tm := range terms {
+			if len([]rune(tm.Word)) > MaxTermRunes || len(tm.Prefixes) == 0 {
+				t.Fatalf("term %+v", tm)
+			}
+			for _, p := range append([]string{tm.Word}, tm.Prefixes...) {
+				if p == "" || strings.ContainsFunc(p, func(r rune) bool { return !isWordRune(r) }) {
+					t.Fatalf("term %q holds more than letters and digits", p)
+				}
+			}
+		}
+	})
+}

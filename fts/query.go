@@ -36,7 +36,13 @@ var stopwords = map[string]bool{
 // operators, control characters and punctuation never reach the database:
 // only words of letters and digits do. english adds English stemming.
 func Parse(raw string, english bool) []Term {
-	raw = Clean(raw)
+	// Combining marks (a decomposed "é") are dropped, as both engines fold them away.
+	raw = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, Clean(raw))
 	var terms, stops []Term
 	seen := map[string]bool{}
 	for _, w := range Words(raw) {

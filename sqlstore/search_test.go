@@ -372,6 +372,10 @@ func TestSearchNastyQueries(t *testing.T) {
 			{"\xff\xfe gångväg", true},
 			{"och", true}, // a stop word alone is still searched for
 			{"💩 gångväg", true},
+			{"\u0301\u0301 ga\u030angva\u0308g", true},
+			{"١٢٣ ٤٥", false},
+			{"日本語 검색", false},
+			{"gångväg \u200b\ufeff", true},
 		} {
 			res, err := db.Search(context.Background(), ortsplan.SearchQuery{Text: c.q})
 			if err != nil {
