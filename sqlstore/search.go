@@ -39,10 +39,8 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 		args = append(args, q.Locality)
 		where += " AND l.slug = $" + strconv.Itoa(len(args))
 	}
-	from := db.searchFrom(match)
-
 	// Counts per filter, for the filter list and the total.
-	rows, err := db.db.QueryContext(ctx, "SELECT d.kind, COUNT(*)"+from+where+" GROUP BY d.kind", args...)
+	rows, err := db.db.QueryContext(ctx, "SELECT d.kind, COUNT(*)"+db.searchFrom(match, false)+where+" GROUP BY d.kind", args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: count search hits: %w", err)
 	}
@@ -79,7 +77,7 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 		where += " AND d.kind IN (" + strings.Join(ph, ", ") + ")"
 	}
 	args = append(args, q.PerPage, (q.Page-1)*q.PerPage)
-	query := `SELECT d.kind, d.ref_id, d.parent_id, l.slug, l.name, COALESCE(g.slug, ''), d.title, d.body` + from + where +
+	query := `SELECT d.kind, d.ref_id, d.parent_id, l.slug, l.name, COALESCE(g.slug, ''), d.title, d.body` + db.searchFrom(match, true) + where +
 		" ORDER BY " + db.searchRank() + ", d.id LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
 	rows, err = db.db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -102,10 +100,14 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 	return res, nil
 }
 
-// searchFrom joins the documents to their locality and, for groups, the
-// group's slug for the link. On PostgreSQL the query is built once, in q.
-func (db *DB) searchFrom(match string) string {
-	j := ` JOIN localities l ON l.id = d.locality_id LEFT JOIN working_groups g ON d.kind = 'group' AND g.id = d.ref_id`
+// searchFrom joins the documents to their locality and, for the hits
+// themselves, a group's slug for the link. On PostgreSQL the query is built
+// once, in q.
+func (db *DB) searchFrom(match string, hits bool) string {
+	j := ` JOIN localities l ON l.id = d.locality_id`
+	if hits {
+		j += ` LEFT JOIN working_groups g ON d.kind = 'group' AND g.id = d.ref_id`
+	}
 	if db.Dialect == Postgres {
 		return " FROM (SELECT " + match + " AS q) q CROSS JOIN search_docs d" + j
 	}
