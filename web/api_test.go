@@ -39,8 +39,8 @@ func seedOpenData(t *testing.T, s *site) openData {
 	db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
 	var residents []int64
 	for _, e := range []string{"a@example.se", "b@example.se", "c@example.se"} {
-		b := residentBrowser(t, s, e, "Boende "+e[:1])
-		title := "Idé från " + e
+		b := residentBrowser(t, s, e, "Invånarsson "+e[:1])
+		title := "Idé nummer " + e[:1]
 		wantStatus(t, b.post("/orter/bettna/ideer", url.Values{"title": {title}, "body": {"Text."}}), http.StatusSeeOther)
 		is, err := db.Ideas(ctx, 0, ortsplan.SortNewest)
 		if err != nil || len(is) == 0 || is[0].Title != title {
@@ -183,7 +183,7 @@ func TestAPIPagingIsStableAndComplete(t *testing.T) {
 			idea.Status != "mottagen" || idea.Comments == nil || idea.Supports == nil {
 			t.Errorf("answered idea: %v %s", err, r.Body)
 		}
-		if strings.Contains(r.Body, "Boende") || strings.Contains(r.Body, "@") {
+		if strings.Contains(r.Body, "Invånarsson") || strings.Contains(r.Body, "@") {
 			t.Errorf("idea shows its author: %s", r.Body)
 		}
 		wantStatus(t, b.get("/api/v1/ideas/"+itoa(d.hidden)), 404)
