@@ -29,6 +29,7 @@ type Services struct {
 	Ideas      ortsplan.IdeaService
 	Follows    ortsplan.FollowService
 	Search     ortsplan.SearchService
+	OpenData   ortsplan.OpenDataService
 	Outbox     ortsplan.Outbox
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
@@ -75,6 +76,8 @@ type Server struct {
 	metrics  *metrics
 	registry *prometheus.Registry
 	secure   bool
+	// patterns are the routes, in the order registered.
+	patterns []string
 
 	// uploads bounds how many uploads are processed at once: a large photo
 	// takes a few hundred MB while it is decoded and scaled.
@@ -149,7 +152,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) Catalog() *i18n.Catalog { return s.cat }
 
 func (s *Server) routes() *http.ServeMux {
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux(), s: s}
+	defer func() { s.patterns = mux.patterns }()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET /metrics", s.metricsHandler)
@@ -162,6 +166,14 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/vision", s.localityPage("vision", false))
 	mux.HandleFunc("GET /orter/{slug}/handlingsplan", s.localityPage("plan", true))
 	mux.HandleFunc("GET /orter/{slug}/handlingsplan.csv", s.planCSV)
+	mux.HandleFunc("GET /orter.csv", s.localitiesCSV)
+	mux.HandleFunc("GET /arbetsgrupper.csv", s.groupsCSV)
+	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper.csv", s.groupsCSV)
+	mux.HandleFunc("GET /moten.csv", s.meetingsCSV)
+	mux.HandleFunc("GET /orter/{slug}/moten.csv", s.meetingsCSV)
+	mux.HandleFunc("GET /ideer.csv", s.ideasCSV)
+	mux.HandleFunc("GET /orter/{slug}/ideer.csv", s.ideasCSV)
+	mux.HandleFunc("GET /flode.atom", s.siteFeed)
 	mux.HandleFunc("GET /orter/{slug}/historik", s.history)
 	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
 	mux.HandleFunc("GET /var-med", s.join)
@@ -207,10 +219,18 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /orter/{slug}/bild", s.localityImage)
 	mux.HandleFunc("POST /moten/{id}/filer", s.uploadFile)
 	mux.HandleFunc("GET /kalender.ics", s.calendarICS)
-	mux.HandleFunc("GET /api/v1/meetings", s.apiMeetings)
-	mux.HandleFunc("GET /api/v1/localities/{slug}/groups", s.apiGroups)
+	// The open data API: every route under /api/v1/ gets CORS and ETags from
+	// routeMux, and must be described in openapi.json.
+	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 	mux.HandleFunc("GET /api/v1/localities", s.apiLocalities)
 	mux.HandleFunc("GET /api/v1/localities/{slug}", s.apiLocality)
+	mux.HandleFunc("GET /api/v1/localities/{slug}/groups", s.apiGroups)
+	mux.HandleFunc("GET /api/v1/groups", s.apiGroups)
+	mux.HandleFunc("GET /api/v1/meetings", s.apiMeetings)
+	mux.HandleFunc("GET /api/v1/meetings/{id}", s.apiMeeting)
+	mux.HandleFunc("GET /api/v1/ideas", s.apiIdeas)
+	mux.HandleFunc("GET /api/v1/ideas/{id}", s.apiIdea)
+	mux.HandleFunc("/api/v1/", s.apiFallback)
 
 	// Editing: every handler checks the user's right to the locality.
 	mux.HandleFunc("GET /orter/ny", s.newLocalityForm)
@@ -259,7 +279,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/utkorg/{id}", s.requireRole(s.adminOutboxMessage, ortsplan.RoleAdmin))
 
 	mux.HandleFunc("/", s.notFound)
-	return mux
+	return mux.ServeMux
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
