@@ -207,7 +207,7 @@ func BenchmarkEffects(b *testing.B) {
 			db := sqltest.Open(b, d)
 			ctx := context.Background()
 			start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-			var now time.Time
+			now := start
 			db.Now = func() time.Time { return now }
 			var locs []*ortsplan.Locality
 			for i := range 10 {
