@@ -29,6 +29,9 @@ type Services struct {
 	Ideas      ortsplan.IdeaService
 	Follows    ortsplan.FollowService
 	Outbox     ortsplan.Outbox
+	// Effects computes the effects dashboard; when nil, Plans is used if it
+	// implements ortsplan.EffectService (the SQL store does).
+	Effects ortsplan.EffectService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 }
@@ -100,6 +103,13 @@ func New(svc Services, cfg Config) (*Server, error) {
 	if cfg.IdeaThreshold.Supports == 0 {
 		cfg.IdeaThreshold = DefaultIdeaThreshold
 	}
+	if svc.Effects == nil {
+		if e, ok := svc.Plans.(ortsplan.EffectService); ok {
+			svc.Effects = e
+		} else {
+			return nil, fmt.Errorf("web: no effects service configured")
+		}
+	}
 	if cfg.Storage == nil {
 		return nil, fmt.Errorf("web: no file storage configured")
 	}
@@ -165,6 +175,11 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
 	mux.HandleFunc("GET /var-med", s.join)
 	mux.HandleFunc("GET /oppna-data", s.openDataPage)
+	mux.HandleFunc("GET /effekter", s.effectsPage)
+	mux.HandleFunc("GET /effekter.csv", s.effectsCSV)
+	mux.HandleFunc("GET /orter/{slug}/effekter", s.effectsPage)
+	mux.HandleFunc("GET /orter/{slug}/effekter.csv", s.effectsCSV)
+	mux.HandleFunc("GET /api/v1/effects", s.apiEffects)
 	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
 	mux.HandleFunc("GET /robots.txt", s.robots)
 	mux.HandleFunc("POST /var-med", s.signUp)
