@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"encoding/csv"
 	"html/template"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/chart"
@@ -79,6 +81,62 @@ type effectsData struct {
 	Sections  []effectSection
 	Status    effectSection
 	Effects   *ortsplan.Effects
+	Body      template.HTML // the rendered figures, "effects-body"
+}
+
+// Building the charts and tables takes longer than the rest of the page, so
+// the rendered figures are kept per locality, period kind and language for as
+// long as the store hands out the same (unchanged) figures.
+type effectsHTMLKey struct {
+	locality int64
+	kind     ortsplan.PeriodKind
+	lang     string
+}
+
+type effectsHTMLEntry struct {
+	e *ortsplan.Effects
+	d *effectsData
+}
+
+type effectsHTMLCache struct {
+	mu sync.Mutex
+	m  map[effectsHTMLKey]effectsHTMLEntry
+}
+
+// effectsHTMLMax bounds the cache (about 50 kB an entry).
+const effectsHTMLMax = 128
+
+// effectsView returns the laid-out and rendered figures, from the cache when
+// the store's figures are the same value as last time.
+func (s *Server) effectsView(p *page, l *ortsplan.Locality, kind ortsplan.PeriodKind, e *ortsplan.Effects) (*effectsData, error) {
+	key := effectsHTMLKey{e.LocalityID, kind, p.Lang}
+	c := &s.effectsHTML
+	c.mu.Lock()
+	ent, ok := c.m[key]
+	c.mu.Unlock()
+	if ok && ent.e == e {
+		return ent.d, nil
+	}
+	d := buildEffects(p.L, e)
+	d.Locality, d.Kind = l, kind
+	var buf bytes.Buffer
+	if err := s.tmpl.pages["effects"].ExecuteTemplate(&buf, "effects-body", &page{L: p.L, Lang: p.Lang, Data: d}); err != nil {
+		return nil, err
+	}
+	d.Body = template.HTML(buf.String())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[effectsHTMLKey]effectsHTMLEntry{}
+	}
+	if len(c.m) >= effectsHTMLMax {
+		for k := range c.m {
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[key] = effectsHTMLEntry{e, d}
+	return d, nil
 }
 
 func (s *Server) effectsPage(w http.ResponseWriter, r *http.Request) {
@@ -93,9 +151,14 @@ func (s *Server) effectsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(w, r)
-	d := buildEffects(p.L, e)
-	d.Locality, d.Kind, d.BadPeriod, d.Base = l, kind, bad, r.URL.Path
-	p.Data = d
+	cached, err := s.effectsView(p, l, kind, e)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := *cached
+	d.Locality, d.BadPeriod, d.Base = l, bad, r.URL.Path
+	p.Data = &d
 	if l != nil {
 		p.Feed = "/orter/" + l.Slug + "/flode.atom"
 	}

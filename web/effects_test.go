@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -266,9 +268,38 @@ func TestEffectsDashboard(t *testing.T) {
 		if total < 3 || strings.Fields(page["Summa"])[0] != strconv.Itoa(total) {
 			t.Errorf("municipality total %d, page %q", total, page["Summa"])
 		}
+		// A new sign-up shows at once, on the locality's page and the municipality's.
+		signUp("80-")
+		if got := tableRows(b.get("/orter/testby/effekter"), "signups-table"); got["2026 K4"] != "2 0" || got["Summa"] != "4 1" {
+			t.Errorf("after a new sign-up: %v", got)
+		}
+		if got := tableRows(b.get("/effekter"), "signups-table"); !strings.HasPrefix(got["Summa"], strconv.Itoa(total+1)+" ") {
+			t.Errorf("municipality after a new sign-up: %v, was %d", got["Summa"], total)
+		}
 		r = b.get("/effekter.csv?period=year")
 		if !strings.Contains(r.Header.Get("Content-Disposition"), "effekter-year.csv") || !strings.Contains(r.Body, "\r\n2026;2026-01-01;2026-12-31;") {
 			t.Errorf("municipality CSV: %s", truncate(r.Body, 300))
 		}
 	})
+}
+
+// BenchmarkEffectsPages serves the dashboard, its CSV and JSON from the Flen
+// demo on SQLite through the whole handler; the figures come from the cache
+// after the first request. Run: go test -bench EffectsPages -benchmem ./web
+func BenchmarkEffectsPages(b *testing.B) {
+	db := sqltest.Open(b, sqlstore.SQLite)
+	s := newSite(b, db)
+	for _, path := range []string{"/effekter", "/effekter?period=year", "/orter/sparreholm/effekter", "/effekter.csv", "/api/v1/effects?locality=sparreholm"} {
+		b.Run(path, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, path, nil)
+				rec := httptest.NewRecorder()
+				s.web.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: %d", path, rec.Code)
+				}
+			}
+		})
+	}
 }

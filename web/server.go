@@ -85,6 +85,8 @@ type Server struct {
 	loginByAddr *rateLimiter
 	formByAddr  *rateLimiter
 
+	effectsHTML effectsHTMLCache // rendered dashboards, see effects.go
+
 	handler http.Handler
 }
 
