@@ -29,8 +29,8 @@ type Services struct {
 	Ideas      ortsplan.IdeaService
 	Follows    ortsplan.FollowService
 	Outbox     ortsplan.Outbox
-	// Effects computes the effects dashboard; when nil, Plans is used if it
-	// implements ortsplan.EffectService (the SQL store does).
+	// Effects computes the effects dashboard; when nil, the first of the other
+	// services that implements ortsplan.EffectService (the SQL store does).
 	Effects ortsplan.EffectService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
@@ -105,12 +105,13 @@ func New(svc Services, cfg Config) (*Server, error) {
 	if cfg.IdeaThreshold.Supports == 0 {
 		cfg.IdeaThreshold = DefaultIdeaThreshold
 	}
-	if svc.Effects == nil {
-		if e, ok := svc.Plans.(ortsplan.EffectService); ok {
+	for _, v := range []any{svc.Plans, svc.Localities, svc.Ideas, svc.SignUps, svc.Meetings} {
+		if e, ok := v.(ortsplan.EffectService); ok && svc.Effects == nil {
 			svc.Effects = e
-		} else {
-			return nil, fmt.Errorf("web: no effects service configured")
 		}
+	}
+	if svc.Effects == nil {
+		return nil, fmt.Errorf("web: no effects service configured")
 	}
 	if cfg.Storage == nil {
 		return nil, fmt.Errorf("web: no file storage configured")
