@@ -222,7 +222,7 @@ func BenchmarkEffects(b *testing.B) {
 			if _, err := sql.ExecContext(ctx, "INSERT INTO residents (email, name, created_at) VALUES ('r@example.se', 'R', $1)", start); err != nil {
 				b.Fatal(err)
 			}
-			for i := range 3000 {
+			for i := range benchRows {
 				now = start.Add(time.Duration(i) * 7 * time.Hour)
 				l := locs[i%len(locs)].ID
 				if _, err := sql.ExecContext(ctx, `INSERT INTO signups (locality_id, name, age_group, status, created_at, updated_at)
@@ -259,3 +259,8 @@ func BenchmarkEffects(b *testing.B) {
 		})
 	}
 }
+
+// benchRows is how many sign-ups and ideas BenchmarkEffects generates; with
+// 60,000 of each, the uncached figures of the whole municipality took about
+// 80 ms on SQLite on a 2-core machine.
+var benchRows = 3000
