@@ -103,7 +103,6 @@ func (b Bars) SVG() template.HTML {
 		x += tw + 18
 	}
 
-	top, bottom := ly+legendRow+16, float64(h-marginBottom)
 	left, right := float64(marginLeft), float64(w-marginRight)
 	maxV := 0.0
 	for _, s := range series {
@@ -114,6 +113,39 @@ func (b Bars) SVG() template.HTML {
 		}
 	}
 	step, ceil := scale(maxV)
+
+	// Layout: bar width, value labels (turned upright when wider than the
+	// bars) and category labels (on two lines when too wide).
+	n := len(b.Categories)
+	gw, bw := 0.0, 0.0
+	labelFont, catFont, rotate := fontSize, fontSize, false
+	var catLines [][]string
+	if n > 0 && len(series) > 0 {
+		gw = (right - left) / float64(n)
+		bw = gw * 0.8 / float64(len(series))
+		if bw < 18 {
+			labelFont = smallFont
+		}
+		rotate = textWidth(formatValue(ceil, b.Decimals), labelFont)+2 > bw
+		for _, cat := range b.Categories {
+			if textWidth(cat, fontSize) > gw {
+				catFont = smallFont
+			}
+		}
+		for _, cat := range b.Categories {
+			catLines = append(catLines, wrap(cat, gw, catFont))
+		}
+	}
+	bottomMargin := float64(marginBottom)
+	for _, ls := range catLines {
+		if len(ls) > 1 {
+			bottomMargin = marginBottom + float64(catFont) + 4
+		}
+	}
+	top, bottom := ly+legendRow+16, float64(h)-bottomMargin
+	if rotate {
+		top += textWidth(formatValue(ceil, b.Decimals), labelFont) - float64(labelFont)
+	}
 	y := func(v float64) float64 { return bottom - (bottom-top)*v/ceil }
 
 	// Grid lines with their values.
@@ -124,34 +156,35 @@ func (b Bars) SVG() template.HTML {
 		sb.WriteString(`<text x="` + num(left-6) + `" y="` + num(yy+4) + `" text-anchor="end" fill="#1b1b1b">` + formatValue(v, 0) + `</text>`)
 	}
 
-	n := len(b.Categories)
-	if n > 0 && len(series) > 0 {
-		gw := (right - left) / float64(n)
-		bw := gw * 0.8 / float64(len(series))
-		labelFont := fontSize
-		if bw < 18 {
-			labelFont = smallFont
-		}
-		for c, cat := range b.Categories {
-			gx := left + gw*float64(c) + gw*0.1
-			for i, s := range series {
-				v := 0.0
-				if c < len(s.Values) && s.Values[c] > 0 && !math.IsInf(s.Values[c], 0) {
-					v = s.Values[c]
-				}
-				bx, by := gx+bw*float64(i), y(v)
-				sb.WriteString(`<rect class="chart-bar" x="` + num(bx) + `" y="` + num(by) + `" width="` + num(bw) + `" height="` + num(bottom-by) +
-					`" fill="url(#` + id + `-p` + itoa(i) + `)" stroke="#1b1b1b" stroke-width="1"/>`)
+	for c := range catLines {
+		gx := left + gw*float64(c) + gw*0.1
+		for i, s := range series {
+			v := 0.0
+			if c < len(s.Values) && s.Values[c] > 0 && !math.IsInf(s.Values[c], 0) {
+				v = s.Values[c]
+			}
+			bx, by := gx+bw*float64(i), y(v)
+			sb.WriteString(`<rect class="chart-bar" x="` + num(bx) + `" y="` + num(by) + `" width="` + num(bw) + `" height="` + num(bottom-by) +
+				`" fill="url(#` + id + `-p` + itoa(i) + `)" stroke="#1b1b1b" stroke-width="1"/>`)
+			if rotate {
+				tx, ty := bx+bw/2+float64(labelFont)/3, by-4
+				sb.WriteString(`<text x="` + num(tx) + `" y="` + num(ty) + `" transform="rotate(-90 ` + num(tx) + ` ` + num(ty) +
+					`)" font-size="` + itoa(labelFont) + `" fill="#1b1b1b">` + formatValue(v, b.Decimals) + `</text>`)
+			} else {
 				sb.WriteString(`<text x="` + num(bx+bw/2) + `" y="` + num(by-4) + `" text-anchor="middle" font-size="` + itoa(labelFont) + `" fill="#1b1b1b">` +
 					formatValue(v, b.Decimals) + `</text>`)
 			}
-			catFont := fontSize
-			if textWidth(cat, fontSize) > gw {
-				catFont = smallFont
-			}
-			sb.WriteString(`<text x="` + num(left+gw*float64(c)+gw/2) + `" y="` + num(bottom+20) + `" text-anchor="middle" font-size="` + itoa(catFont) +
-				`" fill="#1b1b1b">` + esc(cat) + `</text>`)
 		}
+		cx := left + gw*float64(c) + gw/2
+		sb.WriteString(`<text x="` + num(cx) + `" y="` + num(bottom+20) + `" text-anchor="middle" font-size="` + itoa(catFont) + `" fill="#1b1b1b">`)
+		for i, line := range catLines[c] {
+			if i == 0 {
+				sb.WriteString(`<tspan x="` + num(cx) + `">` + esc(line) + `</tspan>`)
+			} else {
+				sb.WriteString(`<tspan x="` + num(cx) + `" dy="` + itoa(catFont+2) + `">` + esc(line) + `</tspan>`)
+			}
+		}
+		sb.WriteString(`</text>`)
 	}
 	sb.WriteString(`<line class="chart-axis" x1="` + num(left) + `" x2="` + num(right) + `" y1="` + num(bottom) + `" y2="` + num(bottom) +
 		`" stroke="#1b1b1b" stroke-width="2"/>`)
@@ -189,6 +222,32 @@ func num(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f'
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func esc(s string) string { return template.HTMLEscapeString(s) }
+
+// wrap splits a label in two lines at the space nearest its middle when it is
+// wider than width.
+func wrap(s string, width float64, size int) []string {
+	if textWidth(s, size) <= width {
+		return []string{s}
+	}
+	r := []rune(s)
+	best := -1
+	for i, c := range r {
+		if c == ' ' && (best < 0 || abs(i-len(r)/2) < abs(best-len(r)/2)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return []string{s}
+	}
+	return []string{string(r[:best]), string(r[best+1:])}
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
 
 // textWidth estimates the width of s in the given font size.
 func textWidth(s string, size int) float64 {

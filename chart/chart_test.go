@@ -70,7 +70,7 @@ func TestBarsAccessibleAndPatterned(t *testing.T) {
 		t.Errorf("bars %d with fills %v", bars, patterns)
 	}
 	// Every bar's value, the legend and the categories are written out.
-	for _, s := range []string{">12</text>", ">5</text>", ">Anmälda</text>", ">Med i grupp</text>", ">2026 K3</text>"} {
+	for _, s := range []string{">12</text>", ">5</text>", ">Anmälda</text>", ">Med i grupp</text>", ">2026 K3</tspan>"} {
 		if !strings.Contains(svg, s) {
 			t.Errorf("missing %s", s)
 		}
@@ -100,6 +100,38 @@ func TestBarsEmptyAndOdd(t *testing.T) {
 	}
 	if n != 2*MaxSeries {
 		t.Errorf("bars: %d", n)
+	}
+}
+
+func TestBarsManyNarrowBars(t *testing.T) {
+	// Twenty years of two series: the values turn upright, long labels wrap.
+	var cats []string
+	var a, b []float64
+	for i := range 20 {
+		cats = append(cats, "Ingen ålder angiven")
+		a, b = append(a, float64(1000+i)), append(b, 5)
+	}
+	svg := string(Bars{ID: "years", Title: "År", Categories: cats, Series: []Series{{Name: "A", Values: a}, {Name: "B", Values: b}}}.SVG())
+	rotated, lines := 0, 0
+	for _, e := range parse(t, svg) {
+		if strings.HasPrefix(attr(e, "transform"), "rotate(-90 ") {
+			rotated++
+		}
+		if e.Name.Local == "tspan" {
+			lines++
+		}
+	}
+	if rotated != 40 || lines != 40 || !strings.Contains(svg, ">1019</text>") || !strings.Contains(svg, ">angiven</tspan>") {
+		t.Errorf("rotated %d, label lines %d", rotated, lines)
+	}
+}
+
+func TestWrap(t *testing.T) {
+	if got := wrap("80 år eller äldre", 60, 11); len(got) != 2 || got[0] != "80 år" || got[1] != "eller äldre" {
+		t.Errorf("wrap: %q", got)
+	}
+	if got := wrap("2026 K3", 100, 13); len(got) != 1 {
+		t.Errorf("short label wrapped: %q", got)
 	}
 }
 
