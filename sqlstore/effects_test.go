@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -195,6 +196,47 @@ func TestEffectsFiguresPerQuarterAndYear(t *testing.T) {
 		}
 		if _, err := db.Effects(ctx, l.ID, "month"); ortsplan.ErrorCode(err) != ortsplan.EINVALID {
 			t.Errorf("bad period: %v", err)
+		}
+	})
+}
+
+// TestEffectsNeverStale checks that with readers filling the cache all the
+// time, every read after a committed change sees it.
+func TestEffectsNeverStale(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		l := mustCreateLocality(t, db, "bettna", "Bettna")
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					db.Effects(ctx, 0, ortsplan.PeriodQuarter)
+					db.Effects(ctx, l.ID, ortsplan.PeriodQuarter)
+				}
+			}()
+		}
+		defer func() { close(stop); wg.Wait() }()
+		for i := 1; i <= 15; i++ {
+			if err := db.CreateSignUp(ctx, &ortsplan.SignUp{LocalityID: l.ID, Name: "P", Phone: "070-111 22 33"}); err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []int64{0, l.ID} {
+				e, err := db.Effects(ctx, id, ortsplan.PeriodQuarter)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := e.Total(func(p *ortsplan.EffectPeriod) int { return p.SignUps }); n != i {
+					t.Fatalf("locality %d after %d sign-ups: %d", id, i, n)
+				}
+			}
 		}
 	})
 }
