@@ -207,7 +207,8 @@ func (b *bucketQuery) within(col string) string {
 	return col + " >= " + b.lo + " AND " + col + " < " + b.ends[len(b.ends)-1]
 }
 
-// eachRow runs q and calls fn with the period index and the other columns.
+// eachBucket runs q and calls fn for each row with dest filled in; the first
+// column, the period index, is passed as i.
 func (db *DB) eachBucket(ctx context.Context, b *bucketQuery, q string, dest []any, fn func(i int)) error {
 	rows, err := db.db.QueryContext(ctx, q, b.args...)
 	if err != nil {
