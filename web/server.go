@@ -31,6 +31,9 @@ type Services struct {
 	Search     ortsplan.SearchService
 	OpenData   ortsplan.OpenDataService
 	Outbox     ortsplan.Outbox
+	// Effects computes the effects dashboard; when nil, the first of the other
+	// services that implements ortsplan.EffectService (the SQL store does).
+	Effects ortsplan.EffectService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 }
@@ -86,6 +89,8 @@ type Server struct {
 	loginByAddr *rateLimiter
 	formByAddr  *rateLimiter
 
+	effectsHTML effectsHTMLCache // rendered dashboards, see effects.go
+
 	handler http.Handler
 }
 
@@ -103,6 +108,14 @@ func New(svc Services, cfg Config) (*Server, error) {
 	}
 	if cfg.IdeaThreshold.Supports == 0 {
 		cfg.IdeaThreshold = DefaultIdeaThreshold
+	}
+	for _, v := range []any{svc.Plans, svc.Localities, svc.Ideas, svc.SignUps, svc.Meetings} {
+		if e, ok := v.(ortsplan.EffectService); ok && svc.Effects == nil {
+			svc.Effects = e
+		}
+	}
+	if svc.Effects == nil {
+		return nil, fmt.Errorf("web: no effects service configured")
 	}
 	if cfg.Storage == nil {
 		return nil, fmt.Errorf("web: no file storage configured")
@@ -179,6 +192,11 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /var-med", s.join)
 	mux.HandleFunc("GET /oppna-data", s.openDataPage)
 	mux.HandleFunc("GET /sok", s.search)
+	mux.HandleFunc("GET /effekter", s.effectsPage)
+	mux.HandleFunc("GET /effekter.csv", s.effectsCSV)
+	mux.HandleFunc("GET /orter/{slug}/effekter", s.effectsPage)
+	mux.HandleFunc("GET /orter/{slug}/effekter.csv", s.effectsCSV)
+	mux.HandleFunc("GET /api/v1/effects", s.apiEffects)
 	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
 	mux.HandleFunc("GET /robots.txt", s.robots)
 	mux.HandleFunc("POST /var-med", s.signUp)
