@@ -378,6 +378,11 @@ func TestOpenAPIConformance(t *testing.T) {
 			check("/api/v1/ideas/"+itoa(id), 200)
 		}
 		check("/api/v1/ideas/"+itoa(d.hidden), 404)
+		for _, p := range []string{"/api/v1/effects", "/api/v1/effects?period=year", "/api/v1/effects?locality=bettna&period=quarter"} {
+			check(p, 200)
+		}
+		check("/api/v1/effects?period=month", 400)
+		check("/api/v1/effects?locality=atlantis", 404)
 
 		// Every documented response of every path was seen.
 		for _, path := range documented {

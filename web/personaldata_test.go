@@ -36,14 +36,20 @@ func publicOutputs(f personalFixture) []string {
 		"/orter/bettna/historik", "/orter/bettna/arbetsgrupper", "/orter/bettna/arbetsgrupper/bredband", "/orter/bettna/moten",
 		"/orter/bettna/ideer", "/orter/bettna/ideer?sortera=stod", "/orter/bettna/bilder", "/ideer/" + idea, "/ideer/" + hidden,
 		"/moten/" + meeting, "/kalender", "/var-med", "/var-med?ort=bettna", "/oppna-data", "/tillganglighet", "/personuppgifter",
-		"/logga-in/boende",
+		"/logga-in/boende", "/effekter", "/effekter?period=year", "/orter/bettna/effekter",
+		// Search, for every kind of personal data stored above: none of it may be found.
+		"/sok?q=hemlig", "/sok?q=Signe", "/sok?q=Anm%C3%A4lansdotter", "/sok?q=Regina", "/sok?q=allergi+jordn%C3%B6tter",
+		"/sok?q=grannen", "/sok?q=Henrik", "/sok?q=Dold+id%C3%A9", "/sok?q=ol%C3%A4mpligt", "/sok?q=example.se", "/sok?q=070",
+		"/sok?q=Idella", "/sok?q=Kalle+Kommentarsson",
 		// The API.
 		"/api/v1/openapi.json", "/api/v1/localities?limit=500", "/api/v1/localities/bettna", "/api/v1/localities/bettna/groups",
 		"/api/v1/groups?limit=500", "/api/v1/meetings?limit=500", "/api/v1/meetings/" + meeting, "/api/v1/ideas?limit=500",
 		"/api/v1/ideas?sort=supports&locality=bettna", "/api/v1/ideas/" + idea, "/api/v1/ideas/" + hidden,
+		"/api/v1/effects", "/api/v1/effects?period=year", "/api/v1/effects?locality=bettna",
 		// CSV files.
 		"/orter.csv", "/arbetsgrupper.csv", "/orter/bettna/arbetsgrupper.csv", "/moten.csv", "/orter/bettna/moten.csv",
 		"/ideer.csv", "/orter/bettna/ideer.csv", "/orter/bettna/handlingsplan.csv",
+		"/effekter.csv", "/orter/bettna/effekter.csv",
 		// Feeds, calendars, sitemap.
 		"/flode.atom", "/orter/bettna/flode.atom", "/kalender.ics", "/orter/bettna/kalender.ics", "/moten/" + meeting + "/kalender.ics",
 		"/sitemap.xml", "/robots.txt",
