@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/ortsplan/ortsplan"
 )
@@ -71,8 +72,9 @@ func (g *gen) sentence() string {
 	for i := range w {
 		w[i] = g.pick(words)
 	}
-	s := strings.Join(w, " ")
-	return strings.ToUpper(s[:1]) + s[1:] + "."
+	s := []rune(strings.Join(w, " "))
+	s[0] = unicode.ToUpper(s[0])
+	return string(s) + "."
 }
 
 func (g *gen) paragraph(min, max int) string {
