@@ -39,6 +39,8 @@ type DB struct {
 	Composer ortsplan.Composer
 	// PublicURL is the site's public address, for links in e-mails the store writes.
 	PublicURL string
+
+	figures figureCache // plan figures of the locality list
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a SQLite file.

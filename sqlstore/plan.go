@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ortsplan/ortsplan"
 )
@@ -575,12 +576,68 @@ func (db *DB) AddActionUpdate(ctx context.Context, localityID int64, u *ortsplan
 }
 
 // LocalitySummaries returns every locality with its plan progress, computed
-// from all actions loaded in one query.
+// from all actions loaded in one query and kept until the next revision.
 func (db *DB) LocalitySummaries(ctx context.Context) ([]*ortsplan.LocalitySummary, error) {
+	// The stamp is read before the actions, so figures kept under it are
+	// never older than it.
+	var stamp int64
+	if err := db.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM revisions").Scan(&stamp); err != nil {
+		return nil, fmt.Errorf("sqlstore: revision stamp: %w", err)
+	}
 	ls, err := db.ListLocalities(ctx)
 	if err != nil {
 		return nil, err
 	}
+	figs := db.figures.get(stamp)
+	if figs == nil {
+		if figs, err = db.planFigures(ctx); err != nil {
+			return nil, err
+		}
+		db.figures.put(stamp, figs)
+	}
+	out := make([]*ortsplan.LocalitySummary, len(ls))
+	for i, l := range ls {
+		f := figs[l.ID]
+		out[i] = &ortsplan.LocalitySummary{Locality: l, Progress: f.progress, HasPlan: f.count > 0, ActionCount: f.count}
+	}
+	return out, nil
+}
+
+// planFigure is a locality's plan progress and number of actions.
+type planFigure struct {
+	progress float64
+	count    int
+}
+
+// figureCache keeps every locality's plan figures for the newest revision
+// seen. Every change to an action writes a revision in the same transaction,
+// so while the highest revision id is unchanged the actions are too, on
+// every server sharing the database.
+type figureCache struct {
+	mu    sync.Mutex
+	stamp int64
+	figs  map[int64]planFigure
+}
+
+func (c *figureCache) get(stamp int64) map[int64]planFigure {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.figs == nil || c.stamp != stamp {
+		return nil
+	}
+	return c.figs
+}
+
+func (c *figureCache) put(stamp int64, figs map[int64]planFigure) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.figs == nil || stamp >= c.stamp {
+		c.stamp, c.figs = stamp, figs
+	}
+}
+
+// planFigures computes every locality's plan progress from its actions.
+func (db *DB) planFigures(ctx context.Context) (map[int64]planFigure, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id, locality_id, theme_id, COALESCE(parent_id, 0), status, progress, weight
 		FROM actions ORDER BY position, id`)
 	if err != nil {
@@ -615,10 +672,10 @@ func (db *DB) LocalitySummaries(ctx context.Context) ([]*ortsplan.LocalitySummar
 			top[n.localityID] = append(top[n.localityID], n.a)
 		}
 	}
-	out := make([]*ortsplan.LocalitySummary, len(ls))
-	for i, l := range ls {
-		plan := &ortsplan.Plan{Themes: []*ortsplan.Theme{{Actions: top[l.ID]}}}
-		out[i] = &ortsplan.LocalitySummary{Locality: l, Progress: plan.Progress(), HasPlan: count[l.ID] > 0, ActionCount: count[l.ID]}
+	out := make(map[int64]planFigure, len(count))
+	for id, n := range count {
+		plan := &ortsplan.Plan{Themes: []*ortsplan.Theme{{Actions: top[id]}}}
+		out[id] = planFigure{progress: plan.Progress(), count: n}
 	}
 	return out, nil
 }

@@ -258,6 +258,26 @@ func TestPlanTreeProgressAndOrder(t *testing.T) {
 				t.Errorf("no %s revision (have %v)", k, kinds)
 			}
 		}
+		// The locality list's figures follow every change to the actions.
+		summary := func() ortsplan.LocalitySummary {
+			sums, err := db.LocalitySummaries(ctx)
+			for _, s := range sums {
+				if s.ID == l.ID {
+					return *s
+				}
+			}
+			t.Fatalf("no summary of %d: %v", l.ID, err)
+			return ortsplan.LocalitySummary{}
+		}
+		before := summary()
+		if err := db.SaveAction(ctx, l.ID, &ortsplan.Action{ThemeID: culture.ID, Title: "Konstrunda", Status: ortsplan.ActionDone}); err != nil {
+			t.Fatal(err)
+		}
+		after := summary()
+		p3, _ := db.FindPlan(ctx, l.ID)
+		if after.ActionCount != before.ActionCount+1 || math.Abs(after.Progress-p3.Progress()) > 1e-9 || after.Progress == before.Progress {
+			t.Fatalf("summary after a new action: %+v, was %+v, plan progress %v", after, before, p3.Progress())
+		}
 		last, _ := db.LastChanged(ctx, l.ID)
 		if last.IsZero() || last.Before(revs[len(revs)-1].CreatedAt) {
 			t.Fatalf("last changed = %v", last)

@@ -3,10 +3,14 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/loadgen"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
 )
@@ -98,4 +102,48 @@ func TestLargeDemo(t *testing.T) {
 		}
 		wantStatus(t, b.get(href), 200)
 	})
+}
+
+// BenchmarkLoadPages serves the page kinds of the load test from an existing
+// database (ORTSPLAN_BENCH_DSN, e.g. one made by ortsplan demo --scale large),
+// for profiling with -cpuprofile. It is skipped without one.
+func BenchmarkLoadPages(b *testing.B) {
+	dsn := os.Getenv("ORTSPLAN_BENCH_DSN")
+	if dsn == "" {
+		b.Skip("ORTSPLAN_BENCH_DSN names no database")
+	}
+	db, err := sqlstore.OpenAndMigrate(context.Background(), dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	s := serveSite(b, db)
+	var slugs []string
+	rows, err := db.SQL().Query("SELECT slug FROM localities ORDER BY id")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var slug string
+		rows.Scan(&slug)
+		slugs = append(slugs, slug)
+	}
+	rows.Close()
+	c := loadgen.Client(8)
+	for _, k := range loadgen.Kinds {
+		b.Run(k.Name, func(b *testing.B) {
+			t := &loadgen.Targets{Slugs: slugs, Meetings: []int64{1, 2, 3, 100, 2000}, Words: []string{"badplatsen"}}
+			b.RunParallel(func(pb *testing.PB) {
+				r := rand.New(rand.NewPCG(1, 2))
+				for pb.Next() {
+					resp, err := c.Get(s.srv.URL + k.Path(t, r))
+					if err != nil {
+						b.Fatal(err)
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			})
+		})
+	}
 }

@@ -137,7 +137,7 @@ func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
 				Class: "phase-" + string(l.Phase), Description: desc})
 		}
 	}
-	d.Map = svgmap.Render(points, svgmap.Options{Title: L.T("map.title"), Desc: L.T("map.desc"), ID: "map"})
+	d.Map = s.maps.Render(points, svgmap.Options{Title: L.T("map.title"), Desc: L.T("map.desc"), ID: "map"})
 	p := s.newPage(w, r)
 	p.Data = d
 	p.Updated = updated

@@ -16,6 +16,7 @@ import (
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/media"
+	"github.com/ortsplan/ortsplan/svgmap"
 )
 
 // Services are the domain services the web layer needs.
@@ -81,6 +82,8 @@ type Server struct {
 
 	loginByAddr *rateLimiter
 	formByAddr  *rateLimiter
+
+	maps svgmap.Memo // the locality map, drawn again only when a locality changes
 
 	handler http.Handler
 }
