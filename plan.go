@@ -317,6 +317,9 @@ type PlanService interface {
 	// FindPlan returns the plan with its themes, actions and updates; a locality
 	// without a stored plan gets an empty draft.
 	FindPlan(ctx context.Context, localityID int64) (*Plan, error)
+	// PlanOutline returns the plan's themes and action tree with only the
+	// fields progress needs (no texts, updates or organisations).
+	PlanOutline(ctx context.Context, localityID int64) (*Plan, error)
 	SavePlan(ctx context.Context, p *Plan) error
 	SaveTheme(ctx context.Context, t *Theme) error
 	MoveTheme(ctx context.Context, localityID, themeID int64, delta int) error

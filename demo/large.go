@@ -114,15 +114,10 @@ func (g *gen) placeNames(n int) []string {
 }
 
 func changesJSON(pairs ...string) string {
-	type fc struct {
-		Field string `json:"field"`
-		From  string `json:"from"`
-		To    string `json:"to"`
-	}
-	out := []fc{}
+	out := []ortsplan.FieldChange{}
 	for i := 0; i+2 < len(pairs); i += 3 {
 		if pairs[i+1] != pairs[i+2] {
-			out = append(out, fc{pairs[i], pairs[i+1], pairs[i+2]})
+			out = append(out, ortsplan.FieldChange{Field: pairs[i], From: pairs[i+1], To: pairs[i+2]})
 		}
 	}
 	b, _ := json.Marshal(out)
@@ -318,7 +313,11 @@ func (g *gen) localities(ctx context.Context, tx *sql.Tx, res *LargeResult) erro
 		if err := plans.add(lid, string(status), decided, body, ref, review, 1, when); err != nil {
 			return err
 		}
-		if err := revs.add(lid, "plan", lid, vAction, "", nil, changesJSON("status", "utkast", string(status),
+		pAction := "updated" // as SavePlan names a first draft
+		if adopted {
+			pAction = "adopted"
+		}
+		if err := revs.add(lid, "plan", lid, pAction, "", nil, changesJSON("status", "utkast", string(status),
 			"decision_date", "", fmt.Sprint(decidedStr(decided)), "decision_body", "", body), false, actor, when); err != nil {
 			return err
 		}

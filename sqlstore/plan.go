@@ -132,12 +132,9 @@ func (db *DB) SaveVision(ctx context.Context, v *ortsplan.Vision) error {
 
 // FindPlan loads the plan with its whole tree in four queries.
 func (db *DB) FindPlan(ctx context.Context, localityID int64) (*ortsplan.Plan, error) {
-	p := &ortsplan.Plan{LocalityID: localityID, Status: ortsplan.StatusDraft}
-	err := db.db.QueryRowContext(ctx, `SELECT status, decided_on, decided_by, decision_ref, next_review, version, updated_at
-		FROM plans WHERE locality_id = $1`, localityID).Scan(&p.Status, dateCol{&p.Decision.On}, &p.Decision.Body,
-		&p.Decision.Reference, dateCol{&p.NextReview}, &p.Version, &p.UpdatedAt)
-	if err != nil && err != sql.ErrNoRows {
-		return nil, fmt.Errorf("sqlstore: read plan: %w", err)
+	p, err := db.planRow(ctx, localityID)
+	if err != nil {
+		return nil, err
 	}
 	themes, err := db.themes(ctx, localityID)
 	if err != nil {
@@ -151,6 +148,51 @@ func (db *DB) FindPlan(ctx context.Context, localityID int64) (*ortsplan.Plan, e
 		return nil, err
 	}
 	if err := db.loadActionOrganisations(ctx, localityID, actions); err != nil {
+		return nil, err
+	}
+	p.Themes = buildTree(themes, actions)
+	return p, nil
+}
+
+// planRow reads the plan's own fields; a locality without one gets an empty draft.
+func (db *DB) planRow(ctx context.Context, localityID int64) (*ortsplan.Plan, error) {
+	p := &ortsplan.Plan{LocalityID: localityID, Status: ortsplan.StatusDraft}
+	err := db.db.QueryRowContext(ctx, `SELECT status, decided_on, decided_by, decision_ref, next_review, version, updated_at
+		FROM plans WHERE locality_id = $1`, localityID).Scan(&p.Status, dateCol{&p.Decision.On}, &p.Decision.Body,
+		&p.Decision.Reference, dateCol{&p.NextReview}, &p.Version, &p.UpdatedAt)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, fmt.Errorf("sqlstore: read plan: %w", err)
+	}
+	return p, nil
+}
+
+// PlanOutline returns the plan with its themes and the action tree, each
+// action with only its id, status, progress and weight: enough for the
+// progress figures of an overview, without texts, updates or organisations.
+func (db *DB) PlanOutline(ctx context.Context, localityID int64) (*ortsplan.Plan, error) {
+	p, err := db.planRow(ctx, localityID)
+	if err != nil {
+		return nil, err
+	}
+	themes, err := db.themes(ctx, localityID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT id, theme_id, COALESCE(parent_id, 0), status, progress, weight
+		FROM actions WHERE locality_id = $1 ORDER BY position, id`, localityID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: plan outline: %w", err)
+	}
+	defer rows.Close()
+	var actions []*ortsplan.Action
+	for rows.Next() {
+		var a ortsplan.Action
+		if err := rows.Scan(&a.ID, &a.ThemeID, &a.ParentID, &a.Status, &a.Progress, &a.Weight); err != nil {
+			return nil, err
+		}
+		actions = append(actions, &a)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	p.Themes = buildTree(themes, actions)

@@ -101,6 +101,25 @@ func TestLargeDemo(t *testing.T) {
 			t.Fatal("the history lists no revisions")
 		}
 		wantStatus(t, b.get(href), 200)
+		// Every kind of generated revision renders with known texts.
+		rows, err := db.SQL().QueryContext(ctx, "SELECT MIN(r.id), l.slug FROM revisions r JOIN localities l ON l.id = r.locality_id WHERE NOT r.draft GROUP BY r.kind, r.action, l.slug")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paths []string
+		for rows.Next() {
+			var id int64
+			var slug string
+			rows.Scan(&id, &slug)
+			paths = append(paths, fmt.Sprintf("/orter/%s/historik/%d", slug, id))
+		}
+		rows.Close()
+		for _, p := range paths {
+			wantStatus(t, b.get(p), 200)
+		}
+		if n := s.web.Catalog().Missing.Load(); n != 0 {
+			t.Errorf("%d texts missing from the catalog on the generated pages", n)
+		}
 	})
 }
 

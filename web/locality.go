@@ -23,7 +23,16 @@ type localityView struct {
 
 // loadLocality reads a locality and what its pages need. Drafts are kept for
 // staff who may edit the locality and hidden from everyone else.
-func (s *Server) loadLocality(ctx context.Context, r *http.Request, withPlan bool) (*localityView, time.Time, error) {
+// planDepth is how much of the plan a page loads.
+type planDepth int
+
+const (
+	noPlan      planDepth = iota
+	planOutline           // themes and the action tree for progress figures
+	fullPlan              // everything the plan page shows
+)
+
+func (s *Server) loadLocality(ctx context.Context, r *http.Request, depth planDepth) (*localityView, time.Time, error) {
 	l, err := s.svc.Localities.FindLocality(ctx, r.PathValue("slug"))
 	if err != nil {
 		return nil, time.Time{}, err
@@ -45,10 +54,15 @@ func (s *Server) loadLocality(ctx context.Context, r *http.Request, withPlan boo
 	case err != nil && ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND:
 		return nil, time.Time{}, err
 	}
-	if withPlan {
-		if v.Plan, err = s.svc.Plans.FindPlan(ctx, l.ID); err != nil {
-			return nil, time.Time{}, err
-		}
+	var perr error
+	switch depth {
+	case planOutline:
+		v.Plan, perr = s.svc.Plans.PlanOutline(ctx, l.ID)
+	case fullPlan:
+		v.Plan, perr = s.svc.Plans.FindPlan(ctx, l.ID)
+	}
+	if perr != nil {
+		return nil, time.Time{}, perr
 	}
 	updated, err := s.svc.Plans.LastChanged(ctx, l.ID)
 	if err != nil {
@@ -60,9 +74,9 @@ func (s *Server) loadLocality(ctx context.Context, r *http.Request, withPlan boo
 	return v, updated, nil
 }
 
-func (s *Server) localityPage(name string, withPlan bool) http.HandlerFunc {
+func (s *Server) localityPage(name string, depth planDepth) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, updated, err := s.loadLocality(r.Context(), r, withPlan)
+		v, updated, err := s.loadLocality(r.Context(), r, depth)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -151,7 +165,7 @@ type historyData struct {
 }
 
 func (s *Server) history(w http.ResponseWriter, r *http.Request) {
-	v, updated, err := s.loadLocality(r.Context(), r, false)
+	v, updated, err := s.loadLocality(r.Context(), r, noPlan)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -160,9 +160,9 @@ func (s *Server) routes() *http.ServeMux {
 
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /orter", s.localities)
-	mux.HandleFunc("GET /orter/{slug}", s.localityPage("locality", true))
-	mux.HandleFunc("GET /orter/{slug}/vision", s.localityPage("vision", false))
-	mux.HandleFunc("GET /orter/{slug}/handlingsplan", s.localityPage("plan", true))
+	mux.HandleFunc("GET /orter/{slug}", s.localityPage("locality", planOutline))
+	mux.HandleFunc("GET /orter/{slug}/vision", s.localityPage("vision", noPlan))
+	mux.HandleFunc("GET /orter/{slug}/handlingsplan", s.localityPage("plan", fullPlan))
 	mux.HandleFunc("GET /orter/{slug}/handlingsplan.csv", s.planCSV)
 	mux.HandleFunc("GET /orter/{slug}/historik", s.history)
 	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
