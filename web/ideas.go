@@ -135,7 +135,7 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 		s.fail(w, r, err)
 		return
 	}
-	plan, err := s.svc.Plans.FindPlan(r.Context(), l.ID)
+	plan, err := s.svc.Plans.PlanOutline(r.Context(), l.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
