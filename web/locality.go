@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/svgmap"
 )
 
@@ -91,10 +92,33 @@ func (s *Server) localityPage(name string, depth planDepth) http.HandlerFunc {
 
 type localitiesData struct {
 	Localities []*ortsplan.LocalitySummary
+	Rows       []localityRow // the table on /orter
 	Phases     []ortsplan.Phase
 	Phase      ortsplan.Phase
 	Map        any
 	CanCreate  bool
+}
+
+// localityRow is a line of the locality table with its texts made in Go:
+// plain fields render much faster than calls, and there may be hundreds.
+type localityRow struct {
+	Slug, Name  string
+	Phase       ortsplan.Phase
+	PhaseText   string
+	HasPlan     bool
+	Progress    float64
+	Inhabitants string // empty when unknown
+}
+
+func localityRows(L *i18n.Localizer, ls []*ortsplan.LocalitySummary) []localityRow {
+	rows := make([]localityRow, len(ls))
+	for i, l := range ls {
+		rows[i] = localityRow{Slug: l.Slug, Name: l.Name, Phase: l.Phase, PhaseText: L.T("phase." + string(l.Phase)), HasPlan: l.HasPlan, Progress: l.Progress}
+		if l.Inhabitants != nil {
+			rows[i].Inhabitants = L.Number(*l.Inhabitants)
+		}
+	}
+	return rows
 }
 
 func (s *Server) summaries(r *http.Request) ([]*ortsplan.LocalitySummary, time.Time, error) {
@@ -151,6 +175,7 @@ func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
 				Class: "phase-" + string(l.Phase), Description: desc})
 		}
 	}
+	d.Rows = localityRows(L, d.Localities)
 	d.Map = s.maps.Render(points, svgmap.Options{Title: L.T("map.title"), Desc: L.T("map.desc"), ID: "map"})
 	p := s.newPage(w, r)
 	p.Data = d
