@@ -156,7 +156,7 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 	if srt := ortsplan.IdeaSort(r.URL.Query().Get("sortera")); slices.Contains(d.Sorts, srt) {
 		d.Sort = srt
 	}
-	if d.Ideas, err = s.svc.Ideas.Ideas(r.Context(), l.ID, d.Sort); err != nil {
+	if d.Ideas, err = s.svc.Ideas.IdeaList(r.Context(), l.ID, d.Sort); err != nil {
 		s.fail(w, r, err)
 		return
 	}

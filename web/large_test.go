@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/demo"
 	"github.com/ortsplan/ortsplan/loadgen"
 	"github.com/ortsplan/ortsplan/sqlstore"
@@ -50,6 +51,28 @@ func TestLargeDemo(t *testing.T) {
 		}
 		if n := count("SELECT COUNT(*) FROM localities l WHERE l.phase <> (SELECT p.phase FROM phase_changes p WHERE p.locality_id = l.id ORDER BY p.on_date DESC, p.id DESC LIMIT 1)"); n != 0 {
 			t.Errorf("%d localities whose phase is not their latest phase change", n)
+		}
+
+		// The idea list holds the same ideas in the same order as Ideas, for every sort.
+		for _, srt := range []ortsplan.IdeaSort{ortsplan.SortNewest, ortsplan.SortSupported, ortsplan.SortStatus} {
+			full, err := db.Ideas(ctx, 1, srt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := db.IdeaList(ctx, 1, srt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != len(full) || len(list) == 0 {
+				t.Fatalf("%s: list has %d ideas, Ideas %d", srt, len(list), len(full))
+			}
+			for n := range list {
+				a, b := list[n], full[n]
+				if a.ID != b.ID || a.Title != b.Title || a.Status != b.Status || a.Supports != b.Supports || a.Comments != b.Comments ||
+					a.Hidden() != b.Hidden() || !a.CreatedAt.Equal(b.CreatedAt) || !a.UpdatedAt.Equal(b.UpdatedAt) {
+					t.Fatalf("%s: idea %d of the list %+v differs from %+v", srt, n, a, b)
+				}
+			}
 		}
 
 		s := serveSite(t, db)
