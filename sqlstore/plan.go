@@ -618,29 +618,30 @@ func (db *DB) AddActionUpdate(ctx context.Context, localityID int64, u *ortsplan
 }
 
 // LocalitySummaries returns every locality with its plan progress, computed
-// from all actions loaded in one query and kept until the next revision.
+// from all actions loaded in one query. Localities and figures are kept until
+// the next revision: every change to a locality or an action writes one.
 func (db *DB) LocalitySummaries(ctx context.Context) ([]*ortsplan.LocalitySummary, error) {
-	// The stamp is read before the actions, so figures kept under it are
-	// never older than it.
+	// The stamp is read first, so what is kept under it is never older.
 	var stamp int64
 	if err := db.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM revisions").Scan(&stamp); err != nil {
 		return nil, fmt.Errorf("sqlstore: revision stamp: %w", err)
 	}
-	ls, err := db.ListLocalities(ctx)
-	if err != nil {
-		return nil, err
-	}
-	figs := db.figures.get(stamp)
+	ls, figs := db.figures.get(stamp)
 	if figs == nil {
+		var err error
+		if ls, err = db.ListLocalities(ctx); err != nil {
+			return nil, err
+		}
 		if figs, err = db.planFigures(ctx); err != nil {
 			return nil, err
 		}
-		db.figures.put(stamp, figs)
+		db.figures.put(stamp, ls, figs)
 	}
 	out := make([]*ortsplan.LocalitySummary, len(ls))
 	for i, l := range ls {
 		f := figs[l.ID]
-		out[i] = &ortsplan.LocalitySummary{Locality: l, Progress: f.progress, HasPlan: f.count > 0, ActionCount: f.count}
+		c := *l // callers get their own copy
+		out[i] = &ortsplan.LocalitySummary{Locality: &c, Progress: f.progress, HasPlan: f.count > 0, ActionCount: f.count}
 	}
 	return out, nil
 }
@@ -651,30 +652,31 @@ type planFigure struct {
 	count    int
 }
 
-// figureCache keeps every locality's plan figures for the newest revision
-// seen. Every change to an action writes a revision in the same transaction,
-// so while the highest revision id is unchanged the actions are too, on
-// every server sharing the database.
+// figureCache keeps the localities and their plan figures for the newest
+// revision seen. Every change to a locality or an action writes a revision in
+// the same transaction, so while the highest revision id is unchanged they
+// are too, on every server sharing the database.
 type figureCache struct {
 	mu    sync.Mutex
 	stamp int64
+	locs  []*ortsplan.Locality
 	figs  map[int64]planFigure
 }
 
-func (c *figureCache) get(stamp int64) map[int64]planFigure {
+func (c *figureCache) get(stamp int64) ([]*ortsplan.Locality, map[int64]planFigure) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.figs == nil || c.stamp != stamp {
-		return nil
+		return nil, nil
 	}
-	return c.figs
+	return c.locs, c.figs
 }
 
-func (c *figureCache) put(stamp int64, figs map[int64]planFigure) {
+func (c *figureCache) put(stamp int64, locs []*ortsplan.Locality, figs map[int64]planFigure) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.figs == nil || stamp >= c.stamp {
-		c.stamp, c.figs = stamp, figs
+		c.stamp, c.locs, c.figs = stamp, locs, figs
 	}
 }
 

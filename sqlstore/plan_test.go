@@ -278,6 +278,18 @@ func TestPlanTreeProgressAndOrder(t *testing.T) {
 		if after.ActionCount != before.ActionCount+1 || math.Abs(after.Progress-p3.Progress()) > 1e-9 || after.Progress == before.Progress {
 			t.Fatalf("summary after a new action: %+v, was %+v, plan progress %v", after, before, p3.Progress())
 		}
+		// And every change to the locality itself.
+		cur, _ := db.FindLocality(ctx, l.Slug)
+		cur.Name = "Stora Sundby by"
+		if err := db.UpdateLocality(ctx, cur); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ChangePhase(ctx, &ortsplan.PhaseChange{LocalityID: l.ID, Phase: ortsplan.PhaseClosing, On: date("2030-01-01")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := summary(); got.Name != "Stora Sundby by" || got.Phase != ortsplan.PhaseClosing {
+			t.Fatalf("summary after locality changes: %+v", got.Locality)
+		}
 		last, _ := db.LastChanged(ctx, l.ID)
 		if last.IsZero() || last.Before(revs[len(revs)-1].CreatedAt) {
 			t.Fatalf("last changed = %v", last)
