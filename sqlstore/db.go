@@ -40,7 +40,8 @@ type DB struct {
 	// PublicURL is the site's public address, for links in e-mails the store writes.
 	PublicURL string
 
-	figures figureCache // plan figures of the locality list
+	figures   figureCache   // the locality list with plan figures
+	overviews overviewCache // the top of locality pages
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a SQLite file.

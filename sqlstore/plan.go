@@ -622,13 +622,12 @@ func (db *DB) AddActionUpdate(ctx context.Context, localityID int64, u *ortsplan
 // the next revision: every change to a locality or an action writes one.
 func (db *DB) LocalitySummaries(ctx context.Context) ([]*ortsplan.LocalitySummary, error) {
 	// The stamp is read first, so what is kept under it is never older.
-	var stamp int64
-	if err := db.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM revisions").Scan(&stamp); err != nil {
-		return nil, fmt.Errorf("sqlstore: revision stamp: %w", err)
+	stamp, err := db.revisionStamp(ctx)
+	if err != nil {
+		return nil, err
 	}
 	ls, figs := db.figures.get(stamp)
 	if figs == nil {
-		var err error
 		if ls, err = db.ListLocalities(ctx); err != nil {
 			return nil, err
 		}
@@ -644,6 +643,92 @@ func (db *DB) LocalitySummaries(ctx context.Context) ([]*ortsplan.LocalitySummar
 		out[i] = &ortsplan.LocalitySummary{Locality: &c, Progress: f.progress, HasPlan: f.count > 0, ActionCount: f.count}
 	}
 	return out, nil
+}
+
+// revisionStamp is the highest revision id. Every change to a locality, its
+// phases, vision, plan, themes or actions writes a revision in the same
+// transaction, so what was read after a stamp stays current while it does.
+func (db *DB) revisionStamp(ctx context.Context) (int64, error) {
+	var stamp int64
+	if err := db.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM revisions").Scan(&stamp); err != nil {
+		return 0, fmt.Errorf("sqlstore: revision stamp: %w", err)
+	}
+	return stamp, nil
+}
+
+// LocalityOverview reads the locality, phase history, vision, plan outline
+// and last change, kept per slug until the next revision.
+func (db *DB) LocalityOverview(ctx context.Context, slug string) (*ortsplan.LocalityOverview, error) {
+	stamp, err := db.revisionStamp(ctx) // read first: what is kept under it is never older
+	if err != nil {
+		return nil, err
+	}
+	if o := db.overviews.get(stamp, slug); o != nil {
+		return copyOverview(o), nil
+	}
+	o := &ortsplan.LocalityOverview{}
+	if o.Locality, err = db.FindLocality(ctx, slug); err != nil {
+		return nil, err
+	}
+	id := o.Locality.ID
+	if o.Phases, err = db.PhaseHistory(ctx, id); err != nil {
+		return nil, err
+	}
+	if o.Vision, err = db.FindVision(ctx, id); ortsplan.ErrorCode(err) == ortsplan.ENOTFOUND {
+		o.Vision = nil
+	} else if err != nil {
+		return nil, err
+	}
+	if o.Outline, err = db.PlanOutline(ctx, id); err != nil {
+		return nil, err
+	}
+	if o.LastChanged, err = db.LastChanged(ctx, id); err != nil {
+		return nil, err
+	}
+	db.overviews.put(stamp, slug, o)
+	return copyOverview(o), nil
+}
+
+// copyOverview gives a caller its own locality, vision and plan structs.
+func copyOverview(o *ortsplan.LocalityOverview) *ortsplan.LocalityOverview {
+	c := *o
+	l := *o.Locality
+	c.Locality = &l
+	if o.Vision != nil {
+		v := *o.Vision
+		c.Vision = &v
+	}
+	p := *o.Outline
+	c.Outline = &p
+	return &c
+}
+
+// overviewCache keeps locality overviews by slug for the newest revision seen.
+type overviewCache struct {
+	mu    sync.Mutex
+	stamp int64
+	m     map[string]*ortsplan.LocalityOverview
+}
+
+func (c *overviewCache) get(stamp int64, slug string) *ortsplan.LocalityOverview {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stamp != stamp {
+		return nil
+	}
+	return c.m[slug]
+}
+
+func (c *overviewCache) put(stamp int64, slug string, o *ortsplan.LocalityOverview) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if stamp < c.stamp {
+		return
+	}
+	if stamp > c.stamp || c.m == nil || len(c.m) >= 10000 {
+		c.stamp, c.m = stamp, map[string]*ortsplan.LocalityOverview{}
+	}
+	c.m[slug] = o
 }
 
 // planFigure is a locality's plan progress and number of actions.

@@ -34,41 +34,30 @@ const (
 )
 
 func (s *Server) loadLocality(ctx context.Context, r *http.Request, depth planDepth) (*localityView, time.Time, error) {
-	l, err := s.svc.Localities.FindLocality(ctx, r.PathValue("slug"))
+	o, err := s.svc.Plans.LocalityOverview(ctx, r.PathValue("slug"))
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	v := &localityView{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
-	if v.Phases, err = s.svc.Plans.PhaseHistory(ctx, l.ID); err != nil {
-		return nil, time.Time{}, err
-	}
+	l := o.Locality
+	v := &localityView{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug), Phases: o.Phases}
 	if v.Contacts, err = s.svc.Plans.Contacts(ctx, l.ID); err != nil {
 		return nil, time.Time{}, err
 	}
 	if len(v.Contacts) > 0 {
 		v.Owner = v.Contacts[0]
 	}
-	vision, err := s.svc.Plans.FindVision(ctx, l.ID)
-	switch {
-	case err == nil && (vision.Published() || v.CanEdit):
-		v.Vision = vision
-	case err != nil && ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND:
-		return nil, time.Time{}, err
+	if o.Vision != nil && (o.Vision.Published() || v.CanEdit) {
+		v.Vision = o.Vision
 	}
-	var perr error
 	switch depth {
 	case planOutline:
-		v.Plan, perr = s.svc.Plans.PlanOutline(ctx, l.ID)
+		v.Plan = o.Outline
 	case fullPlan:
-		v.Plan, perr = s.svc.Plans.FindPlan(ctx, l.ID)
+		if v.Plan, err = s.svc.Plans.FindPlan(ctx, l.ID); err != nil {
+			return nil, time.Time{}, err
+		}
 	}
-	if perr != nil {
-		return nil, time.Time{}, perr
-	}
-	updated, err := s.svc.Plans.LastChanged(ctx, l.ID)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
+	updated := o.LastChanged
 	if updated.IsZero() {
 		updated = l.UpdatedAt
 	}
