@@ -109,7 +109,7 @@ func startSite(t *testing.T) *site {
 	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
 	addMeetings(ctx, t, db, st)
 
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db, Outbox: db, Ping: db.Ping}, web.Config{
+	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db, Search: db, OpenData: db, Outbox: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",

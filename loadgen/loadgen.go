@@ -119,37 +119,77 @@ func Client(n int) *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// Discover finds locality slugs and meeting ids through the API.
+// Discover finds locality slugs and meeting ids through the API, following
+// its pages (all localities, the first pages of meetings).
 func Discover(ctx context.Context, c *http.Client, base string) (*Targets, error) {
-	var ls struct {
-		Localities []struct {
+	t := &Targets{Words: []string{"badplatsen", "lekplatsen", "belysning", "cykelväg", "bygdegården", "trygghet"}}
+	err := pages(ctx, c, base+"/api/v1/localities?limit=500", 100, func(items json.RawMessage) error {
+		var ls []struct {
 			Slug string `json:"slug"`
 			Name string `json:"name"`
-		} `json:"localities"`
-	}
-	if err := getJSON(ctx, c, base+"/api/v1/localities", &ls); err != nil {
+		}
+		if err := json.Unmarshal(items, &ls); err != nil {
+			return err
+		}
+		for _, l := range ls {
+			t.Slugs = append(t.Slugs, l.Slug)
+			t.Words = append(t.Words, l.Name)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	var ms struct {
-		Meetings []struct {
+	err = pages(ctx, c, base+"/api/v1/meetings?limit=500", 10, func(items json.RawMessage) error {
+		var ms []struct {
 			ID int64 `json:"id"`
-		} `json:"meetings"`
-	}
-	if err := getJSON(ctx, c, base+"/api/v1/meetings", &ms); err != nil {
+		}
+		if err := json.Unmarshal(items, &ms); err != nil {
+			return err
+		}
+		for _, m := range ms {
+			t.Meetings = append(t.Meetings, m.ID)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
-	}
-	t := &Targets{Words: []string{"badplatsen", "lekplatsen", "belysning", "cykelväg", "bygdegården", "trygghet"}}
-	for _, l := range ls.Localities {
-		t.Slugs = append(t.Slugs, l.Slug)
-		t.Words = append(t.Words, l.Name)
-	}
-	for _, m := range ms.Meetings {
-		t.Meetings = append(t.Meetings, m.ID)
 	}
 	if len(t.Slugs) == 0 || len(t.Meetings) == 0 {
 		return nil, fmt.Errorf("loadgen: the server has %d localities and %d meetings; load a data set first", len(t.Slugs), len(t.Meetings))
 	}
 	return t, nil
+}
+
+// pages reads up to max pages of an API list, handing each page's items to
+// fn. Pages hold their items in "data" (or, unpaged, under the list's name)
+// and link the next page in "links.next".
+func pages(ctx context.Context, c *http.Client, u string, max int, fn func(json.RawMessage) error) error {
+	for n := 0; u != "" && n < max; n++ {
+		var page map[string]json.RawMessage
+		if err := getJSON(ctx, c, u, &page); err != nil {
+			return err
+		}
+		items := page["data"]
+		for _, k := range []string{"localities", "meetings"} {
+			if items == nil {
+				items = page[k]
+			}
+		}
+		if items != nil {
+			if err := fn(items); err != nil {
+				return fmt.Errorf("loadgen: %s: %w", u, err)
+			}
+		}
+		var links struct {
+			Next string `json:"next"`
+		}
+		u = ""
+		if raw := page["links"]; raw != nil && json.Unmarshal(raw, &links) == nil {
+			u = links.Next
+		}
+	}
+	return nil
 }
 
 func getJSON(ctx context.Context, c *http.Client, u string, v any) error {

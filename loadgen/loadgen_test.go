@@ -43,7 +43,11 @@ func TestPercentile(t *testing.T) {
 func fakeServer(t *testing.T) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/localities", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `{"localities":[{"slug":"ekby","name":"Ekby"},{"slug":"aspa","name":"Aspå"}]}`)
+		if r.URL.Query().Get("cursor") == "2" {
+			fmt.Fprint(w, `{"data":[{"slug":"aspa","name":"Aspå"}],"links":{"self":"x"}}`)
+			return
+		}
+		fmt.Fprintf(w, `{"data":[{"slug":"ekby","name":"Ekby"}],"links":{"next":"http://%s/api/v1/localities?cursor=2"}}`, r.Host)
 	})
 	mux.HandleFunc("GET /api/v1/meetings", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"meetings":[{"id":4},{"id":9}]}`)
@@ -125,6 +129,17 @@ func TestRunReportsPerKind(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+func TestDiscoverFollowsPages(t *testing.T) {
+	srv := fakeServer(t)
+	tg, err := Discover(context.Background(), Client(1), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(tg.Slugs, ",") != "ekby,aspa" || len(tg.Meetings) != 2 {
+		t.Fatalf("targets: %+v", tg)
 	}
 }
 

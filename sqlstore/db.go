@@ -42,6 +42,7 @@ type DB struct {
 
 	figures   figureCache   // the locality list with plan figures
 	overviews overviewCache // the top of locality pages
+	effects   effectCache   // the effects dashboard's figures, see effects.go
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a SQLite file.

@@ -158,24 +158,6 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	json.NewEncoder(w).Encode(map[string]string{"error": s.cat.T("en", ortsplan.ErrorKey(err))})
 }
 
-func (s *Server) apiLocalities(w http.ResponseWriter, r *http.Request) {
-	ls, err := s.svc.Plans.LocalitySummaries(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	out := make([]apiLocality, 0, len(ls))
-	for _, l := range ls {
-		var prog *float64
-		if l.HasPlan {
-			p := round1(l.Progress)
-			prog = &p
-		}
-		out = append(out, s.toAPILocality(l.Locality, prog))
-	}
-	s.writeJSON(w, r, map[string]any{"localities": out})
-}
-
 func (s *Server) apiLocality(w http.ResponseWriter, r *http.Request) {
 	v, _, err := s.loadLocality(r.Context(), r, fullPlan)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/markdown"
 )
 
@@ -42,6 +43,103 @@ type atomEntry struct {
 	Summary string   `xml:"summary,omitempty"`
 }
 
+// feedItem is an entry with the time it sorts by.
+type feedItem struct {
+	at time.Time
+	e  atomEntry
+}
+
+// feedSource is what a feed is built from. Slug and Name give a locality's
+// slug and name by id; prefix puts the locality's name before each title
+// (for the site-wide feed).
+type feedSource struct {
+	revs   []*ortsplan.Revision
+	ms     []*ortsplan.Meeting
+	ideas  []*ortsplan.Idea
+	slug   func(int64) string
+	name   func(int64) string
+	prefix bool
+}
+
+// feedItems turns public changes, meetings and ideas into entries, newest
+// first, at most 100. Drafts and hidden ideas stay out; no names of residents.
+func (s *Server) feedItems(L *i18n.Localizer, src feedSource) []feedItem {
+	host := strings.TrimPrefix(strings.TrimPrefix(s.cfg.BaseURL, "https://"), "http://")
+	tag := func(kind string, id int64) string {
+		return "tag:" + host + ",2026:" + kind + "-" + strconv.FormatInt(id, 10)
+	}
+	title := func(locID int64, t string) string {
+		if src.prefix {
+			return src.name(locID) + ": " + t
+		}
+		return t
+	}
+	var items []feedItem
+	for _, rv := range src.revs {
+		if rv.Draft {
+			continue
+		}
+		t := L.T("rev." + rv.Kind + "." + rv.Action)
+		if rv.Title != "" {
+			t += ": " + rv.Title
+		}
+		items = append(items, feedItem{rv.CreatedAt, atomEntry{ID: tag("rev", rv.ID), Title: title(rv.LocalityID, t),
+			Link:    atomLink{Href: s.cfg.BaseURL + "/orter/" + src.slug(rv.LocalityID) + "/historik/" + strconv.FormatInt(rv.ID, 10)},
+			Summary: markdown.Plain(rv.Body, 300)}})
+	}
+	for _, m := range src.ms {
+		link := atomLink{Href: s.cfg.BaseURL + "/moten/" + strconv.FormatInt(m.ID, 10)}
+		items = append(items, feedItem{m.CreatedAt, atomEntry{ID: tag("meeting", m.ID), Title: title(m.LocalityID, L.T("feed.meeting_planned", m.Title)),
+			Link: link, Summary: L.Date(m.Start) + " " + m.Start.In(stockholmLoc()).Format("15:04") + ", " + m.PlaceName}})
+		if m.ReportIsPublic() {
+			items = append(items, feedItem{m.ReportPublished, atomEntry{ID: tag("notes", m.ID), Title: title(m.LocalityID, L.T("feed.notes_published", m.Title)),
+				Link: link, Summary: markdown.Plain(m.Report, 300)}})
+		}
+		if m.State == ortsplan.MeetingCancelled {
+			items = append(items, feedItem{m.UpdatedAt, atomEntry{ID: tag("cancelled", m.ID), Title: title(m.LocalityID, L.T("feed.meeting_cancelled", m.Title)),
+				Link: link, Summary: m.CancelReason}})
+		}
+	}
+	for _, i := range src.ideas {
+		if i.Hidden() {
+			continue
+		}
+		link := atomLink{Href: s.cfg.BaseURL + "/ideer/" + strconv.FormatInt(i.ID, 10)}
+		items = append(items, feedItem{i.CreatedAt, atomEntry{ID: tag("idea", i.ID), Title: title(i.LocalityID, L.T("feed.idea_new", i.Title)), Link: link,
+			Summary: markdown.Plain(i.Body, 300)}})
+		if !i.AnsweredAt.IsZero() {
+			items = append(items, feedItem{i.AnsweredAt, atomEntry{ID: tag("answer", i.ID), Title: title(i.LocalityID, L.T("feed.idea_answered", i.Title)),
+				Link: link, Summary: L.T("ideastatus."+string(i.Status)) + ". " + i.Answer}})
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].at.After(items[j].at) })
+	if len(items) > 100 {
+		items = items[:100]
+	}
+	return items
+}
+
+// writeFeed writes an Atom feed of the items; updated is the newest of the
+// items and the given time.
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed, items []feedItem, updated time.Time) {
+	for _, it := range items {
+		it.e.Updated = it.at.UTC().Format(time.RFC3339)
+		feed.Entries = append(feed.Entries, it.e)
+		if it.at.After(updated) {
+			updated = it.at
+		}
+	}
+	feed.Updated = updated.UTC().Format(time.RFC3339)
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Write([]byte(xml.Header))
+	enc := xml.NewEncoder(w)
+	enc.Indent("", " ")
+	if err := enc.Encode(feed); err != nil {
+		s.log.Warn("write feed", "request_id", reqInfo(r).ID, "err", err)
+	}
+}
+
 // localityFeed is the Atom feed of a locality: meetings planned, notes
 // published and changes to the description, phase, vision and plan. It holds
 // public content only, never drafts or personal data.
@@ -62,81 +160,60 @@ func (s *Server) localityFeed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	L := s.cat.For(reqInfo(r).Lang)
-	host := strings.TrimPrefix(strings.TrimPrefix(s.cfg.BaseURL, "https://"), "http://")
-	tag := func(kind string, id int64) string {
-		return "tag:" + host + ",2026:" + kind + "-" + strconv.FormatInt(id, 10)
-	}
-	type item struct {
-		at time.Time
-		e  atomEntry
-	}
-	var items []item
-	for _, rv := range revs {
-		if rv.Draft {
-			continue
-		}
-		title := L.T("rev." + rv.Kind + "." + rv.Action)
-		if rv.Title != "" {
-			title += ": " + rv.Title
-		}
-		items = append(items, item{rv.CreatedAt, atomEntry{ID: tag("rev", rv.ID), Title: title,
-			Link:    atomLink{Href: s.cfg.BaseURL + "/orter/" + l.Slug + "/historik/" + strconv.FormatInt(rv.ID, 10)},
-			Summary: markdown.Plain(rv.Body, 300)}})
-	}
-	for _, m := range ms {
-		link := atomLink{Href: s.cfg.BaseURL + "/moten/" + strconv.FormatInt(m.ID, 10)}
-		items = append(items, item{m.CreatedAt, atomEntry{ID: tag("meeting", m.ID), Title: L.T("feed.meeting_planned", m.Title),
-			Link: link, Summary: L.Date(m.Start) + " " + m.Start.In(stockholmLoc()).Format("15:04") + ", " + m.PlaceName}})
-		if m.ReportIsPublic() {
-			items = append(items, item{m.ReportPublished, atomEntry{ID: tag("notes", m.ID), Title: L.T("feed.notes_published", m.Title),
-				Link: link, Summary: markdown.Plain(m.Report, 300)}})
-		}
-		if m.State == ortsplan.MeetingCancelled {
-			items = append(items, item{m.UpdatedAt, atomEntry{ID: tag("cancelled", m.ID), Title: L.T("feed.meeting_cancelled", m.Title),
-				Link: link, Summary: m.CancelReason}})
-		}
-	}
 	ideas, err := s.svc.Ideas.Ideas(ctx, l.ID, ortsplan.SortNewest)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, i := range ideas {
-		if i.Hidden() {
-			continue
-		}
-		link := atomLink{Href: s.cfg.BaseURL + "/ideer/" + strconv.FormatInt(i.ID, 10)}
-		items = append(items, item{i.CreatedAt, atomEntry{ID: tag("idea", i.ID), Title: L.T("feed.idea_new", i.Title), Link: link,
-			Summary: markdown.Plain(i.Body, 300)}})
-		if !i.AnsweredAt.IsZero() {
-			items = append(items, item{i.AnsweredAt, atomEntry{ID: tag("answer", i.ID), Title: L.T("feed.idea_answered", i.Title),
-				Link: link, Summary: L.T("ideastatus."+string(i.Status)) + ". " + i.Answer}})
-		}
-	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].at.After(items[j].at) })
-	if len(items) > 100 {
-		items = items[:100]
-	}
-	feed := atomFeed{Lang: L.Lang, ID: s.cfg.BaseURL + "/orter/" + l.Slug + "/flode.atom", Title: L.T("feed.title", l.Name),
-		Author: atomAuthor{Name: s.cfg.OrgName},
-		Links: []atomLink{{Href: s.cfg.BaseURL + "/orter/" + l.Slug + "/flode.atom", Rel: "self", Type: "application/atom+xml"},
+	L := s.cat.For(reqInfo(r).Lang)
+	items := s.feedItems(L, feedSource{revs: revs, ms: ms, ideas: ideas,
+		slug: func(int64) string { return l.Slug }, name: func(int64) string { return l.Name }})
+	self := s.cfg.BaseURL + "/orter/" + l.Slug + "/flode.atom"
+	feed := atomFeed{Lang: L.Lang, ID: self, Title: L.T("feed.title", l.Name), Author: atomAuthor{Name: s.cfg.OrgName},
+		Links: []atomLink{{Href: self, Rel: "self", Type: "application/atom+xml"},
 			{Href: s.cfg.BaseURL + "/orter/" + l.Slug, Rel: "alternate", Type: "text/html"}}}
-	updated := l.UpdatedAt
-	for _, it := range items {
-		it.e.Updated = it.at.UTC().Format(time.RFC3339)
-		feed.Entries = append(feed.Entries, it.e)
-		if it.at.After(updated) {
-			updated = it.at
+	s.writeFeed(w, r, feed, items, l.UpdatedAt)
+}
+
+// siteFeed is /flode.atom: the news of every locality in one feed — the
+// newest public changes, meetings of the last year and ahead, and the newest
+// ideas with their answers.
+func (s *Server) siteFeed(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	ls, err := s.svc.Localities.ListLocalities(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	slugs, names := map[int64]string{}, map[int64]string{}
+	var updated time.Time
+	for _, l := range ls {
+		slugs[l.ID], names[l.ID] = l.Slug, l.Name
+		if l.UpdatedAt.After(updated) {
+			updated = l.UpdatedAt
 		}
 	}
-	feed.Updated = updated.UTC().Format(time.RFC3339)
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Write([]byte(xml.Header))
-	enc := xml.NewEncoder(w)
-	enc.Indent("", " ")
-	if err := enc.Encode(feed); err != nil {
-		s.log.Warn("write feed", "request_id", reqInfo(r).ID, "err", err)
+	revs, err := s.svc.OpenData.RecentRevisions(ctx, 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
+	ms, err := s.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{From: s.cfg.Now().AddDate(-1, 0, 0)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ideas, err := s.svc.OpenData.IdeaPage(ctx, ortsplan.IdeaPageQuery{Sort: ortsplan.SortNewest, Limit: 100})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	L := s.cat.For(reqInfo(r).Lang)
+	items := s.feedItems(L, feedSource{revs: revs, ms: ms, ideas: ideas, prefix: true,
+		slug: func(id int64) string { return slugs[id] }, name: func(id int64) string { return names[id] }})
+	self := s.cfg.BaseURL + "/flode.atom"
+	feed := atomFeed{Lang: L.Lang, ID: self, Title: L.T("feed.site_title", s.cfg.OrgName), Author: atomAuthor{Name: s.cfg.OrgName},
+		Links: []atomLink{{Href: self, Rel: "self", Type: "application/atom+xml"},
+			{Href: s.cfg.BaseURL + "/orter", Rel: "alternate", Type: "text/html"}}}
+	s.writeFeed(w, r, feed, items, updated)
 }

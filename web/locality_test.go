@@ -199,7 +199,7 @@ func TestPlanCSVAndAPI(t *testing.T) {
 				Phase    string   `json:"phase"`
 				Progress *float64 `json:"plan_progress"`
 				Lat      *float64 `json:"lat"`
-			} `json:"localities"`
+			} `json:"data"`
 		}
 		if err := json.Unmarshal([]byte(r.Body), &list); err != nil || len(list.Localities) != 8 {
 			t.Fatalf("list: %v (%d)", err, len(list.Localities))

@@ -248,7 +248,7 @@ func TestCalendarsAndMeetingsAPI(t *testing.T) {
 				Title      string `json:"title"`
 				PlacesLeft *int   `json:"places_left"`
 				Start      string `json:"start"`
-			} `json:"meetings"`
+			} `json:"data"`
 		}
 		if err := json.Unmarshal([]byte(r.Body), &out); err != nil || len(out.Meetings) != 1 || out.Meetings[0].PlacesLeft == nil || *out.Meetings[0].PlacesLeft != 2 {
 			t.Fatalf("meetings API: %v %s", err, r.Body)

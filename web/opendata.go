@@ -38,12 +38,12 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 	add := func(path string, t time.Time) {
 		set.URLs = append(set.URLs, sitemapURL{Loc: s.cfg.BaseURL + path, LastMod: day(t)})
 	}
-	for _, p := range []string{"/", "/orter", "/kalender", "/var-med", "/oppna-data", "/tillganglighet", "/personuppgifter"} {
+	for _, p := range []string{"/", "/orter", "/kalender", "/var-med", "/oppna-data", "/effekter", "/tillganglighet", "/personuppgifter"} {
 		add(p, time.Time{})
 	}
 	for _, l := range ls {
 		base := "/orter/" + l.Slug
-		for _, sub := range []string{"", "/vision", "/handlingsplan", "/historik", "/arbetsgrupper", "/moten", "/ideer", "/bilder"} {
+		for _, sub := range []string{"", "/vision", "/handlingsplan", "/historik", "/arbetsgrupper", "/moten", "/ideer", "/bilder", "/effekter"} {
 			add(base+sub, l.UpdatedAt)
 		}
 	}
@@ -78,7 +78,7 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 // robots points crawlers to the sitemap and keeps them out of staff pages.
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("User-agent: *\nDisallow: /admin/\nDisallow: /konto\nDisallow: /mina-uppgifter\nDisallow: /inloggning/\nDisallow: /anmalan/\nDisallow: /avregistrera/\n" +
+	w.Write([]byte("User-agent: *\nDisallow: /admin/\nDisallow: /konto\nDisallow: /mina-uppgifter\nDisallow: /inloggning/\nDisallow: /anmalan/\nDisallow: /avregistrera/\nDisallow: /sok\n" +
 		"Sitemap: " + s.cfg.BaseURL + "/sitemap.xml\n"))
 }
 

@@ -89,6 +89,13 @@ func TestNoPersonalDataInAnyPublicOutput(t *testing.T) {
 				}
 			}
 		}
+		// The search finds none of it either.
+		for _, secret := range secrets {
+			r := v.get("/sok?q=" + url.QueryEscape(secret))
+			if hits := r.Doc.Find(".search-hit h3"); hits.Length() != 0 {
+				t.Errorf("searching %q finds %q", secret, hits.Text())
+			}
+		}
 		if len(seen) < 80 {
 			t.Fatalf("crawled only %d pages", len(seen))
 		}

@@ -29,7 +29,12 @@ type Services struct {
 	SignUps    ortsplan.SignUpService
 	Ideas      ortsplan.IdeaService
 	Follows    ortsplan.FollowService
+	Search     ortsplan.SearchService
+	OpenData   ortsplan.OpenDataService
 	Outbox     ortsplan.Outbox
+	// Effects computes the effects dashboard; when nil, the first of the other
+	// services that implements ortsplan.EffectService (the SQL store does).
+	Effects ortsplan.EffectService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 }
@@ -75,6 +80,8 @@ type Server struct {
 	metrics  *metrics
 	registry *prometheus.Registry
 	secure   bool
+	// patterns are the routes, in the order registered.
+	patterns []string
 
 	// uploads bounds how many uploads are processed at once: a large photo
 	// takes a few hundred MB while it is decoded and scaled.
@@ -83,7 +90,8 @@ type Server struct {
 	loginByAddr *rateLimiter
 	formByAddr  *rateLimiter
 
-	maps svgmap.Memo // the locality map, drawn again only when a locality changes
+	maps        svgmap.Memo      // the locality map, drawn again only when a locality changes
+	effectsHTML effectsHTMLCache // rendered dashboards, see effects.go
 
 	handler http.Handler
 }
@@ -102,6 +110,14 @@ func New(svc Services, cfg Config) (*Server, error) {
 	}
 	if cfg.IdeaThreshold.Supports == 0 {
 		cfg.IdeaThreshold = DefaultIdeaThreshold
+	}
+	for _, v := range []any{svc.Plans, svc.Localities, svc.Ideas, svc.SignUps, svc.Meetings} {
+		if e, ok := v.(ortsplan.EffectService); ok && svc.Effects == nil {
+			svc.Effects = e
+		}
+	}
+	if svc.Effects == nil {
+		return nil, fmt.Errorf("web: no effects service configured")
 	}
 	if cfg.Storage == nil {
 		return nil, fmt.Errorf("web: no file storage configured")
@@ -151,7 +167,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) Catalog() *i18n.Catalog { return s.cat }
 
 func (s *Server) routes() *http.ServeMux {
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux(), s: s}
+	defer func() { s.patterns = mux.patterns }()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET /metrics", s.metricsHandler)
@@ -164,10 +181,24 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/vision", s.localityPage("vision", noPlan))
 	mux.HandleFunc("GET /orter/{slug}/handlingsplan", s.localityPage("plan", fullPlan))
 	mux.HandleFunc("GET /orter/{slug}/handlingsplan.csv", s.planCSV)
+	mux.HandleFunc("GET /orter.csv", s.localitiesCSV)
+	mux.HandleFunc("GET /arbetsgrupper.csv", s.groupsCSV)
+	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper.csv", s.groupsCSV)
+	mux.HandleFunc("GET /moten.csv", s.meetingsCSV)
+	mux.HandleFunc("GET /orter/{slug}/moten.csv", s.meetingsCSV)
+	mux.HandleFunc("GET /ideer.csv", s.ideasCSV)
+	mux.HandleFunc("GET /orter/{slug}/ideer.csv", s.ideasCSV)
+	mux.HandleFunc("GET /flode.atom", s.siteFeed)
 	mux.HandleFunc("GET /orter/{slug}/historik", s.history)
 	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
 	mux.HandleFunc("GET /var-med", s.join)
 	mux.HandleFunc("GET /oppna-data", s.openDataPage)
+	mux.HandleFunc("GET /sok", s.search)
+	mux.HandleFunc("GET /effekter", s.effectsPage)
+	mux.HandleFunc("GET /effekter.csv", s.effectsCSV)
+	mux.HandleFunc("GET /orter/{slug}/effekter", s.effectsPage)
+	mux.HandleFunc("GET /orter/{slug}/effekter.csv", s.effectsCSV)
+	mux.HandleFunc("GET /api/v1/effects", s.apiEffects)
 	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
 	mux.HandleFunc("GET /robots.txt", s.robots)
 	mux.HandleFunc("POST /var-med", s.signUp)
@@ -208,10 +239,18 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /orter/{slug}/bild", s.localityImage)
 	mux.HandleFunc("POST /moten/{id}/filer", s.uploadFile)
 	mux.HandleFunc("GET /kalender.ics", s.calendarICS)
-	mux.HandleFunc("GET /api/v1/meetings", s.apiMeetings)
-	mux.HandleFunc("GET /api/v1/localities/{slug}/groups", s.apiGroups)
+	// The open data API: every route under /api/v1/ gets CORS and ETags from
+	// routeMux, and must be described in openapi.json.
+	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
 	mux.HandleFunc("GET /api/v1/localities", s.apiLocalities)
 	mux.HandleFunc("GET /api/v1/localities/{slug}", s.apiLocality)
+	mux.HandleFunc("GET /api/v1/localities/{slug}/groups", s.apiGroups)
+	mux.HandleFunc("GET /api/v1/groups", s.apiGroups)
+	mux.HandleFunc("GET /api/v1/meetings", s.apiMeetings)
+	mux.HandleFunc("GET /api/v1/meetings/{id}", s.apiMeeting)
+	mux.HandleFunc("GET /api/v1/ideas", s.apiIdeas)
+	mux.HandleFunc("GET /api/v1/ideas/{id}", s.apiIdea)
+	mux.HandleFunc("/api/v1/", s.apiFallback)
 
 	// Editing: every handler checks the user's right to the locality.
 	mux.HandleFunc("GET /orter/ny", s.newLocalityForm)
@@ -260,7 +299,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/utkorg/{id}", s.requireRole(s.adminOutboxMessage, ortsplan.RoleAdmin))
 
 	mux.HandleFunc("/", s.notFound)
-	return mux
+	return mux.ServeMux
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/demo"
 	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/mailer"
@@ -69,6 +70,8 @@ func (m *Main) ParseServe(args []string) error {
 	fs.IntVar(&m.ideaDays, "idea-support-days", 90, "days after an idea is proposed within which the supports must come")
 	fs.IntVar(&m.retentionMonths, "signup-retention-months", 24, "months after which sign-ups that led to no group membership are anonymised")
 	fs.IntVar(&m.uploadMB, "upload-max-mb", 15, "largest upload in MB (photos are re-encoded)")
+	fs.StringVar(&m.web.DataLicence, "data-licence", "", "licence of the open data, e.g. \"CC BY 4.0\" (default CC0 1.0)")
+	fs.StringVar(&m.web.DataLicenceURL, "data-licence-url", "", "address of the open data licence's text")
 	fs.BoolVar(&m.web.KeepOriginals, "keep-originals", false, "also keep uploaded photos' original files, EXIF included (shown to staff only)")
 	fs.BoolVar(&m.logJSON, "log-json", false, "write logs as JSON instead of text")
 	fs.StringVar(&m.logLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -148,7 +151,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	m.web.UploadLimits = media.Limits{MaxBytes: int64(m.uploadMB) << 20, MaxPixels: media.DefaultLimits().MaxPixels}
-	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Follows: m.DB, Outbox: m.DB, Ping: m.DB.Ping}, m.web)
+	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Follows: m.DB, Search: m.DB, OpenData: m.DB, Outbox: m.DB, Effects: m.DB, Ping: m.DB.Ping}, m.web)
 	if err != nil {
 		return err
 	}
@@ -169,6 +172,15 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { m.done <- m.server.Serve(m.listener) }()
 	m.startMail(log)
 	m.startJobs(log)
+	// Compute the municipality's effect figures once now, so the first visitors
+	// of /effekter do not wait for them (they stay cached until a change).
+	go func() {
+		for _, k := range []ortsplan.PeriodKind{ortsplan.PeriodQuarter, ortsplan.PeriodYear} {
+			if _, err := m.DB.Effects(context.Background(), 0, k); err != nil {
+				log.Debug("warm effects", "err", err)
+			}
+		}
+	}()
 	fmt.Fprintf(m.stdout, "Ortsplan is running at %s (listening on %s)\n", m.baseURL, m.listener.Addr())
 	return nil
 }

@@ -1,0 +1,47 @@
+package ortsplan
+
+import (
+	"context"
+	"time"
+)
+
+// IdeaPageQuery selects one page of the public (not hidden) ideas for the
+// open data, in a stable order: newest first by id, or by supports and then id.
+type IdeaPageQuery struct {
+	LocalityID int64    // 0 for every locality
+	Sort       IdeaSort // SortNewest or SortSupported
+	// The keyset of the last idea on the previous page; AfterID 0 starts at the top.
+	AfterID       int64
+	AfterSupports int
+	Limit         int
+}
+
+// MeetingPageQuery selects one page of meetings ordered by start time and id.
+type MeetingPageQuery struct {
+	LocalityID int64
+	From, To   time.Time // on Start; zero for open ends
+	// The keyset of the last meeting on the previous page; AfterID 0 starts at the top.
+	AfterStart time.Time
+	AfterID    int64
+	Limit      int
+}
+
+// GroupPageQuery selects one page of working groups ordered by id.
+type GroupPageQuery struct {
+	LocalityID int64 // 0 for every locality
+	AfterID    int64
+	Limit      int
+}
+
+// OpenDataService reads the paged lists of the open data API. The records
+// carry what the other services return; the web layer picks the public fields.
+type OpenDataService interface {
+	IdeaPage(ctx context.Context, q IdeaPageQuery) ([]*Idea, error)
+	MeetingPage(ctx context.Context, q MeetingPageQuery) ([]*Meeting, error)
+	// GroupPage returns groups with their organisations and members (the
+	// members' contact details included: callers show only consented names).
+	GroupPage(ctx context.Context, q GroupPageQuery) ([]*Group, error)
+	// RecentRevisions returns the newest public (not draft) revisions of every
+	// locality, newest first, for the site-wide feed.
+	RecentRevisions(ctx context.Context, limit int) ([]*Revision, error)
+}

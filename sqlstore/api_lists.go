@@ -1,0 +1,197 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ortsplan/ortsplan"
+)
+
+// The paged lists of the open data API. Each page is a keyset query on a
+// unique order, so a page never repeats or skips a row when rows are added.
+
+// whereArgs builds a WHERE clause with numbered placeholders.
+type whereArgs struct {
+	conds []string
+	args  []any
+}
+
+// add appends a condition whose ? marks take the values in order.
+func (w *whereArgs) add(cond string, vs ...any) {
+	for _, v := range vs {
+		w.args = append(w.args, v)
+		cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(w.args)), 1)
+	}
+	w.conds = append(w.conds, cond)
+}
+
+func (w *whereArgs) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+func pageLimit(n int) int {
+	if n <= 0 || n > 1000 {
+		return 1000
+	}
+	return n
+}
+
+// IdeaPage returns a page of visible ideas, newest first or most supported first.
+func (db *DB) IdeaPage(ctx context.Context, q ortsplan.IdeaPageQuery) ([]*ortsplan.Idea, error) {
+	w := &whereArgs{}
+	w.add("i.hidden_at IS NULL")
+	if q.LocalityID > 0 {
+		w.add("i.locality_id = ?", q.LocalityID)
+	}
+	order := " ORDER BY i.id DESC"
+	if q.Sort == ortsplan.SortSupported {
+		order = " ORDER BY i.supports DESC, i.id DESC"
+		if q.AfterID > 0 {
+			w.add("(i.supports < ? OR (i.supports = ? AND i.id < ?))", q.AfterSupports, q.AfterSupports, q.AfterID)
+		}
+	} else if q.AfterID > 0 {
+		w.add("i.id < ?", q.AfterID)
+	}
+	rows, err := db.db.QueryContext(ctx, "SELECT "+ideaColumns+ideaFrom+w.sql()+order+fmt.Sprintf(" LIMIT %d", pageLimit(q.Limit)), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: idea page: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Idea
+	for rows.Next() {
+		i, err := scanIdea(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: idea page: %w", err)
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// MeetingPage returns a page of meetings by start time and id.
+func (db *DB) MeetingPage(ctx context.Context, q ortsplan.MeetingPageQuery) ([]*ortsplan.Meeting, error) {
+	w := &whereArgs{}
+	if q.LocalityID > 0 {
+		w.add("m.locality_id = ?", q.LocalityID)
+	}
+	if !q.From.IsZero() {
+		w.add("m.starts_at >= ?", q.From.UTC())
+	}
+	if !q.To.IsZero() {
+		w.add("m.starts_at < ?", q.To.UTC())
+	}
+	if q.AfterID > 0 {
+		at := q.AfterStart.UTC()
+		w.add("(m.starts_at > ? OR (m.starts_at = ? AND m.id > ?))", at, at, q.AfterID)
+	}
+	rows, err := db.db.QueryContext(ctx, "SELECT "+meetingColumns+meetingFrom+w.sql()+
+		fmt.Sprintf(" ORDER BY m.starts_at, m.id LIMIT %d", pageLimit(q.Limit)), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: meeting page: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Meeting
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: meeting page: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// GroupPage returns a page of working groups by id, with members and
+// organisations loaded in two more queries.
+func (db *DB) GroupPage(ctx context.Context, q ortsplan.GroupPageQuery) ([]*ortsplan.Group, error) {
+	w := &whereArgs{}
+	if q.LocalityID > 0 {
+		w.add("g.locality_id = ?", q.LocalityID)
+	}
+	if q.AfterID > 0 {
+		w.add("g.id > ?", q.AfterID)
+	}
+	rows, err := db.db.QueryContext(ctx, "SELECT "+groupColumns+` FROM working_groups g LEFT JOIN users u ON u.id = g.contact_user_id`+
+		w.sql()+fmt.Sprintf(" ORDER BY g.id LIMIT %d", pageLimit(q.Limit)), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: group page: %w", err)
+	}
+	var gs []*ortsplan.Group
+	byID := map[int64]*ortsplan.Group{}
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlstore: group page: %w", err)
+		}
+		gs = append(gs, g)
+		byID[g.ID] = g
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(gs) == 0 {
+		return gs, err
+	}
+	// The page is a contiguous id range, so the parts come by range.
+	lo, hi := gs[0].ID, gs[len(gs)-1].ID
+	mrows, err := db.db.QueryContext(ctx, `SELECT m.id, m.group_id, m.name, m.email, m.phone, m.show_name, m.joined_at
+		FROM group_members m WHERE m.group_id BETWEEN $1 AND $2 ORDER BY m.name, m.id`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: group page members: %w", err)
+	}
+	for mrows.Next() {
+		var m ortsplan.GroupMember
+		if err := mrows.Scan(&m.ID, &m.GroupID, &m.Name, &m.Email, &m.Phone, &m.ShowName, &m.JoinedAt); err != nil {
+			mrows.Close()
+			return nil, err
+		}
+		if g := byID[m.GroupID]; g != nil {
+			g.Members = append(g.Members, &m)
+		}
+	}
+	mrows.Close()
+	if err := mrows.Err(); err != nil {
+		return nil, err
+	}
+	orows, err := db.db.QueryContext(ctx, `SELECT go.group_id, o.id, o.locality_id, o.name, o.kind, o.website, o.description
+		FROM group_organisations go JOIN organisations o ON o.id = go.organisation_id WHERE go.group_id BETWEEN $1 AND $2 ORDER BY o.name`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: group page organisations: %w", err)
+	}
+	defer orows.Close()
+	for orows.Next() {
+		var gid int64
+		var o ortsplan.Organisation
+		if err := orows.Scan(&gid, &o.ID, &o.LocalityID, &o.Name, &o.Kind, &o.Website, &o.Description); err != nil {
+			return nil, err
+		}
+		if g := byID[gid]; g != nil {
+			g.Organisations = append(g.Organisations, &o)
+		}
+	}
+	return gs, orows.Err()
+}
+
+// RecentRevisions returns the newest revisions that are not drafts, across localities.
+func (db *DB) RecentRevisions(ctx context.Context, limit int) ([]*ortsplan.Revision, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT "+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.actor_id
+		WHERE NOT r.draft ORDER BY r.created_at DESC, r.id DESC`+fmt.Sprintf(" LIMIT %d", pageLimit(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: recent revisions: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Revision
+	for rows.Next() {
+		r, err := scanRevision(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+var _ ortsplan.OpenDataService = (*DB)(nil)

@@ -1,0 +1,406 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // Stockholm time even on hosts without a zone database
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+)
+
+// The effects dashboard's figures are aggregated from the records with SQL,
+// per period bounds computed in Go in Stockholm time and passed as UTC
+// parameters, so both engines bucket alike. Aggregating 100,000 ideas on every
+// page view would be too slow, so the figures are cached per locality and
+// period kind, keyed on the locality's change marker (effect_marks), which
+// triggers bump in the same transaction as every change to the records the
+// figures come from. A request reads the marker (one indexed row, or a sum over
+// one row per locality) before it uses or computes figures, so a figure is never
+// older than the last committed change.
+
+type effectKey struct {
+	locality int64
+	kind     ortsplan.PeriodKind
+	current  int64 // start of the current period: a new quarter computes anew
+}
+
+type effectEntry struct {
+	mu    sync.Mutex // held while computing, so one request computes and the others wait
+	mark  int64
+	valid bool
+	val   *ortsplan.Effects
+}
+
+type effectCache struct {
+	mu      sync.Mutex
+	entries map[effectKey]*effectEntry
+}
+
+func (c *effectCache) entry(k effectKey) *effectEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[effectKey]*effectEntry{}
+	}
+	e := c.entries[k]
+	if e == nil {
+		// Keys of past periods are never asked for again; drop them.
+		for old := range c.entries {
+			if old.current < k.current && old.kind == k.kind {
+				delete(c.entries, old)
+			}
+		}
+		e = &effectEntry{}
+		c.entries[k] = e
+	}
+	return e
+}
+
+// effectMark returns the change marker of a locality, or of all of them for 0.
+// Versions only grow, so their sum changes whenever any of them does.
+func (db *DB) effectMark(ctx context.Context, localityID int64) (int64, error) {
+	var mark sql.NullInt64
+	var err error
+	if localityID == 0 {
+		err = db.db.QueryRowContext(ctx, "SELECT SUM(version) FROM effect_marks").Scan(&mark)
+	} else {
+		err = db.db.QueryRowContext(ctx, "SELECT version FROM effect_marks WHERE locality_id = $1", localityID).Scan(&mark)
+	}
+	if err != nil && err != sql.ErrNoRows {
+		return 0, fmt.Errorf("sqlstore: effect mark: %w", err)
+	}
+	return mark.Int64, nil
+}
+
+// Effects returns the dashboard's figures for a locality (0: all localities).
+func (db *DB) Effects(ctx context.Context, localityID int64, kind ortsplan.PeriodKind) (*ortsplan.Effects, error) {
+	if !kind.Valid() {
+		return nil, ortsplan.Errorf(ortsplan.EINVALID, "effects.period_invalid")
+	}
+	cur := ortsplan.PeriodOf(kind, db.now(), i18n.Stockholm())
+	// The marker is read before the figures, so figures computed from a
+	// later state are at worst newer than their marker, never older.
+	mark, err := db.effectMark(ctx, localityID)
+	if err != nil {
+		return nil, err
+	}
+	e := db.effects.entry(effectKey{localityID, kind, cur.Start.Unix()})
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.valid && e.mark >= mark {
+		return e.val, nil
+	}
+	val, err := db.computeEffects(ctx, localityID, cur)
+	if err != nil {
+		return nil, err
+	}
+	e.val, e.mark, e.valid = val, mark, true
+	return val, nil
+}
+
+// effectPeriods lists the periods to show, oldest first, ending with cur.
+func (db *DB) effectPeriods(ctx context.Context, localityID int64, cur ortsplan.Period) ([]ortsplan.Period, error) {
+	loc := i18n.Stockholm()
+	n := ortsplan.EffectQuarters
+	if cur.Kind == ortsplan.PeriodYear {
+		first, err := db.firstEffectRecord(ctx, localityID)
+		if err != nil {
+			return nil, err
+		}
+		n = 1
+		if !first.IsZero() {
+			n = max(1, min(ortsplan.EffectMaxYears, cur.Year-first.In(loc).Year()+1))
+		}
+	}
+	ps := make([]ortsplan.Period, n)
+	p := cur
+	for i := n - 1; i >= 0; i-- {
+		ps[i] = p
+		p = p.Prev(loc)
+	}
+	return ps, nil
+}
+
+// firstEffectRecord returns when the earliest record counted on the dashboard was made.
+func (db *DB) firstEffectRecord(ctx context.Context, localityID int64) (time.Time, error) {
+	var first time.Time
+	for _, q := range []string{
+		"SELECT created_at FROM signups %s ORDER BY created_at LIMIT 1",
+		"SELECT created_at FROM ideas %s ORDER BY created_at LIMIT 1",
+		"SELECT starts_at FROM meetings %s ORDER BY starts_at LIMIT 1",
+		"SELECT created_at FROM actions %s ORDER BY created_at LIMIT 1",
+	} {
+		where, args := "", []any{}
+		if localityID > 0 {
+			where, args = "WHERE locality_id = $1", []any{localityID}
+		}
+		var t time.Time
+		err := db.db.QueryRowContext(ctx, fmt.Sprintf(q, where), args...).Scan(&t)
+		if err == sql.ErrNoRows {
+			continue
+		} else if err != nil {
+			return time.Time{}, fmt.Errorf("sqlstore: first effect record: %w", err)
+		}
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	return first, nil
+}
+
+// bucketQuery builds the bucketing of a timestamp column into the periods:
+// a CASE expression giving the period's index and a WHERE condition for the
+// whole range, with the bounds as UTC parameters appended to args.
+type bucketQuery struct {
+	args []any
+	ends []string // parameter of each period's end
+	lo   string
+}
+
+func newBucketQuery(ps []ortsplan.Period, localityID int64) *bucketQuery {
+	b := &bucketQuery{}
+	b.lo = b.arg(ps[0].Start.UTC())
+	for _, p := range ps {
+		b.ends = append(b.ends, b.arg(p.End.UTC()))
+	}
+	if localityID > 0 {
+		b.arg(localityID) // always $1+len(ps)+1; see locality
+	}
+	return b
+}
+
+func (b *bucketQuery) arg(v any) string {
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+// locality is the condition on the locality column col, or "" for all.
+func (b *bucketQuery) locality(col string) string {
+	if len(b.args) == len(b.ends)+1 {
+		return ""
+	}
+	return " AND " + col + " = " + "$" + strconv.Itoa(len(b.args))
+}
+
+// index is the CASE expression numbering the period that col falls in.
+func (b *bucketQuery) index(col string) string {
+	if len(b.ends) == 1 {
+		return "0"
+	}
+	var sb strings.Builder
+	sb.WriteString("CASE")
+	for i, end := range b.ends[:len(b.ends)-1] {
+		fmt.Fprintf(&sb, " WHEN %s < %s THEN %d", col, end, i)
+	}
+	fmt.Fprintf(&sb, " ELSE %d END", len(b.ends)-1)
+	return sb.String()
+}
+
+// within is the condition that col lies in the whole range.
+func (b *bucketQuery) within(col string) string {
+	return col + " >= " + b.lo + " AND " + col + " < " + b.ends[len(b.ends)-1]
+}
+
+// eachBucket runs q and calls fn for each row with dest filled in; the first
+// column, the period index, is passed as i.
+func (db *DB) eachBucket(ctx context.Context, b *bucketQuery, q string, dest []any, fn func(i int)) error {
+	rows, err := db.db.QueryContext(ctx, q, b.args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: effects: %w", err)
+	}
+	defer rows.Close()
+	var i int
+	for rows.Next() {
+		if err := rows.Scan(append([]any{&i}, dest...)...); err != nil {
+			return fmt.Errorf("sqlstore: effects: %w", err)
+		}
+		if i >= 0 && i < len(b.ends) {
+			fn(i)
+		}
+	}
+	return rows.Err()
+}
+
+func (db *DB) computeEffects(ctx context.Context, localityID int64, cur ortsplan.Period) (*ortsplan.Effects, error) {
+	ps, err := db.effectPeriods(ctx, localityID, cur)
+	if err != nil {
+		return nil, err
+	}
+	e := &ortsplan.Effects{LocalityID: localityID, Kind: cur.Kind, Periods: make([]ortsplan.EffectPeriod, len(ps))}
+	for i, p := range ps {
+		e.Periods[i] = ortsplan.EffectPeriod{Period: p, SignUpsByAge: map[string]int{}}
+	}
+	b := newBucketQuery(ps, localityID)
+	var a, c int64
+	var age string
+
+	// Sign-ups, by age group, and how many of them joined a group.
+	ages := map[string]*ortsplan.AgeGroupCount{}
+	err = db.eachBucket(ctx, b, `SELECT `+b.index("created_at")+`, age_group, COUNT(*), SUM(CASE WHEN status = 'med' THEN 1 ELSE 0 END)
+		FROM signups WHERE `+b.within("created_at")+b.locality("locality_id")+` GROUP BY 1, 2`, []any{&age, &a, &c}, func(i int) {
+		p := &e.Periods[i]
+		p.SignUps += int(a)
+		p.Joined += int(c)
+		p.SignUpsByAge[age] += int(a)
+		g := ages[age]
+		if g == nil {
+			g = &ortsplan.AgeGroupCount{AgeGroup: age}
+			ages[age] = g
+		}
+		g.SignUps += int(a)
+		g.Joined += int(c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range append(append([]string{}, ortsplan.AgeGroups...), "") {
+		if n := ages[g]; n != nil {
+			e.AgeGroups = append(e.AgeGroups, *n)
+		} else {
+			e.AgeGroups = append(e.AgeGroups, ortsplan.AgeGroupCount{AgeGroup: g})
+		}
+	}
+
+	// Meetings not cancelled, the people registered to them and the participants recorded.
+	err = db.eachBucket(ctx, b, `SELECT `+b.index("starts_at")+`, COUNT(*), COALESCE(SUM(participants), 0)
+		FROM meetings WHERE state <> 'installt' AND `+b.within("starts_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a, &c}, func(i int) {
+		e.Periods[i].Meetings += int(a)
+		e.Periods[i].Participants += int(c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.eachBucket(ctx, b, `SELECT `+b.index("m.starts_at")+`, COALESCE(SUM(r.people), 0)
+		FROM registrations r JOIN meetings m ON m.id = r.meeting_id
+		WHERE r.cancelled_at IS NULL AND NOT r.waitlisted AND m.state <> 'installt' AND `+b.within("m.starts_at")+b.locality("m.locality_id")+`
+		GROUP BY 1`, []any{&a}, func(i int) { e.Periods[i].Registered += int(a) })
+	if err != nil {
+		return nil, err
+	}
+
+	// Ideas proposed, answered and carried out; hidden ideas are left out.
+	err = db.eachBucket(ctx, b, `SELECT `+b.index("created_at")+`, COUNT(*)
+		FROM ideas WHERE hidden_at IS NULL AND `+b.within("created_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a}, func(i int) {
+		e.Periods[i].Proposed += int(a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.eachBucket(ctx, b, `SELECT `+b.index("answered_at")+`, COUNT(*), SUM(CASE WHEN status = 'genomford' THEN 1 ELSE 0 END)
+		FROM ideas WHERE hidden_at IS NULL AND `+b.within("answered_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a, &c}, func(i int) {
+		e.Periods[i].Answered += int(a)
+		e.Periods[i].Done += int(c)
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// Plan actions added and finished.
+	err = db.eachBucket(ctx, b, `SELECT `+b.index("created_at")+`, COUNT(*)
+		FROM actions WHERE `+b.within("created_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a}, func(i int) {
+		e.Periods[i].ActionsAdded += int(a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.eachBucket(ctx, b, `SELECT `+b.index("done_at")+`, COUNT(*)
+		FROM actions WHERE status = 'genomford' AND `+b.within("done_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a}, func(i int) {
+		e.Periods[i].ActionsDone += int(a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.actionFigures(ctx, localityID, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// actionFigures fills in the actions by status and the plan progress now.
+func (db *DB) actionFigures(ctx context.Context, localityID int64, e *ortsplan.Effects) error {
+	where, args := "", []any{}
+	if localityID > 0 {
+		where, args = " WHERE locality_id = $1", []any{localityID}
+	}
+	rows, err := db.db.QueryContext(ctx, "SELECT status, COUNT(*) FROM actions"+where+" GROUP BY status", args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: actions by status: %w", err)
+	}
+	counts := map[ortsplan.ActionStatus]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		counts[ortsplan.ActionStatus(st)] = n
+		e.Actions += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, st := range ortsplan.ActionStatuses {
+		e.ActionsByStatus = append(e.ActionsByStatus, ortsplan.StatusCount{Status: st, Count: counts[st]})
+	}
+	if e.Actions == 0 {
+		return nil
+	}
+
+	// Progress is a weighted average over the action tree (see
+	// ortsplan.Plan.Progress), computed from the stored actions.
+	rows, err = db.db.QueryContext(ctx, `SELECT id, locality_id, COALESCE(parent_id, 0), status, progress, weight
+		FROM actions`+where+` ORDER BY position, id`, args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: effect actions: %w", err)
+	}
+	defer rows.Close()
+	type node struct {
+		a   *ortsplan.Action
+		loc int64
+	}
+	var nodes []node
+	byID := map[int64]*ortsplan.Action{}
+	for rows.Next() {
+		var a ortsplan.Action
+		var loc int64
+		if err := rows.Scan(&a.ID, &loc, &a.ParentID, &a.Status, &a.Progress, &a.Weight); err != nil {
+			return err
+		}
+		nodes = append(nodes, node{&a, loc})
+		byID[a.ID] = &a
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	top := map[int64][]*ortsplan.Action{}
+	var order []int64
+	for _, n := range nodes {
+		if p := byID[n.a.ParentID]; n.a.ParentID != 0 && p != nil {
+			p.Children = append(p.Children, n.a)
+			continue
+		}
+		if top[n.loc] == nil {
+			order = append(order, n.loc)
+		}
+		top[n.loc] = append(top[n.loc], n.a)
+	}
+	var sum float64
+	for _, loc := range order {
+		sum += (&ortsplan.Plan{Themes: []*ortsplan.Theme{{Actions: top[loc]}}}).Progress()
+	}
+	e.Plans = len(order)
+	if e.Plans > 0 {
+		e.PlanProgress = sum / float64(e.Plans)
+	}
+	return nil
+}
+
+var _ ortsplan.EffectService = (*DB)(nil)

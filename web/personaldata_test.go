@@ -1,0 +1,250 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/notify"
+	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+)
+
+// personalFixture holds the ids of the records that carry personal data.
+type personalFixture struct {
+	idea, hiddenIdea, meeting int64
+}
+
+// publicOutputs is every public output an anonymous visitor can fetch: pages,
+// API, CSV, feeds, calendars and the sitemap. Add each new public page or
+// file here; TestNoPersonalDataInPublicOutputs fails for a public GET route
+// that no entry reaches (see notPublicRoutes for the exceptions).
+func publicOutputs(f personalFixture) []string {
+	idea, hidden, meeting := itoa(f.idea), itoa(f.hiddenIdea), itoa(f.meeting)
+	return []string{
+		// HTML pages.
+		"/", "/orter", "/orter?fas=mobiliserande", "/orter/bettna", "/orter/bettna/vision", "/orter/bettna/handlingsplan",
+		"/orter/bettna/historik", "/orter/bettna/arbetsgrupper", "/orter/bettna/arbetsgrupper/bredband", "/orter/bettna/moten",
+		"/orter/bettna/ideer", "/orter/bettna/ideer?sortera=stod", "/orter/bettna/bilder", "/ideer/" + idea, "/ideer/" + hidden,
+		"/moten/" + meeting, "/kalender", "/var-med", "/var-med?ort=bettna", "/oppna-data", "/tillganglighet", "/personuppgifter",
+		"/logga-in/boende", "/effekter", "/effekter?period=year", "/orter/bettna/effekter",
+		// Search, for every kind of personal data stored above: none of it may be found.
+		"/sok?q=hemlig", "/sok?q=Signe", "/sok?q=Anm%C3%A4lansdotter", "/sok?q=Regina", "/sok?q=allergi+jordn%C3%B6tter",
+		"/sok?q=grannen", "/sok?q=Henrik", "/sok?q=Dold+id%C3%A9", "/sok?q=ol%C3%A4mpligt", "/sok?q=example.se", "/sok?q=070",
+		"/sok?q=Idella", "/sok?q=Kalle+Kommentarsson",
+		// The API.
+		"/api/v1/openapi.json", "/api/v1/localities?limit=500", "/api/v1/localities/bettna", "/api/v1/localities/bettna/groups",
+		"/api/v1/groups?limit=500", "/api/v1/meetings?limit=500", "/api/v1/meetings/" + meeting, "/api/v1/ideas?limit=500",
+		"/api/v1/ideas?sort=supports&locality=bettna", "/api/v1/ideas/" + idea, "/api/v1/ideas/" + hidden,
+		"/api/v1/effects", "/api/v1/effects?period=year", "/api/v1/effects?locality=bettna",
+		// CSV files.
+		"/orter.csv", "/arbetsgrupper.csv", "/orter/bettna/arbetsgrupper.csv", "/moten.csv", "/orter/bettna/moten.csv",
+		"/ideer.csv", "/orter/bettna/ideer.csv", "/orter/bettna/handlingsplan.csv",
+		"/effekter.csv", "/orter/bettna/effekter.csv",
+		// Feeds, calendars, sitemap.
+		"/flode.atom", "/orter/bettna/flode.atom", "/kalender.ics", "/orter/bettna/kalender.ics", "/moten/" + meeting + "/kalender.ics",
+		"/sitemap.xml", "/robots.txt",
+	}
+}
+
+// notPublicRoutes are GET routes the test does not need to reach: staff and
+// account pages, one-time links, health checks, and binary files.
+var notPublicRoutes = []string{
+	"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/filer/", "/bild/", "/logga-in", "/inloggning/",
+	"/mina-uppgifter", "/avregistrera/", "/anmalan/", "/admin/", "/konto", "/sprak", "/redigera", "/ny", "/nytt",
+	"/atgarder/", "/teman/", "/historik/{id}",
+}
+
+// TestNoPersonalDataInPublicOutputs stores personal data of every kind —
+// sign-ups, meeting registrations, residents behind ideas and comments, group
+// members without consent, staff e-mail addresses, hidden ideas and comments —
+// and fetches every public output as an anonymous visitor, and every page
+// those link to, asserting that none of it shows. A resident's chosen display
+// name is published with their ideas and comments on the HTML pages only; it
+// must not appear in any data output.
+func TestNoPersonalDataInPublicOutputs(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		s := newSite(t, db)
+		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
+		l := mustLocality(t, db, "bettna")
+		never := []string{
+			"signe.anmalan@example.se", "070-111 22 33", "Signe Anmälansdotter", "Mitt hemliga meddelande om grannen",
+			"regina.registrerad@example.se", "Regina Registrerad", "Hemlig allergi mot jordnötter",
+			"idella.ide@example.se", "kalle.kommentar@example.se",
+			"henrik.hemlig@example.se", "070-999 88 77", "Hemliga Henrik",
+			"personal.hemlig@example.se",
+			"Dold idé om något olämpligt", "Dold kommentar med olämpligt innehåll",
+		}
+		displayNames := []string{"Idella Idésson", "Kalle Kommentarsson"}
+
+		if err := db.CreateSignUp(ctx, &ortsplan.SignUp{LocalityID: l.ID, Name: never[2], Email: never[0], Phone: never[1],
+			AgeGroup: "80-", Message: never[3]}); err != nil {
+			t.Fatal(err)
+		}
+		m := &ortsplan.Meeting{LocalityID: l.ID, Kind: ortsplan.MeetingOpen, Title: "Öppet möte om skolan", Start: time.Now().Add(72 * time.Hour),
+			State: ortsplan.MeetingPlanned, Registration: true, Capacity: 30}
+		if err := db.SaveMeeting(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: never[5], Email: never[4], People: 2, Needs: never[6]}); err != nil {
+			t.Fatal(err)
+		}
+		staff := s.user(never[12], ortsplan.RoleCoordinator, "bettna")
+		g, err := db.FindGroup(ctx, l.ID, "bredband")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.ContactUserID = staff.ID
+		if err := db.SaveGroup(ctx, g); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddGroupMember(ctx, &ortsplan.GroupMember{GroupID: g.ID, Name: never[11], Email: never[9], Phone: never[10]}); err != nil {
+			t.Fatal(err)
+		}
+
+		idella := residentBrowser(t, s, never[7], displayNames[0])
+		r := idella.post("/orter/bettna/ideer", url.Values{"title": {"Bättre busshållplats"}, "body": {"Med tak och bänk."}})
+		wantStatus(t, r, http.StatusSeeOther)
+		var f personalFixture
+		f.idea, _ = parseTrailingID(r.Header.Get("Location"))
+		r = idella.post("/orter/bettna/ideer", url.Values{"title": {"En annan idé"}, "body": {never[13]}})
+		f.hiddenIdea, _ = parseTrailingID(r.Header.Get("Location"))
+		f.meeting = m.ID
+		if f.idea == 0 || f.hiddenIdea == 0 {
+			t.Fatal("ideas not created")
+		}
+		kalle := residentBrowser(t, s, never[8], displayNames[1])
+		wantStatus(t, kalle.post("/ideer/"+itoa(f.idea)+"/kommentar", url.Values{"comment": {"Bra förslag!"}}), http.StatusSeeOther)
+		wantStatus(t, kalle.post("/ideer/"+itoa(f.idea)+"/kommentar", url.Values{"comment": {never[14]}}), http.StatusSeeOther)
+		wantStatus(t, kalle.post("/ideer/"+itoa(f.idea)+"/stod", url.Values{"on": {"1"}}), http.StatusSeeOther)
+		cs, err := db.Comments(ctx, f.idea)
+		if err != nil || len(cs) != 2 {
+			t.Fatalf("comments: %v %d", err, len(cs))
+		}
+		for _, c := range cs {
+			if c.Body == never[14] {
+				if err := db.Hide(ctx, "comment", c.ID, "Olämpligt"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := db.Hide(ctx, "idea", f.hiddenIdea, "Olämpligt"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AnswerIdea(ctx, ortsplan.IdeaAnswer{IdeaID: f.idea, Status: ortsplan.IdeaPreparing, Answer: "Vi utreder frågan."}); err != nil {
+			t.Fatal(err)
+		}
+
+		visitor := s.browser()
+		seen := map[string]bool{}
+		var queue []string
+		for _, p := range publicOutputs(f) {
+			queue = append(queue, p)
+		}
+		explicit := len(queue)
+		skip := append([]string{"/logga-ut"}, notPublicRoutes...)
+		for i := 0; i < len(queue); i++ {
+			path := queue[i]
+			if seen[path] {
+				continue
+			}
+			seen[path] = true
+			for _, lang := range []string{"sv", "en"} {
+				visitor.header.Set("Accept-Language", lang)
+				r := visitor.get(path)
+				if i < explicit && r.StatusCode != 200 && !(strings.Contains(path, hiddenSuffix(f)) && r.StatusCode == 404) {
+					t.Errorf("%s: status %d", path, r.StatusCode)
+				}
+				for _, secret := range never {
+					if strings.Contains(r.Body, secret) {
+						t.Errorf("%s shows personal data %q", path, secret)
+					}
+				}
+				if r.Doc == nil {
+					for _, name := range displayNames {
+						if strings.Contains(r.Body, name) {
+							t.Errorf("%s (%s) shows the resident name %q", path, r.Header.Get("Content-Type"), name)
+						}
+					}
+				}
+				if lang == "en" || r.Doc == nil || i >= explicit {
+					continue
+				}
+				// Follow the links of the listed pages one step.
+				r.Doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
+					u, err := url.Parse(a.AttrOr("href", ""))
+					if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") {
+						return
+					}
+					next := u.Path
+					if u.RawQuery != "" {
+						next += "?" + u.RawQuery
+					}
+					for _, p := range skip {
+						if strings.HasPrefix(next, p) {
+							return
+						}
+					}
+					queue = append(queue, next)
+				})
+			}
+		}
+		// The ideas page really shows the display name (so the check above
+		// would see a leak in the data outputs).
+		if !strings.Contains(visitor.get("/ideer/"+itoa(f.idea)).Body, displayNames[1]) {
+			t.Error("the idea page does not name the commenter: the test data is not what it seems")
+		}
+
+		// Every public GET route is reached by some output.
+		mux := http.NewServeMux()
+		var routes []string
+		for _, p := range s.web.Patterns() {
+			if path, ok := strings.CutPrefix(p, "GET "); ok {
+				mux.HandleFunc(p, func(http.ResponseWriter, *http.Request) {})
+				routes = append(routes, path)
+			}
+		}
+		reached := map[string]bool{}
+		for p := range seen {
+			req, _ := http.NewRequest(http.MethodGet, "http://x"+p, nil)
+			_, pattern := mux.Handler(req)
+			reached[strings.TrimPrefix(pattern, "GET ")] = true
+		}
+	route:
+		for _, r := range routes {
+			for _, p := range notPublicRoutes {
+				if strings.Contains(r, p) {
+					continue route
+				}
+			}
+			if !reached[r] {
+				t.Errorf("public route %s is not in publicOutputs", r)
+			}
+		}
+		t.Logf("checked %d public pages and files", len(seen))
+	})
+}
+
+func hiddenSuffix(f personalFixture) string { return "/" + itoa(f.hiddenIdea) }
+
+var trailingID = regexp.MustCompile(`/(\d+)(?:[?#].*)?$`)
+
+func parseTrailingID(s string) (int64, bool) {
+	m := trailingID.FindStringSubmatch(s)
+	if m == nil {
+		return 0, false
+	}
+	var id int64
+	err := json.Unmarshal([]byte(m[1]), &id)
+	return id, err == nil
+}
