@@ -50,7 +50,6 @@ type LargeResult struct {
 type gen struct {
 	rng      *rand.Rand
 	now      time.Time
-	postgres bool
 	sc       Scale
 	staff    []int64 // officials and the coordinator, for handlers and contacts
 	answerer int64
@@ -142,7 +141,7 @@ func LoadLarge(ctx context.Context, s Store, sdb *sql.DB, postgres bool, sc Scal
 	if progress == nil {
 		progress = func(string) {}
 	}
-	g := &gen{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), now: time.Now().UTC().Truncate(time.Second), postgres: postgres, sc: sc}
+	g := &gen{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), now: time.Now().UTC().Truncate(time.Second), sc: sc}
 	res := &LargeResult{Result: Result{AdminEmail: AdminEmail, AdminPassword: Password(20)}, Scale: sc}
 	if _, err := s.CreateUser(ctx, ortsplan.NewUser{Email: AdminEmail, Name: "Demoadministratör",
 		Role: ortsplan.RoleAdmin, Password: res.AdminPassword}); err != nil {
