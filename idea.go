@@ -180,6 +180,9 @@ type IdeaService interface {
 	FindIdea(ctx context.Context, id int64) (*Idea, error)
 	// Ideas lists a locality's ideas, or every locality's for localityID 0.
 	Ideas(ctx context.Context, localityID int64, sort IdeaSort) ([]*Idea, error)
+	// IdeaList lists a locality's ideas like Ideas, with only what a list
+	// shows: id, title, status, counts, hiding and dates.
+	IdeaList(ctx context.Context, localityID int64, sort IdeaSort) ([]*Idea, error)
 	// Support adds (on) or withdraws a resident's support; one per resident.
 	Support(ctx context.Context, ideaID, residentID int64, on bool, rule IdeaThreshold) error
 	Supports(ctx context.Context, ideaID, residentID int64) (bool, error)

@@ -282,6 +282,15 @@ type FieldChange struct {
 	To    string `json:"b,omitempty"`
 }
 
+// LocalityOverview is a locality with what its pages show at the top.
+type LocalityOverview struct {
+	Locality    *Locality
+	Phases      []*PhaseChange
+	Vision      *Vision // nil without one
+	Outline     *Plan   // themes and action tree, as PlanOutline
+	LastChanged time.Time
+}
+
 // LocalitySummary is a locality with the figures the overview needs.
 type LocalitySummary struct {
 	*Locality
@@ -317,6 +326,12 @@ type PlanService interface {
 	// FindPlan returns the plan with its themes, actions and updates; a locality
 	// without a stored plan gets an empty draft.
 	FindPlan(ctx context.Context, localityID int64) (*Plan, error)
+	// PlanOutline returns the plan's themes and action tree with only the
+	// fields progress needs (no texts, updates or organisations).
+	PlanOutline(ctx context.Context, localityID int64) (*Plan, error)
+	// LocalityOverview returns the locality with the given slug and what its
+	// pages show at the top: phase history, vision, plan outline, last change.
+	LocalityOverview(ctx context.Context, slug string) (*LocalityOverview, error)
 	SavePlan(ctx context.Context, p *Plan) error
 	SaveTheme(ctx context.Context, t *Theme) error
 	MoveTheme(ctx context.Context, localityID, themeID int64, delta int) error

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"html/template"
 	"strings"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -28,11 +29,41 @@ var (
 	}()
 )
 
+// strictPolicy strips all markup; building one per call is costly.
+var strictPolicy = bluemonday.StrictPolicy()
+
+// rendered remembers recent renderings: HTML depends on nothing but its
+// input, and pages render the same texts again and again.
+var rendered struct {
+	mu sync.Mutex
+	m  map[string]template.HTML
+}
+
+// maxRendered bounds how many renderings are kept; all are forgotten when full.
+const maxRendered = 4096
+
 // HTML renders src as sanitised HTML for a template.
 func HTML(src string) template.HTML {
 	if strings.TrimSpace(src) == "" {
 		return ""
 	}
+	rendered.mu.Lock()
+	out, ok := rendered.m[src]
+	rendered.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = render(src)
+	rendered.mu.Lock()
+	if rendered.m == nil || len(rendered.m) >= maxRendered {
+		rendered.m = make(map[string]template.HTML)
+	}
+	rendered.m[src] = out
+	rendered.mu.Unlock()
+	return out
+}
+
+func render(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := md.Convert([]byte(src), &buf); err != nil {
 		return template.HTML(template.HTMLEscapeString(src))
@@ -43,7 +74,7 @@ func HTML(src string) template.HTML {
 // Plain returns the text of src without markup, cut to at most n runes at a
 // word boundary (with an ellipsis), for summaries and meta descriptions.
 func Plain(src string, n int) string {
-	text := bluemonday.StrictPolicy().Sanitize(string(HTML(src)))
+	text := strictPolicy.Sanitize(string(HTML(src)))
 	text = strings.Join(strings.Fields(htmlUnescape(text)), " ")
 	r := []rune(text)
 	if n <= 0 || len(r) <= n {

@@ -40,7 +40,9 @@ type DB struct {
 	// PublicURL is the site's public address, for links in e-mails the store writes.
 	PublicURL string
 
-	effects effectCache // the effects dashboard's figures, see effects.go
+	figures   figureCache   // the locality list with plan figures
+	overviews overviewCache // the top of locality pages
+	effects   effectCache   // the effects dashboard's figures, see effects.go
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a SQLite file.

@@ -192,15 +192,42 @@ func (db *DB) FindIdea(ctx context.Context, id int64) (*ortsplan.Idea, error) {
 	return i, nil
 }
 
-// Ideas lists a locality's ideas (every locality's for 0) in the chosen order.
-func (db *DB) Ideas(ctx context.Context, localityID int64, sort ortsplan.IdeaSort) ([]*ortsplan.Idea, error) {
-	order := "i.created_at DESC, i.id DESC"
+// ideaOrder is the ORDER BY of a sort.
+func ideaOrder(sort ortsplan.IdeaSort) string {
 	switch sort {
 	case ortsplan.SortSupported:
-		order = "i.supports DESC, i.created_at DESC, i.id DESC"
+		return "i.supports DESC, i.created_at DESC, i.id DESC"
 	case ortsplan.SortStatus:
-		order = "i.status, i.created_at DESC, i.id DESC"
+		return "i.status, i.created_at DESC, i.id DESC"
 	}
+	return "i.created_at DESC, i.id DESC"
+}
+
+// IdeaList lists a locality's ideas in the chosen order with the fields a
+// list shows, in one query without joins.
+func (db *DB) IdeaList(ctx context.Context, localityID int64, sort ortsplan.IdeaSort) ([]*ortsplan.Idea, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT i.id, i.locality_id, i.title, i.status, i.supports, i.comments, i.hidden_at, i.created_at, i.updated_at
+		FROM ideas i WHERE i.locality_id = $1 ORDER BY `+ideaOrder(sort), localityID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: idea list: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Idea
+	for rows.Next() {
+		var i ortsplan.Idea
+		var hidden sql.NullTime
+		if err := rows.Scan(&i.ID, &i.LocalityID, &i.Title, &i.Status, &i.Supports, &i.Comments, &hidden, &i.CreatedAt, &i.UpdatedAt); err != nil {
+			return nil, err
+		}
+		i.HiddenAt = hidden.Time
+		out = append(out, &i)
+	}
+	return out, rows.Err()
+}
+
+// Ideas lists a locality's ideas (every locality's for 0) in the chosen order.
+func (db *DB) Ideas(ctx context.Context, localityID int64, sort ortsplan.IdeaSort) ([]*ortsplan.Idea, error) {
+	order := ideaOrder(sort)
 	where, args := " WHERE i.locality_id = $1", []any{localityID}
 	if localityID == 0 {
 		where, args = "", nil

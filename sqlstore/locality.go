@@ -22,8 +22,10 @@ func scanLocality(row interface{ Scan(...any) error }) (*ortsplan.Locality, erro
 		&image, &l.ImageAlt); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(image), &l.Image); err != nil {
-		return nil, fmt.Errorf("sqlstore: locality %d image: %w", l.ID, err)
+	if image != "[]" { // most localities have no picture
+		if err := json.Unmarshal([]byte(image), &l.Image); err != nil {
+			return nil, fmt.Errorf("sqlstore: locality %d image: %w", l.ID, err)
+		}
 	}
 	if inh.Valid {
 		n := int(inh.Int64)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ortsplan/ortsplan"
 )
@@ -131,12 +132,9 @@ func (db *DB) SaveVision(ctx context.Context, v *ortsplan.Vision) error {
 
 // FindPlan loads the plan with its whole tree in four queries.
 func (db *DB) FindPlan(ctx context.Context, localityID int64) (*ortsplan.Plan, error) {
-	p := &ortsplan.Plan{LocalityID: localityID, Status: ortsplan.StatusDraft}
-	err := db.db.QueryRowContext(ctx, `SELECT status, decided_on, decided_by, decision_ref, next_review, version, updated_at
-		FROM plans WHERE locality_id = $1`, localityID).Scan(&p.Status, dateCol{&p.Decision.On}, &p.Decision.Body,
-		&p.Decision.Reference, dateCol{&p.NextReview}, &p.Version, &p.UpdatedAt)
-	if err != nil && err != sql.ErrNoRows {
-		return nil, fmt.Errorf("sqlstore: read plan: %w", err)
+	p, err := db.planRow(ctx, localityID)
+	if err != nil {
+		return nil, err
 	}
 	themes, err := db.themes(ctx, localityID)
 	if err != nil {
@@ -150,6 +148,51 @@ func (db *DB) FindPlan(ctx context.Context, localityID int64) (*ortsplan.Plan, e
 		return nil, err
 	}
 	if err := db.loadActionOrganisations(ctx, localityID, actions); err != nil {
+		return nil, err
+	}
+	p.Themes = buildTree(themes, actions)
+	return p, nil
+}
+
+// planRow reads the plan's own fields; a locality without one gets an empty draft.
+func (db *DB) planRow(ctx context.Context, localityID int64) (*ortsplan.Plan, error) {
+	p := &ortsplan.Plan{LocalityID: localityID, Status: ortsplan.StatusDraft}
+	err := db.db.QueryRowContext(ctx, `SELECT status, decided_on, decided_by, decision_ref, next_review, version, updated_at
+		FROM plans WHERE locality_id = $1`, localityID).Scan(&p.Status, dateCol{&p.Decision.On}, &p.Decision.Body,
+		&p.Decision.Reference, dateCol{&p.NextReview}, &p.Version, &p.UpdatedAt)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, fmt.Errorf("sqlstore: read plan: %w", err)
+	}
+	return p, nil
+}
+
+// PlanOutline returns the plan with its themes and the action tree, each
+// action with only its id, status, progress and weight: enough for the
+// progress figures of an overview, without texts, updates or organisations.
+func (db *DB) PlanOutline(ctx context.Context, localityID int64) (*ortsplan.Plan, error) {
+	p, err := db.planRow(ctx, localityID)
+	if err != nil {
+		return nil, err
+	}
+	themes, err := db.themes(ctx, localityID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT id, theme_id, COALESCE(parent_id, 0), status, progress, weight
+		FROM actions WHERE locality_id = $1 ORDER BY position, id`, localityID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: plan outline: %w", err)
+	}
+	defer rows.Close()
+	var actions []*ortsplan.Action
+	for rows.Next() {
+		var a ortsplan.Action
+		if err := rows.Scan(&a.ID, &a.ThemeID, &a.ParentID, &a.Status, &a.Progress, &a.Weight); err != nil {
+			return nil, err
+		}
+		actions = append(actions, &a)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	p.Themes = buildTree(themes, actions)
@@ -575,12 +618,155 @@ func (db *DB) AddActionUpdate(ctx context.Context, localityID int64, u *ortsplan
 }
 
 // LocalitySummaries returns every locality with its plan progress, computed
-// from all actions loaded in one query.
+// from all actions loaded in one query. Localities and figures are kept until
+// the next revision: every change to a locality or an action writes one.
 func (db *DB) LocalitySummaries(ctx context.Context) ([]*ortsplan.LocalitySummary, error) {
-	ls, err := db.ListLocalities(ctx)
+	// The stamp is read first, so what is kept under it is never older.
+	stamp, err := db.revisionStamp(ctx)
 	if err != nil {
 		return nil, err
 	}
+	ls, figs := db.figures.get(stamp)
+	if figs == nil {
+		if ls, err = db.ListLocalities(ctx); err != nil {
+			return nil, err
+		}
+		if figs, err = db.planFigures(ctx); err != nil {
+			return nil, err
+		}
+		db.figures.put(stamp, ls, figs)
+	}
+	out := make([]*ortsplan.LocalitySummary, len(ls))
+	for i, l := range ls {
+		f := figs[l.ID]
+		c := *l // callers get their own copy
+		out[i] = &ortsplan.LocalitySummary{Locality: &c, Progress: f.progress, HasPlan: f.count > 0, ActionCount: f.count}
+	}
+	return out, nil
+}
+
+// revisionStamp is the highest revision id. Every change to a locality, its
+// phases, vision, plan, themes or actions writes a revision in the same
+// transaction, so what was read after a stamp stays current while it does.
+func (db *DB) revisionStamp(ctx context.Context) (int64, error) {
+	var stamp int64
+	if err := db.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM revisions").Scan(&stamp); err != nil {
+		return 0, fmt.Errorf("sqlstore: revision stamp: %w", err)
+	}
+	return stamp, nil
+}
+
+// LocalityOverview reads the locality, phase history, vision, plan outline
+// and last change, kept per slug until the next revision.
+func (db *DB) LocalityOverview(ctx context.Context, slug string) (*ortsplan.LocalityOverview, error) {
+	stamp, err := db.revisionStamp(ctx) // read first: what is kept under it is never older
+	if err != nil {
+		return nil, err
+	}
+	if o := db.overviews.get(stamp, slug); o != nil {
+		return copyOverview(o), nil
+	}
+	o := &ortsplan.LocalityOverview{}
+	if o.Locality, err = db.FindLocality(ctx, slug); err != nil {
+		return nil, err
+	}
+	id := o.Locality.ID
+	if o.Phases, err = db.PhaseHistory(ctx, id); err != nil {
+		return nil, err
+	}
+	if o.Vision, err = db.FindVision(ctx, id); ortsplan.ErrorCode(err) == ortsplan.ENOTFOUND {
+		o.Vision = nil
+	} else if err != nil {
+		return nil, err
+	}
+	if o.Outline, err = db.PlanOutline(ctx, id); err != nil {
+		return nil, err
+	}
+	if o.LastChanged, err = db.LastChanged(ctx, id); err != nil {
+		return nil, err
+	}
+	db.overviews.put(stamp, slug, o)
+	return copyOverview(o), nil
+}
+
+// copyOverview gives a caller its own locality, vision and plan structs.
+func copyOverview(o *ortsplan.LocalityOverview) *ortsplan.LocalityOverview {
+	c := *o
+	l := *o.Locality
+	c.Locality = &l
+	if o.Vision != nil {
+		v := *o.Vision
+		c.Vision = &v
+	}
+	p := *o.Outline
+	c.Outline = &p
+	return &c
+}
+
+// overviewCache keeps locality overviews by slug for the newest revision seen.
+type overviewCache struct {
+	mu    sync.Mutex
+	stamp int64
+	m     map[string]*ortsplan.LocalityOverview
+}
+
+func (c *overviewCache) get(stamp int64, slug string) *ortsplan.LocalityOverview {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stamp != stamp {
+		return nil
+	}
+	return c.m[slug]
+}
+
+func (c *overviewCache) put(stamp int64, slug string, o *ortsplan.LocalityOverview) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if stamp < c.stamp {
+		return
+	}
+	if stamp > c.stamp || c.m == nil || len(c.m) >= 10000 {
+		c.stamp, c.m = stamp, map[string]*ortsplan.LocalityOverview{}
+	}
+	c.m[slug] = o
+}
+
+// planFigure is a locality's plan progress and number of actions.
+type planFigure struct {
+	progress float64
+	count    int
+}
+
+// figureCache keeps the localities and their plan figures for the newest
+// revision seen. Every change to a locality or an action writes a revision in
+// the same transaction, so while the highest revision id is unchanged they
+// are too, on every server sharing the database.
+type figureCache struct {
+	mu    sync.Mutex
+	stamp int64
+	locs  []*ortsplan.Locality
+	figs  map[int64]planFigure
+}
+
+func (c *figureCache) get(stamp int64) ([]*ortsplan.Locality, map[int64]planFigure) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.figs == nil || c.stamp != stamp {
+		return nil, nil
+	}
+	return c.locs, c.figs
+}
+
+func (c *figureCache) put(stamp int64, locs []*ortsplan.Locality, figs map[int64]planFigure) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.figs == nil || stamp >= c.stamp {
+		c.stamp, c.locs, c.figs = stamp, locs, figs
+	}
+}
+
+// planFigures computes every locality's plan progress from its actions.
+func (db *DB) planFigures(ctx context.Context) (map[int64]planFigure, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id, locality_id, theme_id, COALESCE(parent_id, 0), status, progress, weight
 		FROM actions ORDER BY position, id`)
 	if err != nil {
@@ -615,10 +801,10 @@ func (db *DB) LocalitySummaries(ctx context.Context) ([]*ortsplan.LocalitySummar
 			top[n.localityID] = append(top[n.localityID], n.a)
 		}
 	}
-	out := make([]*ortsplan.LocalitySummary, len(ls))
-	for i, l := range ls {
-		plan := &ortsplan.Plan{Themes: []*ortsplan.Theme{{Actions: top[l.ID]}}}
-		out[i] = &ortsplan.LocalitySummary{Locality: l, Progress: plan.Progress(), HasPlan: count[l.ID] > 0, ActionCount: count[l.ID]}
+	out := make(map[int64]planFigure, len(count))
+	for id, n := range count {
+		plan := &ortsplan.Plan{Themes: []*ortsplan.Theme{{Actions: top[id]}}}
+		out[id] = planFigure{progress: plan.Progress(), count: n}
 	}
 	return out, nil
 }

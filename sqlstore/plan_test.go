@@ -258,6 +258,54 @@ func TestPlanTreeProgressAndOrder(t *testing.T) {
 				t.Errorf("no %s revision (have %v)", k, kinds)
 			}
 		}
+		// The locality list's figures follow every change to the actions.
+		summary := func() ortsplan.LocalitySummary {
+			sums, err := db.LocalitySummaries(ctx)
+			for _, s := range sums {
+				if s.ID == l.ID {
+					return *s
+				}
+			}
+			t.Fatalf("no summary of %d: %v", l.ID, err)
+			return ortsplan.LocalitySummary{}
+		}
+		before := summary()
+		ov, err := db.LocalityOverview(ctx, l.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ovBefore := ov.Outline.Progress()
+		if err := db.SaveAction(ctx, l.ID, &ortsplan.Action{ThemeID: culture.ID, Title: "Konstrunda", Status: ortsplan.ActionDone}); err != nil {
+			t.Fatal(err)
+		}
+		after := summary()
+		p3, _ := db.FindPlan(ctx, l.ID)
+		if after.ActionCount != before.ActionCount+1 || math.Abs(after.Progress-p3.Progress()) > 1e-9 || after.Progress == before.Progress {
+			t.Fatalf("summary after a new action: %+v, was %+v, plan progress %v", after, before, p3.Progress())
+		}
+		if ov, _ = db.LocalityOverview(ctx, l.Slug); math.Abs(ov.Outline.Progress()-p3.Progress()) > 1e-9 || ov.Outline.Progress() == ovBefore {
+			t.Fatalf("overview progress %v after a new action, plan %v", ov.Outline.Progress(), p3.Progress())
+		}
+		// And every change to the locality itself.
+		cur, _ := db.FindLocality(ctx, l.Slug)
+		cur.Name = "Stora Sundby by"
+		if err := db.UpdateLocality(ctx, cur); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ChangePhase(ctx, &ortsplan.PhaseChange{LocalityID: l.ID, Phase: ortsplan.PhaseClosing, On: date("2030-01-01")}); err != nil {
+			t.Fatal(err)
+		}
+		if got := summary(); got.Name != "Stora Sundby by" || got.Phase != ortsplan.PhaseClosing {
+			t.Fatalf("summary after locality changes: %+v", got.Locality)
+		}
+		ov, _ = db.LocalityOverview(ctx, l.Slug)
+		if last := ov.Phases[len(ov.Phases)-1]; ov.Locality.Name != "Stora Sundby by" || last.Phase != ortsplan.PhaseClosing || ov.Vision != nil {
+			t.Fatalf("overview after locality changes: %+v %+v", ov.Locality, ov.Phases)
+		}
+		ov.Locality.Name = "changed by a caller"
+		if again, _ := db.LocalityOverview(ctx, l.Slug); again.Locality.Name != "Stora Sundby by" {
+			t.Fatal("a caller's change reached the kept overview")
+		}
 		last, _ := db.LastChanged(ctx, l.ID)
 		if last.IsZero() || last.Before(revs[len(revs)-1].CreatedAt) {
 			t.Fatalf("last changed = %v", last)

@@ -159,7 +159,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) apiLocality(w http.ResponseWriter, r *http.Request) {
-	v, _, err := s.loadLocality(r.Context(), r, true)
+	v, _, err := s.loadLocality(r.Context(), r, fullPlan)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -12,7 +12,7 @@ import (
 // planCSV downloads the action plan as CSV for spreadsheets: UTF-8 with a byte
 // order mark and semicolons, which Excel in Swedish opens with å, ä, ö intact.
 func (s *Server) planCSV(w http.ResponseWriter, r *http.Request) {
-	v, _, err := s.loadLocality(r.Context(), r, true)
+	v, _, err := s.loadLocality(r.Context(), r, fullPlan)
 	if err != nil {
 		s.fail(w, r, err)
 		return

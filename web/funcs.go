@@ -171,11 +171,87 @@ func isoDate(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
-// actionData is what the recursive "action" template gets.
-type actionData struct {
-	P     *page
-	A     *ortsplan.Action
-	Level int
+// actionView is what the recursive "action" template gets: an action with
+// its texts made in Go, since a plan can hold hundreds of actions and plain
+// fields render much faster than calls in the template.
+type actionView struct {
+	ID                  int64
+	Title               string
+	Level               int // heading level
+	Status              ortsplan.ActionStatus
+	StatusText          string
+	Progress            float64
+	Facts               bool // any of responsible, organisations, priority or period
+	ResponsibleLabel    string
+	Responsible         string
+	OrganisationsLabel  string
+	Organisations       string
+	PriorityLabel       string
+	Priority            string
+	PeriodLabel         string
+	Period              bool
+	StartISO, StartText string
+	EndISO, EndText     string
+	HasDescription      bool
+	Description         template.HTML
+	UpdatesHeading      string
+	Updates             []updateView
+	SubHeading          string
+	Children            []actionView
+}
+
+type updateView struct{ ISO, Date, Text string }
+
+// newActionView prepares an action and its sub-actions for the "action" template.
+func newActionView(L *i18n.Localizer, a *ortsplan.Action, level int) actionView {
+	v := actionView{ID: a.ID, Title: a.Title, Level: level, Status: a.Status, StatusText: L.T("status." + string(a.Status)),
+		Progress: a.ComputedProgress(), Period: !a.Start.IsZero() || !a.End.IsZero()}
+	v.Facts = a.ResponsibleKind != "" || a.Priority != "" || v.Period || len(a.Organisations) > 0
+	if a.ResponsibleKind != "" {
+		v.ResponsibleLabel = L.T("action.responsible")
+		v.Responsible = L.T("responsible." + string(a.ResponsibleKind))
+		if a.ResponsibleName != "" {
+			v.Responsible += ": " + a.ResponsibleName
+		}
+		if a.ResponsibleDepartment != "" {
+			v.Responsible += " (" + a.ResponsibleDepartment + ")"
+		}
+	}
+	if len(a.Organisations) > 0 {
+		names := make([]string, len(a.Organisations))
+		for i, o := range a.Organisations {
+			names[i] = o.Name
+		}
+		v.OrganisationsLabel, v.Organisations = L.T("action.organisations"), strings.Join(names, ", ")
+	}
+	if a.Priority != "" {
+		v.PriorityLabel, v.Priority = L.T("action.priority"), L.T("priority."+string(a.Priority))
+	}
+	if v.Period {
+		v.PeriodLabel = L.T("action.period")
+		if !a.Start.IsZero() {
+			v.StartISO, v.StartText = isoDate(a.Start), L.Date(a.Start)
+		}
+		if !a.End.IsZero() {
+			v.EndISO, v.EndText = isoDate(a.End), L.Date(a.End)
+		}
+	}
+	if a.Description != "" {
+		v.HasDescription, v.Description = true, markdown.HTML(a.Description)
+	}
+	if len(a.Updates) > 0 {
+		v.UpdatesHeading = L.T("action.updates", len(a.Updates))
+		for _, u := range a.Updates {
+			v.Updates = append(v.Updates, updateView{ISO: isoDate(u.On), Date: L.Date(u.On), Text: u.Text})
+		}
+	}
+	if len(a.Children) > 0 {
+		v.SubHeading = L.T("action.sub_actions")
+		for _, c := range a.Children {
+			v.Children = append(v.Children, newActionView(L, c, 4))
+		}
+	}
+	return v
 }
 
 // changeValue shows a revision's field value: coded values translated, dates
@@ -257,7 +333,7 @@ var templateFuncs = template.FuncMap{
 	"editRow": func(p *page, a *ortsplan.Action, i, n int) editRow {
 		return editRow{P: p, A: a, Slug: p.Data.(*editData).Locality.Slug, Index: i, Count: n}
 	},
-	"actionCtx":   func(p *page, a *ortsplan.Action, level int) actionData { return actionData{p, a, level} },
+	"actionCtx":   func(p *page, a *ortsplan.Action, level int) actionView { return newActionView(p.L, a, level) },
 	"changeValue": changeValue,
 	"statuses":    func() []ortsplan.ActionStatus { return ortsplan.ActionStatuses },
 	"timeOfDay":   func(t time.Time) string { return t.In(i18n.Stockholm()).Format("15:04") },

@@ -35,6 +35,12 @@ func newSite(t testing.TB, db *sqlstore.DB, mutate ...func(*web.Config, *web.Ser
 	if _, err := demo.Load(context.Background(), db, nil); err != nil {
 		t.Fatalf("load demo: %v", err)
 	}
+	return serveSite(t, db, mutate...)
+}
+
+// serveSite serves the real router over the database as it is.
+func serveSite(t testing.TB, db *sqlstore.DB, mutate ...func(*web.Config, *web.Services)) *site {
+	t.Helper()
 	s := &site{t: t, db: db}
 	var h http.Handler
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))

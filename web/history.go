@@ -30,7 +30,7 @@ func sameText(a, b *ortsplan.Revision) bool {
 // revision shows one revision and, for texts, a word diff against the
 // previous version or against the version chosen with ?jamfor=ID.
 func (s *Server) revision(w http.ResponseWriter, r *http.Request) {
-	v, updated, err := s.loadLocality(r.Context(), r, false)
+	v, updated, err := s.loadLocality(r.Context(), r, noPlan)
 	if err != nil {
 		s.fail(w, r, err)
 		return

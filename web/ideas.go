@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/media"
 )
 
@@ -117,6 +118,30 @@ type ideasData struct {
 	Sorts     []ortsplan.IdeaSort
 	Resident  *ortsplan.Resident
 	CanEdit   bool
+	Rows      []ideaRow
+}
+
+// ideaRow is one line of the idea list with its texts made in Go: the list
+// can hold hundreds of ideas, and plain fields render much faster than calls.
+type ideaRow struct {
+	ID            int64
+	Title         string
+	Hidden        bool
+	Meta          string // status · supports · comments
+	ISODate, Date string
+}
+
+func ideaRows(L *i18n.Localizer, ideas []*ortsplan.Idea) []ideaRow {
+	rows := make([]ideaRow, len(ideas))
+	for n, i := range ideas {
+		comments := L.T("ideas.comments", i.Comments)
+		if i.Comments == 1 {
+			comments = L.T("ideas.comments.one", i.Comments)
+		}
+		rows[n] = ideaRow{ID: i.ID, Title: i.Title, Hidden: i.Hidden(), ISODate: isoDate(i.CreatedAt), Date: L.Date(i.CreatedAt),
+			Meta: L.T("ideastatus."+string(i.Status)) + " · " + L.T("ideas.supports", i.Supports) + " · " + comments}
+	}
+	return rows
 }
 
 func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f *form) {
@@ -131,17 +156,18 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 	if srt := ortsplan.IdeaSort(r.URL.Query().Get("sortera")); slices.Contains(d.Sorts, srt) {
 		d.Sort = srt
 	}
-	if d.Ideas, err = s.svc.Ideas.Ideas(r.Context(), l.ID, d.Sort); err != nil {
+	if d.Ideas, err = s.svc.Ideas.IdeaList(r.Context(), l.ID, d.Sort); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	plan, err := s.svc.Plans.FindPlan(r.Context(), l.ID)
+	plan, err := s.svc.Plans.PlanOutline(r.Context(), l.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	d.Themes, d.MaxMB = plan.Themes, s.cfg.UploadLimits.MaxBytes>>20
 	p := s.newPage(w, r)
+	d.Rows = ideaRows(p.L, d.Ideas)
 	p.Form = f
 	p.Data = d
 	p.Updated = l.UpdatedAt

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/svgmap"
 )
 
@@ -23,46 +24,49 @@ type localityView struct {
 
 // loadLocality reads a locality and what its pages need. Drafts are kept for
 // staff who may edit the locality and hidden from everyone else.
-func (s *Server) loadLocality(ctx context.Context, r *http.Request, withPlan bool) (*localityView, time.Time, error) {
-	l, err := s.svc.Localities.FindLocality(ctx, r.PathValue("slug"))
+// planDepth is how much of the plan a page loads.
+type planDepth int
+
+const (
+	noPlan      planDepth = iota
+	planOutline           // themes and the action tree for progress figures
+	fullPlan              // everything the plan page shows
+)
+
+func (s *Server) loadLocality(ctx context.Context, r *http.Request, depth planDepth) (*localityView, time.Time, error) {
+	o, err := s.svc.Plans.LocalityOverview(ctx, r.PathValue("slug"))
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	v := &localityView{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
-	if v.Phases, err = s.svc.Plans.PhaseHistory(ctx, l.ID); err != nil {
-		return nil, time.Time{}, err
-	}
+	l := o.Locality
+	v := &localityView{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug), Phases: o.Phases}
 	if v.Contacts, err = s.svc.Plans.Contacts(ctx, l.ID); err != nil {
 		return nil, time.Time{}, err
 	}
 	if len(v.Contacts) > 0 {
 		v.Owner = v.Contacts[0]
 	}
-	vision, err := s.svc.Plans.FindVision(ctx, l.ID)
-	switch {
-	case err == nil && (vision.Published() || v.CanEdit):
-		v.Vision = vision
-	case err != nil && ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND:
-		return nil, time.Time{}, err
+	if o.Vision != nil && (o.Vision.Published() || v.CanEdit) {
+		v.Vision = o.Vision
 	}
-	if withPlan {
+	switch depth {
+	case planOutline:
+		v.Plan = o.Outline
+	case fullPlan:
 		if v.Plan, err = s.svc.Plans.FindPlan(ctx, l.ID); err != nil {
 			return nil, time.Time{}, err
 		}
 	}
-	updated, err := s.svc.Plans.LastChanged(ctx, l.ID)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
+	updated := o.LastChanged
 	if updated.IsZero() {
 		updated = l.UpdatedAt
 	}
 	return v, updated, nil
 }
 
-func (s *Server) localityPage(name string, withPlan bool) http.HandlerFunc {
+func (s *Server) localityPage(name string, depth planDepth) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, updated, err := s.loadLocality(r.Context(), r, withPlan)
+		v, updated, err := s.loadLocality(r.Context(), r, depth)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -77,10 +81,33 @@ func (s *Server) localityPage(name string, withPlan bool) http.HandlerFunc {
 
 type localitiesData struct {
 	Localities []*ortsplan.LocalitySummary
+	Rows       []localityRow // the table on /orter
 	Phases     []ortsplan.Phase
 	Phase      ortsplan.Phase
 	Map        any
 	CanCreate  bool
+}
+
+// localityRow is a line of the locality table with its texts made in Go:
+// plain fields render much faster than calls, and there may be hundreds.
+type localityRow struct {
+	Slug, Name  string
+	Phase       ortsplan.Phase
+	PhaseText   string
+	HasPlan     bool
+	Progress    float64
+	Inhabitants string // empty when unknown
+}
+
+func localityRows(L *i18n.Localizer, ls []*ortsplan.LocalitySummary) []localityRow {
+	rows := make([]localityRow, len(ls))
+	for i, l := range ls {
+		rows[i] = localityRow{Slug: l.Slug, Name: l.Name, Phase: l.Phase, PhaseText: L.T("phase." + string(l.Phase)), HasPlan: l.HasPlan, Progress: l.Progress}
+		if l.Inhabitants != nil {
+			rows[i].Inhabitants = L.Number(*l.Inhabitants)
+		}
+	}
+	return rows
 }
 
 func (s *Server) summaries(r *http.Request) ([]*ortsplan.LocalitySummary, time.Time, error) {
@@ -137,7 +164,8 @@ func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
 				Class: "phase-" + string(l.Phase), Description: desc})
 		}
 	}
-	d.Map = svgmap.Render(points, svgmap.Options{Title: L.T("map.title"), Desc: L.T("map.desc"), ID: "map"})
+	d.Rows = localityRows(L, d.Localities)
+	d.Map = s.maps.Render(points, svgmap.Options{Title: L.T("map.title"), Desc: L.T("map.desc"), ID: "map"})
 	p := s.newPage(w, r)
 	p.Data = d
 	p.Updated = updated
@@ -151,7 +179,7 @@ type historyData struct {
 }
 
 func (s *Server) history(w http.ResponseWriter, r *http.Request) {
-	v, updated, err := s.loadLocality(r.Context(), r, false)
+	v, updated, err := s.loadLocality(r.Context(), r, noPlan)
 	if err != nil {
 		s.fail(w, r, err)
 		return

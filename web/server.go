@@ -16,6 +16,7 @@ import (
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/media"
+	"github.com/ortsplan/ortsplan/svgmap"
 )
 
 // Services are the domain services the web layer needs.
@@ -89,6 +90,7 @@ type Server struct {
 	loginByAddr *rateLimiter
 	formByAddr  *rateLimiter
 
+	maps        svgmap.Memo      // the locality map, drawn again only when a locality changes
 	effectsHTML effectsHTMLCache // rendered dashboards, see effects.go
 
 	handler http.Handler
@@ -175,9 +177,9 @@ func (s *Server) routes() *http.ServeMux {
 
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /orter", s.localities)
-	mux.HandleFunc("GET /orter/{slug}", s.localityPage("locality", true))
-	mux.HandleFunc("GET /orter/{slug}/vision", s.localityPage("vision", false))
-	mux.HandleFunc("GET /orter/{slug}/handlingsplan", s.localityPage("plan", true))
+	mux.HandleFunc("GET /orter/{slug}", s.localityPage("locality", planOutline))
+	mux.HandleFunc("GET /orter/{slug}/vision", s.localityPage("vision", noPlan))
+	mux.HandleFunc("GET /orter/{slug}/handlingsplan", s.localityPage("plan", fullPlan))
 	mux.HandleFunc("GET /orter/{slug}/handlingsplan.csv", s.planCSV)
 	mux.HandleFunc("GET /orter.csv", s.localitiesCSV)
 	mux.HandleFunc("GET /arbetsgrupper.csv", s.groupsCSV)

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/demo"
@@ -44,6 +46,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var d dbFlags
 	d.register(fs)
 	baseURL := fs.String("base-url", "http://localhost:8080", "public address, used in the printed login")
+	scale := fs.String("scale", "", `"large" loads a generated load-test data set instead (300 localities, 100,000 ideas …); a number scales it`)
+	seed := fs.Uint64("seed", 1, "seed of the generated data set")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
 	}
@@ -52,6 +56,28 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
+	if *scale != "" {
+		factor := 1.0
+		if *scale != "large" {
+			f, err := strconv.ParseFloat(*scale, 64)
+			if err != nil || f <= 0 || f > 10 {
+				return fmt.Errorf(`--scale: want "large" or a factor between 0 and 10, not %q`, *scale)
+			}
+			factor = f
+		}
+		start := time.Now()
+		res, err := demo.LoadLarge(ctx, db, db.SQL(), db.Dialect == sqlstore.Postgres, demo.LargeScale(factor), *seed,
+			func(step string) { fmt.Fprintln(stdout, "Loaded", step) })
+		if err != nil {
+			return err
+		}
+		sc := res.Scale
+		fmt.Fprintf(stdout, "Loaded %d localities, %d actions, %d meetings, %d ideas, %d comments, %d supports and %d sign-ups in %s.\n",
+			sc.Localities, sc.Actions, sc.Meetings, sc.Ideas, sc.Comments, sc.Supports, sc.SignUps, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "Log in at %s/logga-in as an administrator (shown only this once):\n", strings.TrimRight(*baseURL, "/"))
+		fmt.Fprintf(stdout, "  e-mail:   %s\n  password: %s\n", res.AdminEmail, res.AdminPassword)
+		return nil
+	}
 	files, err := media.NewDirStorage(filepath.Join(d.data, "files"))
 	if err != nil {
 		return err

@@ -17,7 +17,8 @@ const usage = `ortsplan – öppen plattform för ortsutveckling
 Usage:
   ortsplan serve   [flags]   start the web server (--demo loads the Flen demo into an empty database)
   ortsplan migrate [flags]   apply pending database migrations and exit
-  ortsplan demo    [flags]   load the Flen demo data into an empty database
+  ortsplan demo    [flags]   load the Flen demo data into an empty database (--scale large: a load-test data set)
+  ortsplan load    [flags]   drive a running server and report latency per page kind
   ortsplan user add --email E --name N --role R [--locality SLUG]...
                              create a staff account; the password is read from standard input
   ortsplan help              show this text
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMigrate(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[1:], stdout, stderr)
+	case "load":
+		return runLoad(ctx, args[1:], stdout, stderr)
 	case "user":
 		if len(args) < 2 || args[1] != "add" {
 			fmt.Fprint(stderr, "Usage: ortsplan user add --email E --name N --role R [--locality SLUG]...\n")

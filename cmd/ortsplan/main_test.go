@@ -174,3 +174,28 @@ func TestHelpAndMigrate(t *testing.T) {
 		t.Fatalf("migrate: %v %q", err, out.String())
 	}
 }
+
+func TestDemoScale(t *testing.T) {
+	for _, d := range sqltest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Setenv("ORTSPLAN_DB", sqltest.DSN(t, d))
+			t.Setenv("ORTSPLAN_DATA", t.TempDir())
+			ctx := context.Background()
+			var out, errOut bytes.Buffer
+			if err := run(ctx, []string{"demo", "--scale", "0.01"}, nil, &out, &errOut); err != nil {
+				t.Fatalf("demo --scale: %v", err)
+			}
+			if !strings.Contains(out.String(), "Loaded 3 localities, 200 actions, 50 meetings, 1000 ideas") ||
+				!strings.Contains(out.String(), "password: ") {
+				t.Fatalf("output: %s", out.String())
+			}
+			// A second load is refused: the database is no longer empty.
+			if err := run(ctx, []string{"demo", "--scale", "large"}, nil, &out, &errOut); err == nil {
+				t.Fatal("loaded into a database with localities")
+			}
+			if err := run(ctx, []string{"demo", "--scale", "huge"}, nil, &out, &errOut); err == nil || !strings.Contains(err.Error(), "--scale") {
+				t.Fatalf("bad scale: %v", err)
+			}
+		})
+	}
+}
