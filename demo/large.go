@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/fts"
 )
 
 // Scale sets how much the large data set holds.
@@ -87,11 +88,8 @@ func (g *gen) paragraph(min, max int) string {
 
 func (g *gen) person() string { return g.pick(firstNames) + " " + g.pick(lastNames) }
 
-// slugify makes a URL slug of a Swedish name.
-func slugify(s string) string {
-	r := strings.NewReplacer("å", "a", "ä", "a", "ö", "o", "Å", "a", "Ä", "a", "Ö", "o", "é", "e", " ", "-")
-	return strings.ToLower(r.Replace(s))
-}
+// slugify makes a URL slug of a Swedish name, folded as search folds words.
+func slugify(s string) string { return strings.ReplaceAll(fts.Fold(s), " ", "-") }
 
 // placeNames returns n distinct invented place names.
 func (g *gen) placeNames(n int) []string {
