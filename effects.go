@@ -94,9 +94,12 @@ type StatusCount struct {
 // change them (the store may share one value between requests).
 type Effects struct {
 	LocalityID int64 // 0 for the whole municipality
-	Kind       PeriodKind
-	Periods    []EffectPeriod // oldest first, the current period last
-	AgeGroups  []AgeGroupCount
+	// Version is the change counter the figures were counted under: the same
+	// figures have the same Version, so what is made from them can be cached.
+	Version   int64
+	Kind      PeriodKind
+	Periods   []EffectPeriod // oldest first, the current period last
+	AgeGroups []AgeGroupCount
 	// Now: actions by status (sub-actions included) and plan progress.
 	ActionsByStatus []StatusCount
 	Actions         int

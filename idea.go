@@ -84,9 +84,12 @@ type Idea struct {
 	Comments     int
 	HiddenReason string
 	HiddenAt     time.Time
-	FlaggedAt    time.Time // reached the support threshold in time: for a committee
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// RestoredReason is why a moderator showed the idea again after hiding it.
+	RestoredReason string
+	RestoredAt     time.Time
+	FlaggedAt      time.Time // reached the support threshold in time: for a committee
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Hidden reports whether a moderator hid the idea.
@@ -101,23 +104,25 @@ func (i *Idea) Validate() error {
 	checkText(v, "body", i.Body, true, 5000)
 	i.PhotoAlt = strings.TrimSpace(i.PhotoAlt)
 	if len(i.Photo) > 0 {
-		checkText(v, "photo_alt", i.PhotoAlt, true, 500)
+		CheckAlt(v, "photo_alt", i.PhotoAlt)
 	}
 	return v.Err()
 }
 
 // Comment is a comment on an idea; replies are one level deep.
 type Comment struct {
-	ID           int64
-	IdeaID       int64
-	ParentID     int64
-	ResidentID   int64
-	AuthorName   string
-	Body         string
-	HiddenReason string
-	HiddenAt     time.Time
-	CreatedAt    time.Time
-	Replies      []*Comment
+	ID             int64
+	IdeaID         int64
+	ParentID       int64
+	ResidentID     int64
+	AuthorName     string
+	Body           string
+	HiddenReason   string
+	HiddenAt       time.Time
+	RestoredReason string // why a moderator showed it again
+	RestoredAt     time.Time
+	CreatedAt      time.Time
+	Replies        []*Comment
 }
 
 // Hidden reports whether a moderator hid the comment.
@@ -139,8 +144,8 @@ func (a *IdeaAnswer) Validate() error {
 	if !slices.Contains(IdeaStatuses, a.Status) || a.Status == IdeaNew {
 		v.Add("status", "error.choose_from_list")
 	}
-	if a.Status == IdeaNotRelevant && a.Answer == "" {
-		v.Add("answer", "error.reason_required")
+	if a.Status == IdeaNotRelevant {
+		ReasonNotRelevant.Check(v, a.Answer)
 	}
 	if a.Status == IdeaInPlan && a.ActionID == 0 {
 		v.Add("action", "error.action_required")
@@ -166,8 +171,9 @@ type IdeaThreshold struct {
 	Within   time.Duration
 }
 
-// IdeaService manages residents, ideas, supports, comments, answers and moderation.
-type IdeaService interface {
+// ResidentService signs residents in and out: a one-time link by e-mail
+// instead of a password, and a session cookie.
+type ResidentService interface {
 	// RequestLogin queues a one-time login link (valid 30 minutes) to the e-mail.
 	RequestLogin(ctx context.Context, req LoginRequest) error
 	// Login spends a one-time token, creating the account on first use, and
@@ -175,7 +181,13 @@ type IdeaService interface {
 	Login(ctx context.Context, token string) (string, *Resident, error)
 	ResidentBySession(ctx context.Context, token string) (*Resident, error)
 	Logout(ctx context.Context, token string) error
+}
 
+// IdeaService manages ideas, supports, comments, answers and moderation.
+// Proposing, supporting and commenting need a resident in the context;
+// answering and moderating need the right to edit the idea's locality.
+type IdeaService interface {
+	// CreateIdea stores the acting resident's idea.
 	CreateIdea(ctx context.Context, i *Idea) error
 	FindIdea(ctx context.Context, id int64) (*Idea, error)
 	// Ideas lists a locality's ideas, or every locality's for localityID 0.
@@ -183,17 +195,24 @@ type IdeaService interface {
 	// IdeaList lists a locality's ideas like Ideas, with only what a list
 	// shows: id, title, status, counts, hiding and dates.
 	IdeaList(ctx context.Context, localityID int64, sort IdeaSort) ([]*Idea, error)
-	// Support adds (on) or withdraws a resident's support; one per resident.
-	Support(ctx context.Context, ideaID, residentID int64, on bool, rule IdeaThreshold) error
-	Supports(ctx context.Context, ideaID, residentID int64) (bool, error)
+	// Support adds (on) or withdraws the acting resident's support; one per
+	// resident. An idea meeting rule is flagged to the coordinators once.
+	Support(ctx context.Context, ideaID int64, on bool, rule IdeaThreshold) error
+	// Supports reports whether the acting resident supports the idea.
+	Supports(ctx context.Context, ideaID int64) (bool, error)
+	// AddComment adds the acting resident's comment or reply.
 	AddComment(ctx context.Context, c *Comment) error
 	Comments(ctx context.Context, ideaID int64) ([]*Comment, error)
 	AnswerIdea(ctx context.Context, a IdeaAnswer) error
-	// Report records that someone finds an idea ("idea") or comment ("comment") inappropriate.
-	Report(ctx context.Context, kind string, id int64, reason string) error
-	// Hide hides an idea or comment with a public reason and logs it; nothing is deleted.
-	Hide(ctx context.Context, kind string, id int64, reason string) error
-	// OpenReports lists reports not yet handled, oldest first.
+	// Report records that someone finds an idea or a comment of it inappropriate.
+	Report(ctx context.Context, r Report) error
+	// Hide hides an idea or one of its comments with a public reason and logs
+	// it; nothing is deleted.
+	Hide(ctx context.Context, m Moderation) error
+	// Unhide shows a hidden idea or comment again, with a public reason, and logs it.
+	Unhide(ctx context.Context, m Moderation) error
+	// OpenReports lists reports not yet handled in the localities the acting
+	// account works on, oldest first.
 	OpenReports(ctx context.Context) ([]*ContentReport, error)
 }
 
@@ -215,22 +234,26 @@ type Follow struct {
 	Token        string // for the one-click unsubscribe link
 }
 
-// FollowService lets residents follow localities and receive news, and gives
-// them their data or removes their account.
+// FollowService lets the acting resident follow localities, and sends the news.
 type FollowService interface {
-	Follow(ctx context.Context, residentID, localityID int64, mode FollowMode) error
-	Unfollow(ctx context.Context, residentID, localityID int64) error
-	Follows(ctx context.Context, residentID int64) ([]*Follow, error)
+	Follow(ctx context.Context, localityID int64, mode FollowMode) error
+	Unfollow(ctx context.Context, localityID int64) error
+	Follows(ctx context.Context) ([]*Follow, error)
 	// UnsubscribeByToken ends the follow the e-mailed link names.
 	UnsubscribeByToken(ctx context.Context, token string) (*Follow, error)
 	// SendNotifications queues the e-mails for pending news: at once for
 	// immediate followers, at most daily for the digest. It reports how many.
 	SendNotifications(ctx context.Context) (int, error)
+}
+
+// PersonalDataService gives the acting resident everything stored about
+// them, or removes their account.
+type PersonalDataService interface {
 	// ExportResident returns everything stored about the resident.
-	ExportResident(ctx context.Context, residentID int64) (map[string]any, error)
+	ExportResident(ctx context.Context) (map[string]any, error)
 	// DeleteResident removes the account; ideas and comments stay as public
 	// records without the name.
-	DeleteResident(ctx context.Context, residentID int64) error
+	DeleteResident(ctx context.Context) error
 }
 
 // NewsItem is one piece of news for a follower.

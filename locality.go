@@ -45,14 +45,26 @@ type Locality struct {
 	UpdatedAt time.Time
 }
 
-// LocalityService reads and writes localities.
+// LocalityService reads and writes localities, their contact people and
+// picture. Only admins and coordinators create localities; changes need the
+// right to edit the locality.
 type LocalityService interface {
+	CreateLocality(ctx context.Context, l *Locality) error
+	FindLocality(ctx context.Context, slug string) (*Locality, error)
+	// EditableLocality returns the locality with the given slug if the acting
+	// account may edit it: EUNAUTHORIZED without an account, EFORBIDDEN
+	// without the right. Editing forms ask it before they are shown.
+	EditableLocality(ctx context.Context, slug string) (*Locality, error)
+	ListLocalities(ctx context.Context) ([]*Locality, error)
+	// UpdateLocality saves the locality's own fields (refusing a stale
+	// Version with ECONFLICT) and its contact people, the first shown as page
+	// owner, in one transaction.
+	UpdateLocality(ctx context.Context, l *Locality, contactIDs []int64) error
+	// Contacts returns the locality's active contact people in order.
+	Contacts(ctx context.Context, localityID int64) ([]*Contact, error)
 	// SetLocalityImage replaces the locality's picture (nil removes it) and
 	// returns the variants it replaced, so their files can be deleted.
 	SetLocalityImage(ctx context.Context, localityID int64, image []FileVariant, alt string) ([]FileVariant, error)
-	CreateLocality(ctx context.Context, l *Locality) error
-	FindLocality(ctx context.Context, slug string) (*Locality, error)
-	ListLocalities(ctx context.Context) ([]*Locality, error)
 }
 
 // Validate checks a locality's fields and trims them in place.

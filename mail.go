@@ -38,8 +38,10 @@ type Outbox interface {
 	MarkSent(ctx context.Context, id int64) error
 	// MarkFailed records a failed attempt: retry at retryAt, or give up when permanent.
 	MarkFailed(ctx context.Context, id int64, errText string, retryAt time.Time, permanent bool) error
-	// ListMessages returns up to limit messages, newest first, for /admin/utkorg.
+	// ListMessages returns up to limit messages, newest first, for
+	// /admin/utkorg; only for accounts that may read the outbox.
 	ListMessages(ctx context.Context, limit int) ([]*Message, error)
-	// FindMessage returns one message, or ENOTFOUND.
+	// FindMessage returns one message, or ENOTFOUND; only for accounts that
+	// may read the outbox.
 	FindMessage(ctx context.Context, id int64) (*Message, error)
 }

@@ -192,6 +192,8 @@ type MeetingFilter struct {
 }
 
 // MeetingService manages groups, organisations, meetings and registrations.
+// Changing groups, organisations and meetings needs the right to edit their
+// locality as stored; anyone may register for a meeting.
 type MeetingService interface {
 	Groups(ctx context.Context, localityID int64) ([]*Group, error)
 	FindGroup(ctx context.Context, localityID int64, slug string) (*Group, error)
@@ -213,6 +215,8 @@ type MeetingService interface {
 	// CancelRegistration cancels by token and moves the first on the waiting list up.
 	CancelRegistration(ctx context.Context, token string) (*Meeting, error)
 	FindRegistrationByToken(ctx context.Context, token string) (*Registration, *Meeting, error)
+	// Registrations lists a meeting's registrations (personal data) for those
+	// who may edit its locality; others get EUNAUTHORIZED or EFORBIDDEN.
 	Registrations(ctx context.Context, meetingID int64) ([]*Registration, error)
 }
 
@@ -238,8 +242,8 @@ func (m *Meeting) Validate() error {
 	checkText(v, "accessibility", m.Accessibility, false, maxNote)
 	checkText(v, "agenda", m.Agenda, false, maxText)
 	checkText(v, "report", m.Report, false, maxText)
-	if m.State == MeetingCancelled && strings.TrimSpace(m.CancelReason) == "" {
-		v.Add("cancel_reason", "error.cancel_reason_required")
+	if m.State == MeetingCancelled {
+		ReasonCancel.Check(v, m.CancelReason)
 	}
 	checkText(v, "cancel_reason", m.CancelReason, false, maxNote)
 	if m.Capacity < 0 || m.Capacity > 100000 {
@@ -383,7 +387,7 @@ func (f *MeetingFile) Validate() error {
 	f.Title = strings.TrimSpace(f.Title)
 	switch f.Kind {
 	case FilePhoto:
-		checkText(v, "alt", f.Alt, true, 500)
+		CheckAlt(v, "alt", f.Alt)
 	case FileDocument:
 		checkText(v, "title", f.Title, true, maxTitle)
 	default:
@@ -392,10 +396,14 @@ func (f *MeetingFile) Validate() error {
 	return v.Err()
 }
 
-// FileService stores the records of meeting files; the bytes live in a media.Storage.
+// FileService stores the records of meeting files; the bytes live in a
+// media.Storage. Files of a meeting whose report is not published, and kept
+// originals, are only for those who may edit the meeting's locality.
 type FileService interface {
 	AddMeetingFile(ctx context.Context, f *MeetingFile) error
+	// MeetingFiles lists the meeting's files the acting account may see.
 	MeetingFiles(ctx context.Context, meetingID int64) ([]*MeetingFile, error)
+	// FindMeetingFile returns a file the acting account may see, else ENOTFOUND.
 	FindMeetingFile(ctx context.Context, id int64) (*MeetingFile, *Meeting, error)
 	// LocalityPhotos lists photos of the locality's meetings whose reports are published, newest first.
 	LocalityPhotos(ctx context.Context, localityID int64, limit int) ([]*MeetingFile, error)

@@ -309,17 +309,17 @@ type Contact struct {
 }
 
 // PlanService reads and changes localities' process, vision, plan and history.
-// Every change writes a Revision in the same transaction.
+// Every change writes a Revision in the same transaction. Every method that
+// changes something checks that the account acting in the context may edit
+// the locality of what it changes, as stored.
 type PlanService interface {
 	LocalitySummaries(ctx context.Context) ([]*LocalitySummary, error)
-	UpdateLocality(ctx context.Context, l *Locality) error
-	Contacts(ctx context.Context, localityID int64) ([]*Contact, error)
-	SetContacts(ctx context.Context, localityID int64, userIDs []int64) error
 
 	ChangePhase(ctx context.Context, c *PhaseChange) error
 	PhaseHistory(ctx context.Context, localityID int64) ([]*PhaseChange, error)
 
-	// FindVision returns ENOTFOUND when the locality has no vision yet.
+	// FindVision returns ENOTFOUND when the locality has no vision yet, or
+	// only a draft that the acting account may not see.
 	FindVision(ctx context.Context, localityID int64) (*Vision, error)
 	SaveVision(ctx context.Context, v *Vision) error
 
@@ -330,17 +330,22 @@ type PlanService interface {
 	// fields progress needs (no texts, updates or organisations).
 	PlanOutline(ctx context.Context, localityID int64) (*Plan, error)
 	// LocalityOverview returns the locality with the given slug and what its
-	// pages show at the top: phase history, vision, plan outline, last change.
+	// pages show at the top: phase history, vision (a draft only for those who
+	// may edit it), plan outline, last change.
 	LocalityOverview(ctx context.Context, slug string) (*LocalityOverview, error)
 	SavePlan(ctx context.Context, p *Plan) error
+	// SaveTheme creates a theme in t.LocalityID (ID 0) or updates one where it is.
 	SaveTheme(ctx context.Context, t *Theme) error
-	MoveTheme(ctx context.Context, localityID, themeID int64, delta int) error
-	SaveAction(ctx context.Context, localityID int64, a *Action) error
-	MoveAction(ctx context.Context, localityID, actionID int64, delta int) error
-	AddActionUpdate(ctx context.Context, localityID int64, u *ActionUpdate) error
-	// SetActionOrganisations replaces the organisations linked to an action.
-	SetActionOrganisations(ctx context.Context, localityID, actionID int64, orgIDs []int64) error
+	MoveTheme(ctx context.Context, themeID int64, delta int) error
+	// SaveAction creates an action in its theme's locality (ID 0) or updates
+	// one, linking exactly the organisations in a.Organisations, in one
+	// transaction.
+	SaveAction(ctx context.Context, a *Action) error
+	MoveAction(ctx context.Context, actionID int64, delta int) error
+	AddActionUpdate(ctx context.Context, u *ActionUpdate) error
 
+	// Revisions lists the locality's history, newest first; revisions of
+	// drafts only for those who may edit the locality.
 	Revisions(ctx context.Context, localityID int64) ([]*Revision, error)
 	FindRevision(ctx context.Context, localityID, id int64) (*Revision, error)
 	// LastChanged returns the time of the locality's newest revision.

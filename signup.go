@@ -122,12 +122,16 @@ type SignUpUpdate struct {
 	GroupID   int64 // joining a group adds the person as a member
 }
 
-// SignUpService stores sign-ups and their handling.
+// SignUpService stores sign-ups and their handling. Anyone may sign up;
+// reading and handling sign-ups, which are personal data, needs the right to
+// edit the sign-up's locality.
 type SignUpService interface {
 	// CreateSignUp stores the sign-up first, then queues the confirmation and
 	// the notices to the locality's contacts (or the chosen group's contact).
 	CreateSignUp(ctx context.Context, s *SignUp) error
+	// SignUps lists the sign-ups within the filter that the acting account may see.
 	SignUps(ctx context.Context, f SignUpFilter) ([]*SignUp, error)
+	// FindSignUp returns a sign-up the acting account may see, else ENOTFOUND.
 	FindSignUp(ctx context.Context, id int64) (*SignUp, error)
 	UpdateSignUp(ctx context.Context, u SignUpUpdate) error
 	// SendSignUpReminder queues one reminder per coordinator listing sign-ups

@@ -26,6 +26,13 @@ var Roles = []Role{RoleAdmin, RoleCoordinator, RoleOfficial, RoleGroupLeader}
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
+// LocalityRef names a locality: its id, address (slug) and name.
+type LocalityRef struct {
+	ID   int64
+	Slug string
+	Name string
+}
+
 // User is a staff account.
 type User struct {
 	ID         int64
@@ -35,26 +42,77 @@ type User struct {
 	Department string // förvaltning, for officials
 	Active     bool
 	Lang       string
-	Localities []string // slugs of assigned localities (officials, group leaders)
+	Localities []LocalityRef // assigned localities (officials, group leaders), by name
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
 
-// CanManageUsers reports whether u may create and deactivate accounts.
-func (u *User) CanManageUsers() bool { return u != nil && u.Active && u.Role == RoleAdmin }
+// The rights of staff accounts are decided here and nowhere else: the
+// services ask these methods about the locality of the row they change, read
+// in their own transaction, and the templates ask them what to offer.
 
-// CanEditLocality reports whether u may edit the locality with the given slug.
-func (u *User) CanEditLocality(slug string) bool {
-	if u == nil || !u.Active {
+// IsStaff reports whether u is an active staff account.
+func (u *User) IsStaff() bool { return u != nil && u.Active }
+
+// AllLocalities reports whether u works on every locality: admins and coordinators.
+func (u *User) AllLocalities() bool {
+	return u.IsStaff() && (u.Role == RoleAdmin || u.Role == RoleCoordinator)
+}
+
+// CanEditLocality reports whether u may change what belongs to the locality
+// with the given id (its description, phase, vision, plan, groups, meetings
+// and files), answer and moderate its ideas, and read and handle its
+// sign-ups and registrations. Admins and coordinators may for every
+// locality; officials and group leaders for those assigned to them.
+func (u *User) CanEditLocality(localityID int64) bool {
+	if !u.IsStaff() || localityID <= 0 {
 		return false
 	}
 	switch u.Role {
 	case RoleAdmin, RoleCoordinator:
 		return true
 	case RoleOfficial, RoleGroupLeader:
-		return slices.Contains(u.Localities, slug)
+		for _, l := range u.Localities {
+			if l.ID == localityID {
+				return true
+			}
+		}
 	}
 	return false
+}
+
+// EditableLocalities tells which localities u may edit, for lists filtered
+// in a query: all of them (admins and coordinators), or the ids returned
+// (none for an inactive account). It agrees with CanEditLocality.
+func (u *User) EditableLocalities() (all bool, ids []int64) {
+	switch {
+	case !u.IsStaff():
+		return false, []int64{}
+	case u.AllLocalities():
+		return true, nil
+	case u.Role == RoleOfficial || u.Role == RoleGroupLeader:
+		return false, u.LocalityIDs()
+	}
+	return false, []int64{}
+}
+
+// CanCreateLocality reports whether u may add a locality.
+func (u *User) CanCreateLocality() bool { return u.AllLocalities() }
+
+// CanManageUsers reports whether u may create, change and deactivate accounts.
+func (u *User) CanManageUsers() bool { return u.IsStaff() && u.Role == RoleAdmin }
+
+// CanReadOutbox reports whether u may read the e-mail outbox, which holds
+// every message with its recipient.
+func (u *User) CanReadOutbox() bool { return u.IsStaff() && u.Role == RoleAdmin }
+
+// LocalityIDs returns the ids of the assigned localities.
+func (u *User) LocalityIDs() []int64 {
+	ids := make([]int64, len(u.Localities))
+	for i, l := range u.Localities {
+		ids[i] = l.ID
+	}
+	return ids
 }
 
 // NewUser is the input for creating a staff account.
@@ -124,19 +182,29 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// UserService manages staff accounts, passwords and sessions.
+// UserService manages staff accounts, passwords and sessions. Creating and
+// changing accounts needs an admin (or the system: the command line); the
+// staff list needs a staff account.
 type UserService interface {
 	CreateUser(ctx context.Context, n NewUser) (*User, error)
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	// ListUsers returns every account with its e-mail address, for admins.
 	ListUsers(ctx context.Context) ([]*User, error)
+	// ListStaff returns the active staff accounts (names, roles, departments
+	// and localities, no e-mail) to staff, for choosing contact people and
+	// handlers.
+	ListStaff(ctx context.Context) ([]*User, error)
+	// SetUserActive activates or deactivates an account; nobody deactivates
+	// their own.
 	SetUserActive(ctx context.Context, id int64, active bool) error
 	SetUserLocalities(ctx context.Context, id int64, slugs []string) error
 
 	// Authenticate checks an e-mail and password. It returns EUNAUTHORIZED for a
 	// wrong pair and ERATELIMIT while the e-mail is slowed down after failures.
 	Authenticate(ctx context.Context, email, password string) (*User, error)
-	ChangePassword(ctx context.Context, id int64, oldPassword, newPassword string) error
+	// ChangePassword changes the acting account's password after checking the old one.
+	ChangePassword(ctx context.Context, oldPassword, newPassword string) error
 
 	CreateSession(ctx context.Context, userID int64) (*Session, error)
 	// UserBySession returns the active user of a live session.

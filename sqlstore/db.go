@@ -18,6 +18,7 @@ import (
 	_ "modernc.org/sqlite"             // SQLite driver "sqlite", no cgo
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/cache"
 )
 
 // Dialect names a supported database engine.
@@ -40,9 +41,8 @@ type DB struct {
 	// PublicURL is the site's public address, for links in e-mails the store writes.
 	PublicURL string
 
-	figures   figureCache   // the locality list with plan figures
-	overviews overviewCache // the top of locality pages
-	effects   effectCache   // the effects dashboard's figures, see effects.go
+	// cache keeps values read under the change counters; see cache.go.
+	cache *cache.Cache[cacheKey, any]
 }
 
 // IsPostgresURL reports whether dsn names a PostgreSQL server rather than a SQLite file.
@@ -91,7 +91,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d, err)
 	}
-	return &DB{db: sdb, Dialect: d, Now: time.Now}, nil
+	return &DB{db: sdb, Dialect: d, Now: time.Now, cache: newStoreCache(DefaultCacheBytes)}, nil
 }
 
 // OpenAndMigrate opens dsn and applies pending migrations.
@@ -143,13 +143,4 @@ func notFound(err error, what string) error {
 		return &ortsplan.Error{Code: ortsplan.ENOTFOUND, Key: "error.not_found", Err: fmt.Errorf("sqlstore: %s", what)}
 	}
 	return fmt.Errorf("sqlstore: %s: %w", what, err)
-}
-
-// isUniqueViolation reports whether err is a unique-constraint violation on either engine.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	s := err.Error()
-	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }

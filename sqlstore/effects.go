@@ -3,10 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	_ "time/tzdata" // Stockholm time even on hosts without a zone database
 
@@ -18,113 +18,38 @@ import (
 // per period bounds computed in Go in Stockholm time and passed as UTC
 // parameters, so both engines bucket alike. Aggregating 100,000 ideas on every
 // page view would be too slow, so the figures are cached per locality and
-// period kind, keyed on the locality's change marker (effect_marks), which
-// triggers bump in the same transaction as every change to the records the
-// figures come from. A request reads the marker (one indexed row, or a sum over
-// one row per locality) before it uses or computes figures, so a figure is never
-// older than the last committed change.
+// period kind under the locality's change counter (the site's for the whole
+// municipality; see cache.go), which triggers bump in the same transaction as
+// every change to the records the figures come from.
 
-type effectKey struct {
-	locality int64
-	kind     ortsplan.PeriodKind
-	current  int64 // start of the current period: a new quarter computes anew
-}
-
-type effectEntry struct {
-	mu    sync.Mutex // held while computing, so one request computes and the others wait
-	mark  int64
-	valid bool
-	val   *ortsplan.Effects
-}
-
-type effectCache struct {
-	mu      sync.Mutex
-	entries map[effectKey]*effectEntry
-}
-
-func (c *effectCache) entry(k effectKey) *effectEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[effectKey]*effectEntry{}
-	}
-	e := c.entries[k]
-	if e == nil {
-		// Keys of past periods are never asked for again; drop them.
-		for old := range c.entries {
-			if old.current < k.current && old.kind == k.kind {
-				delete(c.entries, old)
-			}
-		}
-		e = &effectEntry{}
-		c.entries[k] = e
-	}
-	return e
-}
-
-// effectMark returns the change marker of a locality, or of all of them for 0.
-// Versions only grow, so their sum changes whenever any of them does.
-func (db *DB) effectMark(ctx context.Context, localityID int64) (int64, error) {
-	var mark sql.NullInt64
-	var err error
-	if localityID == 0 {
-		err = db.db.QueryRowContext(ctx, "SELECT SUM(version) FROM effect_marks").Scan(&mark)
-	} else {
-		err = db.db.QueryRowContext(ctx, "SELECT version FROM effect_marks WHERE locality_id = $1", localityID).Scan(&mark)
-	}
-	if err != nil && err != sql.ErrNoRows {
-		return 0, fmt.Errorf("sqlstore: effect mark: %w", err)
-	}
-	return mark.Int64, nil
-}
-
-// Effects returns the dashboard's figures for a locality (0: all localities).
+// Effects returns the dashboard's figures for a locality (0: all localities),
+// kept under the change counter of the locality (or the site) until the next
+// committed change to the records they are counted from.
 func (db *DB) Effects(ctx context.Context, localityID int64, kind ortsplan.PeriodKind) (*ortsplan.Effects, error) {
 	if !kind.Valid() {
 		return nil, ortsplan.Errorf(ortsplan.EINVALID, "effects.period_invalid")
 	}
-	cur := ortsplan.PeriodOf(kind, db.now(), i18n.Stockholm())
-	// The marker is read before the figures, so figures computed from a
-	// later state are at worst newer than their marker, never older.
-	mark, err := db.effectMark(ctx, localityID)
+	now := db.now()
+	cur := ortsplan.PeriodOf(kind, now, i18n.Stockholm())
+	// The counter is read before the figures, so figures computed from a
+	// later state are at worst newer than their counter, never older.
+	version, err := db.counter(ctx, localityID)
 	if err != nil {
 		return nil, err
 	}
-	e := db.effects.entry(effectKey{localityID, kind, cur.Start.Unix()})
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.valid && e.mark >= mark {
-		return e.val, nil
-	}
-	val, err := db.computeEffects(ctx, localityID, cur)
-	if err != nil {
-		return nil, err
-	}
-	e.val, e.mark, e.valid = val, mark, true
-	return val, nil
-}
-
-// effectPeriods lists the periods to show, oldest first, ending with cur.
-func (db *DB) effectPeriods(ctx context.Context, localityID int64, cur ortsplan.Period) ([]ortsplan.Period, error) {
-	loc := i18n.Stockholm()
-	n := ortsplan.EffectQuarters
-	if cur.Kind == ortsplan.PeriodYear {
-		first, err := db.firstEffectRecord(ctx, localityID)
+	key := cacheKey{kind: "effects", scope: localityID, version: version, detail: string(kind) + strconv.FormatInt(cur.Start.Unix(), 10)}
+	v, err := db.cache.GetOrLoad(ctx, key, func(ctx context.Context) (any, error) {
+		e, err := db.computeEffects(ctx, localityID, kind, now)
 		if err != nil {
 			return nil, err
 		}
-		n = 1
-		if !first.IsZero() {
-			n = max(1, min(ortsplan.EffectMaxYears, cur.Year-first.In(loc).Year()+1))
-		}
+		e.Version = version
+		return e, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	ps := make([]ortsplan.Period, n)
-	p := cur
-	for i := n - 1; i >= 0; i-- {
-		ps[i] = p
-		p = p.Prev(loc)
-	}
-	return ps, nil
+	return v.(*ortsplan.Effects), nil
 }
 
 // firstEffectRecord returns when the earliest record counted on the dashboard was made.
@@ -142,7 +67,7 @@ func (db *DB) firstEffectRecord(ctx context.Context, localityID int64) (time.Tim
 		}
 		var t time.Time
 		err := db.db.QueryRowContext(ctx, fmt.Sprintf(q, where), args...).Scan(&t)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
 			return time.Time{}, fmt.Errorf("sqlstore: first effect record: %w", err)
@@ -227,12 +152,16 @@ func (db *DB) eachBucket(ctx context.Context, b *bucketQuery, q string, dest []a
 	return rows.Err()
 }
 
-func (db *DB) computeEffects(ctx context.Context, localityID int64, cur ortsplan.Period) (*ortsplan.Effects, error) {
-	ps, err := db.effectPeriods(ctx, localityID, cur)
-	if err != nil {
-		return nil, err
+func (db *DB) computeEffects(ctx context.Context, localityID int64, kind ortsplan.PeriodKind, now time.Time) (*ortsplan.Effects, error) {
+	var first time.Time
+	if kind == ortsplan.PeriodYear {
+		var err error
+		if first, err = db.firstEffectRecord(ctx, localityID); err != nil {
+			return nil, err
+		}
 	}
-	e := &ortsplan.Effects{LocalityID: localityID, Kind: cur.Kind, Periods: make([]ortsplan.EffectPeriod, len(ps))}
+	ps := ortsplan.EffectPeriods(kind, now, first, i18n.Stockholm())
+	e := &ortsplan.Effects{LocalityID: localityID, Kind: kind, Periods: make([]ortsplan.EffectPeriod, len(ps))}
 	for i, p := range ps {
 		e.Periods[i] = ortsplan.EffectPeriod{Period: p, SignUpsByAge: map[string]int{}}
 	}

@@ -24,18 +24,17 @@ func (db *DB) AddMeetingFile(ctx context.Context, f *ortsplan.MeetingFile) error
 		base = f.Variants[0].Key
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM meetings WHERE id = $1", f.MeetingID).Scan(&n); err != nil || n == 0 {
-			return notFound(sql.ErrNoRows, "meeting for file")
+		if _, err := mayEditRow(ctx, tx, "meeting for file", "SELECT locality_id FROM meetings WHERE id = $1", f.MeetingID); err != nil {
+			return err
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO meeting_files (meeting_id, kind, file_key, title, alt, width, height, size, variants, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			f.MeetingID, f.Kind, base, f.Title, f.Alt, f.Width, f.Height, f.Size, string(vj), now).Scan(&f.ID)
 		if err != nil {
-			return fmt.Errorf("sqlstore: insert meeting file: %w", err)
+			return dbErr("insert meeting file", err)
 		}
 		f.CreatedAt = now
-		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "file:add", fmt.Sprint(f.MeetingID), f.Kind+" "+base)
+		return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "file:add", fmt.Sprint(f.MeetingID), f.Kind+" "+base)
 	})
 }
 
@@ -45,7 +44,7 @@ func scanFile(row interface{ Scan(...any) error }) (*ortsplan.MeetingFile, error
 	var f ortsplan.MeetingFile
 	var vj string
 	if err := row.Scan(&f.ID, &f.MeetingID, &f.MeetingTitle, &f.Kind, &f.Title, &f.Alt, &f.Width, &f.Height, &f.Size, &vj, &f.CreatedAt); err != nil {
-		return nil, err
+		return nil, dbErr("scan file", err)
 	}
 	if err := json.Unmarshal([]byte(vj), &f.Variants); err != nil {
 		return nil, fmt.Errorf("sqlstore: file %d variants: %w", f.ID, err)
@@ -70,12 +69,35 @@ func (db *DB) files(ctx context.Context, q string, args ...any) ([]*ortsplan.Mee
 	return out, rows.Err()
 }
 
-// MeetingFiles lists a meeting's photos and documents in upload order.
+// MeetingFiles lists a meeting's photos and documents in upload order: to
+// everyone once its report is published, before that only to those who may
+// edit its locality. Kept originals are only for those.
 func (db *DB) MeetingFiles(ctx context.Context, meetingID int64) ([]*ortsplan.MeetingFile, error) {
-	return db.files(ctx, "WHERE f.meeting_id = $1 ORDER BY f.id", meetingID)
+	m, err := db.FindMeeting(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	editor, err := db.canRead(ctx, m.LocalityID)
+	if err != nil {
+		return nil, err
+	}
+	if m.ReportPublished.IsZero() && !editor {
+		return nil, nil
+	}
+	fs, err := db.files(ctx, "WHERE f.meeting_id = $1 ORDER BY f.id", meetingID)
+	if err != nil {
+		return nil, err
+	}
+	if !editor {
+		for _, f := range fs {
+			f.Variants = f.Public()
+		}
+	}
+	return fs, nil
 }
 
-// FindMeetingFile returns a file and its meeting.
+// FindMeetingFile returns a file and its meeting, when the acting account
+// may see it (see MeetingFiles); else ENOTFOUND.
 func (db *DB) FindMeetingFile(ctx context.Context, id int64) (*ortsplan.MeetingFile, *ortsplan.Meeting, error) {
 	fs, err := db.files(ctx, "WHERE f.id = $1", id)
 	if err != nil {
@@ -87,6 +109,16 @@ func (db *DB) FindMeetingFile(ctx context.Context, id int64) (*ortsplan.MeetingF
 	m, err := db.FindMeeting(ctx, fs[0].MeetingID)
 	if err != nil {
 		return nil, nil, err
+	}
+	editor, err := db.canRead(ctx, m.LocalityID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !editor {
+		if m.ReportPublished.IsZero() {
+			return nil, nil, notFound(sql.ErrNoRows, "find file")
+		}
+		fs[0].Variants = fs[0].Public()
 	}
 	return fs[0], m, nil
 }

@@ -12,23 +12,34 @@ import (
 // DigestInterval is how often a digest follower gets news at most.
 const DigestInterval = 24 * time.Hour
 
-// Follow starts or changes a resident's follow of a locality.
-func (db *DB) Follow(ctx context.Context, residentID, localityID int64, mode ortsplan.FollowMode) error {
+// Follow starts or changes the acting resident's follow of a locality.
+func (db *DB) Follow(ctx context.Context, localityID int64, mode ortsplan.FollowMode) error {
 	if mode != ortsplan.FollowImmediate && mode != ortsplan.FollowDigest {
 		return ortsplan.FieldError("mode", "error.choose_from_list")
 	}
-	_, err := db.db.ExecContext(ctx, `INSERT INTO follows (resident_id, locality_id, mode, token, created_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (resident_id, locality_id) DO UPDATE SET mode = excluded.mode`, residentID, localityID, string(mode), NewToken(), db.now())
-	if err != nil {
-		return fmt.Errorf("sqlstore: follow: %w", err)
-	}
-	return nil
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := resident(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var loc int64
+		if err := tx.QueryRowContext(ctx, "SELECT id FROM localities WHERE id = $1", localityID).Scan(&loc); err != nil {
+			return notFound(err, "follow locality")
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO follows (resident_id, locality_id, mode, token, created_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (resident_id, locality_id) DO UPDATE SET mode = excluded.mode`, res.ID, localityID, string(mode), NewToken(), db.now())
+		return dbErr("follow", err)
+	})
 }
 
-// Unfollow ends a follow.
-func (db *DB) Unfollow(ctx context.Context, residentID, localityID int64) error {
-	_, err := db.db.ExecContext(ctx, "DELETE FROM follows WHERE resident_id = $1 AND locality_id = $2", residentID, localityID)
-	return err
+// Unfollow ends the acting resident's follow of a locality.
+func (db *DB) Unfollow(ctx context.Context, localityID int64) error {
+	res := ortsplan.ResidentFromContext(ctx)
+	if res == nil {
+		return errResidentLogin
+	}
+	_, err := db.db.ExecContext(ctx, "DELETE FROM follows WHERE resident_id = $1 AND locality_id = $2", res.ID, localityID)
+	return dbErr("unfollow", err)
 }
 
 const followColumns = "f.locality_id, l.slug, l.name, f.mode, f.token"
@@ -39,18 +50,22 @@ func scanFollows(rows *sql.Rows) ([]*ortsplan.Follow, error) {
 	for rows.Next() {
 		var f ortsplan.Follow
 		if err := rows.Scan(&f.LocalityID, &f.LocalitySlug, &f.LocalityName, &f.Mode, &f.Token); err != nil {
-			return nil, err
+			return nil, dbErr("follows", err)
 		}
 		out = append(out, &f)
 	}
 	return out, rows.Err()
 }
 
-// Follows lists the localities a resident follows.
-func (db *DB) Follows(ctx context.Context, residentID int64) ([]*ortsplan.Follow, error) {
-	rows, err := db.db.QueryContext(ctx, "SELECT "+followColumns+" FROM follows f JOIN localities l ON l.id = f.locality_id WHERE f.resident_id = $1 ORDER BY l.name", residentID)
+// Follows lists the localities the acting resident follows.
+func (db *DB) Follows(ctx context.Context) ([]*ortsplan.Follow, error) {
+	res := ortsplan.ResidentFromContext(ctx)
+	if res == nil {
+		return nil, errResidentLogin
+	}
+	rows, err := db.db.QueryContext(ctx, "SELECT "+followColumns+" FROM follows f JOIN localities l ON l.id = f.locality_id WHERE f.resident_id = $1 ORDER BY l.name", res.ID)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: follows: %w", err)
+		return nil, dbErr("follows", err)
 	}
 	return scanFollows(rows)
 }
@@ -123,7 +138,7 @@ func (db *DB) SendNotifications(ctx context.Context) (int, error) {
 			var created time.Time
 			if err := rows.Scan(&id, &rid, &kind, &immediate, &title, &link, &created, &locName, &email, &name, &lang, &token); err != nil {
 				rows.Close()
-				return err
+				return dbErr("pending notifications", err)
 			}
 			b := batches[rid]
 			if b == nil {
@@ -170,9 +185,15 @@ func (db *DB) SendNotifications(ctx context.Context) (int, error) {
 	return sent, err
 }
 
-// ExportResident gathers everything stored about a resident, including
-// sign-ups and meeting registrations made with the same e-mail address.
-func (db *DB) ExportResident(ctx context.Context, residentID int64) (map[string]any, error) {
+// ExportResident gathers everything stored about the acting resident,
+// including sign-ups and meeting registrations made with the same e-mail
+// address.
+func (db *DB) ExportResident(ctx context.Context) (map[string]any, error) {
+	res := ortsplan.ResidentFromContext(ctx)
+	if res == nil {
+		return nil, errResidentLogin
+	}
+	residentID := res.ID
 	var email, name, lang string
 	var loc sql.NullInt64
 	var created time.Time
@@ -189,7 +210,10 @@ func (db *DB) ExportResident(ctx context.Context, residentID int64) (map[string]
 			return fmt.Errorf("sqlstore: export %s: %w", key, err)
 		}
 		defer rows.Close()
-		cols, _ := rows.Columns()
+		cols, err := rows.Columns()
+		if err != nil {
+			return dbErr("export "+key, err)
+		}
 		list := []map[string]any{}
 		for rows.Next() {
 			vals := make([]any, len(cols))
@@ -198,7 +222,7 @@ func (db *DB) ExportResident(ctx context.Context, residentID int64) (map[string]
 				ptrs[i] = &vals[i]
 			}
 			if err := rows.Scan(ptrs...); err != nil {
-				return err
+				return dbErr("export "+key, err)
 			}
 			m := map[string]any{}
 			for i, c := range cols {
@@ -236,17 +260,25 @@ func (db *DB) ExportResident(ctx context.Context, residentID int64) (map[string]
 	return out, nil
 }
 
-// DeleteResident scrubs the account: ideas and comments stay as public
-// records without the name; follows, sessions and pending news go.
-func (db *DB) DeleteResident(ctx context.Context, residentID int64) error {
+// DeleteResident scrubs the acting resident's account: ideas and comments
+// stay as public records without the name; follows, sessions and pending
+// news go.
+func (db *DB) DeleteResident(ctx context.Context) error {
+	res := ortsplan.ResidentFromContext(ctx)
+	if res == nil {
+		return errResidentLogin
+	}
+	residentID := res.ID
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE residents SET email = $1, name = '', deleted_at = $2 WHERE id = $3 AND deleted_at IS NULL`,
+		gone, err := tx.ExecContext(ctx, `UPDATE residents SET email = $1, name = '', deleted_at = $2 WHERE id = $3 AND deleted_at IS NULL`,
 			fmt.Sprintf("deleted-%d@invalid", residentID), now, residentID)
 		if err != nil {
-			return fmt.Errorf("sqlstore: delete resident: %w", err)
+			return dbErr("delete resident", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n, err := gone.RowsAffected(); err != nil {
+			return dbErr("delete resident", err)
+		} else if n == 0 {
 			return notFound(sql.ErrNoRows, "delete resident")
 		}
 		for _, q := range []string{
@@ -264,4 +296,7 @@ func (db *DB) DeleteResident(ctx context.Context, residentID int64) error {
 	})
 }
 
-var _ ortsplan.FollowService = (*DB)(nil)
+var (
+	_ ortsplan.FollowService       = (*DB)(nil)
+	_ ortsplan.PersonalDataService = (*DB)(nil)
+)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -65,7 +66,7 @@ func (db *DB) Login(ctx context.Context, token string) (string, *ortsplan.Reside
 		var used sql.NullTime
 		err := tx.QueryRowContext(ctx, "SELECT email, name, locality_id, lang, expires_at, used_at FROM resident_tokens WHERE token_hash = $1",
 			hashToken(token)).Scan(&email, &name, &loc, &lang, &expires, &used)
-		if err == sql.ErrNoRows || (err == nil && (used.Valid || now.After(expires))) {
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (used.Valid || now.After(expires))) {
 			return ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.link_invalid")
 		} else if err != nil {
 			return fmt.Errorf("sqlstore: read login token: %w", err)
@@ -74,7 +75,7 @@ func (db *DB) Login(ctx context.Context, token string) (string, *ortsplan.Reside
 			return err
 		}
 		err = tx.QueryRowContext(ctx, "SELECT id FROM residents WHERE email = $1", email).Scan(&id)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			if name == "" {
 				name = strings.SplitN(email, "@", 2)[0]
 			}
@@ -107,7 +108,7 @@ func (db *DB) ResidentBySession(ctx context.Context, token string) (*ortsplan.Re
 		FROM resident_sessions s JOIN residents r ON r.id = s.resident_id LEFT JOIN localities l ON l.id = r.locality_id
 		WHERE s.token_hash = $1 AND s.expires_at > $2`, hashToken(token), db.now()).Scan(&r.ID, &r.Email, &r.Name, &r.LocalityID,
 		&r.LocalitySlug, &r.Lang, &r.CreatedAt)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.login_required")
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlstore: resident session: %w", err)
@@ -124,41 +125,52 @@ func (db *DB) Logout(ctx context.Context, token string) error {
 const ideaColumns = `i.id, i.locality_id, l.slug, l.name, COALESCE(i.resident_id, 0), i.author_name, i.title, i.body,
 	COALESCE(i.theme_id, 0), COALESCE(t.title, ''), i.photo, i.photo_alt, i.status, i.answer,
 	COALESCE(u.name, ''), i.answered_at, COALESCE(i.action_id, 0), COALESCE(a.title, ''), i.supports, i.comments, i.hidden_reason,
-	i.hidden_at, i.flagged_at, i.created_at, i.updated_at`
+	i.hidden_at, i.restored_reason, i.restored_at, i.flagged_at, i.created_at, i.updated_at`
 
 const ideaFrom = ` FROM ideas i JOIN localities l ON l.id = i.locality_id LEFT JOIN users u ON u.id = i.answered_by
 	LEFT JOIN actions a ON a.id = i.action_id LEFT JOIN themes t ON t.id = i.theme_id`
 
 func scanIdea(row interface{ Scan(...any) error }) (*ortsplan.Idea, error) {
 	var i ortsplan.Idea
-	var answered, hidden, flagged sql.NullTime
+	var answered, hidden, restored, flagged sql.NullTime
 	var photo string
 	err := row.Scan(&i.ID, &i.LocalityID, &i.LocalitySlug, &i.LocalityName, &i.ResidentID, &i.AuthorName, &i.Title, &i.Body,
 		&i.ThemeID, &i.ThemeTitle, &photo, &i.PhotoAlt, &i.Status,
-		&i.Answer, &i.AnsweredBy, &answered, &i.ActionID, &i.ActionTitle, &i.Supports, &i.Comments, &i.HiddenReason, &hidden, &flagged,
-		&i.CreatedAt, &i.UpdatedAt)
-	i.AnsweredAt, i.HiddenAt, i.FlaggedAt = answered.Time, hidden.Time, flagged.Time
-	if err == nil {
-		err = json.Unmarshal([]byte(photo), &i.Photo)
+		&i.Answer, &i.AnsweredBy, &answered, &i.ActionID, &i.ActionTitle, &i.Supports, &i.Comments, &i.HiddenReason, &hidden,
+		&i.RestoredReason, &restored, &flagged, &i.CreatedAt, &i.UpdatedAt)
+	if err != nil {
+		return nil, err
 	}
-	return &i, err
+	i.AnsweredAt, i.HiddenAt, i.RestoredAt, i.FlaggedAt = answered.Time, hidden.Time, restored.Time, flagged.Time
+	if err := json.Unmarshal([]byte(photo), &i.Photo); err != nil {
+		return nil, fmt.Errorf("sqlstore: idea %d photo: %w", i.ID, err)
+	}
+	return &i, nil
 }
 
-// CreateIdea stores a resident's idea.
+// CreateIdea stores the acting resident's idea in i.LocalityID.
 func (db *DB) CreateIdea(ctx context.Context, i *ortsplan.Idea) error {
 	if err := i.Validate(); err != nil {
 		return err
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "SELECT name FROM residents WHERE id = $1", i.ResidentID).Scan(&i.AuthorName); err != nil {
-			return ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.login_required")
+		res, err := resident(ctx, tx)
+		if err != nil {
+			return err
+		}
+		i.ResidentID, i.AuthorName = res.ID, res.Name
+		var loc int64
+		if err := tx.QueryRowContext(ctx, "SELECT id FROM localities WHERE id = $1", i.LocalityID).Scan(&loc); err != nil {
+			return notFound(err, "idea locality")
 		}
 		i.Status = ortsplan.IdeaNew
 		var theme any
 		if i.ThemeID > 0 {
 			var n int
-			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM themes WHERE id = $1 AND locality_id = $2", i.ThemeID, i.LocalityID).Scan(&n)
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM themes WHERE id = $1 AND locality_id = $2", i.ThemeID, i.LocalityID).Scan(&n); err != nil {
+				return dbErr("idea theme", err)
+			}
 			if n == 0 {
 				return ortsplan.FieldError("theme", "error.choose_from_list")
 			}
@@ -170,13 +182,13 @@ func (db *DB) CreateIdea(ctx context.Context, i *ortsplan.Idea) error {
 		}
 		pj, err := json.Marshal(photo)
 		if err != nil {
-			return err
+			return fmt.Errorf("sqlstore: idea photo: %w", err)
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO ideas (locality_id, resident_id, author_name, title, body, theme_id, photo, photo_alt, status, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`, i.LocalityID, i.ResidentID, i.AuthorName, i.Title, i.Body,
 			theme, string(pj), i.PhotoAlt, string(i.Status), now).Scan(&i.ID)
 		if err != nil {
-			return fmt.Errorf("sqlstore: insert idea: %w", err)
+			return dbErr("insert idea", err)
 		}
 		i.CreatedAt, i.UpdatedAt = now, now
 		return nil
@@ -217,7 +229,7 @@ func (db *DB) IdeaList(ctx context.Context, localityID int64, sort ortsplan.Idea
 		var i ortsplan.Idea
 		var hidden sql.NullTime
 		if err := rows.Scan(&i.ID, &i.LocalityID, &i.Title, &i.Status, &i.Supports, &i.Comments, &hidden, &i.CreatedAt, &i.UpdatedAt); err != nil {
-			return nil, err
+			return nil, dbErr("idea list", err)
 		}
 		i.HiddenAt = hidden.Time
 		out = append(out, &i)
@@ -241,18 +253,23 @@ func (db *DB) Ideas(ctx context.Context, localityID int64, sort ortsplan.IdeaSor
 	for rows.Next() {
 		i, err := scanIdea(rows)
 		if err != nil {
-			return nil, err
+			return nil, dbErr("ideas", err)
 		}
 		out = append(out, i)
 	}
 	return out, rows.Err()
 }
 
-// Support adds or withdraws a support and keeps the count; an idea reaching
-// the threshold within the time is flagged to the coordinators once.
-func (db *DB) Support(ctx context.Context, ideaID, residentID int64, on bool, rule ortsplan.IdeaThreshold) error {
+// Support adds or withdraws the acting resident's support and keeps the
+// count; an idea reaching the threshold in time is flagged to the
+// coordinators once (ortsplan.IdeaThreshold.ShouldFlag).
+func (db *DB) Support(ctx context.Context, ideaID int64, on bool, rule ortsplan.IdeaThreshold) error {
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := resident(ctx, tx)
+		if err != nil {
+			return err
+		}
 		i, err := scanIdea(tx.QueryRowContext(ctx, "SELECT "+ideaColumns+ideaFrom+" WHERE i.id = $1", ideaID))
 		if err != nil {
 			return notFound(err, "support idea")
@@ -260,31 +277,33 @@ func (db *DB) Support(ctx context.Context, ideaID, residentID int64, on bool, ru
 		if i.Hidden() {
 			return ortsplan.Errorf(ortsplan.EINVALID, "idea.hidden_no_support")
 		}
-		var res sql.Result
+		var changed sql.Result
 		if on {
-			res, err = tx.ExecContext(ctx, `INSERT INTO idea_supports (idea_id, resident_id, created_at) VALUES ($1, $2, $3)
-				ON CONFLICT DO NOTHING`, ideaID, residentID, now)
+			changed, err = tx.ExecContext(ctx, `INSERT INTO idea_supports (idea_id, resident_id, created_at) VALUES ($1, $2, $3)
+				ON CONFLICT DO NOTHING`, ideaID, res.ID, now)
 		} else {
-			res, err = tx.ExecContext(ctx, "DELETE FROM idea_supports WHERE idea_id = $1 AND resident_id = $2", ideaID, residentID)
+			changed, err = tx.ExecContext(ctx, "DELETE FROM idea_supports WHERE idea_id = $1 AND resident_id = $2", ideaID, res.ID)
 		}
 		if err != nil {
-			return fmt.Errorf("sqlstore: support: %w", err)
+			return dbErr("support", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n, err := changed.RowsAffected(); err != nil {
+			return dbErr("support", err)
+		} else if n == 0 {
 			return nil
 		}
 		var count int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM idea_supports WHERE idea_id = $1", ideaID).Scan(&count); err != nil {
-			return err
+			return dbErr("count supports", err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE ideas SET supports = $1 WHERE id = $2", count, ideaID); err != nil {
-			return err
+			return dbErr("store supports", err)
 		}
-		if !on || !i.FlaggedAt.IsZero() || rule.Supports <= 0 || count < rule.Supports || now.Sub(i.CreatedAt) > rule.Within {
+		if !on || !rule.ShouldFlag(i, count, now) {
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE ideas SET flagged_at = $1 WHERE id = $2", now, ideaID); err != nil {
-			return err
+			return dbErr("flag idea", err)
 		}
 		i.Supports = count
 		if db.Composer == nil {
@@ -305,14 +324,22 @@ func (db *DB) Support(ctx context.Context, ideaID, residentID int64, on bool, ru
 	})
 }
 
-// Supports reports whether the resident supports the idea.
-func (db *DB) Supports(ctx context.Context, ideaID, residentID int64) (bool, error) {
+// Supports reports whether the acting resident supports the idea; false
+// without a resident.
+func (db *DB) Supports(ctx context.Context, ideaID int64) (bool, error) {
+	res := ortsplan.ResidentFromContext(ctx)
+	if res == nil {
+		return false, nil
+	}
 	var n int
-	err := db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM idea_supports WHERE idea_id = $1 AND resident_id = $2", ideaID, residentID).Scan(&n)
-	return n > 0, err
+	if err := db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM idea_supports WHERE idea_id = $1 AND resident_id = $2", ideaID, res.ID).Scan(&n); err != nil {
+		return false, dbErr("supports", err)
+	}
+	return n > 0, nil
 }
 
-// AddComment adds a comment or a reply (to a top-level comment) on an idea.
+// AddComment adds the acting resident's comment, or a reply to a top-level
+// comment, on an idea.
 func (db *DB) AddComment(ctx context.Context, c *ortsplan.Comment) error {
 	v := ortsplan.ValidationErrors{}
 	if len([]rune(c.Body)) > 3000 {
@@ -325,33 +352,39 @@ func (db *DB) AddComment(ctx context.Context, c *ortsplan.Comment) error {
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "SELECT name FROM residents WHERE id = $1", c.ResidentID).Scan(&c.AuthorName); err != nil {
-			return ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.login_required")
+		res, err := resident(ctx, tx)
+		if err != nil {
+			return err
+		}
+		c.ResidentID, c.AuthorName = res.ID, res.Name
+		var author, loc int64
+		var title string
+		err = tx.QueryRowContext(ctx, "SELECT COALESCE(resident_id, 0), locality_id, title FROM ideas WHERE id = $1", c.IdeaID).Scan(&author, &loc, &title)
+		if err != nil {
+			return notFound(err, "comment idea")
 		}
 		var parent any
 		if c.ParentID > 0 {
 			var pIdea, pParent int64
 			err := tx.QueryRowContext(ctx, "SELECT idea_id, COALESCE(parent_id, 0) FROM idea_comments WHERE id = $1", c.ParentID).Scan(&pIdea, &pParent)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return dbErr("reply parent", err)
+			}
 			if err != nil || pIdea != c.IdeaID || pParent != 0 {
 				return ortsplan.FieldError("comment", "error.reply_invalid")
 			}
 			parent = c.ParentID
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO idea_comments (idea_id, parent_id, resident_id, author_name, body, created_at)
+		err = tx.QueryRowContext(ctx, `INSERT INTO idea_comments (idea_id, parent_id, resident_id, author_name, body, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.IdeaID, parent, c.ResidentID, c.AuthorName, c.Body, now).Scan(&c.ID)
 		if err != nil {
-			return fmt.Errorf("sqlstore: insert comment: %w", err)
+			return dbErr("insert comment", err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE ideas SET comments = comments + 1, updated_at = $1 WHERE id = $2", now, c.IdeaID); err != nil {
-			return err
+			return dbErr("count comment", err)
 		}
 		c.CreatedAt = now
 		// The proposer follows their own idea.
-		var author, loc int64
-		var title string
-		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(resident_id, 0), locality_id, title FROM ideas WHERE id = $1", c.IdeaID).Scan(&author, &loc, &title); err != nil {
-			return err
-		}
 		if author != 0 && author != c.ResidentID {
 			return db.notifyResident(ctx, tx, author, loc, "idea_commented", title, db.baseURL()+"/ideer/"+strconv.FormatInt(c.IdeaID, 10)+"#kommentarer")
 		}
@@ -362,20 +395,21 @@ func (db *DB) AddComment(ctx context.Context, c *ortsplan.Comment) error {
 // Comments returns an idea's comments oldest first, with replies nested.
 func (db *DB) Comments(ctx context.Context, ideaID int64) ([]*ortsplan.Comment, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id, idea_id, COALESCE(parent_id, 0), COALESCE(resident_id, 0), author_name, body,
-		hidden_reason, hidden_at, created_at FROM idea_comments WHERE idea_id = $1 ORDER BY created_at, id`, ideaID)
+		hidden_reason, hidden_at, restored_reason, restored_at, created_at FROM idea_comments WHERE idea_id = $1 ORDER BY created_at, id`, ideaID)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: comments: %w", err)
+		return nil, dbErr("comments", err)
 	}
 	defer rows.Close()
 	var top []*ortsplan.Comment
 	byID := map[int64]*ortsplan.Comment{}
 	for rows.Next() {
 		var c ortsplan.Comment
-		var hidden sql.NullTime
-		if err := rows.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.ResidentID, &c.AuthorName, &c.Body, &c.HiddenReason, &hidden, &c.CreatedAt); err != nil {
-			return nil, err
+		var hidden, restored sql.NullTime
+		if err := rows.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.ResidentID, &c.AuthorName, &c.Body, &c.HiddenReason, &hidden,
+			&c.RestoredReason, &restored, &c.CreatedAt); err != nil {
+			return nil, dbErr("comments", err)
 		}
-		c.HiddenAt = hidden.Time
+		c.HiddenAt, c.RestoredAt = hidden.Time, restored.Time
 		byID[c.ID] = &c
 		if p := byID[c.ParentID]; c.ParentID != 0 && p != nil {
 			p.Replies = append(p.Replies, &c)
@@ -393,6 +427,9 @@ func (db *DB) AnswerIdea(ctx context.Context, a ortsplan.IdeaAnswer) error {
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := mayEditRow(ctx, tx, "answer idea", "SELECT locality_id FROM ideas WHERE id = $1", a.IdeaID); err != nil {
+			return err
+		}
 		i, err := scanIdea(tx.QueryRowContext(ctx, "SELECT "+ideaColumns+ideaFrom+" WHERE i.id = $1", a.IdeaID))
 		if err != nil {
 			return notFound(err, "answer idea")
@@ -400,7 +437,9 @@ func (db *DB) AnswerIdea(ctx context.Context, a ortsplan.IdeaAnswer) error {
 		var action any
 		if a.ActionID > 0 {
 			var n int
-			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE id = $1 AND locality_id = $2", a.ActionID, i.LocalityID).Scan(&n)
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE id = $1 AND locality_id = $2", a.ActionID, i.LocalityID).Scan(&n); err != nil {
+				return dbErr("answer action", err)
+			}
 			if n == 0 {
 				return ortsplan.FieldError("action", "error.choose_from_list")
 			}
@@ -408,17 +447,20 @@ func (db *DB) AnswerIdea(ctx context.Context, a ortsplan.IdeaAnswer) error {
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE ideas SET status = $1, answer = $2, action_id = $3, answered_by = $4, answered_at = $5, updated_at = $5
 			WHERE id = $6`, string(a.Status), a.Answer, action, actorArg(ctx), now, a.IdeaID); err != nil {
-			return fmt.Errorf("sqlstore: answer idea: %w", err)
+			return dbErr("answer idea", err)
 		}
-		if err := audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "idea:answer", fmt.Sprint(a.IdeaID), string(a.Status)); err != nil {
+		if err := audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "idea:answer", fmt.Sprint(a.IdeaID), string(a.Status)); err != nil {
 			return err
 		}
 		if db.Composer == nil || i.ResidentID == 0 {
 			return nil
 		}
 		var email, name, lang string
-		if err := tx.QueryRowContext(ctx, "SELECT email, name, lang FROM residents WHERE id = $1", i.ResidentID).Scan(&email, &name, &lang); err != nil {
+		err = tx.QueryRowContext(ctx, "SELECT email, name, lang FROM residents WHERE id = $1 AND deleted_at IS NULL", i.ResidentID).Scan(&email, &name, &lang)
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil // the account is gone: nobody to tell
+		} else if err != nil {
+			return dbErr("answer idea proposer", err)
 		}
 		i.Status, i.Answer = a.Status, a.Answer
 		if msg := db.Composer.ComposeResident("idea_answered", email, name, lang, i, db.baseURL()+"/ideer/"+strconv.FormatInt(i.ID, 10)); msg != nil {
@@ -428,83 +470,155 @@ func (db *DB) AnswerIdea(ctx context.Context, a ortsplan.IdeaAnswer) error {
 	})
 }
 
-func checkKind(kind string) (string, error) {
-	switch kind {
-	case "idea":
-		return "ideas", nil
-	case "comment":
-		return "idea_comments", nil
+// moderationTarget reads the idea a report or moderation is about, and checks
+// that the target is the idea itself or one of its comments. It returns the
+// idea's locality and the target's table.
+func moderationTarget(ctx context.Context, q querier, ideaID int64, kind string, targetID int64) (int64, string, error) {
+	var localityID int64
+	if err := q.QueryRowContext(ctx, "SELECT locality_id FROM ideas WHERE id = $1", ideaID).Scan(&localityID); err != nil {
+		return 0, "", notFound(err, "moderated idea")
 	}
-	return "", ortsplan.Errorf(ortsplan.EINVALID, "error.choose_from_list")
+	if kind == ortsplan.ModerateIdea {
+		return localityID, "ideas", nil
+	}
+	var commentIdea int64
+	err := q.QueryRowContext(ctx, "SELECT idea_id FROM idea_comments WHERE id = $1", targetID).Scan(&commentIdea)
+	if err != nil {
+		return 0, "", notFound(err, "moderated comment")
+	}
+	if commentIdea != ideaID {
+		return 0, "", notFound(sql.ErrNoRows, "moderated comment of another idea")
+	}
+	return localityID, "idea_comments", nil
 }
 
-// Report records a report about an idea or comment.
-func (db *DB) Report(ctx context.Context, kind string, id int64, reason string) error {
-	table, err := checkKind(kind)
-	if err != nil {
+// Report records a report about an idea or one of its comments.
+func (db *DB) Report(ctx context.Context, r ortsplan.Report) error {
+	if err := r.Validate(); err != nil {
 		return err
 	}
-	if r := []rune(strings.TrimSpace(reason)); len(r) == 0 || len(r) > 1000 {
-		return ortsplan.FieldError("reason", "error.reason_required")
-	}
-	var n int
-	db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+" WHERE id = $1", id).Scan(&n)
-	if n == 0 {
-		return notFound(sql.ErrNoRows, "report target")
-	}
-	_, err = db.db.ExecContext(ctx, "INSERT INTO content_reports (kind, target_id, reason, created_at) VALUES ($1, $2, $3, $4)", kind, id, reason, db.now())
-	return err
-}
-
-// Hide hides an idea or comment with a reason shown publicly, marks its
-// reports handled and logs the decision. The content is kept.
-func (db *DB) Hide(ctx context.Context, kind string, id int64, reason string) error {
-	table, err := checkKind(kind)
-	if err != nil {
-		return err
-	}
-	if r := []rune(strings.TrimSpace(reason)); len(r) == 0 || len(r) > 500 {
-		return ortsplan.FieldError("reason", "error.reason_required")
-	}
-	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE "+table+" SET hidden_reason = $1, hidden_at = $2 WHERE id = $3", reason, now, id)
-		if err != nil {
-			return fmt.Errorf("sqlstore: hide: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound(sql.ErrNoRows, "hide")
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE content_reports SET handled = $1 WHERE kind = $2 AND target_id = $3", true, kind, id); err != nil {
+		if _, _, err := moderationTarget(ctx, tx, r.IdeaID, r.Kind, r.TargetID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "INSERT INTO moderation_log (kind, target_id, action, reason, actor_id, at) VALUES ($1, $2, 'hide', $3, $4, $5)",
-			kind, id, reason, actorArg(ctx), now)
-		return err
+		_, err := tx.ExecContext(ctx, "INSERT INTO content_reports (kind, target_id, reason, created_at) VALUES ($1, $2, $3, $4)",
+			r.Kind, r.TargetID, r.Reason, db.now())
+		return dbErr("report", err)
 	})
 }
 
-// OpenReports lists unhandled reports with the idea they concern.
+// Hide hides an idea or one of its comments with a reason shown publicly,
+// marks its reports handled and logs the decision. The content is kept. The
+// target must belong to the idea, and the acting account must be allowed to
+// edit the idea's locality.
+func (db *DB) Hide(ctx context.Context, m ortsplan.Moderation) error {
+	return db.moderate(ctx, m, true)
+}
+
+// Unhide shows a hidden idea or comment again with a reason shown publicly,
+// and logs the decision.
+func (db *DB) Unhide(ctx context.Context, m ortsplan.Moderation) error {
+	return db.moderate(ctx, m, false)
+}
+
+func (db *DB) moderate(ctx context.Context, m ortsplan.Moderation, hide bool) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	now := db.now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		localityID, table, err := moderationTarget(ctx, tx, m.IdeaID, m.Kind, m.TargetID)
+		if err != nil {
+			return err
+		}
+		if err := mayEdit(ctx, tx, localityID); err != nil {
+			return err
+		}
+		var hidden sql.NullTime
+		if err := tx.QueryRowContext(ctx, "SELECT hidden_at FROM "+table+" WHERE id = $1", m.TargetID).Scan(&hidden); err != nil {
+			return notFound(err, "moderate")
+		}
+		var res sql.Result
+		action := "hide"
+		switch {
+		case hide && hidden.Valid:
+			return ortsplan.Errorf(ortsplan.EINVALID, "moderation.already_hidden")
+		case !hide && !hidden.Valid:
+			return ortsplan.Errorf(ortsplan.EINVALID, "moderation.not_hidden")
+		case hide:
+			res, err = tx.ExecContext(ctx, "UPDATE "+table+" SET hidden_reason = $1, hidden_at = $2 WHERE id = $3", m.Reason, now, m.TargetID)
+		default:
+			action = "unhide"
+			res, err = tx.ExecContext(ctx, `UPDATE `+table+` SET hidden_reason = '', hidden_at = NULL, restored_reason = $1, restored_at = $2
+				WHERE id = $3`, m.Reason, now, m.TargetID)
+		}
+		if err := mustAffect(res, err, action); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE content_reports SET handled = $1 WHERE kind = $2 AND target_id = $3", true, m.Kind, m.TargetID); err != nil {
+			return dbErr("handle reports", err)
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO moderation_log (kind, target_id, action, reason, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)",
+			m.Kind, m.TargetID, action, m.Reason, actorArg(ctx), now)
+		return dbErr("moderation log", err)
+	})
+}
+
+// maxOpenReports bounds the list of open reports.
+const maxOpenReports = 500
+
+// OpenReports lists unhandled reports in the localities the acting account
+// may edit, with the idea they concern, oldest first.
 func (db *DB) OpenReports(ctx context.Context) ([]*ortsplan.ContentReport, error) {
+	u, err := actorFor(ctx, db.db)
+	if err != nil {
+		return nil, err
+	}
+	all, ids := u.EditableLocalities()
+	if !all && len(ids) == 0 {
+		return nil, nil
+	}
+	where, args := "", []any{}
+	if !all {
+		where = " AND i.locality_id IN (" + placeholders(len(ids), 1) + ")"
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
 	rows, err := db.db.QueryContext(ctx, `SELECT r.id, r.kind, r.target_id, i.id, i.title, l.slug, r.reason, r.created_at
 		FROM content_reports r
 		LEFT JOIN idea_comments c ON r.kind = 'comment' AND c.id = r.target_id
 		JOIN ideas i ON i.id = CASE WHEN r.kind = 'idea' THEN r.target_id ELSE c.idea_id END
 		JOIN localities l ON l.id = i.locality_id
-		WHERE NOT r.handled ORDER BY r.created_at, r.id`)
+		WHERE NOT r.handled`+where+` ORDER BY r.created_at, r.id LIMIT `+strconv.Itoa(maxOpenReports), args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open reports: %w", err)
+		return nil, dbErr("open reports", err)
 	}
 	defer rows.Close()
 	var out []*ortsplan.ContentReport
 	for rows.Next() {
 		var c ortsplan.ContentReport
 		if err := rows.Scan(&c.ID, &c.Kind, &c.TargetID, &c.IdeaID, &c.IdeaTitle, &c.LocalitySlug, &c.Reason, &c.CreatedAt); err != nil {
-			return nil, err
+			return nil, dbErr("open reports", err)
 		}
 		out = append(out, &c)
 	}
 	return out, rows.Err()
 }
 
-var _ ortsplan.IdeaService = (*DB)(nil)
+// placeholders returns "$from, $from+1, …" for n parameters.
+func placeholders(n, from int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(from+i))
+	}
+	return b.String()
+}
+
+var (
+	_ ortsplan.IdeaService     = (*DB)(nil)
+	_ ortsplan.ResidentService = (*DB)(nil)
+)

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ortsplan/ortsplan"
 )
@@ -48,20 +50,23 @@ func (db *DB) CreateLocality(ctx context.Context, l *ortsplan.Locality) error {
 		since = now
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := mayAct(ctx, tx, (*ortsplan.User).CanCreateLocality); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO localities (slug, name, description, inhabitants, lat, lon, phase, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id`,
 			l.Slug, l.Name, l.Description, l.Inhabitants, l.Lat, l.Lon, string(l.Phase), now).Scan(&l.ID)
 		if isUniqueViolation(err) {
 			return ortsplan.FieldError("slug", "error.slug_taken")
 		} else if err != nil {
-			return fmt.Errorf("sqlstore: insert locality: %w", err)
+			return dbErr("insert locality", err)
 		}
 		l.Version, l.CreatedAt, l.UpdatedAt = 1, now, now
 		if _, err := tx.ExecContext(ctx, `INSERT INTO phase_changes (locality_id, phase, on_date, note, actor_id, created_at)
 			VALUES ($1, $2, $3, '', $4, $5)`, l.ID, string(l.Phase), dateArg(since), actorArg(ctx), now); err != nil {
 			return fmt.Errorf("sqlstore: first phase: %w", err)
 		}
-		if err := audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "locality:create", l.Slug, ""); err != nil {
+		if err := audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "locality:create", l.Slug, ""); err != nil {
 			return err
 		}
 		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: l.ID, Kind: "locality", EntityID: l.ID, Action: "created",
@@ -69,16 +74,11 @@ func (db *DB) CreateLocality(ctx context.Context, l *ortsplan.Locality) error {
 	})
 }
 
-func actorArg(ctx context.Context) any {
-	if id := ortsplan.ActorFrom(ctx); id > 0 {
-		return id
-	}
-	return nil
-}
-
-// UpdateLocality saves name, description, inhabitants and coordinates if
-// l.Version is still the stored version; otherwise it returns ECONFLICT.
-func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality) error {
+// UpdateLocality saves the locality's name, description, inhabitants and
+// coordinates if l.Version is still the stored version (else ECONFLICT), and
+// its contact people (active staff, the first shown as page owner), in one
+// transaction.
+func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality, contactIDs []int64) error {
 	if err := l.Validate(); err != nil {
 		return err
 	}
@@ -88,6 +88,12 @@ func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality) error {
 		if err != nil {
 			return notFound(err, "update locality")
 		}
+		if err := mayEdit(ctx, tx, old.ID); err != nil {
+			return err
+		}
+		if err := db.setContacts(ctx, tx, now, old.ID, contactIDs); err != nil {
+			return err
+		}
 		if old.Version == l.Version && old.Name == l.Name && old.Description == l.Description &&
 			intPtr(old.Inhabitants) == intPtr(l.Inhabitants) && coords(old) == coords(l) {
 			return nil // saved unchanged
@@ -96,9 +102,11 @@ func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality) error {
 			version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
 			l.Name, l.Description, l.Inhabitants, l.Lat, l.Lon, now, l.ID, l.Version)
 		if err != nil {
-			return fmt.Errorf("sqlstore: update locality: %w", err)
+			return dbErr("update locality", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n, err := res.RowsAffected(); err != nil {
+			return dbErr("update locality", err)
+		} else if n == 0 {
 			return conflict()
 		}
 		l.Version++
@@ -143,6 +151,22 @@ func (db *DB) FindLocality(ctx context.Context, slug string) (*ortsplan.Locality
 	return l, nil
 }
 
+// EditableLocality returns the locality with the given slug if the acting
+// account may edit it.
+func (db *DB) EditableLocality(ctx context.Context, slug string) (*ortsplan.Locality, error) {
+	if !ortsplan.IsSystem(ctx) && ortsplan.UserFromContext(ctx) == nil {
+		return nil, errLoginRequired
+	}
+	l, err := db.FindLocality(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayEdit(ctx, db.db, l.ID); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
 // ListLocalities returns every locality by name.
 func (db *DB) ListLocalities(ctx context.Context) ([]*ortsplan.Locality, error) {
 	rows, err := db.db.QueryContext(ctx, "SELECT "+localityColumns+" FROM localities ORDER BY name, id")
@@ -180,25 +204,51 @@ func (db *DB) Contacts(ctx context.Context, localityID int64) ([]*ortsplan.Conta
 	return out, rows.Err()
 }
 
-// SetContacts replaces the locality's contact people; the first is the page owner.
-func (db *DB) SetContacts(ctx context.Context, localityID int64, userIDs []int64) error {
-	now := db.now()
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM locality_contacts WHERE locality_id = $1", localityID); err != nil {
-			return fmt.Errorf("sqlstore: clear contacts: %w", err)
+// setContacts replaces the locality's contact people in tx when they
+// changed; the first is the page owner. Each must be an active staff account.
+func (db *DB) setContacts(ctx context.Context, tx *sql.Tx, now time.Time, localityID int64, userIDs []int64) error {
+	rows, err := tx.QueryContext(ctx, "SELECT user_id FROM locality_contacts WHERE locality_id = $1 ORDER BY position", localityID)
+	if err != nil {
+		return dbErr("read contacts", err)
+	}
+	var old []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return dbErr("read contacts", err)
 		}
-		for i, id := range userIDs {
-			res, err := tx.ExecContext(ctx, `INSERT INTO locality_contacts (locality_id, user_id, position)
-				SELECT $1, id, $3 FROM users WHERE id = $2 AND active`, localityID, id, i)
-			if err != nil {
-				return fmt.Errorf("sqlstore: add contact: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return ortsplan.FieldError("contacts", "error.contact_unknown")
-			}
+		old = append(old, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbErr("read contacts", err)
+	}
+	var ids []int64
+	for _, id := range userIDs {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
 		}
-		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "locality:contacts", strconv.FormatInt(localityID, 10), fmt.Sprint(userIDs))
-	})
+	}
+	if slices.Equal(old, ids) {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM locality_contacts WHERE locality_id = $1", localityID); err != nil {
+		return dbErr("clear contacts", err)
+	}
+	for i, id := range ids {
+		res, err := tx.ExecContext(ctx, `INSERT INTO locality_contacts (locality_id, user_id, position)
+			SELECT $1, id, $3 FROM users WHERE id = $2 AND active`, localityID, id, i)
+		if err != nil {
+			return dbErr("add contact", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return dbErr("add contact", err)
+		} else if n == 0 {
+			return ortsplan.FieldError("contacts", "error.contact_unknown")
+		}
+	}
+	return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "locality:contacts", strconv.FormatInt(localityID, 10), fmt.Sprint(ids))
 }
 
 var _ ortsplan.LocalityService = (*DB)(nil)
@@ -206,11 +256,14 @@ var _ ortsplan.LocalityService = (*DB)(nil)
 // SetLocalityImage replaces the locality's picture and records the change.
 func (db *DB) SetLocalityImage(ctx context.Context, localityID int64, image []ortsplan.FileVariant, alt string) ([]ortsplan.FileVariant, error) {
 	alt = strings.TrimSpace(alt)
-	if len(image) > 0 && alt == "" {
-		return nil, ortsplan.FieldError("image_alt", "error.required")
-	}
-	if len([]rune(alt)) > 500 {
-		return nil, ortsplan.FieldError("image_alt", "error.too_long")
+	if len(image) > 0 {
+		v := ortsplan.ValidationErrors{}
+		ortsplan.CheckAlt(v, "image_alt", alt)
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
+	} else {
+		alt = ""
 	}
 	if image == nil {
 		image = []ortsplan.FileVariant{}
@@ -226,12 +279,15 @@ func (db *DB) SetLocalityImage(ctx context.Context, localityID int64, image []or
 		if err := tx.QueryRowContext(ctx, "SELECT image_variants, image_alt, name FROM localities WHERE id = $1", localityID).Scan(&oldJSON, &oldAlt, &name); err != nil {
 			return notFound(err, "locality image")
 		}
-		if err := json.Unmarshal([]byte(oldJSON), &old); err != nil {
+		if err := mayEdit(ctx, tx, localityID); err != nil {
 			return err
+		}
+		if err := json.Unmarshal([]byte(oldJSON), &old); err != nil {
+			return fmt.Errorf("sqlstore: locality %d image: %w", localityID, err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE localities SET image_variants = $1, image_alt = $2, updated_at = $3 WHERE id = $4",
 			string(vj), alt, now, localityID); err != nil {
-			return fmt.Errorf("sqlstore: set locality image: %w", err)
+			return dbErr("set locality image", err)
 		}
 		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: localityID, Kind: "locality", EntityID: localityID, Action: "image",
 			Title: name, Changes: changes("image_alt", oldAlt, alt)})

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,7 +37,7 @@ func (db *DB) Groups(ctx context.Context, localityID int64) ([]*ortsplan.Group, 
 	for rows.Next() {
 		g, err := scanGroup(rows)
 		if err != nil {
-			return nil, err
+			return nil, dbErr("groups", err)
 		}
 		gs = append(gs, g)
 	}
@@ -60,13 +62,16 @@ func (db *DB) loadGroupParts(ctx context.Context, localityID int64, gs []*ortspl
 		var m ortsplan.GroupMember
 		if err := rows.Scan(&m.ID, &m.GroupID, &m.Name, &m.Email, &m.Phone, &m.ShowName, &m.JoinedAt); err != nil {
 			rows.Close()
-			return err
+			return dbErr("group members", err)
 		}
 		if g := byID[m.GroupID]; g != nil {
 			g.Members = append(g.Members, &m)
 		}
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbErr("group members", err)
+	}
 	rows, err = db.db.QueryContext(ctx, `SELECT go.group_id, o.id, o.locality_id, o.name, o.kind, o.website, o.description
 		FROM group_organisations go JOIN organisations o ON o.id = go.organisation_id WHERE o.locality_id = $1 ORDER BY o.name`, localityID)
 	if err != nil {
@@ -77,7 +82,7 @@ func (db *DB) loadGroupParts(ctx context.Context, localityID int64, gs []*ortspl
 		var gid int64
 		var o ortsplan.Organisation
 		if err := rows.Scan(&gid, &o.ID, &o.LocalityID, &o.Name, &o.Kind, &o.Website, &o.Description); err != nil {
-			return err
+			return dbErr("group organisations", err)
 		}
 		if g := byID[gid]; g != nil {
 			g.Organisations = append(g.Organisations, &o)
@@ -96,7 +101,21 @@ func (db *DB) FindGroup(ctx context.Context, localityID int64, slug string) (*or
 	return g, db.loadGroupParts(ctx, localityID, []*ortsplan.Group{g})
 }
 
-// SaveGroup creates (ID 0) or updates a group.
+// checkStaffContact checks that id names an active staff account (0: none).
+func checkStaffContact(ctx context.Context, tx *sql.Tx, field string, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	var active bool
+	err := tx.QueryRowContext(ctx, "SELECT active FROM users WHERE id = $1", id).Scan(&active)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !active {
+		return ortsplan.FieldError(field, "error.contact_unknown")
+	}
+	return dbErr("check contact", err)
+}
+
+// SaveGroup creates a group in g.LocalityID (ID 0) or updates one in its own
+// locality.
 func (db *DB) SaveGroup(ctx context.Context, g *ortsplan.Group) error {
 	if err := g.Validate(); err != nil {
 		return err
@@ -108,28 +127,42 @@ func (db *DB) SaveGroup(ctx context.Context, g *ortsplan.Group) error {
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if g.ID == 0 {
+			if err := lockLocality(ctx, tx, g.LocalityID); err != nil {
+				return err
+			}
+		} else {
+			loc, err := mayEditRow(ctx, tx, "update group", "SELECT locality_id FROM working_groups WHERE id = $1", g.ID)
+			if err != nil {
+				return err
+			}
+			g.LocalityID = loc
+		}
+		if err := checkStaffContact(ctx, tx, "contact", g.ContactUserID); err != nil {
+			return err
+		}
+		if g.ID == 0 {
 			err := tx.QueryRowContext(ctx, `INSERT INTO working_groups (locality_id, slug, name, kind, theme, description, contact_user_id, open, version, created_at, updated_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id`,
 				g.LocalityID, g.Slug, g.Name, string(g.Kind), g.Theme, g.Description, contact, g.Open, now).Scan(&g.ID)
 			if isUniqueViolation(err) {
 				return ortsplan.FieldError("slug", "error.slug_taken")
 			} else if err != nil {
-				return fmt.Errorf("sqlstore: insert group: %w", err)
+				return dbErr("insert group", err)
 			}
 			g.Version = 1
-			return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "group:create", g.Slug, "")
+			return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "group:create", g.Slug, "")
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE working_groups SET name = $1, kind = $2, theme = $3, description = $4, contact_user_id = $5,
-			open = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND locality_id = $9 AND version = $10`,
-			g.Name, string(g.Kind), g.Theme, g.Description, contact, g.Open, now, g.ID, g.LocalityID, g.Version)
-		if err != nil {
-			return fmt.Errorf("sqlstore: update group: %w", err)
+			open = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9`,
+			g.Name, string(g.Kind), g.Theme, g.Description, contact, g.Open, now, g.ID, g.Version)
+		if err := mustAffect(res, err, "update group"); err != nil {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return conflict()
+		if err := tx.QueryRowContext(ctx, "SELECT slug FROM working_groups WHERE id = $1", g.ID).Scan(&g.Slug); err != nil {
+			return dbErr("group slug", err)
 		}
 		g.Version++
-		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "group:update", g.Slug, "")
+		return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "group:update", g.Slug, "")
 	})
 }
 
@@ -140,12 +173,17 @@ func (db *DB) AddGroupMember(ctx context.Context, m *ortsplan.GroupMember) error
 	}
 	now := db.now()
 	m.JoinedAt = now
-	err := db.db.QueryRowContext(ctx, `INSERT INTO group_members (group_id, name, email, phone, show_name, joined_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.GroupID, m.Name, m.Email, m.Phone, m.ShowName, now).Scan(&m.ID)
-	if err != nil {
-		return fmt.Errorf("sqlstore: add group member: %w", err)
-	}
-	return nil
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := mayEditRow(ctx, tx, "group for member", "SELECT locality_id FROM working_groups WHERE id = $1", m.GroupID); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO group_members (group_id, name, email, phone, show_name, joined_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.GroupID, m.Name, m.Email, m.Phone, m.ShowName, now).Scan(&m.ID)
+		if err != nil {
+			return dbErr("add group member", err)
+		}
+		return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "group:member", strconv.FormatInt(m.GroupID, 10), "")
+	})
 }
 
 // Organisations lists a locality's associations and businesses.
@@ -160,47 +198,56 @@ func (db *DB) Organisations(ctx context.Context, localityID int64) ([]*ortsplan.
 	for rows.Next() {
 		var o ortsplan.Organisation
 		if err := rows.Scan(&o.ID, &o.LocalityID, &o.Name, &o.Kind, &o.Website, &o.Description); err != nil {
-			return nil, err
+			return nil, dbErr("organisations", err)
 		}
 		out = append(out, &o)
 	}
 	return out, rows.Err()
 }
 
-// SaveOrganisation creates or updates an organisation.
+// SaveOrganisation creates an organisation in o.LocalityID (ID 0) or updates
+// one in its own locality.
 func (db *DB) SaveOrganisation(ctx context.Context, o *ortsplan.Organisation) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	if o.ID == 0 {
-		err := db.db.QueryRowContext(ctx, `INSERT INTO organisations (locality_id, name, kind, website, description, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, o.LocalityID, o.Name, string(o.Kind), o.Website, o.Description, db.now()).Scan(&o.ID)
-		if err != nil {
-			return fmt.Errorf("sqlstore: insert organisation: %w", err)
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if o.ID == 0 {
+			if err := lockLocality(ctx, tx, o.LocalityID); err != nil {
+				return err
+			}
+			err := tx.QueryRowContext(ctx, `INSERT INTO organisations (locality_id, name, kind, website, description, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, o.LocalityID, o.Name, string(o.Kind), o.Website, o.Description, db.now()).Scan(&o.ID)
+			return dbErr("insert organisation", err)
 		}
-		return nil
-	}
-	_, err := db.db.ExecContext(ctx, `UPDATE organisations SET name = $1, kind = $2, website = $3, description = $4
-		WHERE id = $5 AND locality_id = $6`, o.Name, string(o.Kind), o.Website, o.Description, o.ID, o.LocalityID)
-	return err
+		loc, err := mayEditRow(ctx, tx, "update organisation", "SELECT locality_id FROM organisations WHERE id = $1", o.ID)
+		if err != nil {
+			return err
+		}
+		o.LocalityID = loc
+		res, err := tx.ExecContext(ctx, `UPDATE organisations SET name = $1, kind = $2, website = $3, description = $4 WHERE id = $5`,
+			o.Name, string(o.Kind), o.Website, o.Description, o.ID)
+		return mustAffect(res, err, "update organisation")
+	})
 }
 
 // LinkGroupOrganisation links an organisation to a group of the same locality.
 func (db *DB) LinkGroupOrganisation(ctx context.Context, groupID, orgID int64) error {
-	res, err := db.db.ExecContext(ctx, `INSERT INTO group_organisations (group_id, organisation_id)
-		SELECT g.id, o.id FROM working_groups g JOIN organisations o ON o.locality_id = g.locality_id
-		WHERE g.id = $1 AND o.id = $2 ON CONFLICT DO NOTHING`, groupID, orgID)
-	if err != nil {
-		return fmt.Errorf("sqlstore: link organisation: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		var exists int
-		db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM group_organisations WHERE group_id = $1 AND organisation_id = $2", groupID, orgID).Scan(&exists)
-		if exists == 0 {
-			return ortsplan.FieldError("organisation", "error.choose_from_list")
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		loc, err := mayEditRow(ctx, tx, "group for organisation", "SELECT locality_id FROM working_groups WHERE id = $1", groupID)
+		if err != nil {
+			return err
 		}
-	}
-	return nil
+		var orgLoc int64
+		err = tx.QueryRowContext(ctx, "SELECT locality_id FROM organisations WHERE id = $1", orgID).Scan(&orgLoc)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && orgLoc != loc {
+			return ortsplan.FieldError("organisation", "error.choose_from_list")
+		} else if err != nil {
+			return dbErr("organisation for group", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO group_organisations (group_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, groupID, orgID)
+		return dbErr("link organisation", err)
+	})
 }
 
 // --- Meetings ---
@@ -268,7 +315,7 @@ func (db *DB) Meetings(ctx context.Context, f ortsplan.MeetingFilter) ([]*ortspl
 	for rows.Next() {
 		m, err := scanMeeting(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: scan meeting: %w", err)
+			return nil, dbErr("scan meeting", err)
 		}
 		out = append(out, m)
 	}
@@ -291,9 +338,10 @@ func nullTime(t time.Time) any {
 	return t.UTC()
 }
 
-// SaveMeeting creates (ID 0) or updates a meeting. When a planned meeting is
-// moved, or cancelled, everyone registered gets a notice queued in the same
-// transaction.
+// SaveMeeting creates a meeting in m.LocalityID (ID 0) or updates one in
+// its own locality. When a planned meeting is moved, or cancelled
+// (ortsplan.MeetingNotice), everyone registered gets a notice queued in the
+// same transaction.
 func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 	if err := m.Validate(); err != nil {
 		return err
@@ -304,9 +352,22 @@ func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 		group = m.GroupID
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if m.ID == 0 {
+			if err := lockLocality(ctx, tx, m.LocalityID); err != nil {
+				return err
+			}
+		} else {
+			loc, err := mayEditRow(ctx, tx, "update meeting", "SELECT locality_id FROM meetings WHERE id = $1", m.ID)
+			if err != nil {
+				return err
+			}
+			m.LocalityID = loc
+		}
 		if m.GroupID > 0 {
 			var n int
-			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM working_groups WHERE id = $1 AND locality_id = $2", m.GroupID, m.LocalityID).Scan(&n)
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM working_groups WHERE id = $1 AND locality_id = $2", m.GroupID, m.LocalityID).Scan(&n); err != nil {
+				return dbErr("meeting group", err)
+			}
 			if n == 0 {
 				return ortsplan.FieldError("group", "error.choose_from_list")
 			}
@@ -319,7 +380,7 @@ func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 				m.Accessibility, m.Agenda, string(m.State), m.CancelReason, m.Registration, m.Capacity, m.Report,
 				nullTime(m.ReportPublished), m.Participants, now).Scan(&m.ID)
 			if err != nil {
-				return fmt.Errorf("sqlstore: insert meeting: %w", err)
+				return dbErr("insert meeting", err)
 			}
 			m.Version, m.CreatedAt, m.UpdatedAt = 1, now, now
 			if m.State == ortsplan.MeetingPlanned && m.Start.After(now) {
@@ -327,9 +388,9 @@ func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 					return err
 				}
 			}
-			return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "meeting:create", fmt.Sprint(m.ID), m.Title)
+			return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "meeting:create", fmt.Sprint(m.ID), m.Title)
 		}
-		old, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1 AND m.locality_id = $2", m.ID, m.LocalityID))
+		old, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1", m.ID))
 		if err != nil {
 			return notFound(err, "update meeting")
 		}
@@ -339,23 +400,13 @@ func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 			WHERE id = $18 AND version = $19`,
 			group, string(m.Kind), m.Title, m.Start.UTC(), nullTime(m.End), m.PlaceName, m.PlaceAddress, m.Accessibility, m.Agenda,
 			string(m.State), m.CancelReason, m.Registration, m.Capacity, m.Report, nullTime(m.ReportPublished), m.Participants, now, m.ID, m.Version)
-		if err != nil {
-			return fmt.Errorf("sqlstore: update meeting: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return conflict()
+		if err := mustAffect(res, err, "update meeting"); err != nil {
+			return err
 		}
 		m.Version++
 		m.UpdatedAt = now
-		notice := ""
-		switch {
-		case m.State == ortsplan.MeetingCancelled && old.State != ortsplan.MeetingCancelled:
-			notice = ortsplan.NoticeCancelled
-		case m.State == ortsplan.MeetingPlanned && (!m.Start.Equal(old.Start) || !m.End.Equal(old.End) ||
-			m.PlaceName != old.PlaceName || m.PlaceAddress != old.PlaceAddress):
-			notice = ortsplan.NoticeMoved
-		}
-		if notice != "" {
+		m.LocalitySlug, m.LocalityName = old.LocalitySlug, old.LocalityName
+		if notice := ortsplan.MeetingNotice(old, m); notice != "" {
 			if err := db.noticeAll(ctx, tx, m, notice); err != nil {
 				return err
 			}
@@ -365,7 +416,7 @@ func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 				return err
 			}
 		}
-		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "meeting:update", fmt.Sprint(m.ID), m.Title)
+		return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "meeting:update", fmt.Sprint(m.ID), m.Title)
 	})
 }
 
@@ -388,10 +439,6 @@ func (db *DB) noticeAll(ctx context.Context, tx *sql.Tx, m *ortsplan.Meeting, ki
 	return nil
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-}
-
 func registrations(ctx context.Context, q querier, meetingID int64, activeOnly bool) ([]*ortsplan.Registration, error) {
 	query := `SELECT id, meeting_id, name, email, people, needs, lang, waitlisted, cancelled_at, created_at
 		FROM registrations WHERE meeting_id = $1`
@@ -408,7 +455,7 @@ func registrations(ctx context.Context, q querier, meetingID int64, activeOnly b
 		var r ortsplan.Registration
 		var cancelled sql.NullTime
 		if err := rows.Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.People, &r.Needs, &r.Lang, &r.Waitlisted, &cancelled, &r.CreatedAt); err != nil {
-			return nil, err
+			return nil, dbErr("registrations", err)
 		}
 		r.CancelledAt = cancelled.Time
 		out = append(out, &r)
@@ -416,8 +463,15 @@ func registrations(ctx context.Context, q querier, meetingID int64, activeOnly b
 	return out, rows.Err()
 }
 
-// Registrations lists a meeting's registrations (personal data: staff only).
+// Registrations lists a meeting's registrations: personal data, for those
+// who may edit the meeting's locality.
 func (db *DB) Registrations(ctx context.Context, meetingID int64) ([]*ortsplan.Registration, error) {
+	if !ortsplan.IsSystem(ctx) && ortsplan.UserFromContext(ctx) == nil {
+		return nil, errLoginRequired
+	}
+	if _, err := mayEditRow(ctx, db.db, "registrations", "SELECT locality_id FROM meetings WHERE id = $1", meetingID); err != nil {
+		return nil, err
+	}
 	return registrations(ctx, db.db, meetingID, false)
 }
 
@@ -437,12 +491,14 @@ func (db *DB) Register(ctx context.Context, r *ortsplan.Registration) error {
 			return ortsplan.Errorf(ortsplan.EINVALID, "error.registration_closed")
 		}
 		var dup int
-		tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM registrations WHERE meeting_id = $1 AND email = $2 AND cancelled_at IS NULL",
-			r.MeetingID, r.Email).Scan(&dup)
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM registrations WHERE meeting_id = $1 AND email = $2 AND cancelled_at IS NULL",
+			r.MeetingID, r.Email).Scan(&dup); err != nil {
+			return dbErr("duplicate registration", err)
+		}
 		if dup > 0 {
 			return ortsplan.FieldError("email", "error.already_registered")
 		}
-		r.Waitlisted = m.Capacity > 0 && m.Registered+r.People > m.Capacity
+		r.Waitlisted = ortsplan.Waitlisted(m.Capacity, m.Registered, r.People)
 		r.Token = NewToken()
 		if r.Lang == "" {
 			r.Lang = "sv"
@@ -451,7 +507,7 @@ func (db *DB) Register(ctx context.Context, r *ortsplan.Registration) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 			r.MeetingID, r.Name, r.Email, r.People, r.Needs, r.Lang, hashToken(r.Token), r.Waitlisted, now).Scan(&r.ID)
 		if err != nil {
-			return fmt.Errorf("sqlstore: insert registration: %w", err)
+			return dbErr("insert registration", err)
 		}
 		r.CreatedAt = now
 		kind := ortsplan.NoticeRegistered
@@ -513,7 +569,6 @@ func (db *DB) CancelRegistration(ctx context.Context, token string) (*ortsplan.M
 		if err != nil {
 			return err
 		}
-		var regs []*ortsplan.Registration
 		for _, r := range all {
 			if r.ID == id && db.Composer != nil {
 				if msg := db.Composer.Compose(ortsplan.NoticeUnregistered, m, r, ""); msg != nil {
@@ -522,20 +577,12 @@ func (db *DB) CancelRegistration(ctx context.Context, token string) (*ortsplan.M
 					}
 				}
 			}
-			if r.CancelledAt.IsZero() {
-				regs = append(regs, r)
-			}
 		}
 		// Move people up in order while they fit.
-		free := m.Capacity - m.Registered
-		for _, r := range regs {
-			if !r.Waitlisted || m.Capacity == 0 || r.People > free {
-				continue
-			}
+		for _, r := range ortsplan.Promote(m.Capacity, m.Registered, all) {
 			if _, err := tx.ExecContext(ctx, "UPDATE registrations SET waitlisted = $1 WHERE id = $2", false, r.ID); err != nil {
-				return fmt.Errorf("sqlstore: promote: %w", err)
+				return dbErr("promote", err)
 			}
-			free -= r.People
 			if db.Composer != nil {
 				if msg := db.Composer.Compose(ortsplan.NoticePromoted, m, r, ""); msg != nil {
 					if err := db.enqueue(ctx, tx, msg); err != nil {

@@ -178,6 +178,9 @@ func checkUpdated(res sql.Result, err error, what string) error {
 
 // ListMessages returns up to limit messages, newest first.
 func (db *DB) ListMessages(ctx context.Context, limit int) ([]*ortsplan.Message, error) {
+	if _, err := mayAct(ctx, db.db, (*ortsplan.User).CanReadOutbox); err != nil {
+		return nil, err
+	}
 	rows, err := db.db.QueryContext(ctx, "SELECT "+messageColumns+" FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1", limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list messages: %w", err)
@@ -196,6 +199,9 @@ func (db *DB) ListMessages(ctx context.Context, limit int) ([]*ortsplan.Message,
 
 // FindMessage returns one message of the outbox.
 func (db *DB) FindMessage(ctx context.Context, id int64) (*ortsplan.Message, error) {
+	if _, err := mayAct(ctx, db.db, (*ortsplan.User).CanReadOutbox); err != nil {
+		return nil, err
+	}
 	m, err := scanMessage(db.db.QueryRowContext(ctx, "SELECT "+messageColumns+" FROM outbox WHERE id = $1", id))
 	if err != nil {
 		return nil, notFound(err, "find message")

@@ -3,10 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/ortsplan/ortsplan"
 )
@@ -23,6 +25,9 @@ func (db *DB) ChangePhase(ctx context.Context, c *ortsplan.PhaseChange) error {
 		var old string
 		if err := tx.QueryRowContext(ctx, "SELECT phase FROM localities WHERE id = $1", c.LocalityID).Scan(&old); err != nil {
 			return notFound(err, "change phase")
+		}
+		if err := mayEdit(ctx, tx, c.LocalityID); err != nil {
+			return err
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO phase_changes (locality_id, phase, on_date, note, actor_id, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -56,15 +61,31 @@ func (db *DB) PhaseHistory(ctx context.Context, localityID int64) ([]*ortsplan.P
 	for rows.Next() {
 		var c ortsplan.PhaseChange
 		if err := rows.Scan(&c.ID, &c.LocalityID, &c.Phase, dateCol{&c.On}, &c.Note, &c.ActorName, &c.CreatedAt); err != nil {
-			return nil, err
+			return nil, dbErr("phase history", err)
 		}
 		out = append(out, &c)
 	}
 	return out, rows.Err()
 }
 
-// FindVision returns the locality's vision or ENOTFOUND.
+// FindVision returns the locality's vision, or ENOTFOUND when it has none.
+// A draft is found only by staff who may edit the locality.
 func (db *DB) FindVision(ctx context.Context, localityID int64) (*ortsplan.Vision, error) {
+	v, err := db.findVision(ctx, localityID)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Published() {
+		if ok, err := db.canRead(ctx, localityID); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, notFound(sql.ErrNoRows, "find vision")
+		}
+	}
+	return v, nil
+}
+
+func (db *DB) findVision(ctx context.Context, localityID int64) (*ortsplan.Vision, error) {
 	var v ortsplan.Vision
 	err := db.db.QueryRowContext(ctx, `SELECT locality_id, title, body, status, decided_on, decided_by, decision_ref, version, updated_at
 		FROM visions WHERE locality_id = $1`, localityID).Scan(&v.LocalityID, &v.Title, &v.Body, &v.Status,
@@ -75,6 +96,16 @@ func (db *DB) FindVision(ctx context.Context, localityID int64) (*ortsplan.Visio
 	return &v, nil
 }
 
+// lockLocality checks that the locality exists and that the acting account
+// may edit it, in tx.
+func lockLocality(ctx context.Context, tx *sql.Tx, localityID int64) error {
+	var id int64
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM localities WHERE id = $1", localityID).Scan(&id); err != nil {
+		return notFound(err, "locality")
+	}
+	return mayEdit(ctx, tx, id)
+}
+
 // SaveVision creates (Version 0) or updates the vision, refusing a stale version.
 func (db *DB) SaveVision(ctx context.Context, v *ortsplan.Vision) error {
 	if err := v.Validate(); err != nil {
@@ -82,6 +113,9 @@ func (db *DB) SaveVision(ctx context.Context, v *ortsplan.Vision) error {
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := lockLocality(ctx, tx, v.LocalityID); err != nil {
+			return err
+		}
 		var old ortsplan.Vision
 		err := tx.QueryRowContext(ctx, `SELECT title, body, status, decided_on, decided_by, decision_ref, version FROM visions WHERE locality_id = $1`,
 			v.LocalityID).Scan(&old.Title, &old.Body, &old.Status, dateCol{&old.Decision.On}, &old.Decision.Body, &old.Decision.Reference, &old.Version)
@@ -89,26 +123,23 @@ func (db *DB) SaveVision(ctx context.Context, v *ortsplan.Vision) error {
 			return nil // saved unchanged: no new version, no revision
 		}
 		switch {
-		case err == sql.ErrNoRows && v.Version == 0:
+		case errors.Is(err, sql.ErrNoRows) && v.Version == 0:
 			_, err = tx.ExecContext(ctx, `INSERT INTO visions (locality_id, title, body, status, decided_on, decided_by, decision_ref, version, updated_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)`, v.LocalityID, v.Title, v.Body, string(v.Status),
 				dateArg(v.Decision.On), v.Decision.Body, v.Decision.Reference, now)
 			if err != nil {
-				return fmt.Errorf("sqlstore: insert vision: %w", err)
+				return dbErr("insert vision", err)
 			}
-		case err == sql.ErrNoRows:
+		case errors.Is(err, sql.ErrNoRows):
 			return conflict()
 		case err != nil:
-			return fmt.Errorf("sqlstore: read vision: %w", err)
+			return dbErr("read vision", err)
 		default:
 			res, err := tx.ExecContext(ctx, `UPDATE visions SET title = $1, body = $2, status = $3, decided_on = $4, decided_by = $5,
 				decision_ref = $6, version = version + 1, updated_at = $7 WHERE locality_id = $8 AND version = $9`,
 				v.Title, v.Body, string(v.Status), dateArg(v.Decision.On), v.Decision.Body, v.Decision.Reference, now, v.LocalityID, v.Version)
-			if err != nil {
-				return fmt.Errorf("sqlstore: update vision: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return conflict()
+			if err := mustAffect(res, err, "update vision"); err != nil {
+				return err
 			}
 		}
 		action := "updated"
@@ -128,6 +159,22 @@ func (db *DB) SaveVision(ctx context.Context, v *ortsplan.Vision) error {
 				"decision_body", old.Decision.Body, v.Decision.Body,
 				"decision_reference", old.Decision.Reference, v.Decision.Reference)})
 	})
+}
+
+// mustAffect turns an UPDATE's result into ECONFLICT when no row matched
+// (another save came first), and wraps a database error.
+func mustAffect(res sql.Result, err error, op string) error {
+	if err != nil {
+		return dbErr(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return dbErr(op, err)
+	}
+	if n == 0 {
+		return conflict()
+	}
+	return nil
 }
 
 // FindPlan loads the plan with its whole tree in four queries.
@@ -150,7 +197,7 @@ func (db *DB) FindPlan(ctx context.Context, localityID int64) (*ortsplan.Plan, e
 	if err := db.loadActionOrganisations(ctx, localityID, actions); err != nil {
 		return nil, err
 	}
-	p.Themes = buildTree(themes, actions)
+	p.Themes = ortsplan.BuildTree(themes, actions)
 	return p, nil
 }
 
@@ -160,7 +207,7 @@ func (db *DB) planRow(ctx context.Context, localityID int64) (*ortsplan.Plan, er
 	err := db.db.QueryRowContext(ctx, `SELECT status, decided_on, decided_by, decision_ref, next_review, version, updated_at
 		FROM plans WHERE locality_id = $1`, localityID).Scan(&p.Status, dateCol{&p.Decision.On}, &p.Decision.Body,
 		&p.Decision.Reference, dateCol{&p.NextReview}, &p.Version, &p.UpdatedAt)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlstore: read plan: %w", err)
 	}
 	return p, nil
@@ -188,14 +235,14 @@ func (db *DB) PlanOutline(ctx context.Context, localityID int64) (*ortsplan.Plan
 	for rows.Next() {
 		var a ortsplan.Action
 		if err := rows.Scan(&a.ID, &a.ThemeID, &a.ParentID, &a.Status, &a.Progress, &a.Weight); err != nil {
-			return nil, err
+			return nil, dbErr("plan outline", err)
 		}
 		actions = append(actions, &a)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	p.Themes = buildTree(themes, actions)
+	p.Themes = ortsplan.BuildTree(themes, actions)
 	return p, nil
 }
 
@@ -210,7 +257,7 @@ func (db *DB) themes(ctx context.Context, localityID int64) ([]*ortsplan.Theme, 
 	for rows.Next() {
 		var t ortsplan.Theme
 		if err := rows.Scan(&t.ID, &t.LocalityID, &t.Title, &t.Description, &t.Position, &t.Version); err != nil {
-			return nil, err
+			return nil, dbErr("themes", err)
 		}
 		out = append(out, &t)
 	}
@@ -260,37 +307,13 @@ func (db *DB) loadUpdates(ctx context.Context, localityID int64, actions []*orts
 	for rows.Next() {
 		var u ortsplan.ActionUpdate
 		if err := rows.Scan(&u.ID, &u.ActionID, dateCol{&u.On}, &u.Text, &u.ActorName, &u.CreatedAt); err != nil {
-			return err
+			return dbErr("action updates", err)
 		}
 		if a := byID[u.ActionID]; a != nil {
 			a.Updates = append(a.Updates, &u)
 		}
 	}
 	return rows.Err()
-}
-
-// buildTree hangs actions (already in position order) under their themes and parents.
-func buildTree(themes []*ortsplan.Theme, actions []*ortsplan.Action) []*ortsplan.Theme {
-	byTheme := make(map[int64]*ortsplan.Theme, len(themes))
-	for _, t := range themes {
-		byTheme[t.ID] = t
-	}
-	byID := make(map[int64]*ortsplan.Action, len(actions))
-	for _, a := range actions {
-		byID[a.ID] = a
-	}
-	for _, a := range actions {
-		if a.ParentID != 0 {
-			if p := byID[a.ParentID]; p != nil {
-				p.Children = append(p.Children, a)
-				continue
-			}
-		}
-		if t := byTheme[a.ThemeID]; t != nil {
-			t.Actions = append(t.Actions, a)
-		}
-	}
-	return themes
 }
 
 // SavePlan saves the plan's adoption fields and next review date.
@@ -300,11 +323,14 @@ func (db *DB) SavePlan(ctx context.Context, p *ortsplan.Plan) error {
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := lockLocality(ctx, tx, p.LocalityID); err != nil {
+			return err
+		}
 		old := ortsplan.Plan{Status: ortsplan.StatusDraft}
 		err := tx.QueryRowContext(ctx, `SELECT status, decided_on, decided_by, decision_ref, next_review, version FROM plans WHERE locality_id = $1`,
 			p.LocalityID).Scan(&old.Status, dateCol{&old.Decision.On}, &old.Decision.Body, &old.Decision.Reference, dateCol{&old.NextReview}, &old.Version)
-		if err != nil && err != sql.ErrNoRows {
-			return fmt.Errorf("sqlstore: read plan: %w", err)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return dbErr("read plan", err)
 		}
 		if old.Version != p.Version {
 			return conflict()
@@ -318,17 +344,13 @@ func (db *DB) SavePlan(ctx context.Context, p *ortsplan.Plan) error {
 			res, err = tx.ExecContext(ctx, `UPDATE plans SET status = $1, decided_on = $2, decided_by = $3, decision_ref = $4, next_review = $5,
 				version = version + 1, updated_at = $6 WHERE locality_id = $7 AND version = $8`, string(p.Status), dateArg(p.Decision.On),
 				p.Decision.Body, p.Decision.Reference, dateArg(p.NextReview), now, p.LocalityID, p.Version)
-			if err == nil {
-				if n, _ := res.RowsAffected(); n == 0 {
-					return conflict()
-				}
-			}
+			err = mustAffect(res, err, "save plan")
 		}
 		if err != nil {
 			if isUniqueViolation(err) {
 				return conflict()
 			}
-			return fmt.Errorf("sqlstore: save plan: %w", err)
+			return dbErr("save plan", err)
 		}
 		action := "updated"
 		if p.Status == ortsplan.StatusAdopted && old.Status != ortsplan.StatusAdopted {
@@ -346,7 +368,9 @@ func (db *DB) SavePlan(ctx context.Context, p *ortsplan.Plan) error {
 	})
 }
 
-// SaveTheme creates (ID 0) or updates a theme.
+// SaveTheme creates (ID 0) or updates a theme. A new theme belongs to
+// t.LocalityID; an existing one stays in the locality it is in, whatever
+// t.LocalityID says.
 func (db *DB) SaveTheme(ctx context.Context, t *ortsplan.Theme) error {
 	if err := t.Validate(); err != nil {
 		return err
@@ -355,24 +379,28 @@ func (db *DB) SaveTheme(ctx context.Context, t *ortsplan.Theme) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var oldTitle string
 		if t.ID == 0 {
+			if err := lockLocality(ctx, tx, t.LocalityID); err != nil {
+				return err
+			}
 			err := tx.QueryRowContext(ctx, `INSERT INTO themes (locality_id, title, description, position, version, created_at, updated_at)
 				VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM themes WHERE locality_id = $1), 1, $4, $4) RETURNING id, position`,
 				t.LocalityID, t.Title, t.Description, now).Scan(&t.ID, &t.Position)
 			if err != nil {
-				return fmt.Errorf("sqlstore: insert theme: %w", err)
+				return dbErr("insert theme", err)
 			}
 			t.Version = 1
 		} else {
-			if err := tx.QueryRowContext(ctx, "SELECT title FROM themes WHERE id = $1 AND locality_id = $2", t.ID, t.LocalityID).Scan(&oldTitle); err != nil {
+			err := tx.QueryRowContext(ctx, "SELECT locality_id, title FROM themes WHERE id = $1", t.ID).Scan(&t.LocalityID, &oldTitle)
+			if err != nil {
 				return notFound(err, "update theme")
 			}
-			res, err := tx.ExecContext(ctx, `UPDATE themes SET title = $1, description = $2, version = version + 1, updated_at = $3
-				WHERE id = $4 AND locality_id = $5 AND version = $6`, t.Title, t.Description, now, t.ID, t.LocalityID, t.Version)
-			if err != nil {
-				return fmt.Errorf("sqlstore: update theme: %w", err)
+			if err := mayEdit(ctx, tx, t.LocalityID); err != nil {
+				return err
 			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return conflict()
+			res, err := tx.ExecContext(ctx, `UPDATE themes SET title = $1, description = $2, version = version + 1, updated_at = $3
+				WHERE id = $4 AND version = $5`, t.Title, t.Description, now, t.ID, t.Version)
+			if err := mustAffect(res, err, "update theme"); err != nil {
+				return err
 			}
 			t.Version++
 		}
@@ -386,9 +414,13 @@ func (db *DB) SaveTheme(ctx context.Context, t *ortsplan.Theme) error {
 }
 
 // MoveTheme moves a theme up (delta < 0) or down among its locality's themes.
-func (db *DB) MoveTheme(ctx context.Context, localityID, themeID int64, delta int) error {
+func (db *DB) MoveTheme(ctx context.Context, themeID int64, delta int) error {
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		localityID, err := mayEditRow(ctx, tx, "move theme", "SELECT locality_id FROM themes WHERE id = $1", themeID)
+		if err != nil {
+			return err
+		}
 		title, moved, err := swapPosition(ctx, tx, "themes", "locality_id = $1", []any{localityID}, themeID, delta)
 		if err != nil || !moved {
 			return err
@@ -414,13 +446,13 @@ func swapPosition(ctx context.Context, tx *sql.Tx, table, scope string, scopeArg
 		var it item
 		if err := rows.Scan(&it.id, &it.pos, &it.title); err != nil {
 			rows.Close()
-			return "", false, err
+			return "", false, dbErr("read positions", err)
 		}
 		items = append(items, it)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return "", false, err
+		return "", false, dbErr("read positions", err)
 	}
 	i := -1
 	for k, it := range items {
@@ -448,9 +480,12 @@ func swapPosition(ctx context.Context, tx *sql.Tx, table, scope string, scopeArg
 	return items[j].title, true, nil
 }
 
-// SaveAction creates (ID 0) or updates an action. Sub-actions are one level
-// deep and live in their parent's theme.
-func (db *DB) SaveAction(ctx context.Context, localityID int64, a *ortsplan.Action) error {
+// SaveAction creates (ID 0) or updates an action and links exactly the
+// organisations in a.Organisations (of the action's locality), in one
+// transaction. A new action belongs to its theme's locality; an existing one
+// stays in its own. Sub-actions are one level deep and live in their
+// parent's theme (ortsplan.CheckParent).
+func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
@@ -459,22 +494,51 @@ func (db *DB) SaveAction(ctx context.Context, localityID int64, a *ortsplan.Acti
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM themes WHERE id = $1 AND locality_id = $2", a.ThemeID, localityID).Scan(&n); err != nil || n == 0 {
+		var localityID int64
+		old := &ortsplan.Action{}
+		if a.ID != 0 {
+			var err error
+			if localityID, err = mayEditRow(ctx, tx, "update action", "SELECT locality_id FROM actions WHERE id = $1", a.ID); err != nil {
+				return err
+			}
+			if old, err = scanAction(tx.QueryRowContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE a.id = $1", a.ID)); err != nil {
+				return notFound(err, "update action")
+			}
+		}
+		var themeLocality int64
+		err := tx.QueryRowContext(ctx, "SELECT locality_id FROM themes WHERE id = $1", a.ThemeID).Scan(&themeLocality)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && a.ID != 0 && themeLocality != localityID {
 			return ortsplan.FieldError("theme", "error.choose_from_list")
+		} else if err != nil {
+			return dbErr("action theme", err)
+		}
+		if a.ID == 0 {
+			localityID = themeLocality
+			if err := mayEdit(ctx, tx, localityID); err != nil {
+				return err
+			}
 		}
 		var parent any
 		if a.ParentID != 0 {
-			var pTheme, pParent int64
-			err := tx.QueryRowContext(ctx, "SELECT theme_id, COALESCE(parent_id, 0) FROM actions WHERE id = $1 AND locality_id = $2",
-				a.ParentID, localityID).Scan(&pTheme, &pParent)
-			if err != nil || pParent != 0 || a.ParentID == a.ID {
-				return ortsplan.FieldError("parent", "error.parent_invalid")
+			p, err := scanAction(tx.QueryRowContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE a.id = $1 AND a.locality_id = $2",
+				a.ParentID, localityID))
+			if errors.Is(err, sql.ErrNoRows) {
+				p = nil
+			} else if err != nil {
+				return dbErr("action parent", err)
 			}
-			a.ThemeID = pTheme
+			var kids int
+			if a.ID != 0 {
+				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE parent_id = $1", a.ID).Scan(&kids); err != nil {
+					return dbErr("count sub-actions", err)
+				}
+			}
+			if err := ortsplan.CheckParent(a, p, kids); err != nil {
+				return err
+			}
+			a.ThemeID = p.ThemeID
 			parent = a.ParentID
 		}
-		var old *ortsplan.Action
 		if a.ID == 0 {
 			err := tx.QueryRowContext(ctx, `INSERT INTO actions (locality_id, theme_id, parent_id, title, description, responsible_kind,
 				responsible_name, responsible_department, priority, start_on, end_on, status, progress, weight, position, version, created_at, updated_at)
@@ -483,50 +547,33 @@ func (db *DB) SaveAction(ctx context.Context, localityID int64, a *ortsplan.Acti
 				localityID, a.ThemeID, parent, a.Title, a.Description, string(a.ResponsibleKind), a.ResponsibleName, a.ResponsibleDepartment,
 				string(a.Priority), dateArg(a.Start), dateArg(a.End), string(a.Status), a.Progress, a.Weight, now).Scan(&a.ID, &a.Position)
 			if err != nil {
-				return fmt.Errorf("sqlstore: insert action: %w", err)
+				return dbErr("insert action", err)
 			}
 			a.Version, a.CreatedAt, a.UpdatedAt = 1, now, now
-			old = &ortsplan.Action{}
+		} else if old.Version == a.Version && sameAction(old, a) {
+			a.CreatedAt, a.UpdatedAt = old.CreatedAt, old.UpdatedAt
+			return db.linkOrganisations(ctx, tx, now, localityID, a) // the action's own fields unchanged
 		} else {
-			var err error
-			old, err = scanAction(tx.QueryRowContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE a.id = $1 AND a.locality_id = $2", a.ID, localityID))
-			if err != nil {
-				return notFound(err, "update action")
-			}
-			if old.Version == a.Version && sameAction(old, a) {
-				a.CreatedAt, a.UpdatedAt = old.CreatedAt, old.UpdatedAt
-				return nil // saved unchanged
-			}
-			if a.ParentID != 0 {
-				var kids int
-				tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE parent_id = $1", a.ID).Scan(&kids)
-				if kids > 0 {
-					return ortsplan.FieldError("parent", "error.parent_invalid")
-				}
-			}
 			res, err := tx.ExecContext(ctx, `UPDATE actions SET theme_id = $1, parent_id = $2, title = $3, description = $4, responsible_kind = $5,
 				responsible_name = $6, responsible_department = $7, priority = $8, start_on = $9, end_on = $10, status = $11, progress = $12,
-				weight = $13, version = version + 1, updated_at = $14 WHERE id = $15 AND locality_id = $16 AND version = $17`,
+				weight = $13, version = version + 1, updated_at = $14 WHERE id = $15 AND version = $16`,
 				a.ThemeID, parent, a.Title, a.Description, string(a.ResponsibleKind), a.ResponsibleName, a.ResponsibleDepartment,
-				string(a.Priority), dateArg(a.Start), dateArg(a.End), string(a.Status), a.Progress, a.Weight, now, a.ID, localityID, a.Version)
-			if err != nil {
-				return fmt.Errorf("sqlstore: update action: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return conflict()
+				string(a.Priority), dateArg(a.Start), dateArg(a.End), string(a.Status), a.Progress, a.Weight, now, a.ID, a.Version)
+			if err := mustAffect(res, err, "update action"); err != nil {
+				return err
 			}
 			// Sub-actions follow their parent to a new theme.
 			if _, err := tx.ExecContext(ctx, "UPDATE actions SET theme_id = $1 WHERE parent_id = $2", a.ThemeID, a.ID); err != nil {
-				return fmt.Errorf("sqlstore: move sub-actions: %w", err)
+				return dbErr("move sub-actions", err)
 			}
 			a.Version++
-			a.UpdatedAt = now
+			a.CreatedAt, a.UpdatedAt = old.CreatedAt, now
 		}
 		action := "updated"
 		if old.ID == 0 {
 			action = "created"
 		}
-		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: localityID, Kind: "action", EntityID: a.ID, Action: action,
+		err = db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: localityID, Kind: "action", EntityID: a.ID, Action: action,
 			Title: a.Title, Body: a.Description, Changes: changes(
 				"title", old.Title, a.Title,
 				"action_status", string(old.Status), string(a.Status),
@@ -537,6 +584,10 @@ func (db *DB) SaveAction(ctx context.Context, localityID int64, a *ortsplan.Acti
 				"end", fmtDate(old.End), fmtDate(a.End),
 				"weight", weight(old), weight(a),
 				"theme", idStr(old.ThemeID), idStr(a.ThemeID))})
+		if err != nil {
+			return err
+		}
+		return db.linkOrganisations(ctx, tx, now, localityID, a)
 	})
 }
 
@@ -573,12 +624,16 @@ func idStr(id int64) string {
 }
 
 // MoveAction moves an action up or down among its siblings.
-func (db *DB) MoveAction(ctx context.Context, localityID, actionID int64, delta int) error {
+func (db *DB) MoveAction(ctx context.Context, actionID int64, delta int) error {
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		localityID, err := mayEditRow(ctx, tx, "move action", "SELECT locality_id FROM actions WHERE id = $1", actionID)
+		if err != nil {
+			return err
+		}
 		var themeID, parentID int64
-		if err := tx.QueryRowContext(ctx, "SELECT theme_id, COALESCE(parent_id, 0) FROM actions WHERE id = $1 AND locality_id = $2",
-			actionID, localityID).Scan(&themeID, &parentID); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT theme_id, COALESCE(parent_id, 0) FROM actions WHERE id = $1",
+			actionID).Scan(&themeID, &parentID); err != nil {
 			return notFound(err, "move action")
 		}
 		scope, args := "theme_id = $1 AND parent_id IS NULL", []any{themeID}
@@ -594,22 +649,26 @@ func (db *DB) MoveAction(ctx context.Context, localityID, actionID int64, delta 
 }
 
 // AddActionUpdate adds a dated progress note to an action.
-func (db *DB) AddActionUpdate(ctx context.Context, localityID int64, u *ortsplan.ActionUpdate) error {
+func (db *DB) AddActionUpdate(ctx context.Context, u *ortsplan.ActionUpdate) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		localityID, err := mayEditRow(ctx, tx, "action update", "SELECT locality_id FROM actions WHERE id = $1", u.ActionID)
+		if err != nil {
+			return err
+		}
 		var title string
-		if err := tx.QueryRowContext(ctx, "SELECT title FROM actions WHERE id = $1 AND locality_id = $2", u.ActionID, localityID).Scan(&title); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT title FROM actions WHERE id = $1", u.ActionID).Scan(&title); err != nil {
 			return notFound(err, "action update")
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO action_updates (action_id, locality_id, on_date, text, actor_id, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, u.ActionID, localityID, dateArg(u.On), u.Text, actorArg(ctx), now).Scan(&u.ID); err != nil {
-			return fmt.Errorf("sqlstore: insert action update: %w", err)
+			return dbErr("insert action update", err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE actions SET updated_at = $1 WHERE id = $2", now, u.ActionID); err != nil {
-			return err
+			return dbErr("touch action", err)
 		}
 		u.CreatedAt = now
 		return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: localityID, Kind: "update", EntityID: u.ActionID, Action: "added",
@@ -617,55 +676,72 @@ func (db *DB) AddActionUpdate(ctx context.Context, localityID int64, u *ortsplan
 	})
 }
 
+// summaries is the cached locality list with its plan figures.
+type summaries struct {
+	localities []*ortsplan.Locality
+	figures    map[int64]planFigure
+}
+
 // LocalitySummaries returns every locality with its plan progress, computed
-// from all actions loaded in one query. Localities and figures are kept until
-// the next revision: every change to a locality or an action writes one.
+// from all actions loaded in one query, kept under the site's change counter.
 func (db *DB) LocalitySummaries(ctx context.Context) ([]*ortsplan.LocalitySummary, error) {
-	// The stamp is read first, so what is kept under it is never older.
-	stamp, err := db.revisionStamp(ctx)
+	version, err := db.counter(ctx, 0) // read first: what is kept under it is never older
 	if err != nil {
 		return nil, err
 	}
-	ls, figs := db.figures.get(stamp)
-	if figs == nil {
-		if ls, err = db.ListLocalities(ctx); err != nil {
+	v, err := db.cache.GetOrLoad(ctx, cacheKey{kind: "summaries", version: version}, func(ctx context.Context) (any, error) {
+		ls, err := db.ListLocalities(ctx)
+		if err != nil {
 			return nil, err
 		}
-		if figs, err = db.planFigures(ctx); err != nil {
+		figs, err := db.planFigures(ctx)
+		if err != nil {
 			return nil, err
 		}
-		db.figures.put(stamp, ls, figs)
+		return &summaries{ls, figs}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	out := make([]*ortsplan.LocalitySummary, len(ls))
-	for i, l := range ls {
-		f := figs[l.ID]
+	sum := v.(*summaries)
+	out := make([]*ortsplan.LocalitySummary, len(sum.localities))
+	for i, l := range sum.localities {
+		f := sum.figures[l.ID]
 		c := *l // callers get their own copy
 		out[i] = &ortsplan.LocalitySummary{Locality: &c, Progress: f.progress, HasPlan: f.count > 0, ActionCount: f.count}
 	}
 	return out, nil
 }
 
-// revisionStamp is the highest revision id. Every change to a locality, its
-// phases, vision, plan, themes or actions writes a revision in the same
-// transaction, so what was read after a stamp stays current while it does.
-func (db *DB) revisionStamp(ctx context.Context) (int64, error) {
-	var stamp int64
-	if err := db.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM revisions").Scan(&stamp); err != nil {
-		return 0, fmt.Errorf("sqlstore: revision stamp: %w", err)
-	}
-	return stamp, nil
-}
-
 // LocalityOverview reads the locality, phase history, vision, plan outline
-// and last change, kept per slug until the next revision.
+// and last change, kept under the locality's change counter. A draft vision
+// is left out unless the acting account may edit the locality.
 func (db *DB) LocalityOverview(ctx context.Context, slug string) (*ortsplan.LocalityOverview, error) {
-	stamp, err := db.revisionStamp(ctx) // read first: what is kept under it is never older
+	var id, version int64
+	err := db.db.QueryRowContext(ctx, `SELECT l.id, COALESCE(c.version, 0) FROM localities l
+		LEFT JOIN change_counters c ON c.scope = l.id WHERE l.slug = $1`, slug).Scan(&id, &version)
+	if err != nil {
+		return nil, notFound(err, "locality overview "+slug)
+	}
+	v, err := db.cache.GetOrLoad(ctx, cacheKey{kind: "overview", scope: id, version: version}, func(ctx context.Context) (any, error) {
+		return db.readOverview(ctx, slug)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if o := db.overviews.get(stamp, slug); o != nil {
-		return copyOverview(o), nil
+	o := copyOverview(v.(*ortsplan.LocalityOverview))
+	if o.Vision != nil && !o.Vision.Published() {
+		if ok, err := db.canRead(ctx, id); err != nil {
+			return nil, err
+		} else if !ok {
+			o.Vision = nil
+		}
 	}
+	return o, nil
+}
+
+func (db *DB) readOverview(ctx context.Context, slug string) (*ortsplan.LocalityOverview, error) {
+	var err error
 	o := &ortsplan.LocalityOverview{}
 	if o.Locality, err = db.FindLocality(ctx, slug); err != nil {
 		return nil, err
@@ -674,7 +750,7 @@ func (db *DB) LocalityOverview(ctx context.Context, slug string) (*ortsplan.Loca
 	if o.Phases, err = db.PhaseHistory(ctx, id); err != nil {
 		return nil, err
 	}
-	if o.Vision, err = db.FindVision(ctx, id); ortsplan.ErrorCode(err) == ortsplan.ENOTFOUND {
+	if o.Vision, err = db.findVision(ctx, id); ortsplan.ErrorCode(err) == ortsplan.ENOTFOUND {
 		o.Vision = nil
 	} else if err != nil {
 		return nil, err
@@ -685,8 +761,7 @@ func (db *DB) LocalityOverview(ctx context.Context, slug string) (*ortsplan.Loca
 	if o.LastChanged, err = db.LastChanged(ctx, id); err != nil {
 		return nil, err
 	}
-	db.overviews.put(stamp, slug, o)
-	return copyOverview(o), nil
+	return o, nil
 }
 
 // copyOverview gives a caller its own locality, vision and plan structs.
@@ -703,66 +778,10 @@ func copyOverview(o *ortsplan.LocalityOverview) *ortsplan.LocalityOverview {
 	return &c
 }
 
-// overviewCache keeps locality overviews by slug for the newest revision seen.
-type overviewCache struct {
-	mu    sync.Mutex
-	stamp int64
-	m     map[string]*ortsplan.LocalityOverview
-}
-
-func (c *overviewCache) get(stamp int64, slug string) *ortsplan.LocalityOverview {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.stamp != stamp {
-		return nil
-	}
-	return c.m[slug]
-}
-
-func (c *overviewCache) put(stamp int64, slug string, o *ortsplan.LocalityOverview) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if stamp < c.stamp {
-		return
-	}
-	if stamp > c.stamp || c.m == nil || len(c.m) >= 10000 {
-		c.stamp, c.m = stamp, map[string]*ortsplan.LocalityOverview{}
-	}
-	c.m[slug] = o
-}
-
 // planFigure is a locality's plan progress and number of actions.
 type planFigure struct {
 	progress float64
 	count    int
-}
-
-// figureCache keeps the localities and their plan figures for the newest
-// revision seen. Every change to a locality or an action writes a revision in
-// the same transaction, so while the highest revision id is unchanged they
-// are too, on every server sharing the database.
-type figureCache struct {
-	mu    sync.Mutex
-	stamp int64
-	locs  []*ortsplan.Locality
-	figs  map[int64]planFigure
-}
-
-func (c *figureCache) get(stamp int64) ([]*ortsplan.Locality, map[int64]planFigure) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.figs == nil || c.stamp != stamp {
-		return nil, nil
-	}
-	return c.locs, c.figs
-}
-
-func (c *figureCache) put(stamp int64, locs []*ortsplan.Locality, figs map[int64]planFigure) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.figs == nil || stamp >= c.stamp {
-		c.stamp, c.locs, c.figs = stamp, locs, figs
-	}
 }
 
 // planFigures computes every locality's plan progress from its actions.
@@ -770,41 +789,24 @@ func (db *DB) planFigures(ctx context.Context) (map[int64]planFigure, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id, locality_id, theme_id, COALESCE(parent_id, 0), status, progress, weight
 		FROM actions ORDER BY position, id`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: summary actions: %w", err)
+		return nil, dbErr("summary actions", err)
 	}
 	defer rows.Close()
-	type node struct {
-		a          *ortsplan.Action
-		localityID int64
-	}
-	var nodes []node
-	byID := map[int64]*ortsplan.Action{}
+	byLocality := map[int64][]*ortsplan.Action{}
 	for rows.Next() {
 		var a ortsplan.Action
 		var loc int64
 		if err := rows.Scan(&a.ID, &loc, &a.ThemeID, &a.ParentID, &a.Status, &a.Progress, &a.Weight); err != nil {
-			return nil, err
+			return nil, dbErr("summary actions", err)
 		}
-		nodes = append(nodes, node{&a, loc})
-		byID[a.ID] = &a
+		byLocality[loc] = append(byLocality[loc], &a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, dbErr("summary actions", err)
 	}
-	top := map[int64][]*ortsplan.Action{}
-	count := map[int64]int{}
-	for _, n := range nodes {
-		count[n.localityID]++
-		if p := byID[n.a.ParentID]; n.a.ParentID != 0 && p != nil {
-			p.Children = append(p.Children, n.a)
-		} else {
-			top[n.localityID] = append(top[n.localityID], n.a)
-		}
-	}
-	out := make(map[int64]planFigure, len(count))
-	for id, n := range count {
-		plan := &ortsplan.Plan{Themes: []*ortsplan.Theme{{Actions: top[id]}}}
-		out[id] = planFigure{progress: plan.Progress(), count: n}
+	out := make(map[int64]planFigure, len(byLocality))
+	for id, actions := range byLocality {
+		out[id] = planFigure{progress: ortsplan.PlanProgress(ortsplan.ActionTree(actions)), count: len(actions)}
 	}
 	return out, nil
 }
@@ -826,7 +828,7 @@ func (db *DB) loadActionOrganisations(ctx context.Context, localityID int64, act
 		var aid int64
 		var o ortsplan.Organisation
 		if err := rows.Scan(&aid, &o.ID, &o.LocalityID, &o.Name, &o.Kind, &o.Website, &o.Description); err != nil {
-			return err
+			return dbErr("action organisations", err)
 		}
 		if a := byID[aid]; a != nil {
 			a.Organisations = append(a.Organisations, &o)
@@ -835,31 +837,55 @@ func (db *DB) loadActionOrganisations(ctx context.Context, localityID int64, act
 	return rows.Err()
 }
 
-// SetActionOrganisations links the given organisations (of the action's
-// locality) to the action, replacing earlier links.
-func (db *DB) SetActionOrganisations(ctx context.Context, localityID, actionID int64, orgIDs []int64) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		var title string
-		if err := tx.QueryRowContext(ctx, "SELECT title FROM actions WHERE id = $1 AND locality_id = $2", actionID, localityID).Scan(&title); err != nil {
-			return notFound(err, "action for organisations")
+// linkOrganisations links exactly a.Organisations (by id, of the action's
+// locality) to the action in tx, and records the change when there is one.
+func (db *DB) linkOrganisations(ctx context.Context, tx *sql.Tx, now time.Time, localityID int64, a *ortsplan.Action) error {
+	rows, err := tx.QueryContext(ctx, "SELECT organisation_id FROM action_organisations WHERE action_id = $1 ORDER BY organisation_id", a.ID)
+	if err != nil {
+		return dbErr("read action organisations", err)
+	}
+	var old []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return dbErr("read action organisations", err)
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM action_organisations WHERE action_id = $1", actionID); err != nil {
-			return fmt.Errorf("sqlstore: clear action organisations: %w", err)
+		old = append(old, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbErr("read action organisations", err)
+	}
+	var ids []int64
+	for _, o := range a.Organisations {
+		if o != nil && !slices.Contains(ids, o.ID) {
+			ids = append(ids, o.ID)
 		}
-		var names []string
-		for _, id := range orgIDs {
-			var name string
-			if err := tx.QueryRowContext(ctx, "SELECT name FROM organisations WHERE id = $1 AND locality_id = $2", id, localityID).Scan(&name); err != nil {
-				return ortsplan.FieldError("organisations", "error.choose_from_list")
-			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO action_organisations (action_id, organisation_id) VALUES ($1, $2)", actionID, id); err != nil {
-				return fmt.Errorf("sqlstore: link action organisation: %w", err)
-			}
-			names = append(names, name)
+	}
+	slices.Sort(ids)
+	if slices.Equal(old, ids) {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM action_organisations WHERE action_id = $1", a.ID); err != nil {
+		return dbErr("clear action organisations", err)
+	}
+	var names []string
+	for _, id := range ids {
+		var name string
+		err := tx.QueryRowContext(ctx, "SELECT name FROM organisations WHERE id = $1 AND locality_id = $2", id, localityID).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ortsplan.FieldError("organisations", "error.choose_from_list")
+		} else if err != nil {
+			return dbErr("action organisation", err)
 		}
-		return db.revise(ctx, tx, db.now(), ortsplan.Revision{LocalityID: localityID, Kind: "action", EntityID: actionID, Action: "organisations",
-			Title: title, Changes: []ortsplan.FieldChange{{Field: "organisations", To: strings.Join(names, ", ")}}})
-	})
+		if _, err := tx.ExecContext(ctx, "INSERT INTO action_organisations (action_id, organisation_id) VALUES ($1, $2)", a.ID, id); err != nil {
+			return dbErr("link action organisation", err)
+		}
+		names = append(names, name)
+	}
+	return db.revise(ctx, tx, now, ortsplan.Revision{LocalityID: localityID, Kind: "action", EntityID: a.ID, Action: "organisations",
+		Title: a.Title, Changes: []ortsplan.FieldChange{{Field: "organisations", To: strings.Join(names, ", ")}}})
 }
 
 // sameAction reports whether an edit changes none of the action's own fields.

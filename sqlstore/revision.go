@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,10 +30,7 @@ func (db *DB) revise(ctx context.Context, tx *sql.Tx, now time.Time, r ortsplan.
 	if r.Body != "" || (textKind && textAction) {
 		body = r.Body
 	}
-	var actor any
-	if id := ortsplan.ActorFrom(ctx); id > 0 {
-		actor = id
-	}
+	actor := actorArg(ctx)
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO revisions (locality_id, kind, entity_id, action, title, body, changes, draft, actor_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
@@ -70,31 +68,48 @@ func scanRevision(row interface{ Scan(...any) error }) (*ortsplan.Revision, erro
 	return &r, nil
 }
 
-// Revisions lists a locality's revisions, newest first.
+// Revisions lists a locality's revisions, newest first; revisions of drafts
+// only for those who may edit the locality.
 func (db *DB) Revisions(ctx context.Context, localityID int64) ([]*ortsplan.Revision, error) {
-	rows, err := db.db.QueryContext(ctx, "SELECT "+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.actor_id
-		WHERE r.locality_id = $1 ORDER BY r.created_at DESC, r.id DESC`, localityID)
+	drafts, err := db.canRead(ctx, localityID)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: list revisions: %w", err)
+		return nil, err
+	}
+	where := ""
+	if !drafts {
+		where = " AND NOT r.draft"
+	}
+	rows, err := db.db.QueryContext(ctx, "SELECT "+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.actor_id
+		WHERE r.locality_id = $1`+where+` ORDER BY r.created_at DESC, r.id DESC`, localityID)
+	if err != nil {
+		return nil, dbErr("list revisions", err)
 	}
 	defer rows.Close()
 	var out []*ortsplan.Revision
 	for rows.Next() {
 		r, err := scanRevision(rows)
 		if err != nil {
-			return nil, err
+			return nil, dbErr("list revisions", err)
 		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
 }
 
-// FindRevision returns one revision of a locality.
+// FindRevision returns one revision of a locality; one of a draft only to
+// those who may edit the locality.
 func (db *DB) FindRevision(ctx context.Context, localityID, id int64) (*ortsplan.Revision, error) {
 	r, err := scanRevision(db.db.QueryRowContext(ctx, "SELECT "+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.actor_id
 		WHERE r.locality_id = $1 AND r.id = $2`, localityID, id))
 	if err != nil {
 		return nil, notFound(err, "find revision")
+	}
+	if r.Draft {
+		if ok, err := db.canRead(ctx, localityID); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, notFound(sql.ErrNoRows, "find revision")
+		}
 	}
 	return r, nil
 }
@@ -103,10 +118,10 @@ func (db *DB) FindRevision(ctx context.Context, localityID, id int64) (*ortsplan
 func (db *DB) LastChanged(ctx context.Context, localityID int64) (time.Time, error) {
 	var t time.Time
 	err := db.db.QueryRowContext(ctx, "SELECT created_at FROM revisions WHERE locality_id = $1 ORDER BY created_at DESC LIMIT 1", localityID).Scan(&t)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, nil
 	}
-	return t, err
+	return t, dbErr("last changed", err)
 }
 
 // changes lists the fields whose values differ, in the order given.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,15 +29,18 @@ func (db *DB) CreateSignUp(ctx context.Context, s *ortsplan.SignUp) error {
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "SELECT slug, name FROM localities WHERE id = $1", s.LocalityID).Scan(&s.LocalitySlug, &s.LocalityName); err != nil {
+		err := tx.QueryRowContext(ctx, "SELECT slug, name FROM localities WHERE id = $1", s.LocalityID).Scan(&s.LocalitySlug, &s.LocalityName)
+		if errors.Is(err, sql.ErrNoRows) {
 			return ortsplan.FieldError("locality", "error.choose_from_list")
+		} else if err != nil {
+			return dbErr("sign-up locality", err)
 		}
 		s.Status = ortsplan.SignUpNew
-		err := tx.QueryRowContext(ctx, `INSERT INTO signups (locality_id, name, email, phone, interests, age_group, message, show_name, lang, status, created_at, updated_at)
+		err = tx.QueryRowContext(ctx, `INSERT INTO signups (locality_id, name, email, phone, interests, age_group, message, show_name, lang, status, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
 			s.LocalityID, s.Name, s.Email, s.Phone, string(interests), s.AgeGroup, s.Message, s.ShowName, s.Lang, string(s.Status), now).Scan(&s.ID)
 		if err != nil {
-			return fmt.Errorf("sqlstore: insert sign-up: %w", err)
+			return dbErr("insert sign-up", err)
 		}
 		s.CreatedAt, s.UpdatedAt = now, now
 		if db.Composer == nil {
@@ -104,7 +108,7 @@ func scanRecipients(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*
 	for rows.Next() {
 		var u ortsplan.User
 		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Lang); err != nil {
-			return nil, err
+			return nil, dbErr("recipients", err)
 		}
 		out = append(out, &u)
 	}
@@ -133,21 +137,32 @@ func scanSignUp(row interface{ Scan(...any) error }) (*ortsplan.SignUp, error) {
 	return &s, nil
 }
 
-// SignUps lists sign-ups oldest first within the filter, so the longest
-// waiting come first.
+// SignUps lists sign-ups oldest first within the filter and the localities
+// the acting account may edit, so the longest waiting come first.
 func (db *DB) SignUps(ctx context.Context, f ortsplan.SignUpFilter) ([]*ortsplan.SignUp, error) {
+	u, err := actorFor(ctx, db.db)
+	if err != nil {
+		return nil, err
+	}
+	all, mine := u.EditableLocalities()
+	ids := f.LocalityIDs
+	if !all {
+		if ids == nil {
+			ids = mine
+		} else {
+			ids = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return !slices.Contains(mine, id) })
+		}
+	}
 	var where []string
 	var args []any
-	if f.LocalityIDs != nil {
-		if len(f.LocalityIDs) == 0 {
+	if ids != nil {
+		if len(ids) == 0 {
 			return nil, nil
 		}
-		var ph []string
-		for _, id := range f.LocalityIDs {
+		where = append(where, "s.locality_id IN ("+placeholders(len(ids), 1)+")")
+		for _, id := range ids {
 			args = append(args, id)
-			ph = append(ph, fmt.Sprintf("$%d", len(args)))
 		}
-		where = append(where, "s.locality_id IN ("+strings.Join(ph, ", ")+")")
 	}
 	if f.Status != "" {
 		args = append(args, string(f.Status))
@@ -159,31 +174,39 @@ func (db *DB) SignUps(ctx context.Context, f ortsplan.SignUpFilter) ([]*ortsplan
 	}
 	rows, err := db.db.QueryContext(ctx, q+" ORDER BY s.created_at, s.id", args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: sign-ups: %w", err)
+		return nil, dbErr("sign-ups", err)
 	}
 	defer rows.Close()
 	var out []*ortsplan.SignUp
 	for rows.Next() {
 		s, err := scanSignUp(rows)
 		if err != nil {
-			return nil, err
+			return nil, dbErr("sign-ups", err)
 		}
 		out = append(out, s)
 	}
 	return out, rows.Err()
 }
 
-// FindSignUp returns one sign-up.
+// FindSignUp returns one sign-up to those who may edit its locality; to
+// anyone else it does not exist.
 func (db *DB) FindSignUp(ctx context.Context, id int64) (*ortsplan.SignUp, error) {
 	s, err := scanSignUp(db.db.QueryRowContext(ctx, "SELECT "+signUpColumns+signUpFrom+" WHERE s.id = $1", id))
 	if err != nil {
 		return nil, notFound(err, "find sign-up")
+	}
+	if ok, err := db.canRead(ctx, s.LocalityID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notFound(sql.ErrNoRows, "find sign-up")
 	}
 	return s, nil
 }
 
 // UpdateSignUp records a staff member's handling. Joining a group (status
 // "med") adds the person to it, with their name public only by their consent.
+// The handler must be staff who may edit the sign-up's locality, and the
+// group one of its groups.
 func (db *DB) UpdateSignUp(ctx context.Context, u ortsplan.SignUpUpdate) error {
 	v := ortsplan.ValidationErrors{}
 	if !slices.Contains(ortsplan.SignUpStatuses, u.Status) {
@@ -200,6 +223,16 @@ func (db *DB) UpdateSignUp(ctx context.Context, u ortsplan.SignUpUpdate) error {
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		var localityID int64
+		if err := tx.QueryRowContext(ctx, "SELECT locality_id FROM signups WHERE id = $1", u.ID).Scan(&localityID); err != nil {
+			return notFound(err, "update sign-up")
+		}
+		if err := mayEdit(ctx, tx, localityID); err != nil {
+			if ortsplan.ErrorCode(err) == ortsplan.EFORBIDDEN {
+				return notFound(sql.ErrNoRows, "update sign-up") // personal data: to others it does not exist
+			}
+			return err
+		}
 		s, err := scanSignUp(tx.QueryRowContext(ctx, "SELECT "+signUpColumns+signUpFrom+" WHERE s.id = $1", u.ID))
 		if err != nil {
 			return notFound(err, "update sign-up")
@@ -210,26 +243,34 @@ func (db *DB) UpdateSignUp(ctx context.Context, u ortsplan.SignUpUpdate) error {
 		var group, handler any
 		if u.GroupID > 0 {
 			var n int
-			tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM working_groups WHERE id = $1 AND locality_id = $2", u.GroupID, s.LocalityID).Scan(&n)
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM working_groups WHERE id = $1 AND locality_id = $2", u.GroupID, s.LocalityID).Scan(&n); err != nil {
+				return dbErr("sign-up group", err)
+			}
 			if n == 0 {
 				return ortsplan.FieldError("group", "error.choose_from_list")
 			}
 			group = u.GroupID
 		}
 		if u.HandlerID > 0 {
+			h, err := staffRights(ctx, tx, u.HandlerID)
+			if ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED || err == nil && !h.CanEditLocality(s.LocalityID) {
+				return ortsplan.FieldError("handler", "error.choose_from_list")
+			} else if err != nil {
+				return err
+			}
 			handler = u.HandlerID
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE signups SET status = $1, handler_id = $2, notes = $3, group_id = $4, updated_at = $5 WHERE id = $6`,
 			string(u.Status), handler, u.Notes, group, now, u.ID); err != nil {
-			return fmt.Errorf("sqlstore: update sign-up: %w", err)
+			return dbErr("update sign-up", err)
 		}
 		if u.Status == ortsplan.SignUpJoined && u.GroupID != s.GroupID {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO group_members (group_id, name, email, phone, show_name, joined_at)
 				VALUES ($1, $2, $3, $4, $5, $6)`, u.GroupID, s.Name, s.Email, s.Phone, s.ShowName, now); err != nil {
-				return fmt.Errorf("sqlstore: add member from sign-up: %w", err)
+				return dbErr("add member from sign-up", err)
 			}
 		}
-		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "signup:update", fmt.Sprint(u.ID), string(u.Status))
+		return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "signup:update", fmt.Sprint(u.ID), string(u.Status))
 	})
 }
 
@@ -239,10 +280,10 @@ func claimJob(ctx context.Context, tx *sql.Tx, name string, now, since time.Time
 	var got string
 	err := tx.QueryRowContext(ctx, `INSERT INTO job_runs (name, last_at) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET last_at = excluded.last_at WHERE job_runs.last_at < $3 RETURNING name`, name, now, since).Scan(&got)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
-	return err == nil, err
+	return err == nil, dbErr("claim job "+name, err)
 }
 
 // SendSignUpReminder queues the weekly reminder about waiting sign-ups to
@@ -304,7 +345,9 @@ func (db *DB) AnonymiseSignUps(ctx context.Context, before time.Time) (int, erro
 		if err != nil {
 			return fmt.Errorf("sqlstore: anonymise sign-ups: %w", err)
 		}
-		n, _ = res.RowsAffected()
+		if n, err = res.RowsAffected(); err != nil {
+			return dbErr("anonymise sign-ups", err)
+		}
 		if n > 0 {
 			return audit(ctx, tx, now, 0, "signup:anonymise", fmt.Sprint(n), before.UTC().Format(time.RFC3339))
 		}

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -60,18 +61,21 @@ func (db *DB) CreateUser(ctx context.Context, n ortsplan.NewUser) (*User, error)
 	now := db.now()
 	var id int64
 	err = db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := mayAct(ctx, tx, (*User).CanManageUsers); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, role, department, password_hash, active, lang, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, 'sv', $7, $7) RETURNING id`,
 			n.Email, n.Name, string(n.Role), n.Department, hash, true, now).Scan(&id)
 		if isUniqueViolation(err) {
 			return ortsplan.FieldError("email", "error.email_taken")
 		} else if err != nil {
-			return fmt.Errorf("sqlstore: insert user: %w", err)
+			return dbErr("insert user", err)
 		}
 		if err := setUserLocalities(ctx, tx, id, n.Localities); err != nil {
 			return err
 		}
-		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), "user:create", n.Email, string(n.Role))
+		return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "user:create", n.Email, string(n.Role))
 	})
 	if err != nil {
 		return nil, err
@@ -89,7 +93,9 @@ func setUserLocalities(ctx context.Context, tx *sql.Tx, userID int64, slugs []st
 		if err != nil {
 			return fmt.Errorf("sqlstore: assign locality: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if n, err := res.RowsAffected(); err != nil {
+			return dbErr("assign locality", err)
+		} else if n == 0 {
 			return ortsplan.FieldError("localities", "error.locality_unknown")
 		}
 	}
@@ -118,7 +124,7 @@ func (db *DB) loadLocalities(ctx context.Context, users ...*User) error {
 		byID[u.ID] = u
 		u.Localities = nil
 	}
-	q := `SELECT ul.user_id, l.slug FROM user_localities ul JOIN localities l ON l.id = ul.locality_id`
+	q := `SELECT ul.user_id, l.id, l.slug, l.name FROM user_localities ul JOIN localities l ON l.id = ul.locality_id`
 	var args []any
 	if len(users) == 1 {
 		q += " WHERE ul.user_id = $1"
@@ -131,12 +137,12 @@ func (db *DB) loadLocalities(ctx context.Context, users ...*User) error {
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var slug string
-		if err := rows.Scan(&id, &slug); err != nil {
-			return err
+		var l ortsplan.LocalityRef
+		if err := rows.Scan(&id, &l.ID, &l.Slug, &l.Name); err != nil {
+			return dbErr("load user localities", err)
 		}
 		if u := byID[id]; u != nil {
-			u.Localities = append(u.Localities, slug)
+			u.Localities = append(u.Localities, l)
 		}
 	}
 	return rows.Err()
@@ -163,9 +169,29 @@ func (db *DB) FindUserByEmail(ctx context.Context, email string) (*User, error) 
 	return db.findUser(ctx, "u.email = $1", ortsplan.NormalizeEmail(email))
 }
 
-// ListUsers returns every account, active ones first, by name.
+// ListUsers returns every account, active ones first, by name, to admins.
 func (db *DB) ListUsers(ctx context.Context) ([]*User, error) {
-	rows, err := db.db.QueryContext(ctx, "SELECT "+userColumns+" FROM users u ORDER BY u.active DESC, u.name, u.id")
+	if _, err := mayAct(ctx, db.db, (*User).CanManageUsers); err != nil {
+		return nil, err
+	}
+	return db.listUsers(ctx, "")
+}
+
+// ListStaff returns the active staff accounts by name, without their e-mail
+// addresses, to staff.
+func (db *DB) ListStaff(ctx context.Context) ([]*User, error) {
+	if _, err := mayAct(ctx, db.db, (*User).IsStaff); err != nil {
+		return nil, err
+	}
+	us, err := db.listUsers(ctx, " WHERE u.active")
+	for _, u := range us {
+		u.Email = ""
+	}
+	return us, err
+}
+
+func (db *DB) listUsers(ctx context.Context, where string) ([]*User, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT "+userColumns+" FROM users u"+where+" ORDER BY u.active DESC, u.name, u.id")
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: list users: %w", err)
 	}
@@ -174,7 +200,7 @@ func (db *DB) ListUsers(ctx context.Context) ([]*User, error) {
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: scan user: %w", err)
+			return nil, dbErr("scan user", err)
 		}
 		users = append(users, u)
 	}
@@ -185,10 +211,17 @@ func (db *DB) ListUsers(ctx context.Context) ([]*User, error) {
 }
 
 // SetUserActive activates or deactivates an account. Deactivating ends its
-// sessions; the account and its history stay.
+// sessions; the account and its history stay. Nobody deactivates their own.
 func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) error {
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		admin, err := mayAct(ctx, tx, (*User).CanManageUsers)
+		if err != nil {
+			return err
+		}
+		if !active && admin.ID == id {
+			return ortsplan.Errorf(ortsplan.EINVALID, "admin.cannot_deactivate_self")
+		}
 		var email string
 		if err := tx.QueryRowContext(ctx, "UPDATE users SET active = $1, updated_at = $2 WHERE id = $3 RETURNING email",
 			active, now, id).Scan(&email); err != nil {
@@ -203,17 +236,27 @@ func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) error {
 		if !active {
 			action = "user:deactivate"
 		}
-		return audit(ctx, tx, now, ortsplan.ActorFrom(ctx), action, email, "")
+		return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), action, email, "")
 	})
 }
 
 // SetUserLocalities replaces the localities assigned to an account.
 func (db *DB) SetUserLocalities(ctx context.Context, id int64, slugs []string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := mayAct(ctx, tx, (*User).CanManageUsers); err != nil {
+			return err
+		}
+		var role ortsplan.Role
+		if err := tx.QueryRowContext(ctx, "SELECT role FROM users WHERE id = $1", id).Scan(&role); err != nil {
+			return notFound(err, "user for localities")
+		}
+		if role == ortsplan.RoleGroupLeader && len(slugs) > 1 {
+			return ortsplan.FieldError("localities", "error.groupleader_one_locality")
+		}
 		if err := setUserLocalities(ctx, tx, id, slugs); err != nil {
 			return err
 		}
-		return audit(ctx, tx, db.now(), ortsplan.ActorFrom(ctx), "user:localities", fmt.Sprint(id), strings.Join(slugs, ","))
+		return audit(ctx, tx, db.now(), ortsplan.UserIDFromContext(ctx), "user:localities", fmt.Sprint(id), strings.Join(slugs, ","))
 	})
 }
 
@@ -226,7 +269,7 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (*User, 
 	var failures int
 	var lockedUntil sql.NullTime
 	err := db.db.QueryRowContext(ctx, "SELECT failures, locked_until FROM login_throttle WHERE email = $1", email).Scan(&failures, &lockedUntil)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlstore: read login throttle: %w", err)
 	}
 	if lockedUntil.Valid && now.Before(lockedUntil.Time) {
@@ -237,7 +280,7 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (*User, 
 	var active bool
 	var id int64
 	err = db.db.QueryRowContext(ctx, "SELECT id, password_hash, active FROM users WHERE email = $1", email).Scan(&id, &hash, &active)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		hash, id = dummyHash, 0
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlstore: read user: %w", err)
@@ -271,9 +314,13 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (*User, 
 	return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "login.failed")
 }
 
-// ChangePassword replaces a password after checking the old one, and ends the
-// account's other sessions.
-func (db *DB) ChangePassword(ctx context.Context, id int64, oldPassword, newPassword string) error {
+// ChangePassword replaces the acting account's password after checking the
+// old one, and ends the account's other sessions.
+func (db *DB) ChangePassword(ctx context.Context, oldPassword, newPassword string) error {
+	id := ortsplan.UserIDFromContext(ctx)
+	if id == 0 {
+		return errLoginRequired
+	}
 	var hash string
 	if err := db.db.QueryRowContext(ctx, "SELECT password_hash FROM users WHERE id = $1 AND active", id).Scan(&hash); err != nil {
 		return notFound(err, "change password")
@@ -356,7 +403,7 @@ func (db *DB) UserBySession(ctx context.Context, token string) (*User, error) {
 	}
 	u, err := scanUser(db.db.QueryRowContext(ctx, "SELECT "+userColumns+` FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active`, hashToken(token), db.now()))
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "login.required")
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlstore: session user: %w", err)

@@ -47,8 +47,8 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
 		Localities: r.PostForm["localities"],
 	}
 	u, err := s.svc.Users.CreateUser(r.Context(), n)
-	if fe := ortsplan.FieldErrors(err); fe != nil {
-		s.usersPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: fe, Error: "error.form"})
+	if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
+		s.usersPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: "error.form"})
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
@@ -64,10 +64,6 @@ func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	active := r.PostFormValue("active") == "1"
-	if !active && id == reqInfo(r).User.ID {
-		s.renderError(w, r, http.StatusBadRequest, "admin.cannot_deactivate_self")
-		return
-	}
 	if err := s.svc.Users.SetUserActive(r.Context(), id, active); err != nil {
 		s.fail(w, r, err)
 		return

@@ -83,17 +83,16 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
-	u := reqInfo(r).User
 	newPw := r.PostFormValue("new_password")
 	var err error
 	if newPw != r.PostFormValue("confirm_password") {
 		err = ortsplan.FieldError("confirm_password", "error.password_mismatch")
 	} else {
-		err = s.svc.Users.ChangePassword(r.Context(), u.ID, r.PostFormValue("old_password"), newPw)
+		err = s.svc.Users.ChangePassword(r.Context(), r.PostFormValue("old_password"), newPw)
 	}
-	if fe := ortsplan.FieldErrors(err); fe != nil {
+	if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
 		p := s.newPage(w, r)
-		p.Form = &form{Values: r.PostForm, Errors: fe}
+		p.Form = &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err)}
 		s.render(w, r, http.StatusBadRequest, "account", p)
 		return
 	} else if err != nil {

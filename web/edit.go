@@ -11,25 +11,24 @@ import (
 	"github.com/ortsplan/ortsplan"
 )
 
-// editable loads the locality in the path and checks that the user may edit
-// it: visitors are sent to log in, other staff get 403.
-func (s *Server) editable(w http.ResponseWriter, r *http.Request) (*ortsplan.Locality, bool) {
-	u := reqInfo(r).User
-	if u == nil {
-		if r.Method == http.MethodGet {
-			http.Redirect(w, r, "/logga-in?till="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-		} else {
-			s.renderError(w, r, http.StatusUnauthorized, "login.required")
-		}
-		return nil, false
-	}
-	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+// editableLocality loads the locality in the path for an editing form; the
+// service refuses accounts that may not edit it. It answers the request
+// itself when it returns false.
+func (s *Server) editableLocality(w http.ResponseWriter, r *http.Request) (*ortsplan.Locality, bool) {
+	l, err := s.svc.Localities.EditableLocality(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
-	if !u.CanEditLocality(l.Slug) {
-		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+	return l, true
+}
+
+// pathLocality loads the locality named in the path, for a form's redirect
+// and its page around it; it never decides who may change anything.
+func (s *Server) pathLocality(w http.ResponseWriter, r *http.Request) (*ortsplan.Locality, bool) {
+	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.fail(w, r, err)
 		return nil, false
 	}
 	return l, true
@@ -123,15 +122,26 @@ func (s *Server) editPage(w http.ResponseWriter, r *http.Request, status int, na
 	s.render(w, r, status, name, p)
 }
 
-// formFail re-renders a form after a refused save, keeping what was typed.
+// formFail re-renders a form after a refused save, keeping what was typed;
+// a refusal of the right itself, or a server error, gets its error page. The
+// form is shown again only to an account that may edit the locality.
 func (s *Server) formFail(w http.ResponseWriter, r *http.Request, name string, d *editData, parse ortsplan.ValidationErrors, err error) {
-	f := &form{Values: r.PostForm, Errors: merge(parse, err), Error: "error.form"}
+	f := &form{Values: r.PostForm, Errors: merge(parse, err), Error: ortsplan.ErrorKey(err)}
 	status := http.StatusBadRequest
-	if ortsplan.ErrorCode(err) == ortsplan.ECONFLICT {
-		d.Conflict, f.Error, status = true, "error.conflict", http.StatusConflict
-	} else if err != nil && ortsplan.ErrorCode(err) != ortsplan.EINVALID {
+	switch code := ortsplan.ErrorCode(err); {
+	case code == ortsplan.ECONFLICT:
+		d.Conflict, status = true, http.StatusConflict
+	case len(parse) > 0 && (code == "" || code == ortsplan.EINVALID):
+		f.Error = "error.form"
+	case code != ortsplan.EINVALID:
 		s.fail(w, r, err)
 		return
+	}
+	if d.Locality != nil {
+		if _, err := s.svc.Localities.EditableLocality(r.Context(), d.Locality.Slug); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.editPage(w, r, status, name, d, f)
 }
@@ -172,25 +182,15 @@ func localityFromForm(l *ortsplan.Locality, f url.Values, v ortsplan.ValidationE
 }
 
 func (s *Server) activeStaff(r *http.Request) ([]*ortsplan.User, error) {
-	all, err := s.svc.Users.ListUsers(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	var out []*ortsplan.User
-	for _, u := range all {
-		if u.Active {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return s.svc.Users.ListStaff(r.Context())
 }
 
 func (s *Server) editLocalityForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.editableLocality(w, r)
 	if !ok {
 		return
 	}
-	contacts, err := s.svc.Plans.Contacts(r.Context(), l.ID)
+	contacts, err := s.svc.Localities.Contacts(r.Context(), l.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -205,7 +205,7 @@ func (s *Server) editLocalityForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) editLocality(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.pathLocality(w, r)
 	if !ok {
 		return
 	}
@@ -229,32 +229,18 @@ func (s *Server) editLocality(w http.ResponseWriter, r *http.Request) {
 		s.formFail(w, r, "locality_edit", d, v, upd.Validate())
 		return
 	}
-	if err := s.svc.Plans.UpdateLocality(r.Context(), &upd); err != nil {
-		s.formFail(w, r, "locality_edit", d, v, err)
-		return
-	}
-	if err := s.svc.Plans.SetContacts(r.Context(), l.ID, contactIDs); err != nil {
+	if err := s.svc.Localities.UpdateLocality(r.Context(), &upd, contactIDs); err != nil {
 		s.formFail(w, r, "locality_edit", d, v, err)
 		return
 	}
 	http.Redirect(w, r, "/orter/"+l.Slug+"/redigera?sparat=1", http.StatusSeeOther)
 }
 
-func (s *Server) canCreateLocality(w http.ResponseWriter, r *http.Request) bool {
-	u := reqInfo(r).User
-	if u == nil {
-		http.Redirect(w, r, "/logga-in?till="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-		return false
-	}
-	if u.Role != ortsplan.RoleAdmin && u.Role != ortsplan.RoleCoordinator {
-		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
-		return false
-	}
-	return true
-}
-
 func (s *Server) newLocalityForm(w http.ResponseWriter, r *http.Request) {
-	if !s.canCreateLocality(w, r) {
+	// The form is offered to those the domain lets create localities; the
+	// service decides again when one is saved.
+	if !reqInfo(r).User.CanCreateLocality() {
+		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
 		return
 	}
 	s.editPage(w, r, http.StatusOK, "locality_new", &editData{},
@@ -262,14 +248,11 @@ func (s *Server) newLocalityForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createLocality(w http.ResponseWriter, r *http.Request) {
-	if !s.canCreateLocality(w, r) {
-		return
-	}
 	v := ortsplan.ValidationErrors{}
 	l := &ortsplan.Locality{Slug: strings.ToLower(strings.TrimSpace(r.PostFormValue("slug"))), Phase: ortsplan.Phase(r.PostFormValue("phase"))}
 	localityFromForm(l, r.PostForm, v)
 	l.PhaseSince = formDate(r.PostForm, "since", v)
-	if len(v) > 0 {
+	if len(v) > 0 && reqInfo(r).User.CanCreateLocality() {
 		s.formFail(w, r, "locality_new", &editData{}, v, l.Validate())
 		return
 	}
@@ -281,7 +264,7 @@ func (s *Server) createLocality(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) changePhase(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.pathLocality(w, r)
 	if !ok {
 		return
 	}
@@ -305,14 +288,18 @@ func (s *Server) changePhase(w http.ResponseWriter, r *http.Request) {
 
 // localityEditFail re-renders the locality editor after one of its smaller
 // forms (phase, picture) was refused: the stored values, with what was typed
-// in that form on top.
+// in that form on top. Only an account that may edit the locality sees it.
 func (s *Server) localityEditFail(w http.ResponseWriter, r *http.Request, l *ortsplan.Locality, errs ortsplan.ValidationErrors) {
+	if _, err := s.svc.Localities.EditableLocality(r.Context(), l.Slug); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	staff, err := s.activeStaff(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	contacts, err := s.svc.Plans.Contacts(r.Context(), l.ID)
+	contacts, err := s.svc.Localities.Contacts(r.Context(), l.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -329,11 +316,11 @@ func (s *Server) localityEditFail(w http.ResponseWriter, r *http.Request, l *ort
 
 func visionValues(vi *ortsplan.Vision) url.Values {
 	return url.Values{"title": {vi.Title}, "body": {vi.Body}, "status": {string(vi.Status)}, "version": {strconv.Itoa(vi.Version)},
-		"decision_date": {apiDate(vi.Decision.On)}, "decision_body": {vi.Decision.Body}, "decision_reference": {vi.Decision.Reference}}
+		"decision_date": {dateValue(vi.Decision.On)}, "decision_body": {vi.Decision.Body}, "decision_reference": {vi.Decision.Reference}}
 }
 
 func (s *Server) editVisionForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.editableLocality(w, r)
 	if !ok {
 		return
 	}
@@ -354,7 +341,7 @@ func decisionFromForm(f url.Values, v ortsplan.ValidationErrors) ortsplan.Decisi
 }
 
 func (s *Server) editVision(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.pathLocality(w, r)
 	if !ok {
 		return
 	}
@@ -375,11 +362,15 @@ func (s *Server) editVision(w http.ResponseWriter, r *http.Request) {
 }
 
 func planValues(p *ortsplan.Plan) url.Values {
-	return url.Values{"status": {string(p.Status)}, "version": {strconv.Itoa(p.Version)}, "decision_date": {apiDate(p.Decision.On)},
-		"decision_body": {p.Decision.Body}, "decision_reference": {p.Decision.Reference}, "next_review": {apiDate(p.NextReview)}}
+	return url.Values{"status": {string(p.Status)}, "version": {strconv.Itoa(p.Version)}, "decision_date": {dateValue(p.Decision.On)},
+		"decision_body": {p.Decision.Body}, "decision_reference": {p.Decision.Reference}, "next_review": {dateValue(p.NextReview)}}
 }
 
 func (s *Server) editPlanPage(w http.ResponseWriter, r *http.Request, l *ortsplan.Locality, status int, f *form, themeForm *form) {
+	if _, err := s.svc.Localities.EditableLocality(r.Context(), l.Slug); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p, err := s.svc.Plans.FindPlan(r.Context(), l.ID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -405,13 +396,13 @@ func (s *Server) editPlanPage(w http.ResponseWriter, r *http.Request, l *ortspla
 }
 
 func (s *Server) editPlanForm(w http.ResponseWriter, r *http.Request) {
-	if l, ok := s.editable(w, r); ok {
+	if l, ok := s.editableLocality(w, r); ok {
 		s.editPlanPage(w, r, l, http.StatusOK, nil, nil)
 	}
 }
 
 func (s *Server) editPlan(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.pathLocality(w, r)
 	if !ok {
 		return
 	}
@@ -441,7 +432,7 @@ func (s *Server) editPlan(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createTheme(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.pathLocality(w, r)
 	if !ok {
 		return
 	}
@@ -474,7 +465,7 @@ func (s *Server) findTheme(w http.ResponseWriter, r *http.Request, l *ortsplan.L
 }
 
 func (s *Server) editThemeForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.editableLocality(w, r)
 	if !ok {
 		return
 	}
@@ -486,22 +477,29 @@ func (s *Server) editThemeForm(w http.ResponseWriter, r *http.Request) {
 		&form{Values: url.Values{"title": {t.Title}, "description": {t.Description}, "version": {strconv.Itoa(t.Version)}}})
 }
 
+// editTheme saves a theme; the service finds its locality by the theme's id.
 func (s *Server) editTheme(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	id, ok := parseID(r.PathValue("id"))
 	if !ok {
+		s.notFound(w, r)
 		return
 	}
-	_, t, ok := s.findTheme(w, r, l)
-	if !ok {
-		return
-	}
-	upd := &ortsplan.Theme{ID: t.ID, LocalityID: l.ID, Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
+	upd := &ortsplan.Theme{ID: id, Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
 	upd.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	if err := s.svc.Plans.SaveTheme(r.Context(), upd); err != nil {
-		s.formFail(w, r, "theme_edit", &editData{Locality: l, Theme: t}, nil, err)
+		l, ok := s.pathLocality(w, r)
+		if !ok {
+			return
+		}
+		s.formFail(w, r, "theme_edit", &editData{Locality: l, Theme: &ortsplan.Theme{ID: id, Title: upd.Title}}, nil, err)
 		return
 	}
-	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera?sparat=tema#tema-"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, planEditPath(r)+"?sparat=tema#tema-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// planEditPath is the plan editor of the locality in the path.
+func planEditPath(r *http.Request) string {
+	return "/orter/" + r.PathValue("slug") + "/handlingsplan/redigera"
 }
 
 func moveDelta(r *http.Request) int {
@@ -513,29 +511,25 @@ func moveDelta(r *http.Request) int {
 
 // mover returns a handler that moves a theme or action up or down and goes
 // back to the plan editor at its anchor.
-func (s *Server) mover(move func(ctx context.Context, localityID, id int64, delta int) error, anchor string) http.HandlerFunc {
+func (s *Server) mover(move func(ctx context.Context, id int64, delta int) error, anchor string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		l, ok := s.editable(w, r)
-		if !ok {
-			return
-		}
 		id, ok := parseID(r.PathValue("id"))
 		if !ok {
 			s.notFound(w, r)
 			return
 		}
-		if err := move(r.Context(), l.ID, id, moveDelta(r)); err != nil {
+		if err := move(r.Context(), id, moveDelta(r)); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera#"+anchor+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		http.Redirect(w, r, planEditPath(r)+"#"+anchor+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	}
 }
 
 func actionValues(a *ortsplan.Action) url.Values {
 	f := url.Values{"title": {a.Title}, "description": {a.Description}, "responsible_kind": {string(a.ResponsibleKind)},
 		"responsible_name": {a.ResponsibleName}, "responsible_department": {a.ResponsibleDepartment}, "priority": {string(a.Priority)},
-		"start": {apiDate(a.Start)}, "end": {apiDate(a.End)}, "status": {string(a.Status)}, "progress": {strconv.Itoa(a.Progress)},
+		"start": {dateValue(a.Start)}, "end": {dateValue(a.End)}, "status": {string(a.Status)}, "progress": {strconv.Itoa(a.Progress)},
 		"theme": {strconv.FormatInt(a.ThemeID, 10)}, "parent": {strconv.FormatInt(a.ParentID, 10)}, "version": {strconv.Itoa(a.Version)},
 		"update_on": {time.Now().Format("2006-01-02")}}
 	if a.Weight > 0 {
@@ -561,7 +555,7 @@ func topActions(p *ortsplan.Plan, except int64) []*ortsplan.Action {
 }
 
 func (s *Server) newActionForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.editableLocality(w, r)
 	if !ok {
 		return
 	}
@@ -592,23 +586,21 @@ func actionFromForm(a *ortsplan.Action, f url.Values, v ortsplan.ValidationError
 	a.ThemeID, _ = parseID(f.Get("theme"))
 	a.ParentID, _ = parseID(f.Get("parent"))
 	a.Version, _ = strconv.Atoi(f.Get("version"))
+	a.Organisations = nil
+	for _, o := range f["organisations"] {
+		if id, ok := parseID(o); ok {
+			a.Organisations = append(a.Organisations, &ortsplan.Organisation{ID: id})
+		}
+	}
 }
 
+// saveAction creates or saves an action with its organisations in one call;
+// the service finds the locality from the action (or its theme) as stored.
 func (s *Server) saveAction(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
-	if !ok {
-		return
-	}
-	p, err := s.svc.Plans.FindPlan(r.Context(), l.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	a := &ortsplan.Action{}
-	existing := &ortsplan.Action{}
 	if idStr := r.PathValue("id"); idStr != "" {
-		id, _ := parseID(idStr)
-		if existing = p.FindAction(id); existing == nil {
+		id, ok := parseID(idStr)
+		if !ok {
 			s.notFound(w, r)
 			return
 		}
@@ -616,32 +608,34 @@ func (s *Server) saveAction(w http.ResponseWriter, r *http.Request) {
 	}
 	v := ortsplan.ValidationErrors{}
 	actionFromForm(a, r.PostForm, v)
-	d := &editData{Locality: l, Plan: p, Action: existing, Parents: topActions(p, a.ID)}
-	if len(v) > 0 {
-		s.formFail(w, r, "action_edit", d, v, a.Validate())
-		return
+	err := a.Validate()
+	if len(v) == 0 {
+		err = s.svc.Plans.SaveAction(r.Context(), a)
 	}
-	if err := s.svc.Plans.SaveAction(r.Context(), l.ID, a); err != nil {
-		s.formFail(w, r, "action_edit", d, v, err)
-		return
-	}
-	var orgIDs []int64
-	for _, o := range r.PostForm["organisations"] {
-		if id, ok := parseID(o); ok {
-			orgIDs = append(orgIDs, id)
-		}
-	}
-	if len(orgIDs) > 0 || len(existing.Organisations) > 0 {
-		if err := s.svc.Plans.SetActionOrganisations(r.Context(), l.ID, a.ID, orgIDs); err != nil {
-			s.fail(w, r, err)
+	if len(v) > 0 || err != nil {
+		l, ok := s.pathLocality(w, r)
+		if !ok {
 			return
 		}
+		p, perr := s.svc.Plans.FindPlan(r.Context(), l.ID)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		existing := &ortsplan.Action{}
+		if a.ID != 0 {
+			if existing = p.FindAction(a.ID); existing == nil {
+				existing = &ortsplan.Action{ID: a.ID}
+			}
+		}
+		s.formFail(w, r, "action_edit", &editData{Locality: l, Plan: p, Action: existing, Parents: topActions(p, a.ID)}, v, err)
+		return
 	}
-	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera?sparat=atgard#atgard-"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, planEditPath(r)+"?sparat=atgard#atgard-"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
 }
 
 func (s *Server) editActionForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.editableLocality(w, r)
 	if !ok {
 		return
 	}
@@ -661,10 +655,6 @@ func (s *Server) editActionForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) addActionUpdate(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
-	if !ok {
-		return
-	}
 	id, ok := parseID(r.PathValue("id"))
 	if !ok {
 		s.notFound(w, r)
@@ -672,13 +662,17 @@ func (s *Server) addActionUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	v := ortsplan.ValidationErrors{}
 	u := &ortsplan.ActionUpdate{ActionID: id, Text: r.PostFormValue("update_text"), On: formDate(r.PostForm, "update_on", v)}
-	var err error
+	err := u.Validate()
 	if len(v) == 0 {
-		err = s.svc.Plans.AddActionUpdate(r.Context(), l.ID, u)
+		err = s.svc.Plans.AddActionUpdate(r.Context(), u)
 	}
 	if len(v) > 0 || err != nil {
 		if err != nil && ortsplan.ErrorCode(err) != ortsplan.EINVALID {
 			s.fail(w, r, err)
+			return
+		}
+		l, ok := s.editableLocality(w, r)
+		if !ok {
 			return
 		}
 		p, perr := s.svc.Plans.FindPlan(r.Context(), l.ID)
@@ -702,5 +696,5 @@ func (s *Server) addActionUpdate(w http.ResponseWriter, r *http.Request) {
 			&form{Values: vals, Errors: errs, Error: "error.form"})
 		return
 	}
-	http.Redirect(w, r, "/orter/"+l.Slug+"/atgarder/"+strconv.FormatInt(id, 10)+"?sparat=uppdatering#uppdateringar", http.StatusSeeOther)
+	http.Redirect(w, r, "/orter/"+r.PathValue("slug")+"/atgarder/"+strconv.FormatInt(id, 10)+"?sparat=uppdatering#uppdateringar", http.StatusSeeOther)
 }

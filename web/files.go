@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -28,6 +29,7 @@ func randomKey() string {
 // checked by its content, processed, stored and recorded; a refusal leaves
 // nothing behind and keeps the texts the person typed.
 func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
+	// The right is asked before the upload is processed, and again when it is recorded.
 	m, _, ok := s.editableMeeting(w, r)
 	if !ok {
 		return
@@ -75,7 +77,7 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.svc.Files.AddMeetingFile(r.Context(), f); err != nil {
-		media.RemoveVariants(r.Context(), s.cfg.Storage, f)
+		media.RemoveVariants(context.WithoutCancel(r.Context()), s.cfg.Storage, f)
 		if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
 			fail(err)
 			return
@@ -102,23 +104,19 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	// The service returns only files (and variants) the visitor may see.
 	f, m, err := s.svc.Files.FindMeetingFile(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	public := !m.ReportPublished.IsZero()
-	if !public && !reqInfo(r).User.CanEditLocality(m.LocalitySlug) {
-		s.notFound(w, r)
-		return
-	}
 	v := f.Variant(r.PathValue("variant"))
-	if v.Name == "original" && !reqInfo(r).User.CanEditLocality(m.LocalitySlug) {
-		s.notFound(w, r)
-		return
-	}
 	if v.Name == "original" {
 		public = false // it may carry EXIF and GPS data
+	} else if name := r.PathValue("variant"); name == "original" {
+		s.notFound(w, r) // not kept, or not for this visitor
+		return
 	}
 	if v.Key == "" {
 		s.notFound(w, r)
@@ -184,7 +182,8 @@ func (s *Server) gallery(w http.ResponseWriter, r *http.Request) {
 
 // localityImage uploads or replaces a locality's picture; only photos, with alt text.
 func (s *Server) localityImage(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	// The right is asked before the upload is processed, and again when it is recorded.
+	l, ok := s.editableLocality(w, r)
 	if !ok {
 		return
 	}

@@ -17,13 +17,13 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res == nil {
-		http.Redirect(w, r, "/logga-in/boende", http.StatusSeeOther)
+		s.residentRequired(w, r, "/orter/"+l.Slug)
 		return
 	}
 	if r.PostFormValue("mode") == "" {
-		err = s.svc.Follows.Unfollow(r.Context(), res.ID, l.ID)
+		err = s.svc.Follows.Unfollow(r.Context(), l.ID)
 	} else {
-		err = s.svc.Follows.Follow(r.Context(), res.ID, l.ID, ortsplan.FollowMode(r.PostFormValue("mode")))
+		err = s.svc.Follows.Follow(r.Context(), l.ID, ortsplan.FollowMode(r.PostFormValue("mode")))
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -52,7 +52,7 @@ func (s *Server) myDataPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := myData{Resident: res, Modes: []ortsplan.FollowMode{ortsplan.FollowImmediate, ortsplan.FollowDigest}}
 	var err error
-	if d.Follows, err = s.svc.Follows.Follows(r.Context(), res.ID); err != nil {
+	if d.Follows, err = s.svc.Follows.Follows(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -69,7 +69,7 @@ func (s *Server) myDataJSON(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusUnauthorized, "resident.login_required")
 		return
 	}
-	data, err := s.svc.Follows.ExportResident(r.Context(), res.ID)
+	data, err := s.svc.PersonalData.ExportResident(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -90,14 +90,18 @@ func (s *Server) deleteMe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("confirm") != "1" {
-		follows, _ := s.svc.Follows.Follows(r.Context(), res.ID)
+		follows, err := s.svc.Follows.Follows(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		p := s.newPage(w, r)
 		p.Data = myData{Resident: res, Follows: follows, Modes: []ortsplan.FollowMode{ortsplan.FollowImmediate, ortsplan.FollowDigest}}
 		p.Form = &form{Values: url.Values{}, Errors: ortsplan.ValidationErrors{"confirm": "error.confirm_delete"}, Error: "error.form"}
 		s.render(w, r, http.StatusBadRequest, "my_data", p)
 		return
 	}
-	if err := s.svc.Follows.DeleteResident(r.Context(), res.ID); err != nil {
+	if err := s.svc.PersonalData.DeleteResident(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
 	}

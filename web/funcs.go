@@ -348,3 +348,11 @@ var templateFuncs = template.FuncMap{
 }
 
 func stockholmLoc() *time.Location { return i18n.Stockholm() }
+
+// dateValue is a date as a form field holds it (yyyy-mm-dd), or "" for none.
+func dateValue(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}

@@ -38,7 +38,7 @@ func (s *Server) groups(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(w, r)
-	p.Data = groupsData{Locality: l, Groups: gs, Organisations: orgs, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
+	p.Data = groupsData{Locality: l, Groups: gs, Organisations: orgs, CanEdit: reqInfo(r).User.CanEditLocality(l.ID)}
 	p.Updated = l.UpdatedAt
 	for _, g := range gs {
 		if g.UpdatedAt.After(p.Updated) {
@@ -64,7 +64,7 @@ func (s *Server) group(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := groupsData{Locality: l, Group: g, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
+	d := groupsData{Locality: l, Group: g, CanEdit: reqInfo(r).User.CanEditLocality(l.ID)}
 	d.Upcoming, d.Archive = splitMeetings(ms, s.cfg.Now())
 	p := s.newPage(w, r)
 	p.Data = d
@@ -82,6 +82,10 @@ func groupValues(g *ortsplan.Group) url.Values {
 }
 
 func (s *Server) groupEditPage(w http.ResponseWriter, r *http.Request, status int, d *groupsData, f *form) {
+	if _, err := s.svc.Localities.EditableLocality(r.Context(), d.Locality.Slug); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	staff, err := s.activeStaff(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -100,7 +104,7 @@ func (s *Server) groupEditPage(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (s *Server) newGroupForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.editableLocality(w, r)
 	if !ok {
 		return
 	}
@@ -109,7 +113,7 @@ func (s *Server) newGroupForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) editGroupForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.editableLocality(w, r)
 	if !ok {
 		return
 	}
@@ -122,7 +126,7 @@ func (s *Server) editGroupForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) saveGroup(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.pathLocality(w, r)
 	if !ok {
 		return
 	}
@@ -146,8 +150,8 @@ func (s *Server) saveGroup(w http.ResponseWriter, r *http.Request) {
 	g.Open = r.PostFormValue("open") == "1"
 	g.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	if err := s.svc.Meetings.SaveGroup(r.Context(), g); err != nil {
-		if fe := ortsplan.FieldErrors(err); fe != nil || ortsplan.ErrorCode(err) == ortsplan.ECONFLICT {
-			f := &form{Values: r.PostForm, Errors: fe, Error: "error.form"}
+		if code := ortsplan.ErrorCode(err); code == ortsplan.EINVALID || code == ortsplan.ECONFLICT {
+			f := &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: "error.form"}
 			status := http.StatusBadRequest
 			if ortsplan.ErrorCode(err) == ortsplan.ECONFLICT {
 				f.Error, status = "error.conflict", http.StatusConflict
@@ -176,7 +180,7 @@ func (s *Server) groupSubformFail(w http.ResponseWriter, r *http.Request, l *ort
 
 // addMember adds a person to a group; the name is public only with consent.
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.pathLocality(w, r)
 	if !ok {
 		return
 	}
@@ -188,8 +192,8 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 	m := &ortsplan.GroupMember{GroupID: g.ID, Name: r.PostFormValue("member_name"), Email: strings.TrimSpace(r.PostFormValue("member_email")),
 		Phone: strings.TrimSpace(r.PostFormValue("member_phone")), ShowName: r.PostFormValue("member_consent") == "1"}
 	if err := s.svc.Meetings.AddGroupMember(r.Context(), m); err != nil {
-		if fe := ortsplan.FieldErrors(err); fe != nil {
-			s.groupSubformFail(w, r, l, g, "member_", fe)
+		if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
+			s.groupSubformFail(w, r, l, g, "member_", ortsplan.FieldErrors(err))
 			return
 		}
 		s.fail(w, r, err)
@@ -200,7 +204,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 
 // addOrganisation creates an organisation in the locality and links it to the group.
 func (s *Server) addOrganisation(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.pathLocality(w, r)
 	if !ok {
 		return
 	}
@@ -214,8 +218,8 @@ func (s *Server) addOrganisation(w http.ResponseWriter, r *http.Request) {
 		o := &ortsplan.Organisation{LocalityID: l.ID, Name: r.PostFormValue("org_name"), Kind: ortsplan.OrganisationKind(r.PostFormValue("org_kind")),
 			Website: strings.TrimSpace(r.PostFormValue("org_website")), Description: r.PostFormValue("org_description")}
 		if err := s.svc.Meetings.SaveOrganisation(r.Context(), o); err != nil {
-			if fe := ortsplan.FieldErrors(err); fe != nil {
-				s.groupSubformFail(w, r, l, g, "org_", fe)
+			if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
+				s.groupSubformFail(w, r, l, g, "org_", ortsplan.FieldErrors(err))
 				return
 			}
 			s.fail(w, r, err)
@@ -224,6 +228,10 @@ func (s *Server) addOrganisation(w http.ResponseWriter, r *http.Request) {
 		orgID = o.ID
 	}
 	if err := s.svc.Meetings.LinkGroupOrganisation(r.Context(), g.ID, orgID); err != nil {
+		if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
+			s.groupSubformFail(w, r, l, g, "org_", ortsplan.ValidationErrors{"existing": ortsplan.ErrorKey(err)})
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}

@@ -45,7 +45,6 @@ func (s *Server) revision(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	all = s.visibleRevisions(v, all)
 	d := revisionData{localityView: v}
 	for _, rv := range all {
 		if rv.ID == id {

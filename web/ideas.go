@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -58,7 +59,7 @@ func (s *Server) requestResidentLogin(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: "till", Value: next, Path: "/inloggning/", HttpOnly: true, Secure: s.secure,
 			SameSite: http.SameSiteLaxMode, MaxAge: 3600})
 	}
-	if err := s.svc.Ideas.RequestLogin(r.Context(), req); err != nil {
+	if err := s.svc.Residents.RequestLogin(r.Context(), req); err != nil {
 		if fe := ortsplan.FieldErrors(err); fe != nil {
 			s.residentLoginPage(w, r, http.StatusBadRequest, residentLoginData{}, &form{Values: r.PostForm, Errors: fe, Error: "error.form"})
 			return
@@ -78,7 +79,7 @@ func (s *Server) confirmResidentLogin(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) residentLogin(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	token, res, err := s.svc.Ideas.Login(r.Context(), r.PathValue("token"))
+	token, res, err := s.svc.Residents.Login(r.Context(), r.PathValue("token"))
 	if err != nil {
 		if ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED {
 			s.residentLoginPage(w, r, http.StatusBadRequest, residentLoginData{}, &form{Values: url.Values{}, Error: ortsplan.ErrorKey(err)})
@@ -102,7 +103,10 @@ func (s *Server) residentLogin(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) residentLogout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(residentCookie); err == nil {
-		s.svc.Ideas.Logout(r.Context(), c.Value)
+		if err := s.svc.Residents.Logout(r.Context(), c.Value); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.clearCookie(w, residentCookie)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -152,7 +156,7 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	d := ideasData{Locality: l, Sort: ortsplan.SortNewest, Resident: reqInfo(r).Resident, Threshold: s.cfg.IdeaThreshold,
 		Sorts:   []ortsplan.IdeaSort{ortsplan.SortNewest, ortsplan.SortSupported, ortsplan.SortStatus},
-		CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
+		CanEdit: reqInfo(r).User.CanEditLocality(l.ID)}
 	if srt := ortsplan.IdeaSort(r.URL.Query().Get("sortera")); slices.Contains(d.Sorts, srt) {
 		d.Sort = srt
 	}
@@ -183,21 +187,21 @@ func (s *Server) ideas(w http.ResponseWriter, r *http.Request) { s.ideasPage(w, 
 
 // createIdea lets a logged-in resident propose an idea for the locality.
 func (s *Server) createIdea(w http.ResponseWriter, r *http.Request) {
-	res := reqInfo(r).Resident
-	if res == nil {
-		http.Redirect(w, r, "/logga-in/boende", http.StatusSeeOther)
-		return
-	}
 	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	// Asked before a photo is processed; the service asks again.
+	if reqInfo(r).Resident == nil {
+		s.residentRequired(w, r, "/orter/"+l.Slug+"/ideer")
 		return
 	}
 	if !s.formByAddr.Allow(s.clientAddr(r)) {
 		s.ideasPage(w, r, http.StatusTooManyRequests, &form{Values: r.PostForm, Error: "error.too_many_forms"})
 		return
 	}
-	i := &ortsplan.Idea{LocalityID: l.ID, ResidentID: res.ID, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
+	i := &ortsplan.Idea{LocalityID: l.ID, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
 		PhotoAlt: r.PostFormValue("photo_alt")}
 	i.ThemeID, _ = parseID(r.PostFormValue("theme"))
 	refuse := func(err error) {
@@ -236,7 +240,7 @@ func (s *Server) createIdea(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.svc.Ideas.CreateIdea(r.Context(), i); err != nil {
 		if photo != nil {
-			media.RemoveVariants(r.Context(), s.cfg.Storage, photo)
+			media.RemoveVariants(context.WithoutCancel(r.Context()), s.cfg.Storage, photo)
 		}
 		if fe := ortsplan.FieldErrors(err); fe != nil {
 			refuse(err)
@@ -278,14 +282,15 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, f 
 		s.fail(w, r, err)
 		return
 	}
-	d := &ideaData{Idea: i, Locality: l, Resident: reqInfo(r).Resident, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug),
+	d := &ideaData{Idea: i, Locality: l, Resident: reqInfo(r).Resident, CanEdit: reqInfo(r).User.CanEditLocality(l.ID),
 		Statuses: ortsplan.IdeaStatuses[1:], Threshold: s.cfg.IdeaThreshold, Done: r.URL.Query().Get("klart")}
 	if d.Comments, err = s.svc.Ideas.Comments(ctx, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Resident != nil {
-		d.Supported, _ = s.svc.Ideas.Supports(ctx, id, d.Resident.ID)
+	if d.Supported, err = s.svc.Ideas.Supports(ctx, id); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if d.CanEdit {
 		p, err := s.svc.Plans.FindPlan(ctx, l.ID)
@@ -307,8 +312,10 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, f 
 
 func (s *Server) idea(w http.ResponseWriter, r *http.Request) { s.ideaPage(w, r, http.StatusOK, nil) }
 
-// ideaAction handles the forms on an idea page: support, comment, report,
-// and for staff the answer and hiding.
+// ideaAction handles the forms on an idea page: support, comment and report
+// for residents and visitors, and for staff the answer, hiding and showing
+// again. The services decide who may: the resident in the context, or the
+// staff account's right to the idea's locality.
 func (s *Server) ideaAction(w http.ResponseWriter, r *http.Request) {
 	id, ok := parseID(r.PathValue("id"))
 	if !ok {
@@ -316,62 +323,55 @@ func (s *Server) ideaAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	i, err := s.svc.Ideas.FindIdea(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	ri := reqInfo(r)
 	back := "/ideer/" + strconv.FormatInt(id, 10)
 	what := r.PathValue("what")
 	switch what {
-	case "stod", "kommentar":
-		if ri.Resident == nil {
-			http.Redirect(w, r, "/logga-in/boende?till="+url.QueryEscape(back), http.StatusSeeOther)
+	case "stod", "kommentar", "anmal":
+		if what != "anmal" && ri.Resident == nil {
+			s.residentRequired(w, r, back)
 			return
 		}
-	case "svar", "dolj":
-		if !ri.User.CanEditLocality(i.LocalitySlug) {
-			if ri.User == nil {
-				s.renderError(w, r, http.StatusUnauthorized, "login.required")
-			} else {
-				s.renderError(w, r, http.StatusForbidden, "error.forbidden")
-			}
+		if !s.formByAddr.Allow(s.clientAddr(r)) {
+			s.ideaPage(w, r, http.StatusTooManyRequests, &form{Values: r.PostForm, Error: "error.too_many_forms"})
 			return
 		}
-	case "anmal":
+	case "svar", "dolj", "visa":
 	default:
 		s.notFound(w, r)
 		return
 	}
-	if what != "svar" && what != "dolj" && !s.formByAddr.Allow(s.clientAddr(r)) {
-		s.ideaPage(w, r, http.StatusTooManyRequests, &form{Values: r.PostForm, Error: "error.too_many_forms"})
-		return
-	}
+	target, _ := parseID(r.PostFormValue("target"))
+	var err error
 	switch what {
 	case "stod":
-		err = s.svc.Ideas.Support(ctx, id, ri.Resident.ID, r.PostFormValue("on") == "1", s.cfg.IdeaThreshold)
+		err = s.svc.Ideas.Support(ctx, id, r.PostFormValue("on") == "1", s.cfg.IdeaThreshold)
 	case "kommentar":
-		c := &ortsplan.Comment{IdeaID: id, ResidentID: ri.Resident.ID, Body: r.PostFormValue("comment")}
+		c := &ortsplan.Comment{IdeaID: id, Body: r.PostFormValue("comment")}
 		c.ParentID, _ = parseID(r.PostFormValue("parent"))
 		err = s.svc.Ideas.AddComment(ctx, c)
 		back += "#kommentarer"
 	case "anmal":
-		target, _ := parseID(r.PostFormValue("target"))
-		err = s.svc.Ideas.Report(ctx, r.PostFormValue("kind"), target, r.PostFormValue("reason"))
+		err = s.svc.Ideas.Report(ctx, ortsplan.Report{IdeaID: id, Kind: r.PostFormValue("kind"), TargetID: target, Reason: r.PostFormValue("reason")})
 		back += "?klart=anmalan"
 	case "svar":
 		a := ortsplan.IdeaAnswer{IdeaID: id, Status: ortsplan.IdeaStatus(r.PostFormValue("status")), Answer: r.PostFormValue("answer")}
 		a.ActionID, _ = parseID(r.PostFormValue("action"))
 		err = s.svc.Ideas.AnswerIdea(ctx, a)
 		back += "?klart=svar"
-	case "dolj":
-		target, _ := parseID(r.PostFormValue("target"))
-		err = s.svc.Ideas.Hide(ctx, r.PostFormValue("kind"), target, r.PostFormValue("reason"))
+	case "dolj", "visa":
+		m := ortsplan.Moderation{IdeaID: id, Kind: r.PostFormValue("kind"), TargetID: target, Reason: r.PostFormValue("reason")}
+		if what == "dolj" {
+			err = s.svc.Ideas.Hide(ctx, m)
+			back += "?klart=dold"
+		} else {
+			err = s.svc.Ideas.Unhide(ctx, m)
+			back += "?klart=visad"
+		}
 	}
 	if err != nil {
-		if fe := ortsplan.FieldErrors(err); fe != nil || ortsplan.ErrorCode(err) == ortsplan.EINVALID {
-			s.ideaPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: fe, Error: ortsplan.ErrorKey(err), Scope: what})
+		if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
+			s.ideaPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: ortsplan.ErrorKey(err), Scope: what})
 			return
 		}
 		s.fail(w, r, err)
@@ -400,19 +400,13 @@ func (s *Server) ideaPhoto(w http.ResponseWriter, r *http.Request) {
 }
 
 // reports lists the open reports of ideas and comments in the localities the
-// staff member works on, with links to where they can be hidden.
+// staff member works on (the service chooses them), with links to where they
+// can be hidden.
 func (s *Server) reports(w http.ResponseWriter, r *http.Request) {
-	all, err := s.svc.Ideas.OpenReports(r.Context())
+	list, err := s.svc.Ideas.OpenReports(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	u := reqInfo(r).User
-	var list []*ortsplan.ContentReport
-	for _, c := range all {
-		if u.CanEditLocality(c.LocalitySlug) {
-			list = append(list, c)
-		}
 	}
 	p := s.newPage(w, r)
 	p.Data = list

@@ -39,15 +39,12 @@ func (s *Server) loadLocality(ctx context.Context, r *http.Request, depth planDe
 		return nil, time.Time{}, err
 	}
 	l := o.Locality
-	v := &localityView{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug), Phases: o.Phases}
-	if v.Contacts, err = s.svc.Plans.Contacts(ctx, l.ID); err != nil {
+	v := &localityView{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.ID), Phases: o.Phases, Vision: o.Vision}
+	if v.Contacts, err = s.svc.Localities.Contacts(ctx, l.ID); err != nil {
 		return nil, time.Time{}, err
 	}
 	if len(v.Contacts) > 0 {
 		v.Owner = v.Contacts[0]
-	}
-	if o.Vision != nil && (o.Vision.Published() || v.CanEdit) {
-		v.Vision = o.Vision
 	}
 	switch depth {
 	case planOutline:
@@ -142,9 +139,7 @@ func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	u := reqInfo(r).User
-	d := localitiesData{Phases: ortsplan.Phases,
-		CanCreate: u != nil && (u.Role == ortsplan.RoleAdmin || u.Role == ortsplan.RoleCoordinator)}
+	d := localitiesData{Phases: ortsplan.Phases, CanCreate: reqInfo(r).User.CanCreateLocality()}
 	if ph := ortsplan.Phase(r.URL.Query().Get("fas")); ph.Valid() {
 		d.Phase = ph
 	}
@@ -190,23 +185,9 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(w, r)
-	p.Data = historyData{localityView: v, Revisions: s.visibleRevisions(v, revs)}
+	p.Data = historyData{localityView: v, Revisions: revs}
 	p.Updated = updated
 	s.render(w, r, http.StatusOK, "history", p)
-}
-
-// visibleRevisions hides revisions of drafts from visitors.
-func (s *Server) visibleRevisions(v *localityView, revs []*ortsplan.Revision) []*ortsplan.Revision {
-	if v.CanEdit {
-		return revs
-	}
-	out := revs[:0:0]
-	for _, rv := range revs {
-		if !rv.Draft {
-			out = append(out, rv)
-		}
-	}
-	return out
 }
 
 func parseID(s string) (int64, bool) {

@@ -68,7 +68,7 @@ func (s *Server) localityMeetings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := meetingsData{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug)}
+	d := meetingsData{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.ID)}
 	d.Upcoming, d.Archive = splitMeetings(ms, s.cfg.Now())
 	p := s.newPage(w, r)
 	p.Data = d
@@ -136,13 +136,14 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	now := s.cfg.Now()
-	d := meetingData{Meeting: m, Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.Slug),
+	d := meetingData{Meeting: m, Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.ID),
 		Past: !m.Start.After(now), Registered: r.URL.Query().Get("anmald")}
 	d.Open = m.Registration && m.State == ortsplan.MeetingPlanned && !d.Past
 	d.ShowFiles = !m.ReportPublished.IsZero() || d.CanEdit
 	d.Uploaded = r.URL.Query().Get("uppladdat") == "1"
 	d.MaxUploadMB = s.cfg.UploadLimits.MaxBytes >> 20
-	if d.ShowFiles {
+	{
+		// The service lists only what the visitor may see.
 		files, err := s.svc.Files.MeetingFiles(r.Context(), m.ID)
 		if err != nil {
 			s.fail(w, r, err)
@@ -156,8 +157,12 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 			}
 		}
 	}
-	if d.CanEdit && m.Registration {
-		if d.Registrations, err = s.svc.Meetings.Registrations(r.Context(), m.ID); err != nil {
+	if m.Registration {
+		// Personal data: the service answers only those who may edit the locality.
+		d.Registrations, err = s.svc.Meetings.Registrations(r.Context(), m.ID)
+		if code := ortsplan.ErrorCode(err); code == ortsplan.EUNAUTHORIZED || code == ortsplan.EFORBIDDEN {
+			d.Registrations = nil
+		} else if err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -19,21 +19,34 @@ type meetingEditData struct {
 	Saved    bool
 }
 
-// editableMeeting loads the meeting in the path and checks the user's right to its locality.
+// editableMeeting loads the meeting in the path and its locality for an
+// editing form; the service refuses accounts that may not edit it.
 func (s *Server) editableMeeting(w http.ResponseWriter, r *http.Request) (*ortsplan.Meeting, *ortsplan.Locality, bool) {
-	id, ok := parseID(r.PathValue("id"))
+	m, ok := s.pathMeeting(w, r)
 	if !ok {
-		s.notFound(w, r)
 		return nil, nil, false
 	}
-	m, err := s.svc.Meetings.FindMeeting(r.Context(), id)
+	l, err := s.svc.Localities.EditableLocality(r.Context(), m.LocalitySlug)
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, nil, false
 	}
-	r.SetPathValue("slug", m.LocalitySlug)
-	l, ok := s.editable(w, r)
-	return m, l, ok
+	return m, l, true
+}
+
+// pathMeeting loads the meeting in the path.
+func (s *Server) pathMeeting(w http.ResponseWriter, r *http.Request) (*ortsplan.Meeting, bool) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return nil, false
+	}
+	m, err := s.svc.Meetings.FindMeeting(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return m, true
 }
 
 func meetingValues(m *ortsplan.Meeting) url.Values {
@@ -127,6 +140,10 @@ func (s *Server) meetingFromForm(m *ortsplan.Meeting, f url.Values, v ortsplan.V
 }
 
 func (s *Server) meetingEditPage(w http.ResponseWriter, r *http.Request, status int, d *meetingEditData, f *form) {
+	if _, err := s.svc.Localities.EditableLocality(r.Context(), d.Locality.Slug); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	groups, err := s.svc.Meetings.Groups(r.Context(), d.Locality.ID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -140,7 +157,7 @@ func (s *Server) meetingEditPage(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) newMeetingForm(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.editable(w, r)
+	l, ok := s.editableLocality(w, r)
 	if !ok {
 		return
 	}
@@ -154,11 +171,12 @@ func (s *Server) saveMeeting(w http.ResponseWriter, r *http.Request) {
 	var l *ortsplan.Locality
 	var ok bool
 	if r.PathValue("id") != "" {
-		if m, l, ok = s.editableMeeting(w, r); !ok {
+		if m, ok = s.pathMeeting(w, r); !ok {
 			return
 		}
+		l = &ortsplan.Locality{ID: m.LocalityID, Slug: m.LocalitySlug, Name: m.LocalityName}
 	} else {
-		if l, ok = s.editable(w, r); !ok {
+		if l, ok = s.pathLocality(w, r); !ok {
 			return
 		}
 		m = &ortsplan.Meeting{LocalityID: l.ID}
@@ -183,7 +201,7 @@ func (s *Server) saveMeeting(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.meetingEditPage(w, r, status, d, f)
+		s.meetingEditPage(w, r, status, d, f) // shown only to those who may edit
 		return
 	}
 	http.Redirect(w, r, "/moten/"+strconv.FormatInt(upd.ID, 10), http.StatusSeeOther)

@@ -162,7 +162,7 @@ func (s *Server) withContext(next http.Handler) http.Handler {
 			switch {
 			case err == nil:
 				ri.User, ri.Session = u, c.Value
-				ctx := ortsplan.WithActor(r.Context(), u.ID)
+				ctx := ortsplan.NewContextWithUser(r.Context(), u)
 				r = r.WithContext(ortsplan.WithSession(ctx, c.Value))
 			case ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED:
 				s.clearCookie(w, sessionCookie)
@@ -171,11 +171,12 @@ func (s *Server) withContext(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if c, err := r.Cookie(residentCookie); err == nil && c.Value != "" && s.svc.Ideas != nil {
-			res, err := s.svc.Ideas.ResidentBySession(r.Context(), c.Value)
+		if c, err := r.Cookie(residentCookie); err == nil && c.Value != "" {
+			res, err := s.svc.Residents.ResidentBySession(r.Context(), c.Value)
 			switch {
 			case err == nil:
 				ri.Resident = res
+				r = r.WithContext(ortsplan.NewContextWithResident(r.Context(), res))
 			case ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED:
 				s.clearCookie(w, residentCookie)
 			default:
@@ -278,33 +279,33 @@ func (s *Server) clientAddr(r *http.Request) string {
 	return host
 }
 
-// requireStaff sends visitors without a session to the login page.
-func (s *Server) requireStaff(h http.HandlerFunc) http.Handler {
+// staff lets through requests with a staff session: it authenticates, and
+// the services decide what the account may do. Others are sent to log in
+// (GET) or refused with 401.
+func (s *Server) staff(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if reqInfo(r).User == nil {
-			if r.Method == http.MethodGet {
-				http.Redirect(w, r, "/logga-in?till="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-				return
-			}
-			s.renderError(w, r, http.StatusUnauthorized, "login.required")
+			s.loginRequired(w, r)
 			return
 		}
 		h(w, r)
 	})
 }
 
-// requireRole lets through only staff with one of the roles; others get 403.
-func (s *Server) requireRole(h http.HandlerFunc, roles ...ortsplan.Role) http.Handler {
-	return s.requireStaff(func(w http.ResponseWriter, r *http.Request) {
-		u := reqInfo(r).User
-		for _, role := range roles {
-			if u.Role == role {
-				h(w, r)
-				return
-			}
-		}
-		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
-	})
+// residentRequired refuses a request that needs a resident login with 401,
+// and a link to log in that comes back to back.
+func (s *Server) residentRequired(w http.ResponseWriter, r *http.Request, back string) {
+	s.renderErrorLink(w, r, http.StatusUnauthorized, "resident.login_required", "/logga-in/boende?till="+urlQueryEscape(back))
+}
+
+// loginRequired answers a request that needs a staff login: a GET is sent to
+// the login form (and back afterwards), anything else refused with 401.
+func (s *Server) loginRequired(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		http.Redirect(w, r, "/logga-in?till="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	s.renderError(w, r, http.StatusUnauthorized, "login.required")
 }
 
 // normalizeNewlines turns the CRLF line breaks browsers send from textareas

@@ -18,10 +18,6 @@ type outboxData struct {
 // adminOutbox lists the e-mail outbox, newest first, so admins can see what
 // was sent, what waits, and what failed (and, without SMTP, read the messages).
 func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
-	if s.svc.Outbox == nil {
-		s.notFound(w, r)
-		return
-	}
 	ms, err := s.svc.Outbox.ListMessages(r.Context(), outboxLimit)
 	if err != nil {
 		s.fail(w, r, err)
@@ -35,7 +31,7 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 // adminOutboxMessage shows one message of the outbox with its text part.
 func (s *Server) adminOutboxMessage(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || s.svc.Outbox == nil {
+	if err != nil {
 		s.notFound(w, r)
 		return
 	}

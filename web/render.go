@@ -277,12 +277,22 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 type errorData struct {
 	Status  int
 	Message string
+	Login   string // where to log in, for a 401
 }
 
 // renderError shows a friendly error page in the visitor's language.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, key string) {
+	login := ""
+	if status == http.StatusUnauthorized && key == "login.required" {
+		login = "/logga-in"
+	}
+	s.renderErrorLink(w, r, status, key, login)
+}
+
+// renderErrorLink is renderError with a link to a login page.
+func (s *Server) renderErrorLink(w http.ResponseWriter, r *http.Request, status int, key, login string) {
 	p := s.newPage(w, r)
-	p.Data = errorData{Status: status, Message: key}
+	p.Data = errorData{Status: status, Message: key, Login: login}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "error", p)
 }
@@ -300,7 +310,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case ortsplan.EFORBIDDEN:
 		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
 	case ortsplan.EUNAUTHORIZED:
-		s.renderError(w, r, http.StatusUnauthorized, "login.required")
+		if key := ortsplan.ErrorKey(err); key == "resident.login_required" {
+			s.renderErrorLink(w, r, http.StatusUnauthorized, key, "/logga-in/boende")
+		} else {
+			s.renderError(w, r, http.StatusUnauthorized, "login.required")
+		}
+	case ortsplan.ECONFLICT:
+		s.renderError(w, r, http.StatusConflict, ortsplan.ErrorKey(err))
 	case ortsplan.ERATELIMIT:
 		s.renderError(w, r, http.StatusTooManyRequests, ortsplan.ErrorKey(err))
 	case ortsplan.EINVALID:

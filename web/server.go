@@ -17,26 +17,45 @@ import (
 	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/media"
 	"github.com/ortsplan/ortsplan/svgmap"
+	"github.com/ortsplan/ortsplan/web/opendata"
 )
 
-// Services are the domain services the web layer needs.
+// Services are the domain services the web layer needs; every one is required.
+// They decide who may do what: the web layer puts the acting staff account or
+// resident in the request's context and shows what they answer.
 type Services struct {
-	Users      ortsplan.UserService
-	Localities ortsplan.LocalityService
-	Plans      ortsplan.PlanService
-	Meetings   ortsplan.MeetingService
-	Files      ortsplan.FileService
-	SignUps    ortsplan.SignUpService
-	Ideas      ortsplan.IdeaService
-	Follows    ortsplan.FollowService
-	Search     ortsplan.SearchService
-	OpenData   ortsplan.OpenDataService
-	Outbox     ortsplan.Outbox
-	// Effects computes the effects dashboard; when nil, the first of the other
-	// services that implements ortsplan.EffectService (the SQL store does).
-	Effects ortsplan.EffectService
+	Users        ortsplan.UserService
+	Residents    ortsplan.ResidentService
+	Localities   ortsplan.LocalityService
+	Plans        ortsplan.PlanService
+	Meetings     ortsplan.MeetingService
+	Files        ortsplan.FileService
+	SignUps      ortsplan.SignUpService
+	Ideas        ortsplan.IdeaService
+	Follows      ortsplan.FollowService
+	PersonalData ortsplan.PersonalDataService
+	Search       ortsplan.SearchService
+	OpenData     ortsplan.OpenDataService
+	Outbox       ortsplan.Outbox
+	Effects      ortsplan.EffectService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
+}
+
+// check reports the first service that is missing.
+func (svc Services) check() error {
+	for name, v := range map[string]any{"Users": svc.Users, "Residents": svc.Residents, "Localities": svc.Localities,
+		"Plans": svc.Plans, "Meetings": svc.Meetings, "Files": svc.Files, "SignUps": svc.SignUps, "Ideas": svc.Ideas,
+		"Follows": svc.Follows, "PersonalData": svc.PersonalData, "Search": svc.Search, "OpenData": svc.OpenData,
+		"Outbox": svc.Outbox, "Effects": svc.Effects} {
+		if v == nil {
+			return fmt.Errorf("web: no %s service configured", name)
+		}
+	}
+	if svc.Ping == nil {
+		return fmt.Errorf("web: no Ping configured")
+	}
+	return nil
 }
 
 // Config holds the web layer's settings.
@@ -92,6 +111,7 @@ type Server struct {
 
 	maps        svgmap.Memo      // the locality map, drawn again only when a locality changes
 	effectsHTML effectsHTMLCache // rendered dashboards, see effects.go
+	openData    *opendata.Handler
 
 	handler http.Handler
 }
@@ -111,13 +131,8 @@ func New(svc Services, cfg Config) (*Server, error) {
 	if cfg.IdeaThreshold.Supports == 0 {
 		cfg.IdeaThreshold = DefaultIdeaThreshold
 	}
-	for _, v := range []any{svc.Plans, svc.Localities, svc.Ideas, svc.SignUps, svc.Meetings} {
-		if e, ok := v.(ortsplan.EffectService); ok && svc.Effects == nil {
-			svc.Effects = e
-		}
-	}
-	if svc.Effects == nil {
-		return nil, fmt.Errorf("web: no effects service configured")
+	if err := svc.check(); err != nil {
+		return nil, err
 	}
 	if cfg.Storage == nil {
 		return nil, fmt.Errorf("web: no file storage configured")
@@ -156,6 +171,11 @@ func New(svc Services, cfg Config) (*Server, error) {
 		loginByAddr: newRateLimiter(10, time.Minute, cfg.Now),
 		formByAddr:  newRateLimiter(30, time.Minute, cfg.Now),
 	}
+	s.openData = opendata.New(opendata.Services{Localities: svc.Localities, Plans: svc.Plans, Meetings: svc.Meetings,
+		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects},
+		opendata.Config{BaseURL: cfg.BaseURL, OrgName: cfg.OrgName, DataLicence: cfg.DataLicence, DataLicenceURL: cfg.DataLicenceURL,
+			Catalog: cat, Logger: cfg.Logger, Now: cfg.Now, Fail: s.fail,
+			Lang: func(r *http.Request) string { return reqInfo(r).Lang }, RequestID: func(r *http.Request) string { return reqInfo(r).ID }})
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }
@@ -166,137 +186,125 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Catalog returns the translation catalog, for tests.
 func (s *Server) Catalog() *i18n.Catalog { return s.cat }
 
+// routes registers every route. Rights are not decided here: the staff
+// wrapper only asks for a staff login, and the services decide, for the row
+// a request changes, whether the account may (see sqlstore/authz.go).
 func (s *Server) routes() *http.ServeMux {
-	mux := &routeMux{ServeMux: http.NewServeMux(), s: s}
+	mux := &routeMux{ServeMux: http.NewServeMux()}
 	defer func() { s.patterns = mux.patterns }()
+	staff := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.staff(h)) }
+
+	// Operations.
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET /metrics", s.metricsHandler)
 	mux.HandleFunc("GET /static/{file}", s.assets.serve)
 	mux.HandleFunc("GET /favicon.ico", s.assets.favicon)
 
+	// The public site.
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /orter", s.localities)
 	mux.HandleFunc("GET /orter/{slug}", s.localityPage("locality", planOutline))
 	mux.HandleFunc("GET /orter/{slug}/vision", s.localityPage("vision", noPlan))
 	mux.HandleFunc("GET /orter/{slug}/handlingsplan", s.localityPage("plan", fullPlan))
-	mux.HandleFunc("GET /orter/{slug}/handlingsplan.csv", s.planCSV)
-	mux.HandleFunc("GET /orter.csv", s.localitiesCSV)
-	mux.HandleFunc("GET /arbetsgrupper.csv", s.groupsCSV)
-	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper.csv", s.groupsCSV)
-	mux.HandleFunc("GET /moten.csv", s.meetingsCSV)
-	mux.HandleFunc("GET /orter/{slug}/moten.csv", s.meetingsCSV)
-	mux.HandleFunc("GET /ideer.csv", s.ideasCSV)
-	mux.HandleFunc("GET /orter/{slug}/ideer.csv", s.ideasCSV)
-	mux.HandleFunc("GET /flode.atom", s.siteFeed)
 	mux.HandleFunc("GET /orter/{slug}/historik", s.history)
 	mux.HandleFunc("GET /orter/{slug}/historik/{id}", s.revision)
-	mux.HandleFunc("GET /var-med", s.join)
-	mux.HandleFunc("GET /oppna-data", s.openDataPage)
-	mux.HandleFunc("GET /sok", s.search)
-	mux.HandleFunc("GET /effekter", s.effectsPage)
-	mux.HandleFunc("GET /effekter.csv", s.effectsCSV)
+	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper", s.groups)
+	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper/{group}", s.group)
+	mux.HandleFunc("GET /orter/{slug}/moten", s.localityMeetings)
+	mux.HandleFunc("GET /orter/{slug}/bilder", s.gallery)
+	mux.HandleFunc("GET /orter/{slug}/bild/{variant}", s.serveLocalityImage)
 	mux.HandleFunc("GET /orter/{slug}/effekter", s.effectsPage)
-	mux.HandleFunc("GET /orter/{slug}/effekter.csv", s.effectsCSV)
-	mux.HandleFunc("GET /api/v1/effects", s.apiEffects)
+	mux.HandleFunc("GET /orter/{slug}/ideer", s.ideas)
+	mux.HandleFunc("GET /moten/{id}", s.meeting)
+	mux.HandleFunc("GET /filer/{id}/{variant}", s.serveFile)
+	mux.HandleFunc("GET /kalender", s.calendar)
+	mux.HandleFunc("GET /ideer/{id}", s.idea)
+	mux.HandleFunc("GET /ideer/{id}/bild/{variant}", s.ideaPhoto)
+	mux.HandleFunc("GET /effekter", s.effectsPage)
+	mux.HandleFunc("GET /sok", s.search)
+	mux.HandleFunc("GET /oppna-data", s.openDataPage)
 	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
 	mux.HandleFunc("GET /robots.txt", s.robots)
+	mux.HandleFunc("GET /tillganglighet", s.static("accessibility"))
+	mux.HandleFunc("GET /personuppgifter", s.static("privacy"))
+	mux.HandleFunc("GET /sprak", s.setLanguage)
+
+	// Taking part without an account: signing up, registering for a meeting.
+	mux.HandleFunc("GET /var-med", s.join)
 	mux.HandleFunc("POST /var-med", s.signUp)
+	mux.HandleFunc("POST /moten/{id}/anmalan", s.register)
+	mux.HandleFunc("GET /anmalan/{token}", s.cancelForm)
+	mux.HandleFunc("POST /anmalan/{token}", s.cancelRegistration)
+	mux.HandleFunc("GET /avregistrera/{token}", s.unsubscribeForm)
+	mux.HandleFunc("POST /avregistrera/{token}", s.unsubscribe)
+
+	// Residents: signing in by e-mail, ideas, following, their own data.
 	mux.HandleFunc("GET /logga-in/boende", s.residentLoginForm)
 	mux.HandleFunc("POST /logga-in/boende", s.requestResidentLogin)
 	mux.HandleFunc("GET /inloggning/{token}", s.confirmResidentLogin)
 	mux.HandleFunc("POST /inloggning/{token}", s.residentLogin)
 	mux.HandleFunc("POST /logga-ut/boende", s.residentLogout)
-	mux.HandleFunc("GET /orter/{slug}/ideer", s.ideas)
 	mux.HandleFunc("POST /orter/{slug}/ideer", s.createIdea)
-	mux.HandleFunc("GET /ideer/{id}", s.idea)
-	mux.HandleFunc("GET /ideer/{id}/bild/{variant}", s.ideaPhoto)
-	mux.HandleFunc("POST /ideer/{id}/{what}", s.ideaAction)
+	mux.HandleFunc("POST /ideer/{id}/{what}", s.ideaAction) // support, comment and report; answer and moderation check staff rights in the service
 	mux.HandleFunc("POST /orter/{slug}/folj", s.follow)
 	mux.HandleFunc("GET /mina-uppgifter", s.myDataPage)
 	mux.HandleFunc("GET /mina-uppgifter.json", s.myDataJSON)
 	mux.HandleFunc("POST /mina-uppgifter/radera", s.deleteMe)
-	mux.HandleFunc("GET /avregistrera/{token}", s.unsubscribeForm)
-	mux.HandleFunc("POST /avregistrera/{token}", s.unsubscribe)
-	mux.Handle("GET /admin/anmalningar", s.requireStaff(s.inbox))
-	mux.Handle("GET /admin/anmalt-innehall", s.requireStaff(s.reports))
-	mux.Handle("GET /admin/anmalningar/{id}", s.requireStaff(s.signUpDetail))
-	mux.Handle("POST /admin/anmalningar/{id}", s.requireStaff(s.updateSignUp))
-	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper", s.groups)
-	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper/{group}", s.group)
-	mux.HandleFunc("GET /orter/{slug}/moten", s.localityMeetings)
-	mux.HandleFunc("GET /orter/{slug}/kalender.ics", s.localityICS)
-	mux.HandleFunc("GET /orter/{slug}/flode.atom", s.localityFeed)
-	mux.HandleFunc("GET /moten/{id}", s.meeting)
-	mux.HandleFunc("POST /moten/{id}/anmalan", s.register)
-	mux.HandleFunc("GET /moten/{id}/kalender.ics", s.meetingICS)
-	mux.HandleFunc("GET /anmalan/{token}", s.cancelForm)
-	mux.HandleFunc("POST /anmalan/{token}", s.cancelRegistration)
-	mux.HandleFunc("GET /kalender", s.calendar)
-	mux.HandleFunc("GET /orter/{slug}/bilder", s.gallery)
-	mux.HandleFunc("GET /filer/{id}/{variant}", s.serveFile)
-	mux.HandleFunc("GET /orter/{slug}/bild/{variant}", s.serveLocalityImage)
-	mux.HandleFunc("POST /orter/{slug}/bild", s.localityImage)
-	mux.HandleFunc("POST /moten/{id}/filer", s.uploadFile)
-	mux.HandleFunc("GET /kalender.ics", s.calendarICS)
-	// The open data API: every route under /api/v1/ gets CORS and ETags from
-	// routeMux, and must be described in openapi.json.
-	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
-	mux.HandleFunc("GET /api/v1/localities", s.apiLocalities)
-	mux.HandleFunc("GET /api/v1/localities/{slug}", s.apiLocality)
-	mux.HandleFunc("GET /api/v1/localities/{slug}/groups", s.apiGroups)
-	mux.HandleFunc("GET /api/v1/groups", s.apiGroups)
-	mux.HandleFunc("GET /api/v1/meetings", s.apiMeetings)
-	mux.HandleFunc("GET /api/v1/meetings/{id}", s.apiMeeting)
-	mux.HandleFunc("GET /api/v1/ideas", s.apiIdeas)
-	mux.HandleFunc("GET /api/v1/ideas/{id}", s.apiIdea)
-	mux.HandleFunc("/api/v1/", s.apiFallback)
 
-	// Editing: every handler checks the user's right to the locality.
-	mux.HandleFunc("GET /orter/ny", s.newLocalityForm)
-	mux.HandleFunc("POST /orter", s.createLocality)
-	mux.HandleFunc("GET /orter/{slug}/redigera", s.editLocalityForm)
-	mux.HandleFunc("POST /orter/{slug}/redigera", s.editLocality)
-	mux.HandleFunc("POST /orter/{slug}/fas", s.changePhase)
-	mux.HandleFunc("GET /orter/{slug}/vision/redigera", s.editVisionForm)
-	mux.HandleFunc("POST /orter/{slug}/vision/redigera", s.editVision)
-	mux.HandleFunc("GET /orter/{slug}/handlingsplan/redigera", s.editPlanForm)
-	mux.HandleFunc("POST /orter/{slug}/handlingsplan/redigera", s.editPlan)
-	mux.HandleFunc("POST /orter/{slug}/teman", s.createTheme)
-	mux.HandleFunc("GET /orter/{slug}/teman/{id}", s.editThemeForm)
-	mux.HandleFunc("POST /orter/{slug}/teman/{id}", s.editTheme)
-	mux.HandleFunc("POST /orter/{slug}/teman/{id}/flytta", s.mover(s.svc.Plans.MoveTheme, "tema-"))
-	mux.HandleFunc("GET /orter/{slug}/atgarder/ny", s.newActionForm)
-	mux.HandleFunc("POST /orter/{slug}/atgarder", s.saveAction)
-	mux.HandleFunc("GET /orter/{slug}/atgarder/{id}", s.editActionForm)
-	mux.HandleFunc("POST /orter/{slug}/atgarder/{id}", s.saveAction)
-	mux.HandleFunc("POST /orter/{slug}/atgarder/{id}/flytta", s.mover(s.svc.Plans.MoveAction, "atgard-"))
-	mux.HandleFunc("POST /orter/{slug}/atgarder/{id}/uppdateringar", s.addActionUpdate)
-	mux.HandleFunc("GET /orter/{slug}/moten/nytt", s.newMeetingForm)
-	mux.HandleFunc("POST /orter/{slug}/moten", s.saveMeeting)
-	mux.HandleFunc("GET /moten/{id}/redigera", s.editMeetingForm)
-	mux.HandleFunc("POST /moten/{id}/redigera", s.saveMeeting)
-	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper/ny", s.newGroupForm)
-	mux.HandleFunc("POST /orter/{slug}/arbetsgrupper", s.saveGroup)
-	mux.HandleFunc("GET /orter/{slug}/arbetsgrupper/{group}/redigera", s.editGroupForm)
-	mux.HandleFunc("POST /orter/{slug}/arbetsgrupper/{group}/redigera", s.saveGroup)
-	mux.HandleFunc("POST /orter/{slug}/arbetsgrupper/{group}/medlemmar", s.addMember)
-	mux.HandleFunc("POST /orter/{slug}/arbetsgrupper/{group}/organisationer", s.addOrganisation)
-	mux.HandleFunc("GET /tillganglighet", s.static("accessibility"))
-	mux.HandleFunc("GET /personuppgifter", s.static("privacy"))
-	mux.HandleFunc("GET /sprak", s.setLanguage)
-
+	// Staff: signing in, their account.
 	mux.HandleFunc("GET /logga-in", s.loginForm)
 	mux.HandleFunc("POST /logga-in", s.login)
 	mux.HandleFunc("POST /logga-ut", s.logout)
-	mux.Handle("GET /konto", s.requireStaff(s.account))
-	mux.Handle("POST /konto/losenord", s.requireStaff(s.changePassword))
+	staff("GET /konto", s.account)
+	staff("POST /konto/losenord", s.changePassword)
 
-	mux.Handle("GET /admin/anvandare", s.requireRole(s.adminUsers, ortsplan.RoleAdmin))
-	mux.Handle("POST /admin/anvandare", s.requireRole(s.adminCreateUser, ortsplan.RoleAdmin))
-	mux.Handle("POST /admin/anvandare/{id}/aktiv", s.requireRole(s.adminSetActive, ortsplan.RoleAdmin))
-	mux.Handle("GET /admin/utkorg", s.requireRole(s.adminOutbox, ortsplan.RoleAdmin))
-	mux.Handle("GET /admin/utkorg/{id}", s.requireRole(s.adminOutboxMessage, ortsplan.RoleAdmin))
+	// Staff: editing. Every one behind the staff login; the services decide.
+	staff("GET /orter/ny", s.newLocalityForm)
+	staff("POST /orter", s.createLocality)
+	staff("GET /orter/{slug}/redigera", s.editLocalityForm)
+	staff("POST /orter/{slug}/redigera", s.editLocality)
+	staff("POST /orter/{slug}/fas", s.changePhase)
+	staff("POST /orter/{slug}/bild", s.localityImage)
+	staff("GET /orter/{slug}/vision/redigera", s.editVisionForm)
+	staff("POST /orter/{slug}/vision/redigera", s.editVision)
+	staff("GET /orter/{slug}/handlingsplan/redigera", s.editPlanForm)
+	staff("POST /orter/{slug}/handlingsplan/redigera", s.editPlan)
+	staff("POST /orter/{slug}/teman", s.createTheme)
+	staff("GET /orter/{slug}/teman/{id}", s.editThemeForm)
+	staff("POST /orter/{slug}/teman/{id}", s.editTheme)
+	staff("POST /orter/{slug}/teman/{id}/flytta", s.mover(s.svc.Plans.MoveTheme, "tema-"))
+	staff("GET /orter/{slug}/atgarder/ny", s.newActionForm)
+	staff("POST /orter/{slug}/atgarder", s.saveAction)
+	staff("GET /orter/{slug}/atgarder/{id}", s.editActionForm)
+	staff("POST /orter/{slug}/atgarder/{id}", s.saveAction)
+	staff("POST /orter/{slug}/atgarder/{id}/flytta", s.mover(s.svc.Plans.MoveAction, "atgard-"))
+	staff("POST /orter/{slug}/atgarder/{id}/uppdateringar", s.addActionUpdate)
+	staff("GET /orter/{slug}/moten/nytt", s.newMeetingForm)
+	staff("POST /orter/{slug}/moten", s.saveMeeting)
+	staff("GET /moten/{id}/redigera", s.editMeetingForm)
+	staff("POST /moten/{id}/redigera", s.saveMeeting)
+	staff("POST /moten/{id}/filer", s.uploadFile)
+	staff("GET /orter/{slug}/arbetsgrupper/ny", s.newGroupForm)
+	staff("POST /orter/{slug}/arbetsgrupper", s.saveGroup)
+	staff("GET /orter/{slug}/arbetsgrupper/{group}/redigera", s.editGroupForm)
+	staff("POST /orter/{slug}/arbetsgrupper/{group}/redigera", s.saveGroup)
+	staff("POST /orter/{slug}/arbetsgrupper/{group}/medlemmar", s.addMember)
+	staff("POST /orter/{slug}/arbetsgrupper/{group}/organisationer", s.addOrganisation)
+
+	// Staff: what waits for them, and the administration.
+	staff("GET /admin/anmalningar", s.inbox)
+	staff("GET /admin/anmalningar/{id}", s.signUpDetail)
+	staff("POST /admin/anmalningar/{id}", s.updateSignUp)
+	staff("GET /admin/anmalt-innehall", s.reports)
+	staff("GET /admin/anvandare", s.adminUsers)
+	staff("POST /admin/anvandare", s.adminCreateUser)
+	staff("POST /admin/anvandare/{id}/aktiv", s.adminSetActive)
+	staff("GET /admin/utkorg", s.adminOutbox)
+	staff("GET /admin/utkorg/{id}", s.adminOutboxMessage)
+
+	// The open data: JSON API, CSV, Atom and the OpenAPI document, a sub-router of its own.
+	s.openData.Register(mux)
 
 	mux.HandleFunc("/", s.notFound)
 	return mux.ServeMux

@@ -36,7 +36,7 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request, status int, f 
 	}
 	if d.Locality != nil {
 		ctx := r.Context()
-		if d.Contacts, err = s.svc.Plans.Contacts(ctx, d.Locality.ID); err != nil {
+		if d.Contacts, err = s.svc.Localities.Contacts(ctx, d.Locality.ID); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -44,7 +44,7 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request, status int, f 
 			s.fail(w, r, err)
 			return
 		}
-		p, err := s.svc.Plans.FindPlan(ctx, d.Locality.ID)
+		p, err := s.svc.Plans.PlanOutline(ctx, d.Locality.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -81,9 +81,18 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		AgeGroup: r.PostFormValue("age_group"), Message: r.PostFormValue("message"), ShowName: r.PostFormValue("show_name") == "1",
 		Lang: reqInfo(r).Lang}
 	if slug != "" {
-		if l, err := s.svc.Localities.FindLocality(r.Context(), slug); err == nil {
+		l, err := s.svc.Localities.FindLocality(r.Context(), slug)
+		switch ortsplan.ErrorCode(err) {
+		case "":
 			su.LocalityID = l.ID
-			su.Interests = s.validInterests(r, l, r.PostForm["interests"])
+			if su.Interests, err = s.validInterests(r, l, r.PostForm["interests"]); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		case ortsplan.ENOTFOUND: // Validate asks to choose from the list
+		default:
+			s.fail(w, r, err)
+			return
 		}
 	}
 	if err := su.Validate(r.PostFormValue("consent") == "1"); err != nil {
@@ -96,8 +105,8 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.svc.SignUps.CreateSignUp(r.Context(), su); err != nil {
-		if fe := ortsplan.FieldErrors(err); fe != nil {
-			s.joinPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: fe, Error: "error.form"}, slug)
+		if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
+			s.joinPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: "error.form"}, slug)
 			return
 		}
 		s.fail(w, r, err)
@@ -107,9 +116,15 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 }
 
 // validInterests keeps only interests that name the locality's groups and themes.
-func (s *Server) validInterests(r *http.Request, l *ortsplan.Locality, in []string) []string {
-	gs, _ := s.svc.Meetings.Groups(r.Context(), l.ID)
-	p, _ := s.svc.Plans.FindPlan(r.Context(), l.ID)
+func (s *Server) validInterests(r *http.Request, l *ortsplan.Locality, in []string) ([]string, error) {
+	gs, err := s.svc.Meetings.Groups(r.Context(), l.ID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.svc.Plans.PlanOutline(r.Context(), l.ID)
+	if err != nil {
+		return nil, err
+	}
 	var ok []string
 	for _, g := range gs {
 		ok = append(ok, "group:"+g.Slug)
@@ -125,27 +140,7 @@ func (s *Server) validInterests(r *http.Request, l *ortsplan.Locality, in []stri
 			out = append(out, v)
 		}
 	}
-	return out
-}
-
-// staffLocalities returns the ids of the localities the user works on; nil
-// means all (admins and coordinators).
-func (s *Server) staffLocalities(r *http.Request) ([]int64, error) {
-	u := reqInfo(r).User
-	if u.Role == ortsplan.RoleAdmin || u.Role == ortsplan.RoleCoordinator {
-		return nil, nil
-	}
-	ls, err := s.svc.Localities.ListLocalities(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	ids := []int64{}
-	for _, l := range ls {
-		if slices.Contains(u.Localities, l.Slug) {
-			ids = append(ids, l.ID)
-		}
-	}
-	return ids, nil
+	return out, nil
 }
 
 type inboxData struct {
@@ -158,16 +153,13 @@ type inboxData struct {
 // inbox lists the sign-ups of the localities the staff member works on,
 // the longest waiting first.
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
-	ids, err := s.staffLocalities(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	var err error
 	d := inboxData{Statuses: ortsplan.SignUpStatuses}
 	if st := ortsplan.SignUpStatus(r.URL.Query().Get("status")); slices.Contains(ortsplan.SignUpStatuses, st) {
 		d.Status = st
 	}
-	if d.SignUps, err = s.svc.SignUps.SignUps(r.Context(), ortsplan.SignUpFilter{LocalityIDs: ids, Status: d.Status}); err != nil {
+	// The service lists only the localities the staff member may edit.
+	if d.SignUps, err = s.svc.SignUps.SignUps(r.Context(), ortsplan.SignUpFilter{Status: d.Status}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -192,7 +184,8 @@ type signUpData struct {
 	Saved    bool
 }
 
-// signUpFor loads a sign-up the staff member may see; others get 404.
+// signUpFor loads a sign-up the staff member may see; to others the service
+// answers that it does not exist.
 func (s *Server) signUpFor(w http.ResponseWriter, r *http.Request) (*ortsplan.SignUp, bool) {
 	id, ok := parseID(r.PathValue("id"))
 	if !ok {
@@ -202,10 +195,6 @@ func (s *Server) signUpFor(w http.ResponseWriter, r *http.Request) (*ortsplan.Si
 	su, err := s.svc.SignUps.FindSignUp(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
-		return nil, false
-	}
-	if !reqInfo(r).User.CanEditLocality(su.LocalitySlug) {
-		s.notFound(w, r)
 		return nil, false
 	}
 	return su, true
@@ -223,10 +212,13 @@ func (s *Server) signUpPage(w http.ResponseWriter, r *http.Request, status int, 
 	for _, g := range d.Groups {
 		d.Themes["group:"+g.Slug] = g.Name
 	}
-	if p, err := s.svc.Plans.FindPlan(ctx, su.LocalityID); err == nil {
-		for _, t := range p.Themes {
-			d.Themes["theme:"+strconv.FormatInt(t.ID, 10)] = t.Title
-		}
+	outline, err := s.svc.Plans.PlanOutline(ctx, su.LocalityID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, t := range outline.Themes {
+		d.Themes["theme:"+strconv.FormatInt(t.ID, 10)] = t.Title
 	}
 	all, err := s.activeStaff(r)
 	if err != nil {
@@ -234,7 +226,7 @@ func (s *Server) signUpPage(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	for _, u := range all {
-		if u.CanEditLocality(su.LocalitySlug) {
+		if u.CanEditLocality(su.LocalityID) {
 			d.Staff = append(d.Staff, u)
 		}
 	}
@@ -266,8 +258,8 @@ func (s *Server) updateSignUp(w http.ResponseWriter, r *http.Request) {
 	u.HandlerID, _ = parseID(r.PostFormValue("handler"))
 	u.GroupID, _ = parseID(r.PostFormValue("group"))
 	if err := s.svc.SignUps.UpdateSignUp(r.Context(), u); err != nil {
-		if fe := ortsplan.FieldErrors(err); fe != nil || ortsplan.ErrorCode(err) == ortsplan.EINVALID {
-			s.signUpPage(w, r, http.StatusBadRequest, su, &form{Values: r.PostForm, Errors: fe, Error: ortsplan.ErrorKey(err)})
+		if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
+			s.signUpPage(w, r, http.StatusBadRequest, su, &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: ortsplan.ErrorKey(err)})
 			return
 		}
 		s.fail(w, r, err)

@@ -1,4 +1,4 @@
-package web
+package opendata
 
 import (
 	"encoding/xml"
@@ -63,8 +63,8 @@ type feedSource struct {
 
 // feedItems turns public changes, meetings and ideas into entries, newest
 // first, at most 100. Drafts and hidden ideas stay out; no names of residents.
-func (s *Server) feedItems(L *i18n.Localizer, src feedSource) []feedItem {
-	host := strings.TrimPrefix(strings.TrimPrefix(s.cfg.BaseURL, "https://"), "http://")
+func (h *Handler) feedItems(L *i18n.Localizer, src feedSource) []feedItem {
+	host := strings.TrimPrefix(strings.TrimPrefix(h.cfg.BaseURL, "https://"), "http://")
 	tag := func(kind string, id int64) string {
 		return "tag:" + host + ",2026:" + kind + "-" + strconv.FormatInt(id, 10)
 	}
@@ -84,13 +84,13 @@ func (s *Server) feedItems(L *i18n.Localizer, src feedSource) []feedItem {
 			t += ": " + rv.Title
 		}
 		items = append(items, feedItem{rv.CreatedAt, atomEntry{ID: tag("rev", rv.ID), Title: title(rv.LocalityID, t),
-			Link:    atomLink{Href: s.cfg.BaseURL + "/orter/" + src.slug(rv.LocalityID) + "/historik/" + strconv.FormatInt(rv.ID, 10)},
+			Link:    atomLink{Href: h.cfg.BaseURL + "/orter/" + src.slug(rv.LocalityID) + "/historik/" + strconv.FormatInt(rv.ID, 10)},
 			Summary: markdown.Plain(rv.Body, 300)}})
 	}
 	for _, m := range src.ms {
-		link := atomLink{Href: s.cfg.BaseURL + "/moten/" + strconv.FormatInt(m.ID, 10)}
+		link := atomLink{Href: h.cfg.BaseURL + "/moten/" + strconv.FormatInt(m.ID, 10)}
 		items = append(items, feedItem{m.CreatedAt, atomEntry{ID: tag("meeting", m.ID), Title: title(m.LocalityID, L.T("feed.meeting_planned", m.Title)),
-			Link: link, Summary: L.Date(m.Start) + " " + m.Start.In(stockholmLoc()).Format("15:04") + ", " + m.PlaceName}})
+			Link: link, Summary: L.Date(m.Start) + " " + m.Start.In(i18n.Stockholm()).Format("15:04") + ", " + m.PlaceName}})
 		if m.ReportIsPublic() {
 			items = append(items, feedItem{m.ReportPublished, atomEntry{ID: tag("notes", m.ID), Title: title(m.LocalityID, L.T("feed.notes_published", m.Title)),
 				Link: link, Summary: markdown.Plain(m.Report, 300)}})
@@ -104,7 +104,7 @@ func (s *Server) feedItems(L *i18n.Localizer, src feedSource) []feedItem {
 		if i.Hidden() {
 			continue
 		}
-		link := atomLink{Href: s.cfg.BaseURL + "/ideer/" + strconv.FormatInt(i.ID, 10)}
+		link := atomLink{Href: h.cfg.BaseURL + "/ideer/" + strconv.FormatInt(i.ID, 10)}
 		items = append(items, feedItem{i.CreatedAt, atomEntry{ID: tag("idea", i.ID), Title: title(i.LocalityID, L.T("feed.idea_new", i.Title)), Link: link,
 			Summary: markdown.Plain(i.Body, 300)}})
 		if !i.AnsweredAt.IsZero() {
@@ -121,7 +121,7 @@ func (s *Server) feedItems(L *i18n.Localizer, src feedSource) []feedItem {
 
 // writeFeed writes an Atom feed of the items; updated is the newest of the
 // items and the given time.
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed, items []feedItem, updated time.Time) {
+func (h *Handler) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed, items []feedItem, updated time.Time) {
 	for _, it := range items {
 		it.e.Updated = it.at.UTC().Format(time.RFC3339)
 		feed.Entries = append(feed.Entries, it.e)
@@ -136,53 +136,53 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed
 	enc := xml.NewEncoder(w)
 	enc.Indent("", " ")
 	if err := enc.Encode(feed); err != nil {
-		s.log.Warn("write feed", "request_id", reqInfo(r).ID, "err", err)
+		h.cfg.Logger.Warn("write feed", "request_id", h.requestID(r), "err", err)
 	}
 }
 
 // localityFeed is the Atom feed of a locality: meetings planned, notes
 // published and changes to the description, phase, vision and plan. It holds
 // public content only, never drafts or personal data.
-func (s *Server) localityFeed(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) localityFeed(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, err := s.svc.Localities.FindLocality(ctx, r.PathValue("slug"))
+	l, err := h.svc.Localities.FindLocality(ctx, r.PathValue("slug"))
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	revs, err := s.svc.Plans.Revisions(ctx, l.ID)
+	revs, err := h.svc.Plans.Revisions(ctx, l.ID)
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	ms, err := s.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{LocalityID: l.ID})
+	ms, err := h.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{LocalityID: l.ID})
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	ideas, err := s.svc.Ideas.Ideas(ctx, l.ID, ortsplan.SortNewest)
+	ideas, err := h.svc.Ideas.Ideas(ctx, l.ID, ortsplan.SortNewest)
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	L := s.cat.For(reqInfo(r).Lang)
-	items := s.feedItems(L, feedSource{revs: revs, ms: ms, ideas: ideas,
+	L := h.localizer(r)
+	items := h.feedItems(L, feedSource{revs: revs, ms: ms, ideas: ideas,
 		slug: func(int64) string { return l.Slug }, name: func(int64) string { return l.Name }})
-	self := s.cfg.BaseURL + "/orter/" + l.Slug + "/flode.atom"
-	feed := atomFeed{Lang: L.Lang, ID: self, Title: L.T("feed.title", l.Name), Author: atomAuthor{Name: s.cfg.OrgName},
+	self := h.cfg.BaseURL + "/orter/" + l.Slug + "/flode.atom"
+	feed := atomFeed{Lang: L.Lang, ID: self, Title: L.T("feed.title", l.Name), Author: atomAuthor{Name: h.cfg.OrgName},
 		Links: []atomLink{{Href: self, Rel: "self", Type: "application/atom+xml"},
-			{Href: s.cfg.BaseURL + "/orter/" + l.Slug, Rel: "alternate", Type: "text/html"}}}
-	s.writeFeed(w, r, feed, items, l.UpdatedAt)
+			{Href: h.cfg.BaseURL + "/orter/" + l.Slug, Rel: "alternate", Type: "text/html"}}}
+	h.writeFeed(w, r, feed, items, l.UpdatedAt)
 }
 
 // siteFeed is /flode.atom: the news of every locality in one feed — the
 // newest public changes, meetings of the last year and ahead, and the newest
 // ideas with their answers.
-func (s *Server) siteFeed(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) siteFeed(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	ls, err := s.svc.Localities.ListLocalities(ctx)
+	ls, err := h.svc.Localities.ListLocalities(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
 	slugs, names := map[int64]string{}, map[int64]string{}
@@ -193,27 +193,27 @@ func (s *Server) siteFeed(w http.ResponseWriter, r *http.Request) {
 			updated = l.UpdatedAt
 		}
 	}
-	revs, err := s.svc.OpenData.RecentRevisions(ctx, 100)
+	revs, err := h.svc.OpenData.RecentRevisions(ctx, 100)
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	ms, err := s.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{From: s.cfg.Now().AddDate(-1, 0, 0)})
+	ms, err := h.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{From: h.cfg.Now().AddDate(-1, 0, 0)})
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	ideas, err := s.svc.OpenData.IdeaPage(ctx, ortsplan.IdeaPageQuery{Sort: ortsplan.SortNewest, Limit: 100})
+	ideas, err := h.svc.OpenData.IdeaPage(ctx, ortsplan.IdeaPageQuery{Sort: ortsplan.SortNewest, Limit: 100})
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	L := s.cat.For(reqInfo(r).Lang)
-	items := s.feedItems(L, feedSource{revs: revs, ms: ms, ideas: ideas, prefix: true,
+	L := h.localizer(r)
+	items := h.feedItems(L, feedSource{revs: revs, ms: ms, ideas: ideas, prefix: true,
 		slug: func(id int64) string { return slugs[id] }, name: func(id int64) string { return names[id] }})
-	self := s.cfg.BaseURL + "/flode.atom"
-	feed := atomFeed{Lang: L.Lang, ID: self, Title: L.T("feed.site_title", s.cfg.OrgName), Author: atomAuthor{Name: s.cfg.OrgName},
+	self := h.cfg.BaseURL + "/flode.atom"
+	feed := atomFeed{Lang: L.Lang, ID: self, Title: L.T("feed.site_title", h.cfg.OrgName), Author: atomAuthor{Name: h.cfg.OrgName},
 		Links: []atomLink{{Href: self, Rel: "self", Type: "application/atom+xml"},
-			{Href: s.cfg.BaseURL + "/orter", Rel: "alternate", Type: "text/html"}}}
-	s.writeFeed(w, r, feed, items, updated)
+			{Href: h.cfg.BaseURL + "/orter", Rel: "alternate", Type: "text/html"}}}
+	h.writeFeed(w, r, feed, items, updated)
 }

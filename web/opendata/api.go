@@ -1,4 +1,4 @@
-package web
+package opendata
 
 import (
 	"encoding/json"
@@ -113,8 +113,8 @@ func apiDec(d ortsplan.Decision) *apiDecision {
 
 func round1(f float64) float64 { return float64(int(f*10+0.5)) / 10 }
 
-func (s *Server) toAPILocality(l *ortsplan.Locality, progress *float64) apiLocality {
-	return apiLocality{Slug: l.Slug, Name: l.Name, URL: s.cfg.BaseURL + "/orter/" + l.Slug, Phase: string(l.Phase),
+func (h *Handler) toAPILocality(l *ortsplan.Locality, progress *float64) apiLocality {
+	return apiLocality{Slug: l.Slug, Name: l.Name, URL: h.cfg.BaseURL + "/orter/" + l.Slug, Phase: string(l.Phase),
 		Inhabitants: l.Inhabitants, Lat: l.Lat, Lon: l.Lon, Progress: progress, UpdatedAt: l.UpdatedAt.UTC().Format(time.RFC3339)}
 }
 
@@ -133,39 +133,39 @@ func toAPIActions(as []*ortsplan.Action) []apiAction {
 	return out
 }
 
-func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
+func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", " ")
 	if err := enc.Encode(v); err != nil {
-		s.log.Warn("write json", "request_id", reqInfo(r).ID, "err", err)
+		h.cfg.Logger.Warn("write json", "request_id", h.requestID(r), "err", err)
 	}
 }
 
-func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+func (h *Handler) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusInternalServerError
 	switch ortsplan.ErrorCode(err) {
 	case ortsplan.ENOTFOUND:
 		status = http.StatusNotFound
 	default:
-		s.log.Error("api error", "request_id", reqInfo(r).ID, "err", err)
+		h.cfg.Logger.Error("api error", "request_id", h.requestID(r), "err", err)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"error": s.cat.T("en", ortsplan.ErrorKey(err))})
+	json.NewEncoder(w).Encode(map[string]string{"error": h.cfg.Catalog.T("en", ortsplan.ErrorKey(err))})
 }
 
-func (s *Server) apiLocality(w http.ResponseWriter, r *http.Request) {
-	v, _, err := s.loadLocality(r.Context(), r, fullPlan)
+func (h *Handler) apiLocality(w http.ResponseWriter, r *http.Request) {
+	v, err := h.locality(r.Context(), r)
 	if err != nil {
-		s.apiError(w, r, err)
+		h.apiError(w, r, err)
 		return
 	}
 	prog := round1(v.Plan.Progress())
-	d := apiLocalityDetail{apiLocality: s.toAPILocality(v.Locality, &prog), Description: v.Locality.Description,
+	d := apiLocalityDetail{apiLocality: h.toAPILocality(v.Locality, &prog), Description: v.Locality.Description,
 		PhaseHistory: []apiPhaseChange{}, Contacts: []apiContact{}}
 	for _, c := range v.Phases {
 		d.PhaseHistory = append(d.PhaseHistory, apiPhaseChange{Phase: string(c.Phase), Date: apiDate(c.On), Note: c.Note})
@@ -183,10 +183,10 @@ func (s *Server) apiLocality(w http.ResponseWriter, r *http.Request) {
 	for _, c := range v.Contacts {
 		d.Contacts = append(d.Contacts, apiContact{Name: c.Name, Role: string(c.Role), Department: c.Department})
 	}
-	s.writeJSON(w, r, d)
+	h.writeJSON(w, r, d)
 }
 
-func (s *Server) apiBadRequest(w http.ResponseWriter, r *http.Request, msg string) {
+func (h *Handler) apiBadRequest(w http.ResponseWriter, r *http.Request, msg string) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.WriteHeader(http.StatusBadRequest)

@@ -1,4 +1,4 @@
-package web
+package opendata
 
 import (
 	"encoding/csv"
@@ -20,7 +20,7 @@ import (
 const csvPageSize = 500
 
 // startCSV writes the headers, the byte order mark and the column heads.
-func (s *Server) startCSV(w http.ResponseWriter, L *i18n.Localizer, filename string, heads ...string) *csv.Writer {
+func (h *Handler) startCSV(w http.ResponseWriter, L *i18n.Localizer, filename string, heads ...string) *csv.Writer {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`.csv"`)
 	w.Header().Set("Cache-Control", "public, max-age=60")
@@ -37,14 +37,14 @@ func (s *Server) startCSV(w http.ResponseWriter, L *i18n.Localizer, filename str
 }
 
 // csvLocality resolves the {slug} of a per-locality CSV; nil for the site-wide one.
-func (s *Server) csvLocality(w http.ResponseWriter, r *http.Request) (*ortsplan.Locality, string, bool) {
+func (h *Handler) csvLocality(w http.ResponseWriter, r *http.Request) (*ortsplan.Locality, string, bool) {
 	slug := r.PathValue("slug")
 	if slug == "" {
 		return nil, "", true
 	}
-	l, err := s.svc.Localities.FindLocality(r.Context(), slug)
+	l, err := h.svc.Localities.FindLocality(r.Context(), slug)
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return nil, "", false
 	}
 	return l, "-" + l.Slug, true
@@ -65,15 +65,15 @@ func optFloat(p *float64) string {
 }
 
 // localitiesCSV is /orter.csv.
-func (s *Server) localitiesCSV(w http.ResponseWriter, r *http.Request) {
-	ls, err := s.svc.Plans.LocalitySummaries(r.Context())
+func (h *Handler) localitiesCSV(w http.ResponseWriter, r *http.Request) {
+	ls, err := h.svc.Plans.LocalitySummaries(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
 	sort.Slice(ls, func(i, j int) bool { return ls[i].Slug < ls[j].Slug })
-	L := s.cat.For(reqInfo(r).Lang)
-	cw := s.startCSV(w, L, "orter", "csv.locality", "csv.slug", "csv.phase", "csv.inhabitants", "csv.lat", "csv.lon",
+	L := h.localizer(r)
+	cw := h.startCSV(w, L, "orter", "csv.locality", "csv.slug", "csv.phase", "csv.inhabitants", "csv.lat", "csv.lon",
 		"csv.progress", "csv.updated", "csv.url")
 	for _, l := range ls {
 		prog := ""
@@ -81,15 +81,15 @@ func (s *Server) localitiesCSV(w http.ResponseWriter, r *http.Request) {
 			prog = strconv.Itoa(int(l.Progress + 0.5))
 		}
 		cw.Write([]string{csvSafe(l.Name), l.Slug, L.T("phase." + string(l.Phase)), optInt(l.Inhabitants), optFloat(l.Lat), optFloat(l.Lon),
-			prog, apiDate(l.UpdatedAt), s.cfg.BaseURL + "/orter/" + l.Slug})
+			prog, apiDate(l.UpdatedAt), h.cfg.BaseURL + "/orter/" + l.Slug})
 	}
 	cw.Flush()
 }
 
 // groupsCSV is /arbetsgrupper.csv and /orter/{slug}/arbetsgrupper.csv.
-func (s *Server) groupsCSV(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) groupsCSV(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, suffix, ok := s.csvLocality(w, r)
+	l, suffix, ok := h.csvLocality(w, r)
 	if !ok {
 		return
 	}
@@ -97,21 +97,21 @@ func (s *Server) groupsCSV(w http.ResponseWriter, r *http.Request) {
 	if l != nil {
 		locID = l.ID
 	}
-	slugs, err := s.localitySlugs(ctx)
+	slugs, err := h.localitySlugs(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	first, next, err := s.listGroups(ctx, locID, 0, csvPageSize)
+	first, next, err := h.listGroups(ctx, locID, 0, csvPageSize)
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	L := s.cat.For(reqInfo(r).Lang)
-	cw := s.startCSV(w, L, "arbetsgrupper"+suffix, "csv.locality", "csv.group", "csv.kind", "csv.theme", "csv.contact", "csv.open",
+	L := h.localizer(r)
+	cw := h.startCSV(w, L, "arbetsgrupper"+suffix, "csv.locality", "csv.group", "csv.kind", "csv.theme", "csv.contact", "csv.open",
 		"csv.member_count", "csv.members", "csv.organisations", "csv.url")
 	for gs := first; ; {
-		for _, g := range s.toAPIGroups(gs, slugs) {
+		for _, g := range h.toAPIGroups(gs, slugs) {
 			open := L.T("csv.no")
 			if g.Open {
 				open = L.T("csv.yes")
@@ -122,8 +122,8 @@ func (s *Server) groupsCSV(w http.ResponseWriter, r *http.Request) {
 		if next == nil {
 			break
 		}
-		if gs, next, err = s.listGroups(ctx, locID, next.ID, csvPageSize); err != nil {
-			s.log.Error("groups csv", "request_id", reqInfo(r).ID, "err", err)
+		if gs, next, err = h.listGroups(ctx, locID, next.ID, csvPageSize); err != nil {
+			h.cfg.Logger.Error("groups csv", "request_id", h.requestID(r), "err", err)
 			break
 		}
 	}
@@ -142,9 +142,9 @@ func joinNames(names []string) string {
 }
 
 // meetingsCSV is /moten.csv and /orter/{slug}/moten.csv.
-func (s *Server) meetingsCSV(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) meetingsCSV(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, suffix, ok := s.csvLocality(w, r)
+	l, suffix, ok := h.csvLocality(w, r)
 	if !ok {
 		return
 	}
@@ -152,15 +152,15 @@ func (s *Server) meetingsCSV(w http.ResponseWriter, r *http.Request) {
 	if l != nil {
 		q.LocalityID = l.ID
 	}
-	ms, next, err := s.listMeetings(ctx, q)
+	ms, next, err := h.listMeetings(ctx, q)
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	L := s.cat.For(reqInfo(r).Lang)
-	cw := s.startCSV(w, L, "moten"+suffix, "csv.locality", "csv.group", "csv.kind", "csv.title", "csv.start", "csv.end",
+	L := h.localizer(r)
+	cw := h.startCSV(w, L, "moten"+suffix, "csv.locality", "csv.group", "csv.kind", "csv.title", "csv.start", "csv.end",
 		"csv.place", "csv.place_address", "csv.status", "csv.participants", "csv.url")
-	loc := stockholmLoc()
+	loc := i18n.Stockholm()
 	when := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -169,7 +169,7 @@ func (s *Server) meetingsCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	for {
 		for _, m := range ms {
-			a := s.toAPIMeeting(m)
+			a := h.toAPIMeeting(m)
 			part := ""
 			if a.Participants > 0 {
 				part = strconv.Itoa(a.Participants)
@@ -182,8 +182,8 @@ func (s *Server) meetingsCSV(w http.ResponseWriter, r *http.Request) {
 		}
 		q.AfterStart, _ = time.Parse(time.RFC3339Nano, next.Start)
 		q.AfterID = next.ID
-		if ms, next, err = s.listMeetings(ctx, q); err != nil {
-			s.log.Error("meetings csv", "request_id", reqInfo(r).ID, "err", err)
+		if ms, next, err = h.listMeetings(ctx, q); err != nil {
+			h.cfg.Logger.Error("meetings csv", "request_id", h.requestID(r), "err", err)
 			break
 		}
 	}
@@ -192,9 +192,9 @@ func (s *Server) meetingsCSV(w http.ResponseWriter, r *http.Request) {
 
 // ideasCSV is /ideer.csv and /orter/{slug}/ideer.csv: visible ideas, newest
 // first, with the official answer and support and comment counts.
-func (s *Server) ideasCSV(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) ideasCSV(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	l, suffix, ok := s.csvLocality(w, r)
+	l, suffix, ok := h.csvLocality(w, r)
 	if !ok {
 		return
 	}
@@ -202,17 +202,17 @@ func (s *Server) ideasCSV(w http.ResponseWriter, r *http.Request) {
 	if l != nil {
 		q.LocalityID = l.ID
 	}
-	is, next, err := s.listIdeas(ctx, q, "newest")
+	is, next, err := h.listIdeas(ctx, q, "newest")
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	L := s.cat.For(reqInfo(r).Lang)
-	cw := s.startCSV(w, L, "ideer"+suffix, "csv.locality", "csv.id", "csv.title", "csv.theme", "csv.status", "csv.supports",
+	L := h.localizer(r)
+	cw := h.startCSV(w, L, "ideer"+suffix, "csv.locality", "csv.id", "csv.title", "csv.theme", "csv.status", "csv.supports",
 		"csv.comments", "csv.answer", "csv.answered", "csv.created", "csv.url")
 	for {
 		for _, i := range is {
-			a := s.toAPIIdea(i)
+			a := h.toAPIIdea(i)
 			answer, answered := "", ""
 			if a.Answer != nil {
 				answer, answered = a.Answer.Text, a.Answer.Date
@@ -224,8 +224,8 @@ func (s *Server) ideasCSV(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		q.AfterID = next.ID
-		if is, next, err = s.listIdeas(ctx, q, "newest"); err != nil {
-			s.log.Error("ideas csv", "request_id", reqInfo(r).ID, "err", err)
+		if is, next, err = h.listIdeas(ctx, q, "newest"); err != nil {
+			h.cfg.Logger.Error("ideas csv", "request_id", h.requestID(r), "err", err)
 			break
 		}
 	}

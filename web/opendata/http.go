@@ -1,4 +1,4 @@
-package web
+package opendata
 
 import (
 	"bytes"
@@ -13,31 +13,6 @@ import (
 
 // apiPrefix is where the open data API lives.
 const apiPrefix = "/api/v1/"
-
-// routeMux is a ServeMux that remembers its patterns (for the OpenAPI
-// conformance test) and gives every route under /api/v1/ the API's common
-// behaviour: open CORS, an ETag and conditional GET.
-type routeMux struct {
-	*http.ServeMux
-	s        *Server
-	patterns []string
-}
-
-func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
-	m.Handle(pattern, http.HandlerFunc(h))
-}
-
-func (m *routeMux) Handle(pattern string, h http.Handler) {
-	m.patterns = append(m.patterns, pattern)
-	_, path, _ := strings.Cut(pattern, " ")
-	if path == "" {
-		path = pattern
-	}
-	if strings.HasPrefix(path, apiPrefix) {
-		h = m.s.apiHeaders(h)
-	}
-	m.ServeMux.Handle(pattern, h)
-}
 
 // bufferWriter holds a response so that its ETag can be computed.
 type bufferWriter struct {
@@ -59,7 +34,7 @@ func (b *bufferWriter) Write(p []byte) (int, error) {
 
 // apiHeaders buffers an API response, sets CORS headers and a strong ETag
 // (a hash of the body), and answers 304 when If-None-Match names it.
-func (s *Server) apiHeaders(next http.Handler) http.Handler {
+func (h *Handler) apiHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Access-Control-Allow-Origin", "*")
@@ -102,7 +77,7 @@ func etagMatch(header, etag string) bool {
 
 // apiFallback answers what no API route does: the CORS preflight for GET,
 // 404 for unknown paths and 405 for methods other than GET.
-func (s *Server) apiFallback(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) apiFallback(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodOptions:
 		h := w.Header()
@@ -112,15 +87,15 @@ func (s *Server) apiFallback(w http.ResponseWriter, r *http.Request) {
 		h.Set("Allow", "GET, HEAD, OPTIONS")
 		w.WriteHeader(http.StatusNoContent)
 	case http.MethodGet, http.MethodHead:
-		s.apiStatus(w, http.StatusNotFound, "no such API path: see "+s.cfg.BaseURL+"/api/v1/openapi.json")
+		h.apiStatus(w, http.StatusNotFound, "no such API path: see "+h.cfg.BaseURL+"/api/v1/openapi.json")
 	default:
 		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
-		s.apiStatus(w, http.StatusMethodNotAllowed, "the API is read-only: use GET")
+		h.apiStatus(w, http.StatusMethodNotAllowed, "the API is read-only: use GET")
 	}
 }
 
 // apiStatus writes a JSON error {"error": msg}.
-func (s *Server) apiStatus(w http.ResponseWriter, status int, msg string) {
+func (h *Handler) apiStatus(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(status)
@@ -193,28 +168,28 @@ type apiLinks struct {
 
 // writePage writes a list page; next is the cursor of the following page or
 // nil on the last. The next link keeps the request's filters.
-func (s *Server) writePage(w http.ResponseWriter, r *http.Request, data any, next *cursor) {
-	page := apiPage{Data: data, Links: apiLinks{Self: s.cfg.BaseURL + r.URL.RequestURI()}}
+func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, data any, next *cursor) {
+	page := apiPage{Data: data, Links: apiLinks{Self: h.cfg.BaseURL + r.URL.RequestURI()}}
 	if next != nil {
 		c := next.encode()
 		q := r.URL.Query()
 		q.Set("cursor", c)
-		u := s.cfg.BaseURL + r.URL.Path + "?" + q.Encode()
+		u := h.cfg.BaseURL + r.URL.Path + "?" + q.Encode()
 		page.NextCursor, page.Links.Next = &c, &u
 		w.Header().Set("Link", "<"+u+`>; rel="next"`)
 	}
-	s.writeJSON(w, r, page)
+	h.writeJSON(w, r, page)
 }
 
 // queryLocality resolves ?locality=slug; 0 without the parameter.
-func (s *Server) queryLocality(w http.ResponseWriter, r *http.Request) (int64, bool) {
+func (h *Handler) queryLocality(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	slug := r.URL.Query().Get("locality")
 	if slug == "" {
 		return 0, true
 	}
-	l, err := s.svc.Localities.FindLocality(r.Context(), slug)
+	l, err := h.svc.Localities.FindLocality(r.Context(), slug)
 	if err != nil {
-		s.apiError(w, r, err)
+		h.apiError(w, r, err)
 		return 0, false
 	}
 	return l.ID, true

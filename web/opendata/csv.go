@@ -1,4 +1,4 @@
-package web
+package opendata
 
 import (
 	"encoding/csv"
@@ -11,13 +11,13 @@ import (
 
 // planCSV downloads the action plan as CSV for spreadsheets: UTF-8 with a byte
 // order mark and semicolons, which Excel in Swedish opens with å, ä, ö intact.
-func (s *Server) planCSV(w http.ResponseWriter, r *http.Request) {
-	v, _, err := s.loadLocality(r.Context(), r, fullPlan)
+func (h *Handler) planCSV(w http.ResponseWriter, r *http.Request) {
+	v, err := h.locality(r.Context(), r)
 	if err != nil {
-		s.fail(w, r, err)
+		h.cfg.Fail(w, r, err)
 		return
 	}
-	L := s.cat.For(reqInfo(r).Lang)
+	L := h.localizer(r)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="handlingsplan-`+v.Locality.Slug+`.csv"`)
 	w.Write([]byte("\ufeff"))

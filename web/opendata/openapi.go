@@ -1,4 +1,4 @@
-package web
+package opendata
 
 import (
 	_ "embed"
@@ -13,19 +13,19 @@ import (
 var openAPIDoc []byte
 
 // openAPI serves the document with this site's address and data licence.
-func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) {
 	var doc map[string]any
 	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
-		s.apiError(w, r, err)
+		h.apiError(w, r, err)
 		return
 	}
-	doc["servers"] = []map[string]string{{"url": s.cfg.BaseURL}}
+	doc["servers"] = []map[string]string{{"url": h.cfg.BaseURL}}
 	if info, ok := doc["info"].(map[string]any); ok {
-		lic := map[string]string{"name": s.cfg.DataLicence}
-		if s.cfg.DataLicenceURL != "" {
-			lic["url"] = s.cfg.DataLicenceURL
+		lic := map[string]string{"name": h.cfg.DataLicence}
+		if h.cfg.DataLicenceURL != "" {
+			lic["url"] = h.cfg.DataLicenceURL
 		}
 		info["license"] = lic
 	}
-	s.writeJSON(w, r, doc)
+	h.writeJSON(w, r, doc)
 }

@@ -1,4 +1,4 @@
-package web
+package opendata
 
 import (
 	"context"
@@ -18,8 +18,8 @@ import (
 // --- Localities ---
 
 // listLocalities returns a page of localities by slug, optionally of one phase.
-func (s *Server) listLocalities(ctx context.Context, phase ortsplan.Phase, after string, limit int) ([]apiLocality, *cursor, error) {
-	ls, err := s.svc.Plans.LocalitySummaries(ctx)
+func (h *Handler) listLocalities(ctx context.Context, phase ortsplan.Phase, after string, limit int) ([]apiLocality, *cursor, error) {
+	ls, err := h.svc.Plans.LocalitySummaries(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -37,32 +37,32 @@ func (s *Server) listLocalities(ctx context.Context, phase ortsplan.Phase, after
 			p := round1(l.Progress)
 			prog = &p
 		}
-		out = append(out, s.toAPILocality(l.Locality, prog))
+		out = append(out, h.toAPILocality(l.Locality, prog))
 	}
 	return out, nil, nil
 }
 
-func (s *Server) apiLocalities(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) apiLocalities(w http.ResponseWriter, r *http.Request) {
 	p, msg := parsePage(r, "localities", "")
 	if msg != "" {
-		s.apiBadRequest(w, r, msg)
+		h.apiBadRequest(w, r, msg)
 		return
 	}
 	phase := ortsplan.Phase(r.URL.Query().Get("phase"))
 	if phase != "" && !phase.Valid() {
-		s.apiBadRequest(w, r, "phase must be one of "+phaseNames())
+		h.apiBadRequest(w, r, "phase must be one of "+phaseNames())
 		return
 	}
 	after := ""
 	if p.Cursor != nil {
 		after = p.Cursor.Slug
 	}
-	out, next, err := s.listLocalities(r.Context(), phase, after, p.Limit)
+	out, next, err := h.listLocalities(r.Context(), phase, after, p.Limit)
 	if err != nil {
-		s.apiError(w, r, err)
+		h.apiError(w, r, err)
 		return
 	}
-	s.writePage(w, r, out, next)
+	h.writePage(w, r, out, next)
 }
 
 func phaseNames() string {
@@ -92,13 +92,13 @@ type apiGroup struct {
 
 // toAPIGroups keeps the public part of groups: members' names only with
 // their consent, never contact details.
-func (s *Server) toAPIGroups(gs []*ortsplan.Group, slugs map[int64]string) []apiGroup {
+func (h *Handler) toAPIGroups(gs []*ortsplan.Group, slugs map[int64]string) []apiGroup {
 	out := make([]apiGroup, 0, len(gs))
 	for _, g := range gs {
 		slug := slugs[g.LocalityID]
 		a := apiGroup{Slug: g.Slug, Locality: slug, Name: g.Name, Kind: string(g.Kind), Theme: g.Theme, Description: g.Description,
 			Contact: g.ContactName, Open: g.Open, Members: []string{}, MemberCount: len(g.Members), Organisations: []string{},
-			URL: s.cfg.BaseURL + "/orter/" + slug + "/arbetsgrupper/" + g.Slug}
+			URL: h.cfg.BaseURL + "/orter/" + slug + "/arbetsgrupper/" + g.Slug}
 		for _, m := range g.Members {
 			if m.ShowName {
 				a.Members = append(a.Members, m.Name)
@@ -113,8 +113,8 @@ func (s *Server) toAPIGroups(gs []*ortsplan.Group, slugs map[int64]string) []api
 }
 
 // localitySlugs maps locality ids to slugs.
-func (s *Server) localitySlugs(ctx context.Context) (map[int64]string, error) {
-	ls, err := s.svc.Localities.ListLocalities(ctx)
+func (h *Handler) localitySlugs(ctx context.Context) (map[int64]string, error) {
+	ls, err := h.svc.Localities.ListLocalities(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -126,8 +126,8 @@ func (s *Server) localitySlugs(ctx context.Context) (map[int64]string, error) {
 }
 
 // listGroups reads one page of groups (limit+1 to learn whether more follow).
-func (s *Server) listGroups(ctx context.Context, localityID, afterID int64, limit int) ([]*ortsplan.Group, *cursor, error) {
-	gs, err := s.svc.OpenData.GroupPage(ctx, ortsplan.GroupPageQuery{LocalityID: localityID, AfterID: afterID, Limit: limit + 1})
+func (h *Handler) listGroups(ctx context.Context, localityID, afterID int64, limit int) ([]*ortsplan.Group, *cursor, error) {
+	gs, err := h.svc.OpenData.GroupPage(ctx, ortsplan.GroupPageQuery{LocalityID: localityID, AfterID: afterID, Limit: limit + 1})
 	if err != nil || len(gs) <= limit {
 		return gs, nil, err
 	}
@@ -137,18 +137,18 @@ func (s *Server) listGroups(ctx context.Context, localityID, afterID int64, limi
 
 // apiGroups lists working groups: /api/v1/groups?locality=slug or
 // /api/v1/localities/{slug}/groups.
-func (s *Server) apiGroups(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) apiGroups(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	var locID int64
 	if slug := r.PathValue("slug"); slug != "" {
-		l, err := s.svc.Localities.FindLocality(ctx, slug)
+		l, err := h.svc.Localities.FindLocality(ctx, slug)
 		if err != nil {
-			s.apiError(w, r, err)
+			h.apiError(w, r, err)
 			return
 		}
 		locID = l.ID
 	} else {
-		id, ok := s.queryLocality(w, r)
+		id, ok := h.queryLocality(w, r)
 		if !ok {
 			return
 		}
@@ -156,24 +156,24 @@ func (s *Server) apiGroups(w http.ResponseWriter, r *http.Request) {
 	}
 	p, msg := parsePage(r, "groups", "")
 	if msg != "" {
-		s.apiBadRequest(w, r, msg)
+		h.apiBadRequest(w, r, msg)
 		return
 	}
 	var after int64
 	if p.Cursor != nil {
 		after = p.Cursor.ID
 	}
-	gs, next, err := s.listGroups(ctx, locID, after, p.Limit)
+	gs, next, err := h.listGroups(ctx, locID, after, p.Limit)
 	if err != nil {
-		s.apiError(w, r, err)
+		h.apiError(w, r, err)
 		return
 	}
-	slugs, err := s.localitySlugs(ctx)
+	slugs, err := h.localitySlugs(ctx)
 	if err != nil {
-		s.apiError(w, r, err)
+		h.apiError(w, r, err)
 		return
 	}
-	s.writePage(w, r, s.toAPIGroups(gs, slugs), next)
+	h.writePage(w, r, h.toAPIGroups(gs, slugs), next)
 }
 
 // --- Meetings ---
@@ -200,8 +200,8 @@ type apiMeeting struct {
 	Report       string `json:"report,omitempty"`
 }
 
-func (s *Server) toAPIMeeting(m *ortsplan.Meeting) apiMeeting {
-	a := apiMeeting{ID: m.ID, URL: s.cfg.BaseURL + "/moten/" + strconv.FormatInt(m.ID, 10), Locality: m.LocalitySlug, Group: m.GroupName,
+func (h *Handler) toAPIMeeting(m *ortsplan.Meeting) apiMeeting {
+	a := apiMeeting{ID: m.ID, URL: h.cfg.BaseURL + "/moten/" + strconv.FormatInt(m.ID, 10), Locality: m.LocalitySlug, Group: m.GroupName,
 		Kind: string(m.Kind), Title: m.Title, Start: m.Start.UTC().Format(time.RFC3339), Place: m.PlaceName, Address: m.PlaceAddress,
 		Access: m.Accessibility, Agenda: m.Agenda, State: string(m.State), CancelReason: m.CancelReason, Registration: m.Registration,
 		Capacity: m.Capacity, Participants: m.Participants}
@@ -219,10 +219,10 @@ func (s *Server) toAPIMeeting(m *ortsplan.Meeting) apiMeeting {
 }
 
 // listMeetings reads one page of meetings (limit+1 to learn whether more follow).
-func (s *Server) listMeetings(ctx context.Context, q ortsplan.MeetingPageQuery) ([]*ortsplan.Meeting, *cursor, error) {
+func (h *Handler) listMeetings(ctx context.Context, q ortsplan.MeetingPageQuery) ([]*ortsplan.Meeting, *cursor, error) {
 	limit := q.Limit
 	q.Limit++
-	ms, err := s.svc.OpenData.MeetingPage(ctx, q)
+	ms, err := h.svc.OpenData.MeetingPage(ctx, q)
 	if err != nil || len(ms) <= limit {
 		return ms, nil, err
 	}
@@ -232,9 +232,9 @@ func (s *Server) listMeetings(ctx context.Context, q ortsplan.MeetingPageQuery) 
 }
 
 // meetingQuery reads the filters and page of a meeting list; msg explains a bad value.
-func (s *Server) meetingQuery(w http.ResponseWriter, r *http.Request) (ortsplan.MeetingPageQuery, bool) {
+func (h *Handler) meetingQuery(w http.ResponseWriter, r *http.Request) (ortsplan.MeetingPageQuery, bool) {
 	q := ortsplan.MeetingPageQuery{}
-	id, ok := s.queryLocality(w, r)
+	id, ok := h.queryLocality(w, r)
 	if !ok {
 		return q, false
 	}
@@ -246,7 +246,7 @@ func (s *Server) meetingQuery(w http.ResponseWriter, r *http.Request) (ortsplan.
 		if v := r.URL.Query().Get(f.name); v != "" {
 			t, err := time.Parse("2006-01-02", v)
 			if err != nil {
-				s.apiBadRequest(w, r, f.name+" must be a date as YYYY-MM-DD")
+				h.apiBadRequest(w, r, f.name+" must be a date as YYYY-MM-DD")
 				return q, false
 			}
 			*f.dst = t
@@ -261,42 +261,42 @@ func (s *Server) meetingQuery(w http.ResponseWriter, r *http.Request) (ortsplan.
 		q.AfterStart, q.AfterID = t, p.Cursor.ID
 	}
 	if msg != "" {
-		s.apiBadRequest(w, r, msg)
+		h.apiBadRequest(w, r, msg)
 		return q, false
 	}
 	q.Limit = p.Limit
 	return q, true
 }
 
-func (s *Server) apiMeetings(w http.ResponseWriter, r *http.Request) {
-	q, ok := s.meetingQuery(w, r)
+func (h *Handler) apiMeetings(w http.ResponseWriter, r *http.Request) {
+	q, ok := h.meetingQuery(w, r)
 	if !ok {
 		return
 	}
-	ms, next, err := s.listMeetings(r.Context(), q)
+	ms, next, err := h.listMeetings(r.Context(), q)
 	if err != nil {
-		s.apiError(w, r, err)
+		h.apiError(w, r, err)
 		return
 	}
 	out := make([]apiMeeting, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, s.toAPIMeeting(m))
+		out = append(out, h.toAPIMeeting(m))
 	}
-	s.writePage(w, r, out, next)
+	h.writePage(w, r, out, next)
 }
 
-func (s *Server) apiMeeting(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) apiMeeting(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.apiStatus(w, http.StatusNotFound, "no meeting with that id")
+		h.apiStatus(w, http.StatusNotFound, "no meeting with that id")
 		return
 	}
-	m, err := s.svc.Meetings.FindMeeting(r.Context(), id)
+	m, err := h.svc.Meetings.FindMeeting(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
+		h.apiError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, s.toAPIMeeting(m))
+	h.writeJSON(w, r, h.toAPIMeeting(m))
 }
 
 // --- Ideas ---
@@ -330,8 +330,8 @@ type apiIdeaAction struct {
 }
 
 // toAPIIdea keeps the public part of an idea: never the author's name.
-func (s *Server) toAPIIdea(i *ortsplan.Idea) apiIdea {
-	a := apiIdea{ID: i.ID, URL: s.cfg.BaseURL + "/ideer/" + strconv.FormatInt(i.ID, 10), Locality: i.LocalitySlug, Title: i.Title,
+func (h *Handler) toAPIIdea(i *ortsplan.Idea) apiIdea {
+	a := apiIdea{ID: i.ID, URL: h.cfg.BaseURL + "/ideer/" + strconv.FormatInt(i.ID, 10), Locality: i.LocalitySlug, Title: i.Title,
 		Body: i.Body, Theme: i.ThemeTitle, Status: string(i.Status), Supports: i.Supports, Comments: i.Comments,
 		CreatedAt: i.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: i.UpdatedAt.UTC().Format(time.RFC3339)}
 	if !i.AnsweredAt.IsZero() {
@@ -347,10 +347,10 @@ func (s *Server) toAPIIdea(i *ortsplan.Idea) apiIdea {
 var apiIdeaSorts = map[string]ortsplan.IdeaSort{"newest": ortsplan.SortNewest, "supports": ortsplan.SortSupported}
 
 // listIdeas reads one page of visible ideas (limit+1 to learn whether more follow).
-func (s *Server) listIdeas(ctx context.Context, q ortsplan.IdeaPageQuery, sortName string) ([]*ortsplan.Idea, *cursor, error) {
+func (h *Handler) listIdeas(ctx context.Context, q ortsplan.IdeaPageQuery, sortName string) ([]*ortsplan.Idea, *cursor, error) {
 	limit := q.Limit
 	q.Limit++
-	is, err := s.svc.OpenData.IdeaPage(ctx, q)
+	is, err := h.svc.OpenData.IdeaPage(ctx, q)
 	if err != nil || len(is) <= limit {
 		return is, nil, err
 	}
@@ -359,8 +359,8 @@ func (s *Server) listIdeas(ctx context.Context, q ortsplan.IdeaPageQuery, sortNa
 	return is, &cursor{List: "ideas", Sort: sortName, ID: last.ID, Supports: last.Supports}, nil
 }
 
-func (s *Server) apiIdeas(w http.ResponseWriter, r *http.Request) {
-	locID, ok := s.queryLocality(w, r)
+func (h *Handler) apiIdeas(w http.ResponseWriter, r *http.Request) {
+	locID, ok := h.queryLocality(w, r)
 	if !ok {
 		return
 	}
@@ -370,43 +370,43 @@ func (s *Server) apiIdeas(w http.ResponseWriter, r *http.Request) {
 	}
 	srt, ok := apiIdeaSorts[sortName]
 	if !ok {
-		s.apiBadRequest(w, r, "sort must be newest or supports")
+		h.apiBadRequest(w, r, "sort must be newest or supports")
 		return
 	}
 	p, msg := parsePage(r, "ideas", sortName)
 	if msg != "" {
-		s.apiBadRequest(w, r, msg)
+		h.apiBadRequest(w, r, msg)
 		return
 	}
 	q := ortsplan.IdeaPageQuery{LocalityID: locID, Sort: srt, Limit: p.Limit}
 	if p.Cursor != nil {
 		q.AfterID, q.AfterSupports = p.Cursor.ID, p.Cursor.Supports
 	}
-	is, next, err := s.listIdeas(r.Context(), q, sortName)
+	is, next, err := h.listIdeas(r.Context(), q, sortName)
 	if err != nil {
-		s.apiError(w, r, err)
+		h.apiError(w, r, err)
 		return
 	}
 	out := make([]apiIdea, 0, len(is))
 	for _, i := range is {
-		out = append(out, s.toAPIIdea(i))
+		out = append(out, h.toAPIIdea(i))
 	}
-	s.writePage(w, r, out, next)
+	h.writePage(w, r, out, next)
 }
 
-func (s *Server) apiIdea(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) apiIdea(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.apiStatus(w, http.StatusNotFound, "no idea with that id")
+		h.apiStatus(w, http.StatusNotFound, "no idea with that id")
 		return
 	}
-	i, err := s.svc.Ideas.FindIdea(r.Context(), id)
+	i, err := h.svc.Ideas.FindIdea(r.Context(), id)
 	if err == nil && i.Hidden() {
 		err = ortsplan.Errorf(ortsplan.ENOTFOUND, "error.not_found")
 	}
 	if err != nil {
-		s.apiError(w, r, err)
+		h.apiError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, s.toAPIIdea(i))
+	h.writeJSON(w, r, h.toAPIIdea(i))
 }

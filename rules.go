@@ -1,0 +1,272 @@
+package ortsplan
+
+import (
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The domain's rules as pure functions: the stores load the rows, call these
+// inside their transaction, and store what they decide.
+
+// MeetingNotice returns the notice everyone registered for a meeting gets when
+// it is saved as next after being prev: NoticeCancelled when it becomes
+// cancelled, NoticeMoved when a planned meeting's start, end, place or address
+// changes, and "" when nothing the registered need to hear of changed.
+func MeetingNotice(prev, next *Meeting) string {
+	switch {
+	case next.State == MeetingCancelled && prev.State != MeetingCancelled:
+		return NoticeCancelled
+	case next.State == MeetingPlanned && (!next.Start.Equal(prev.Start) || !next.End.Equal(prev.End) ||
+		next.PlaceName != prev.PlaceName || next.PlaceAddress != prev.PlaceAddress):
+		return NoticeMoved
+	}
+	return ""
+}
+
+// Waitlisted reports whether a registration of people goes to the waiting
+// list: when the meeting has a capacity and the places left are too few.
+func Waitlisted(capacity, registered, people int) bool {
+	return capacity > 0 && registered+people > capacity
+}
+
+// Promote returns the registrations to move up from the waiting list when
+// places are free: in the order given (the order they signed up), each one on
+// the waiting list whose people fit in the places still free. A party too
+// large for the free places keeps its turn and a smaller one behind it may
+// move up. Cancelled registrations are passed over; without a capacity
+// nobody waits.
+func Promote(capacity, registered int, regs []*Registration) []*Registration {
+	if capacity <= 0 {
+		return nil
+	}
+	free := capacity - registered
+	var up []*Registration
+	for _, r := range regs {
+		if !r.Waitlisted || !r.CancelledAt.IsZero() || r.People > free {
+			continue
+		}
+		up = append(up, r)
+		free -= r.People
+	}
+	return up
+}
+
+// Reached reports whether an idea proposed at created, with supports
+// supports at now, meets the threshold: enough supports within the time.
+// A threshold of no supports is never reached.
+func (t IdeaThreshold) Reached(supports int, created, now time.Time) bool {
+	return t.Supports > 0 && supports >= t.Supports && now.Sub(created) <= t.Within
+}
+
+// ShouldFlag reports whether an idea is flagged to the coordinators now that
+// it has supports supports: it reaches the threshold, is not hidden, and was
+// not flagged before (an idea is flagged once).
+func (t IdeaThreshold) ShouldFlag(i *Idea, supports int, now time.Time) bool {
+	return i.FlaggedAt.IsZero() && !i.Hidden() && t.Reached(supports, i.CreatedAt, now)
+}
+
+// MaxAlt is the longest alternative text of a picture.
+const MaxAlt = 500
+
+// imageExts are endings that make an alternative text a file name.
+var imageExts = []string{".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".tif", ".tiff"}
+
+// CheckAlt records in v, under field, what is wrong with a picture's
+// alternative text: it is required for every picture, at most MaxAlt
+// characters, and says what the picture shows, so a file name ("IMG_1234.jpg")
+// is refused. Surrounding space does not count.
+func CheckAlt(v ValidationErrors, field, alt string) {
+	alt = strings.TrimSpace(alt)
+	switch {
+	case alt == "":
+		v.Add(field, "error.alt_required")
+	case utf8.RuneCountInString(alt) > MaxAlt:
+		v.Add(field, "error.too_long")
+	case !strings.ContainsRune(alt, ' ') && isImageFileName(alt):
+		v.Add(field, "error.alt_filename")
+	}
+}
+
+func isImageFileName(s string) bool {
+	ext := strings.ToLower(path.Ext(s))
+	for _, e := range imageExts {
+		if ext == e {
+			return true
+		}
+	}
+	return false
+}
+
+// ReasonRule is a decision that must give a reason: the form field the
+// reason is typed in, the message shown when it is missing, and its
+// longest length. The reason is shown with what was decided.
+type ReasonRule struct {
+	Field string
+	Key   string // translation key of the message for a missing reason
+	Max   int
+}
+
+// The decisions that need a reason.
+var (
+	// ReasonModerate: hiding an idea or comment, or showing it again.
+	ReasonModerate = ReasonRule{Field: "reason", Key: "error.reason_required", Max: 500}
+	// ReasonReport: a visitor's report that content is inappropriate.
+	ReasonReport = ReasonRule{Field: "reason", Key: "error.reason_required", Max: 1000}
+	// ReasonCancel: cancelling a meeting; everyone registered is told why.
+	ReasonCancel = ReasonRule{Field: "cancel_reason", Key: "error.cancel_reason_required", Max: maxNote}
+	// ReasonNotRelevant: answering an idea "ej aktuell".
+	ReasonNotRelevant = ReasonRule{Field: "answer", Key: "error.reason_required", Max: 5000}
+)
+
+// Check records in v what is wrong with reason: it must say something, not
+// only space, and be at most Max characters.
+func (r ReasonRule) Check(v ValidationErrors, reason string) {
+	switch {
+	case strings.TrimSpace(reason) == "":
+		v.Add(r.Field, r.Key)
+	case utf8.RuneCountInString(reason) > r.Max:
+		v.Add(r.Field, "error.too_long")
+	}
+}
+
+// Moderation kinds: what a moderator hides or shows again.
+const (
+	ModerateIdea    = "idea"
+	ModerateComment = "comment"
+)
+
+// Moderation is a moderator's decision to hide an idea or a comment, or to
+// show it again. Target is the idea itself or one of its comments; the idea
+// decides whose locality it is.
+type Moderation struct {
+	IdeaID   int64
+	Kind     string // ModerateIdea or ModerateComment
+	TargetID int64
+	Reason   string // shown publicly with the content
+}
+
+// Validate checks the decision: a known kind, an idea that is its own target,
+// and a reason.
+func (m *Moderation) Validate() error {
+	v := ValidationErrors{}
+	m.Reason = strings.TrimSpace(m.Reason)
+	switch m.Kind {
+	case ModerateIdea:
+		if m.TargetID != m.IdeaID {
+			v.Add("target", "error.not_found")
+		}
+	case ModerateComment:
+		if m.TargetID <= 0 {
+			v.Add("target", "error.not_found")
+		}
+	default:
+		v.Add("kind", "error.choose_from_list")
+	}
+	ReasonModerate.Check(v, m.Reason)
+	return v.Err()
+}
+
+// Report is a visitor's report that an idea or a comment of it is inappropriate.
+type Report struct {
+	IdeaID   int64
+	Kind     string // ModerateIdea or ModerateComment
+	TargetID int64
+	Reason   string
+}
+
+// Validate checks a report like a moderation: the target must be the idea or
+// one of its comments, and a reason is required.
+func (r *Report) Validate() error {
+	m := Moderation{IdeaID: r.IdeaID, Kind: r.Kind, TargetID: r.TargetID, Reason: r.Reason}
+	v := ValidationErrors{}
+	if err := m.Validate(); err != nil {
+		for k, e := range FieldErrors(err) {
+			if k != "reason" {
+				v.Add(k, e)
+			}
+		}
+	}
+	r.Reason = strings.TrimSpace(r.Reason)
+	ReasonReport.Check(v, r.Reason)
+	return v.Err()
+}
+
+// BuildTree hangs actions, given in position order, under their parents and
+// the top-level ones under their themes, and returns the themes. An action
+// whose parent is unknown counts as top-level; one whose theme is unknown is
+// left out.
+func BuildTree(themes []*Theme, actions []*Action) []*Theme {
+	byTheme := make(map[int64]*Theme, len(themes))
+	for _, t := range themes {
+		byTheme[t.ID] = t
+	}
+	for _, a := range ActionTree(actions) {
+		if t := byTheme[a.ThemeID]; t != nil {
+			t.Actions = append(t.Actions, a)
+		}
+	}
+	return themes
+}
+
+// ActionTree hangs actions, given in position order, under their parents and
+// returns the top-level ones in order. An action whose parent is not among
+// them counts as top-level.
+func ActionTree(actions []*Action) []*Action {
+	byID := make(map[int64]*Action, len(actions))
+	for _, a := range actions {
+		byID[a.ID] = a
+	}
+	var top []*Action
+	for _, a := range actions {
+		if p := byID[a.ParentID]; a.ParentID != 0 && p != nil && p != a {
+			p.Children = append(p.Children, a)
+			continue
+		}
+		top = append(top, a)
+	}
+	return top
+}
+
+// PlanProgress returns the completion in percent of a plan whose top-level
+// actions are top: their weighted average (see Action.ComputedProgress), 0
+// when there are none.
+func PlanProgress(top []*Action) float64 {
+	p, _ := weightedProgress(top)
+	return p
+}
+
+// CheckParent decides whether an action may be a sub-action of parent.
+// Sub-actions are one level deep: the parent must be a top-level action
+// other than the action itself, and an action that has sub-actions of its
+// own (children > 0) cannot become one. The sub-action belongs to its
+// parent's theme.
+func CheckParent(a, parent *Action, children int) error {
+	if parent == nil || parent.ID == a.ID || parent.ParentID != 0 || children > 0 {
+		return FieldError("parent", "error.parent_invalid")
+	}
+	return nil
+}
+
+// EffectPeriods returns the periods the effects dashboard shows at now,
+// oldest first, ending with the current one: the last EffectQuarters
+// quarters, or every year from the year of first (the earliest record; zero
+// for none) to now, at most EffectMaxYears. Bounds are in loc.
+func EffectPeriods(kind PeriodKind, now, first time.Time, loc *time.Location) []Period {
+	cur := PeriodOf(kind, now, loc)
+	n := EffectQuarters
+	if kind == PeriodYear {
+		n = 1
+		if !first.IsZero() {
+			n = max(1, min(EffectMaxYears, cur.Year-first.In(loc).Year()+1))
+		}
+	}
+	ps := make([]Period, n)
+	p := cur
+	for i := n - 1; i >= 0; i-- {
+		ps[i] = p
+		p = p.Prev(loc)
+	}
+	return ps
+}
