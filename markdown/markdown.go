@@ -6,11 +6,12 @@ import (
 	"bytes"
 	"html/template"
 	"strings"
-	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+
+	"github.com/ortsplan/ortsplan/cache"
 )
 
 var (
@@ -33,33 +34,25 @@ var (
 var strictPolicy = bluemonday.StrictPolicy()
 
 // rendered remembers recent renderings: HTML depends on nothing but its
-// input, and pages render the same texts again and again.
-var rendered struct {
-	mu sync.Mutex
-	m  map[string]template.HTML
-}
+// input, and pages render the same texts again and again. It holds about
+// renderedBytes of source and HTML; the least useful renderings go first.
+var rendered = cache.New(renderedBytes, func(src string, out template.HTML) int {
+	return cache.EntryOverhead + cache.StringWeight(src) + cache.StringWeight(string(out))
+})
 
-// maxRendered bounds how many renderings are kept; all are forgotten when full.
-const maxRendered = 4096
+// renderedBytes is the memory budget of rendered.
+const renderedBytes = 8 << 20
 
 // HTML renders src as sanitised HTML for a template.
 func HTML(src string) template.HTML {
 	if strings.TrimSpace(src) == "" {
 		return ""
 	}
-	rendered.mu.Lock()
-	out, ok := rendered.m[src]
-	rendered.mu.Unlock()
-	if ok {
+	if out, ok := rendered.Get(src); ok {
 		return out
 	}
-	out = render(src)
-	rendered.mu.Lock()
-	if rendered.m == nil || len(rendered.m) >= maxRendered {
-		rendered.m = make(map[string]template.HTML)
-	}
-	rendered.m[src] = out
-	rendered.mu.Unlock()
+	out := render(src)
+	rendered.Set(src, out)
 	return out
 }
 

@@ -33,6 +33,29 @@ func TestHTMLSanitises(t *testing.T) {
 	}
 }
 
+func TestHTMLRemembers(t *testing.T) {
+	src := "**Minnet** i TestHTMLRemembers"
+	rendered.Invalidate(src) // the cache outlives a run with -count
+	first := HTML(src)
+	if want := render(src); first != want {
+		t.Fatalf("HTML(%q) = %q, want %q", src, first, want)
+	}
+	cached, ok := rendered.Get(src)
+	if !ok || cached != first {
+		t.Fatalf("after HTML(%q) the cache holds %q, %v; want %q, true", src, cached, ok, first)
+	}
+	hits := rendered.Stats().Hits
+	if second := HTML(src); second != first {
+		t.Fatalf("second HTML(%q) = %q, first was %q", src, second, first)
+	}
+	if got := rendered.Stats().Hits; got != hits+1 {
+		t.Fatalf("second HTML(%q) made %d cache hits, want 1 (it rendered again)", src, got-hits)
+	}
+	if _, ok := rendered.Get("   "); ok {
+		t.Error("blank input should not be cached")
+	}
+}
+
 func TestPlain(t *testing.T) {
 	if got := Plain("# Rubrik\n\nEn **levande** ort & bygd.", 0); got != "Rubrik En levande ort & bygd." {
 		t.Fatalf("Plain = %q", got)

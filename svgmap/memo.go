@@ -5,14 +5,31 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/ortsplan/ortsplan/cache"
 )
 
 // Memo remembers the maps it has drawn, keyed by their exact points and
 // options, so a page drawing the same map again gets it without the label
-// placement. It keeps at most 32 maps. The zero Memo is ready to use.
+// placement. It keeps about 4 MiB of maps (see memoBytes), dropping the
+// least useful first. The zero Memo is ready to use; a Memo must not be
+// copied after first use.
 type Memo struct {
-	mu   sync.Mutex
-	maps map[string]template.HTML
+	once sync.Once
+	maps *cache.Cache[string, template.HTML]
+}
+
+// memoBytes is the memory budget of a Memo: keys and drawn maps.
+const memoBytes = 4 << 20
+
+// lazyCache returns m's cache, making it on first use.
+func (m *Memo) lazyCache() *cache.Cache[string, template.HTML] {
+	m.once.Do(func() {
+		m.maps = cache.New(memoBytes, func(key string, svg template.HTML) int {
+			return cache.EntryOverhead + cache.StringWeight(key) + cache.StringWeight(string(svg))
+		})
+	})
+	return m.maps
 }
 
 // Render returns Render(points, opt), from memory when drawn before.
@@ -31,18 +48,11 @@ func (m *Memo) Render(points []Point, opt Options) template.HTML {
 		b.WriteByte(';')
 	}
 	key := b.String()
-	m.mu.Lock()
-	out, ok := m.maps[key]
-	m.mu.Unlock()
-	if ok {
+	maps := m.lazyCache()
+	if out, ok := maps.Get(key); ok {
 		return out
 	}
-	out = Render(points, opt)
-	m.mu.Lock()
-	if m.maps == nil || len(m.maps) >= 32 {
-		m.maps = map[string]template.HTML{}
-	}
-	m.maps[key] = out
-	m.mu.Unlock()
+	out := Render(points, opt)
+	maps.Set(key, out)
 	return out
 }
