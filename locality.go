@@ -58,7 +58,7 @@ type LocalityService interface {
 	ListLocalities(ctx context.Context) ([]*Locality, error)
 	// UpdateLocality saves the locality's own fields (refusing a stale
 	// Version with ECONFLICT) and its contact people, the first shown as page
-	// owner, in one transaction.
+	// owner (nil keeps them), in one transaction.
 	UpdateLocality(ctx context.Context, l *Locality, contactIDs []int64) error
 	// Contacts returns the locality's active contact people in order.
 	Contacts(ctx context.Context, localityID int64) ([]*Contact, error)

@@ -89,6 +89,10 @@ func Password(n int) string {
 // a random password, returned once in the Result. Meeting photos (drawn in
 // code) and documents go to files; with nil files the demo has none.
 func Load(ctx context.Context, s Store, files media.Storage) (*Result, error) {
+	// The localities and accounts are made by the system, as the command line
+	// does; no request ever runs this.
+	work := ctx
+	ctx = ortsplan.NewSystemContext(ctx)
 	existing, err := s.ListLocalities(ctx)
 	if err != nil {
 		return nil, err
@@ -123,8 +127,9 @@ func Load(ctx context.Context, s Store, files media.Storage) (*Result, error) {
 		users[n.Email] = u
 		res.Users++
 	}
-	// The process, visions and plans are recorded as the coordinator's work.
-	ctx = ortsplan.WithActor(ctx, users["samordnare@ortsplan.example"].ID)
+	// The process, visions and plans are recorded as the coordinator's work,
+	// with the coordinator's rights.
+	ctx = ortsplan.NewContextWithUser(work, users["samordnare@ortsplan.example"])
 	if err := loadProcess(ctx, s, localities, users); err != nil {
 		return nil, err
 	}

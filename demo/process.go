@@ -236,7 +236,7 @@ func loadProcess(ctx context.Context, s Store, ls map[string]*ortsplan.Locality,
 		for _, email := range contacts[slug] {
 			ids = append(ids, users[email].ID)
 		}
-		if err := s.SetContacts(ctx, l.ID, ids); err != nil {
+		if err := s.UpdateLocality(ctx, l, ids); err != nil {
 			return fmt.Errorf("demo: contacts %s: %w", slug, err)
 		}
 		if v, ok := visions[slug]; ok {
@@ -282,7 +282,7 @@ func loadPlan(ctx context.Context, s Store, l *ortsplan.Locality, p demoPlan) er
 func loadAction(ctx context.Context, s Store, l *ortsplan.Locality, themeID, parentID int64, da demoAction) error {
 	a := da.a
 	a.ThemeID, a.ParentID = themeID, parentID
-	if err := s.SaveAction(ctx, l.ID, &a); err != nil {
+	if err := s.SaveAction(ctx, &a); err != nil {
 		return fmt.Errorf("action %q: %w", a.Title, err)
 	}
 	for _, sub := range da.subs {
@@ -292,13 +292,13 @@ func loadAction(ctx context.Context, s Store, l *ortsplan.Locality, themeID, par
 	}
 	for _, u := range da.updates {
 		u.ActionID = a.ID
-		if err := s.AddActionUpdate(ctx, l.ID, &u); err != nil {
+		if err := s.AddActionUpdate(ctx, &u); err != nil {
 			return err
 		}
 	}
 	if da.later != nil {
 		da.later(&a)
-		if err := s.SaveAction(ctx, l.ID, &a); err != nil {
+		if err := s.SaveAction(ctx, &a); err != nil {
 			return err
 		}
 	}

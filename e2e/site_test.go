@@ -109,7 +109,8 @@ func startSite(t *testing.T) *site {
 	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
 	addMeetings(ctx, t, db, st)
 
-	h, err := web.New(web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db, Search: db, OpenData: db, Outbox: db, Ping: db.Ping}, web.Config{
+	h, err := web.New(web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db,
+		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",
@@ -181,11 +182,11 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 		t.Fatalf("login: %v", err)
 	}
 	idea := &ortsplan.Idea{LocalityID: l.ID, ResidentID: res.ID, Title: "Fler bänkar längs Hälleren", Body: "Äldre behöver kunna vila på promenaden."}
-	if err := db.CreateIdea(ctx, idea); err != nil {
+	if err := db.CreateIdea(sqltest.AsResident(ctx, idea.ResidentID), idea); err != nil {
 		t.Fatalf("idea: %v", err)
 	}
 	c := &ortsplan.Comment{IdeaID: idea.ID, ResidentID: res.ID, Body: "Gärna med ryggstöd."}
-	if err := db.AddComment(ctx, c); err != nil {
+	if err := db.AddComment(sqltest.AsResident(ctx, c.ResidentID), c); err != nil {
 		t.Fatalf("comment: %v", err)
 	}
 	if err := db.AddComment(ctx, &ortsplan.Comment{IdeaID: idea.ID, ParentID: c.ID, ResidentID: res.ID, Body: "Och armstöd."}); err != nil {

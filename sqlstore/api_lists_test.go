@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
@@ -37,7 +36,7 @@ func pageAll[T any](t *testing.T, limit int, read func(after T, limit int) ([]T,
 
 func TestOpenDataPages(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
 		db.PublicURL = "https://ortsplan.example"
 		a := mustCreateLocality(t, db, "bettna", "Bettna")
@@ -54,17 +53,17 @@ func TestOpenDataPages(t *testing.T) {
 				loc = b.ID
 			}
 			i := &ortsplan.Idea{LocalityID: loc, ResidentID: residents[0], Title: "Idé", Body: "Text."}
-			if err := db.CreateIdea(ctx, i); err != nil {
+			if err := db.CreateIdea(sqltest.AsResident(ctx, i.ResidentID), i); err != nil {
 				t.Fatal(err)
 			}
 			for k := range n % 3 {
-				if err := db.Support(ctx, i.ID, residents[k], true, ortsplan.IdeaThreshold{Supports: 100, Within: time.Hour}); err != nil {
+				if err := db.Support(sqltest.AsResident(ctx, residents[k]), i.ID, true, ortsplan.IdeaThreshold{Supports: 100, Within: time.Hour}); err != nil {
 					t.Fatal(err)
 				}
 			}
 			ideas = append(ideas, i)
 		}
-		if err := db.Hide(ctx, "idea", ideas[4].ID, "Olämpligt"); err != nil {
+		if err := db.Hide(ctx, ortsplan.Moderation{IdeaID: ideas[4].ID, Kind: "idea", TargetID: ideas[4].ID, Reason: "Olämpligt"}); err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range []struct {

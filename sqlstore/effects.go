@@ -168,6 +168,7 @@ func (db *DB) computeEffects(ctx context.Context, localityID int64, kind ortspla
 	b := newBucketQuery(ps, localityID)
 	var a, c int64
 	var age string
+	var err error
 
 	// Sign-ups, by age group, and how many of them joined a group.
 	ages := map[string]*ortsplan.AgeGroupCount{}

@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -23,7 +22,7 @@ func effectFigures(p ortsplan.EffectPeriod) string {
 
 func TestEffectsFiguresPerQuarterAndYear(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		now := time.Date(2026, 8, 10, 10, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
@@ -47,7 +46,7 @@ func TestEffectsFiguresPerQuarterAndYear(t *testing.T) {
 		idea := func(loc int64) *ortsplan.Idea {
 			t.Helper()
 			i := &ortsplan.Idea{LocalityID: loc, ResidentID: anna.ID, Title: "En idé", Body: "Bra för orten."}
-			must(db.CreateIdea(ctx, i))
+			must(db.CreateIdea(sqltest.AsResident(ctx, i.ResidentID), i))
 			return i
 		}
 		theme := &ortsplan.Theme{LocalityID: l.ID, Title: "Trafik"}
@@ -55,7 +54,7 @@ func TestEffectsFiguresPerQuarterAndYear(t *testing.T) {
 		action := func(st ortsplan.ActionStatus, progress int) *ortsplan.Action {
 			t.Helper()
 			a := &ortsplan.Action{ThemeID: theme.ID, Title: "Åtgärd " + string(st), Status: st, Progress: progress}
-			must(db.SaveAction(ctx, l.ID, a))
+			must(db.SaveAction(ctx, a))
 			return a
 		}
 		held := func(m *ortsplan.Meeting, participants int) {
@@ -106,12 +105,12 @@ func TestEffectsFiguresPerQuarterAndYear(t *testing.T) {
 		must(db.AnswerIdea(ctx, ortsplan.IdeaAnswer{IdeaID: i2.ID, Status: ortsplan.IdeaDone, Answer: "Klart."}))
 		must(db.AnswerIdea(ctx, ortsplan.IdeaAnswer{IdeaID: i3.ID, Status: ortsplan.IdeaNotRelevant, Answer: "Inte kommunens fråga."}))
 		hidden := idea(l.ID)
-		must(db.Hide(ctx, "idea", hidden.ID, "Reklam"))
+		must(db.Hide(ctx, ortsplan.Moderation{IdeaID: hidden.ID, Kind: "idea", TargetID: hidden.ID, Reason: "Reklam"}))
 		action(ortsplan.ActionPaused, 0)
 		action(ortsplan.ActionCancelled, 0)
 		now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 		a2.Status = ortsplan.ActionDone
-		must(db.SaveAction(ctx, l.ID, a2))
+		must(db.SaveAction(ctx, a2))
 		signUp(other.ID, "30-49")
 		idea(other.ID)
 
@@ -167,7 +166,7 @@ func TestEffectsFiguresPerQuarterAndYear(t *testing.T) {
 		if again != e {
 			t.Error("unchanged figures were computed again")
 		}
-		must(db.Support(ctx, i3.ID, anna.ID, true, ortsplan.IdeaThreshold{Supports: 100, Within: time.Hour}))
+		must(db.Support(sqltest.AsResident(ctx, anna.ID), i3.ID, true, ortsplan.IdeaThreshold{Supports: 100, Within: time.Hour}))
 		if again, _ := db.Effects(ctx, l.ID, ortsplan.PeriodQuarter); again != e {
 			t.Error("a support, which changes no figure, dropped the cached figures")
 		}
@@ -181,7 +180,7 @@ func TestEffectsFiguresPerQuarterAndYear(t *testing.T) {
 			t.Errorf("municipality after a new sign-up: %d", yearAll.Periods[0].SignUps)
 		}
 		a2.Status, a2.Progress = ortsplan.ActionPaused, 0
-		must(db.SaveAction(ctx, l.ID, a2))
+		must(db.SaveAction(ctx, a2))
 		after, _ = db.Effects(ctx, l.ID, ortsplan.PeriodQuarter)
 		if after.Periods[7].ActionsDone != 0 || after.PlanProgress != 25 {
 			t.Errorf("after pausing a finished action: done %d, progress %v", after.Periods[7].ActionsDone, after.PlanProgress)
@@ -204,7 +203,7 @@ func TestEffectsFiguresPerQuarterAndYear(t *testing.T) {
 // time, every read after a committed change sees it.
 func TestEffectsNeverStale(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		l := mustCreateLocality(t, db, "bettna", "Bettna")
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
@@ -247,7 +246,7 @@ func BenchmarkEffects(b *testing.B) {
 	for _, d := range sqltest.Dialects(b) {
 		b.Run(string(d), func(b *testing.B) {
 			db := sqltest.Open(b, d)
-			ctx := context.Background()
+			ctx := sqltest.System()
 			start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 			now := start
 			db.Now = func() time.Time { return now }

@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -16,7 +15,7 @@ import (
 
 func TestFollowNewsUnsubscribeExportDelete(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
@@ -24,13 +23,13 @@ func TestFollowNewsUnsubscribeExportDelete(t *testing.T) {
 		l := mustCreateLocality(t, db, "skebokvarn", "Skebokvarn")
 		_, anna := residentLogin(t, db, "anna@example.se", "Anna", l.ID)
 		_, bo := residentLogin(t, db, "bo@example.se", "Bo", l.ID)
-		if err := db.Follow(ctx, anna.ID, l.ID, ortsplan.FollowImmediate); err != nil {
+		if err := db.Follow(sqltest.AsResident(ctx, anna.ID), l.ID, ortsplan.FollowImmediate); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Follow(ctx, bo.ID, l.ID, ortsplan.FollowDigest); err != nil {
+		if err := db.Follow(sqltest.AsResident(ctx, bo.ID), l.ID, ortsplan.FollowDigest); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Follow(ctx, bo.ID, l.ID, "ibland"); ortsplan.FieldErrors(err)["mode"] == "" {
+		if err := db.Follow(sqltest.AsResident(ctx, bo.ID), l.ID, "ibland"); ortsplan.FieldErrors(err)["mode"] == "" {
 			t.Fatalf("bad mode: %v", err)
 		}
 		m := &ortsplan.Meeting{LocalityID: l.ID, Kind: ortsplan.MeetingOpen, Title: "Stormöte om bryggorna", Start: now.Add(72 * time.Hour),
@@ -72,7 +71,7 @@ func TestFollowNewsUnsubscribeExportDelete(t *testing.T) {
 		if err != nil || f.LocalitySlug != "skebokvarn" {
 			t.Fatalf("unsubscribe: %v", err)
 		}
-		if fs, _ := db.Follows(ctx, anna.ID); len(fs) != 0 {
+		if fs, _ := db.Follows(sqltest.AsResident(ctx, anna.ID)); len(fs) != 0 {
 			t.Fatal("still following after unsubscribing")
 		}
 		if _, err := db.UnsubscribeByToken(ctx, tok); ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND {
@@ -81,9 +80,9 @@ func TestFollowNewsUnsubscribeExportDelete(t *testing.T) {
 
 		// Export and delete.
 		idea := &ortsplan.Idea{LocalityID: l.ID, ResidentID: bo.ID, Title: "Bänkar", Body: "Fler bänkar vid bryggan."}
-		db.CreateIdea(ctx, idea)
-		db.AddComment(ctx, &ortsplan.Comment{IdeaID: idea.ID, ResidentID: anna.ID, Body: "Bra!"})
-		data, err := db.ExportResident(ctx, bo.ID)
+		db.CreateIdea(sqltest.AsResident(ctx, idea.ResidentID), idea)
+		db.AddComment(sqltest.AsResident(ctx, anna.ID), &ortsplan.Comment{IdeaID: idea.ID, Body: "Bra!"})
+		data, err := db.ExportResident(sqltest.AsResident(ctx, bo.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,14 +92,14 @@ func TestFollowNewsUnsubscribeExportDelete(t *testing.T) {
 				t.Errorf("export lacks %s: %s", want, js)
 			}
 		}
-		if err := db.DeleteResident(ctx, bo.ID); err != nil {
+		if err := db.DeleteResident(sqltest.AsResident(ctx, bo.ID)); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := db.FindIdea(ctx, idea.ID)
 		if got.AuthorName != "" || got.Title != "Bänkar" {
 			t.Fatalf("after deletion the idea must stay without the name: %+v", got)
 		}
-		if _, err := db.ExportResident(ctx, bo.ID); ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND {
+		if _, err := db.ExportResident(sqltest.AsResident(ctx, bo.ID)); ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND {
 			t.Fatalf("a deleted resident can be exported: %v", err)
 		}
 		var emails int

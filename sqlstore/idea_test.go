@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"regexp"
 	"testing"
 	"time"
@@ -16,7 +15,7 @@ import (
 // residentLogin asks for a link and follows it, as the e-mail would.
 func residentLogin(t *testing.T, db *sqlstore.DB, email, name string, localityID int64) (string, *ortsplan.Resident) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sqltest.System()
 	if err := db.RequestLogin(ctx, ortsplan.LoginRequest{Email: email, Name: name, LocalityID: localityID, Lang: "sv"}); err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +36,7 @@ func residentLogin(t *testing.T, db *sqlstore.DB, email, name string, localityID
 
 func TestResidentsIdeasSupportsCommentsAnswers(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
@@ -58,7 +57,7 @@ func TestResidentsIdeasSupportsCommentsAnswers(t *testing.T) {
 		}
 		now = now.Add(time.Hour)
 		idea := &ortsplan.Idea{LocalityID: l.ID, ResidentID: anna.ID, Title: "Belysning vid busshållplatsen", Body: "Det är mörkt på vintern."}
-		if err := db.CreateIdea(ctx, idea); err != nil {
+		if err := db.CreateIdea(sqltest.AsResident(ctx, idea.ResidentID), idea); err != nil {
 			t.Fatal(err)
 		}
 		rule := ortsplan.IdeaThreshold{Supports: 2, Within: 90 * 24 * time.Hour}
@@ -67,15 +66,15 @@ func TestResidentsIdeasSupportsCommentsAnswers(t *testing.T) {
 			_, r := residentLogin(t, db, e, e, l.ID)
 			supporters = append(supporters, r)
 		}
-		if err := db.Support(ctx, idea.ID, supporters[0].ID, true, rule); err != nil {
+		if err := db.Support(sqltest.AsResident(ctx, supporters[0].ID), idea.ID, true, rule); err != nil {
 			t.Fatal(err)
 		}
-		db.Support(ctx, idea.ID, supporters[0].ID, true, rule) // twice counts once
+		db.Support(sqltest.AsResident(ctx, supporters[0].ID), idea.ID, true, rule) // twice counts once
 		got, _ := db.FindIdea(ctx, idea.ID)
 		if got.Supports != 1 || !got.FlaggedAt.IsZero() {
 			t.Fatalf("after one support: %d flagged=%v", got.Supports, !got.FlaggedAt.IsZero())
 		}
-		db.Support(ctx, idea.ID, supporters[1].ID, true, rule)
+		db.Support(sqltest.AsResident(ctx, supporters[1].ID), idea.ID, true, rule)
 		got, _ = db.FindIdea(ctx, idea.ID)
 		if got.Supports != 2 || got.FlaggedAt.IsZero() {
 			t.Fatalf("threshold reached but not flagged: %+v", got)
@@ -84,20 +83,20 @@ func TestResidentsIdeasSupportsCommentsAnswers(t *testing.T) {
 		if msgs[0].To != "coord@example.se" {
 			t.Fatalf("flag went to %s", msgs[0].To)
 		}
-		db.Support(ctx, idea.ID, supporters[1].ID, false, rule)
-		if ok, _ := db.Supports(ctx, idea.ID, supporters[1].ID); ok {
+		db.Support(sqltest.AsResident(ctx, supporters[1].ID), idea.ID, false, rule)
+		if ok, _ := db.Supports(sqltest.AsResident(ctx, supporters[1].ID), idea.ID); ok {
 			t.Fatal("withdrawn support remains")
 		}
 
 		c := &ortsplan.Comment{IdeaID: idea.ID, ResidentID: supporters[0].ID, Body: "Bra idé!"}
-		if err := db.AddComment(ctx, c); err != nil {
+		if err := db.AddComment(sqltest.AsResident(ctx, c.ResidentID), c); err != nil {
 			t.Fatal(err)
 		}
 		reply := &ortsplan.Comment{IdeaID: idea.ID, ParentID: c.ID, ResidentID: anna.ID, Body: "Tack!"}
-		if err := db.AddComment(ctx, reply); err != nil {
+		if err := db.AddComment(sqltest.AsResident(ctx, reply.ResidentID), reply); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.AddComment(ctx, &ortsplan.Comment{IdeaID: idea.ID, ParentID: reply.ID, ResidentID: anna.ID, Body: "För djupt"}); ortsplan.FieldErrors(err)["comment"] == "" {
+		if err := db.AddComment(sqltest.AsResident(ctx, anna.ID), &ortsplan.Comment{IdeaID: idea.ID, ParentID: reply.ID, Body: "För djupt"}); ortsplan.FieldErrors(err)["comment"] == "" {
 			t.Fatalf("a reply to a reply was accepted: %v", err)
 		}
 		cs, _ := db.Comments(ctx, idea.ID)
@@ -112,7 +111,7 @@ func TestResidentsIdeasSupportsCommentsAnswers(t *testing.T) {
 		th := &ortsplan.Theme{LocalityID: l.ID, Title: "Trafik"}
 		db.SaveTheme(ctx, th)
 		a := &ortsplan.Action{ThemeID: th.ID, Title: "Belysning", Status: ortsplan.ActionNotStarted}
-		db.SaveAction(ctx, l.ID, a)
+		db.SaveAction(ctx, a)
 		if err := db.AnswerIdea(ctx, ortsplan.IdeaAnswer{IdeaID: idea.ID, Status: ortsplan.IdeaInPlan, Answer: "Vi tar med den.", ActionID: a.ID}); err != nil {
 			t.Fatal(err)
 		}
@@ -126,13 +125,13 @@ func TestResidentsIdeasSupportsCommentsAnswers(t *testing.T) {
 		}
 
 		// Moderation: reported, hidden with a reason, kept.
-		if err := db.Report(ctx, "comment", c.ID, "Olämpligt"); err != nil {
+		if err := db.Report(ctx, ortsplan.Report{IdeaID: c.IdeaID, Kind: "comment", TargetID: c.ID, Reason: "Olämpligt"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Hide(ctx, "comment", c.ID, ""); ortsplan.FieldErrors(err)["reason"] == "" {
+		if err := db.Hide(ctx, ortsplan.Moderation{IdeaID: c.IdeaID, Kind: "comment", TargetID: c.ID, Reason: ""}); ortsplan.FieldErrors(err)["reason"] == "" {
 			t.Fatalf("hidden without a reason: %v", err)
 		}
-		if err := db.Hide(ctx, "comment", c.ID, "Personangrepp"); err != nil {
+		if err := db.Hide(ctx, ortsplan.Moderation{IdeaID: c.IdeaID, Kind: "comment", TargetID: c.ID, Reason: "Personangrepp"}); err != nil {
 			t.Fatal(err)
 		}
 		cs, _ = db.Comments(ctx, idea.ID)

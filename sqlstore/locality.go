@@ -76,8 +76,8 @@ func (db *DB) CreateLocality(ctx context.Context, l *ortsplan.Locality) error {
 
 // UpdateLocality saves the locality's name, description, inhabitants and
 // coordinates if l.Version is still the stored version (else ECONFLICT), and
-// its contact people (active staff, the first shown as page owner), in one
-// transaction.
+// its contact people (active staff, the first shown as page owner; nil keeps
+// them as they are), in one transaction.
 func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality, contactIDs []int64) error {
 	if err := l.Validate(); err != nil {
 		return err
@@ -91,8 +91,10 @@ func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality, contactI
 		if err := mayEdit(ctx, tx, old.ID); err != nil {
 			return err
 		}
-		if err := db.setContacts(ctx, tx, now, old.ID, contactIDs); err != nil {
-			return err
+		if contactIDs != nil {
+			if err := db.setContacts(ctx, tx, now, old.ID, contactIDs); err != nil {
+				return err
+			}
 		}
 		if old.Version == l.Version && old.Name == l.Name && old.Description == l.Description &&
 			intPtr(old.Inhabitants) == intPtr(l.Inhabitants) && coords(old) == coords(l) {

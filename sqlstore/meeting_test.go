@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -14,7 +13,7 @@ import (
 
 func TestGroupsAndOrganisations(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		l := mustCreateLocality(t, db, "halleforsnas", "Hälleforsnäs")
 		leader := mustCreateUser(t, db, "leader@example.se", ortsplan.RoleGroupLeader, "halleforsnas")
 		g := &ortsplan.Group{LocalityID: l.ID, Slug: "kultur-och-fritid", Name: "Kultur och fritid", Kind: ortsplan.GroupWorking,
@@ -82,7 +81,7 @@ func newMeeting(t *testing.T, db *sqlstore.DB, l *ortsplan.Locality, start time.
 	m := &ortsplan.Meeting{LocalityID: l.ID, Kind: ortsplan.MeetingOpen, Title: "Stormöte om badplatsen", Start: start,
 		End: start.Add(2 * time.Hour), PlaceName: "Bygdegården", PlaceAddress: "Kvarnvägen 1", State: ortsplan.MeetingPlanned,
 		Registration: true, Capacity: capacity}
-	if err := db.SaveMeeting(context.Background(), m); err != nil {
+	if err := db.SaveMeeting(sqltest.System(), m); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -90,7 +89,7 @@ func newMeeting(t *testing.T, db *sqlstore.DB, l *ortsplan.Locality, start time.
 
 func TestRegistrationWaitingListAndNotices(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
@@ -189,7 +188,7 @@ func TestRegistrationWaitingListAndNotices(t *testing.T) {
 
 func TestMeetingsFilterAndTimes(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		l := mustCreateLocality(t, db, "bettna", "Bettna")
 		other := mustCreateLocality(t, db, "flen", "Flen")
 		stockholm, _ := time.LoadLocation("Europe/Stockholm")

@@ -56,7 +56,7 @@ func claim(t *testing.T, db *sqlstore.DB, n int, lease time.Duration) []*ortspla
 
 func TestOutboxEnqueueClaimSent(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		clock := newFakeClock(db)
 		m := &ortsplan.Message{To: "asa@example.se", ToName: "Åsa Öberg", Subject: "Möte i Sparreholm",
 			Text: "Välkommen på möte.", HTML: "<p>Välkommen på möte.</p>", Lang: "en",
@@ -127,7 +127,7 @@ func TestOutboxRefusesHeaderInjection(t *testing.T) {
 				t.Errorf("enqueue %q/%q: %v, want invalid", m.To, m.Subject, err)
 			}
 		}
-		if list, _ := db.ListMessages(context.Background(), 10); len(list) != 0 {
+		if list, _ := db.ListMessages(sqltest.System(), 10); len(list) != 0 {
 			t.Fatalf("%d refused messages stored", len(list))
 		}
 	})
@@ -154,7 +154,7 @@ func TestOutboxLeaseExpiry(t *testing.T) {
 
 func TestOutboxRetryAndPermanentFailure(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		clock := newFakeClock(db)
 		m := mustEnqueue(t, db, "a@example.se", "Hej")
 		claim(t, db, 5, time.Minute)
@@ -194,7 +194,7 @@ func TestOutboxRetryAndPermanentFailure(t *testing.T) {
 func TestOutboxConcurrentClaimers(t *testing.T) {
 	for _, d := range sqltest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			ctx := context.Background()
+			ctx := sqltest.System()
 			dsn := sqltest.DSN(t, d)
 			var dbs [2]*sqlstore.DB
 			for i := range dbs {

@@ -21,7 +21,7 @@ func date(s string) time.Time {
 
 func TestPhaseTimeline(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		l := &ortsplan.Locality{Slug: "sparreholm", Name: "Sparreholm", Phase: ortsplan.PhaseMobilising, PhaseSince: date("2011-01-15")}
 		if err := db.CreateLocality(ctx, l); err != nil {
 			t.Fatal(err)
@@ -78,7 +78,7 @@ func fmtSlice(s []string) string {
 
 func TestVisionVersionsAndConflicts(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		l := mustCreateLocality(t, db, "halleforsnas", "Hälleforsnäs")
 		if _, err := db.FindVision(ctx, l.ID); ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND {
 			t.Fatalf("no vision yet: %v", err)
@@ -126,7 +126,7 @@ func TestVisionVersionsAndConflicts(t *testing.T) {
 
 func TestPlanTreeProgressAndOrder(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := ortsplan.WithActor(context.Background(), mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator).ID)
+		ctx := sqltest.AsUser(context.Background(), mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator))
 		l := mustCreateLocality(t, db, "sparreholm", "Sparreholm")
 		traffic := &ortsplan.Theme{LocalityID: l.ID, Title: "Trafik och boende"}
 		culture := &ortsplan.Theme{LocalityID: l.ID, Title: "Kultur och fritid"}
@@ -139,10 +139,10 @@ func TestPlanTreeProgressAndOrder(t *testing.T) {
 			ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnad", Priority: ortsplan.PriorityHigh,
 			Start: date("2013-01-01"), End: date("2015-12-31")}
 		speed := &ortsplan.Action{ThemeID: traffic.ID, Title: "Se över hastighetsgränserna", Status: ortsplan.ActionDone}
-		if err := db.SaveAction(ctx, l.ID, path); err != nil {
+		if err := db.SaveAction(ctx, path); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SaveAction(ctx, l.ID, speed); err != nil {
+		if err := db.SaveAction(ctx, speed); err != nil {
 			t.Fatal(err)
 		}
 		subs := []*ortsplan.Action{
@@ -151,22 +151,22 @@ func TestPlanTreeProgressAndOrder(t *testing.T) {
 			{ParentID: path.ID, ThemeID: traffic.ID, Title: "Skrotad variant", Status: ortsplan.ActionCancelled},
 		}
 		for _, s := range subs {
-			if err := db.SaveAction(ctx, l.ID, s); err != nil {
+			if err := db.SaveAction(ctx, s); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// A sub-action of a sub-action is refused.
-		err := db.SaveAction(ctx, l.ID, &ortsplan.Action{ParentID: subs[0].ID, ThemeID: traffic.ID, Title: "För djupt", Status: ortsplan.ActionNotStarted})
+		err := db.SaveAction(ctx, &ortsplan.Action{ParentID: subs[0].ID, ThemeID: traffic.ID, Title: "För djupt", Status: ortsplan.ActionNotStarted})
 		if ortsplan.FieldErrors(err)["parent"] == "" {
 			t.Fatalf("nested sub-action accepted: %v", err)
 		}
-		if err := db.AddActionUpdate(ctx, l.ID, &ortsplan.ActionUpdate{ActionID: path.ID, On: date("2014-05-01"), Text: "Förstudien klar."}); err != nil {
+		if err := db.AddActionUpdate(ctx, &ortsplan.ActionUpdate{ActionID: path.ID, On: date("2014-05-01"), Text: "Förstudien klar."}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.MoveAction(ctx, l.ID, speed.ID, -1); err != nil {
+		if err := db.MoveAction(ctx, speed.ID, -1); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.MoveTheme(ctx, l.ID, culture.ID, -1); err != nil {
+		if err := db.MoveTheme(ctx, culture.ID, -1); err != nil {
 			t.Fatal(err)
 		}
 
@@ -207,26 +207,31 @@ func TestPlanTreeProgressAndOrder(t *testing.T) {
 		// Optimistic locking on actions.
 		stale := *speed
 		speed.Title = "Sänkt hastighet på Nyköpingsvägen"
-		if err := db.SaveAction(ctx, l.ID, speed); err != nil {
+		if err := db.SaveAction(ctx, speed); err != nil {
 			t.Fatal(err)
 		}
 		stale.Description = "annan text"
-		if err := db.SaveAction(ctx, l.ID, &stale); ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
+		if err := db.SaveAction(ctx, &stale); ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
 			t.Fatalf("stale action save: %v", err)
 		}
 		// Moving a parent to another theme takes its sub-actions along.
 		path.ThemeID = culture.ID
-		if err := db.SaveAction(ctx, l.ID, path); err != nil {
+		if err := db.SaveAction(ctx, path); err != nil {
 			t.Fatal(err)
 		}
 		p, _ = db.FindPlan(ctx, l.ID)
 		if len(p.Themes[0].Actions) != 1 || len(p.Themes[0].Actions[0].Children) != 3 {
 			t.Fatalf("sub-actions did not follow their parent: %+v", p.Themes[0].Actions)
 		}
-		// Another locality's theme is refused.
+		// An action cannot be moved to another locality's theme.
 		other := mustCreateLocality(t, db, "bettna", "Bettna")
-		err = db.SaveAction(ctx, other.ID, &ortsplan.Action{ThemeID: traffic.ID, Title: "x", Status: ortsplan.ActionNotStarted})
-		if ortsplan.FieldErrors(err)["theme"] == "" {
+		foreign := &ortsplan.Theme{LocalityID: other.ID, Title: "Bettnas tema"}
+		if err := db.SaveTheme(ctx, foreign); err != nil {
+			t.Fatal(err)
+		}
+		moved := *p.Themes[0].Actions[0]
+		moved.ThemeID, moved.Children, moved.ParentID = foreign.ID, nil, 0
+		if err := db.SaveAction(ctx, &moved); ortsplan.FieldErrors(err)["theme"] == "" {
 			t.Fatalf("foreign theme accepted: %v", err)
 		}
 
@@ -275,7 +280,7 @@ func TestPlanTreeProgressAndOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		ovBefore := ov.Outline.Progress()
-		if err := db.SaveAction(ctx, l.ID, &ortsplan.Action{ThemeID: culture.ID, Title: "Konstrunda", Status: ortsplan.ActionDone}); err != nil {
+		if err := db.SaveAction(ctx, &ortsplan.Action{ThemeID: culture.ID, Title: "Konstrunda", Status: ortsplan.ActionDone}); err != nil {
 			t.Fatal(err)
 		}
 		after := summary()
@@ -289,7 +294,7 @@ func TestPlanTreeProgressAndOrder(t *testing.T) {
 		// And every change to the locality itself.
 		cur, _ := db.FindLocality(ctx, l.Slug)
 		cur.Name = "Stora Sundby by"
-		if err := db.UpdateLocality(ctx, cur); err != nil {
+		if err := db.UpdateLocality(ctx, cur, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.ChangePhase(ctx, &ortsplan.PhaseChange{LocalityID: l.ID, Phase: ortsplan.PhaseClosing, On: date("2030-01-01")}); err != nil {
@@ -315,7 +320,7 @@ func TestPlanTreeProgressAndOrder(t *testing.T) {
 
 func TestUpdateLocalityAndContacts(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		l := mustCreateLocality(t, db, "bettna", "Bettna")
 		u := mustCreateUser(t, db, "off@example.se", ortsplan.RoleOfficial)
 		a, _ := db.FindLocality(ctx, "bettna")
@@ -323,21 +328,24 @@ func TestUpdateLocalityAndContacts(t *testing.T) {
 		a.Description = "Orten i söder."
 		n := 300
 		a.Inhabitants = &n
-		if err := db.UpdateLocality(ctx, a); err != nil {
+		if err := db.UpdateLocality(ctx, a, nil); err != nil {
 			t.Fatal(err)
 		}
 		b.Description = "Krock"
-		if err := db.UpdateLocality(ctx, b); ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
+		if err := db.UpdateLocality(ctx, b, nil); ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
 			t.Fatalf("stale locality save: %v", err)
 		}
-		if err := db.SetContacts(ctx, l.ID, []int64{u.ID}); err != nil {
+		cur, _ := db.FindLocality(ctx, "bettna")
+		if err := db.UpdateLocality(ctx, cur, []int64{u.ID}); err != nil {
 			t.Fatal(err)
 		}
 		cs, _ := db.Contacts(ctx, l.ID)
 		if len(cs) != 1 || cs[0].Name != u.Name {
 			t.Fatalf("contacts: %+v", cs)
 		}
-		if err := db.SetContacts(ctx, l.ID, []int64{u.ID, 9999}); ortsplan.FieldErrors(err)["contacts"] == "" {
+		cur, _ = db.FindLocality(ctx, "bettna")
+		cur.Description = "Ändrad samtidigt"
+		if err := db.UpdateLocality(ctx, cur, []int64{u.ID, 9999}); ortsplan.FieldErrors(err)["contacts"] == "" {
 			t.Fatalf("unknown contact accepted: %v", err)
 		}
 		if cs, _ := db.Contacts(ctx, l.ID); len(cs) != 1 {
@@ -348,7 +356,7 @@ func TestUpdateLocalityAndContacts(t *testing.T) {
 
 func TestSavingUnchangedMakesNoRevision(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		l := mustCreateLocality(t, db, "mellosa", "Mellösa")
 		v := &ortsplan.Vision{LocalityID: l.ID, Title: "Mellösas vision", Body: "Rad ett.\n\nRad två.", Status: ortsplan.StatusAdopted}
 		if err := db.SaveVision(ctx, v); err != nil {
@@ -357,18 +365,18 @@ func TestSavingUnchangedMakesNoRevision(t *testing.T) {
 		th := &ortsplan.Theme{LocalityID: l.ID, Title: "Tema"}
 		db.SaveTheme(ctx, th)
 		a := &ortsplan.Action{ThemeID: th.ID, Title: "Åtgärd", Status: ortsplan.ActionOngoing, Start: date("2026-01-01")}
-		db.SaveAction(ctx, l.ID, a)
+		db.SaveAction(ctx, a)
 		before, _ := db.Revisions(ctx, l.ID)
 		same, _ := db.FindVision(ctx, l.ID)
 		if err := db.SaveVision(ctx, same); err != nil {
 			t.Fatal(err)
 		}
 		p, _ := db.FindPlan(ctx, l.ID)
-		if err := db.SaveAction(ctx, l.ID, p.Themes[0].Actions[0]); err != nil {
+		if err := db.SaveAction(ctx, p.Themes[0].Actions[0]); err != nil {
 			t.Fatal(err)
 		}
 		loc, _ := db.FindLocality(ctx, "mellosa")
-		if err := db.UpdateLocality(ctx, loc); err != nil {
+		if err := db.UpdateLocality(ctx, loc, nil); err != nil {
 			t.Fatal(err)
 		}
 		after, _ := db.Revisions(ctx, l.ID)

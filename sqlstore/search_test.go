@@ -37,12 +37,12 @@ func mustResident(t testing.TB, db *sqlstore.DB, email, name string, localityID 
 
 func newSearchFixture(t *testing.T, db *sqlstore.DB) *searchFixture {
 	t.Helper()
-	ctx := ortsplan.WithActor(context.Background(), mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator).ID)
+	ctx := sqltest.AsUser(context.Background(), mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator))
 	f := &searchFixture{}
 	f.sparreholm = mustCreateLocality(t, db, "sparreholm", "Sparreholm")
 	f.bettna = mustCreateLocality(t, db, "bettna", "Bettna")
 	f.sparreholm.Description = "Ett samhälle vid sjön Hälgölen med **badplats** och tågstation."
-	if err := db.UpdateLocality(ctx, f.sparreholm); err != nil {
+	if err := db.UpdateLocality(ctx, f.sparreholm, nil); err != nil {
 		t.Fatal(err)
 	}
 	must := func(err error) {
@@ -59,8 +59,8 @@ func newSearchFixture(t *testing.T, db *sqlstore.DB) *searchFixture {
 	must(db.SaveTheme(ctx, f.theme))
 	f.action = &ortsplan.Action{ThemeID: f.theme.ID, Title: "Gångväg längs Nyköpingsvägen", Description: "En belyst gångväg till stationen.",
 		Status: ortsplan.ActionOngoing}
-	must(db.SaveAction(ctx, f.sparreholm.ID, f.action))
-	must(db.AddActionUpdate(ctx, f.sparreholm.ID, &ortsplan.ActionUpdate{ActionID: f.action.ID, On: date("2026-05-01"),
+	must(db.SaveAction(ctx, f.action))
+	must(db.AddActionUpdate(ctx, &ortsplan.ActionUpdate{ActionID: f.action.ID, On: date("2026-05-01"),
 		Text: "Förstudien om cykelbanan är klar."}))
 	f.meeting = &ortsplan.Meeting{LocalityID: f.bettna.ID, Kind: ortsplan.MeetingOpen, Title: "Stormöte om badplatsen",
 		Start: time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC), PlaceName: "Bygdegården", State: ortsplan.MeetingHeld,
@@ -73,13 +73,13 @@ func newSearchFixture(t *testing.T, db *sqlstore.DB) *searchFixture {
 	must(db.AddGroupMember(ctx, &ortsplan.GroupMember{GroupID: f.group.ID, Name: "Zlatan Medlemsson", Email: "zlatan@example.se", ShowName: true}))
 	f.resident = mustResident(t, db, "anna@example.se", "Annika Förslagsdotter", f.bettna.ID)
 	f.idea = &ortsplan.Idea{LocalityID: f.bettna.ID, ResidentID: f.resident, Title: "Boulebana i parken", Body: "En boulebana vid lekplatsen."}
-	must(db.CreateIdea(ctx, f.idea))
+	must(db.CreateIdea(sqltest.AsResident(ctx, f.idea.ResidentID), f.idea))
 	f.hiddenIdea = &ortsplan.Idea{LocalityID: f.bettna.ID, ResidentID: f.resident, Title: "Olämpligt förslag", Body: "Spam om kasinosajter."}
-	must(db.CreateIdea(ctx, f.hiddenIdea))
-	must(db.Hide(ctx, "idea", f.hiddenIdea.ID, "Reklam"))
+	must(db.CreateIdea(sqltest.AsResident(ctx, f.hiddenIdea.ResidentID), f.hiddenIdea))
+	must(db.Hide(ctx, ortsplan.Moderation{IdeaID: f.hiddenIdea.ID, Kind: "idea", TargetID: f.hiddenIdea.ID, Reason: "Reklam"}))
 	f.comment = &ortsplan.Comment{IdeaID: f.idea.ID, ResidentID: f.resident, Body: "Gärna med belysning så att man kan spela på kvällarna."}
-	must(db.AddComment(ctx, f.comment))
-	must(db.AddComment(ctx, &ortsplan.Comment{IdeaID: f.hiddenIdea.ID, ResidentID: f.resident, Body: "Kasinokommentar under dold idé."}))
+	must(db.AddComment(sqltest.AsResident(ctx, f.comment.ResidentID), f.comment))
+	must(db.AddComment(sqltest.AsResident(ctx, f.resident), &ortsplan.Comment{IdeaID: f.hiddenIdea.ID, Body: "Kasinokommentar under dold idé."}))
 	return f
 }
 
@@ -163,7 +163,7 @@ func TestSearchFindsPublicContentSwedishAware(t *testing.T) {
 
 func TestSearchNeverFindsHiddenDraftOrPersonalData(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		f := newSearchFixture(t, db)
 		for _, q := range []string{"hamnpiren", "utkastvision", "kasinosajter", "olämpligt", "kasinokommentar",
 			"zlatan", "medlemsson", "annika", "förslagsdotter", "anna@example.se", "example"} {
@@ -193,23 +193,23 @@ func TestSearchNeverFindsHiddenDraftOrPersonalData(t *testing.T) {
 
 func TestSearchReflectsChangesAtOnce(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		f := newSearchFixture(t, db)
 		// Hiding a comment, then its idea.
-		if err := db.Hide(ctx, "comment", f.comment.ID, "Personangrepp"); err != nil {
+		if err := db.Hide(ctx, ortsplan.Moderation{IdeaID: f.comment.IdeaID, Kind: "comment", TargetID: f.comment.ID, Reason: "Personangrepp"}); err != nil {
 			t.Fatal(err)
 		}
 		if res := search(t, db, ortsplan.SearchQuery{Text: "kvällarna"}); res.Total != 0 {
 			t.Errorf("hidden comment found: %v", found(res))
 		}
 		other := &ortsplan.Comment{IdeaID: f.idea.ID, ResidentID: f.resident, Body: "Petanque är också roligt."}
-		if err := db.AddComment(ctx, other); err != nil {
+		if err := db.AddComment(sqltest.AsResident(ctx, other.ResidentID), other); err != nil {
 			t.Fatal(err)
 		}
 		if res := search(t, db, ortsplan.SearchQuery{Text: "petanque"}); res.Total != 1 {
 			t.Errorf("new comment: %v", found(res))
 		}
-		if err := db.Hide(ctx, "idea", f.idea.ID, "Dubblett"); err != nil {
+		if err := db.Hide(ctx, ortsplan.Moderation{IdeaID: f.idea.ID, Kind: "idea", TargetID: f.idea.ID, Reason: "Dubblett"}); err != nil {
 			t.Fatal(err)
 		}
 		for _, q := range []string{"boulebana", "petanque"} {
@@ -219,7 +219,7 @@ func TestSearchReflectsChangesAtOnce(t *testing.T) {
 		}
 		// An official answer is searchable with its idea.
 		idea := &ortsplan.Idea{LocalityID: f.bettna.ID, ResidentID: f.resident, Title: "Fler papperskorgar", Body: "Vid badet."}
-		if err := db.CreateIdea(ctx, idea); err != nil {
+		if err := db.CreateIdea(sqltest.AsResident(ctx, idea.ResidentID), idea); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.AnswerIdea(ctx, ortsplan.IdeaAnswer{IdeaID: idea.ID, Status: ortsplan.IdeaReceived,
@@ -240,7 +240,7 @@ func TestSearchReflectsChangesAtOnce(t *testing.T) {
 		}
 		// Renaming an action renames its updates, and the old words are gone.
 		f.action.Title, f.action.Description = "Trottoar vid stationen", "Bredare trottoar."
-		if err := db.SaveAction(ctx, f.sparreholm.ID, f.action); err != nil {
+		if err := db.SaveAction(ctx, f.action); err != nil {
 			t.Fatal(err)
 		}
 		res := search(t, db, ortsplan.SearchQuery{Text: "förstudien"})
@@ -255,7 +255,7 @@ func TestSearchReflectsChangesAtOnce(t *testing.T) {
 
 func TestSearchRankingFiltersAndPaging(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := ortsplan.WithActor(context.Background(), mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator).ID)
+		ctx := sqltest.AsUser(context.Background(), mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator))
 		a := mustCreateLocality(t, db, "malmkoping", "Malmköping")
 		b := mustCreateLocality(t, db, "hallbybrunn", "Hälleforsnäs")
 		th := &ortsplan.Theme{LocalityID: a.ID, Title: "Natur"}
@@ -266,11 +266,11 @@ func TestSearchRankingFiltersAndPaging(t *testing.T) {
 		for i := range 25 {
 			act := &ortsplan.Action{ThemeID: th.ID, Title: fmt.Sprintf("Åtgärd %d", i), Status: ortsplan.ActionNotStarted,
 				Description: "Rensa sly och bygga en ny brygga vid sjön, och sedan mycket annat som ska göras under året."}
-			if err := db.SaveAction(ctx, a.ID, act); err != nil {
+			if err := db.SaveAction(ctx, act); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.SaveAction(ctx, a.ID, &ortsplan.Action{ThemeID: th.ID, Title: "Bryggan", Status: ortsplan.ActionNotStarted}); err != nil {
+		if err := db.SaveAction(ctx, &ortsplan.Action{ThemeID: th.ID, Title: "Bryggan", Status: ortsplan.ActionNotStarted}); err != nil {
 			t.Fatal(err)
 		}
 		g := &ortsplan.Group{LocalityID: b.ID, Slug: "brygga", Name: "Bryggföreningen", Kind: ortsplan.GroupWorking, Description: "Sköter bryggorna."}
@@ -323,10 +323,10 @@ func TestSearchRankingFiltersAndPaging(t *testing.T) {
 
 func TestSearchEnglish(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		l := mustCreateLocality(t, db, "flen", "Flen")
 		r := mustResident(t, db, "sam@example.com", "Sam", l.ID)
-		if err := db.CreateIdea(ctx, &ortsplan.Idea{LocalityID: l.ID, ResidentID: r, Title: "Walking paths to the libraries",
+		if err := db.CreateIdea(sqltest.AsResident(ctx, r), &ortsplan.Idea{LocalityID: l.ID, Title: "Walking paths to the libraries",
 			Body: "Safer crossings."}); err != nil {
 			t.Fatal(err)
 		}
@@ -400,7 +400,7 @@ func BenchmarkSearch(b *testing.B) {
 	for _, d := range sqltest.Dialects(b) {
 		b.Run(string(d), func(b *testing.B) {
 			db := sqltest.Open(b, d)
-			ctx := context.Background()
+			ctx := sqltest.System()
 			words := []string{"gångväg", "brygga", "badplats", "belysning", "skolan", "cykelbana", "lekplats", "bibliotek", "parken", "stationen"}
 			var ls []int64
 			for i := range 30 {
@@ -414,7 +414,7 @@ func BenchmarkSearch(b *testing.B) {
 			for i := range 3000 {
 				body := fmt.Sprintf("Förslag nummer %d om %s vid %s, och mer text om %s som gör beskrivningen lite längre.",
 					i, words[i%len(words)], words[(i/7)%len(words)], words[(i/3)%len(words)])
-				if err := db.CreateIdea(ctx, &ortsplan.Idea{LocalityID: ls[i%len(ls)], ResidentID: r,
+				if err := db.CreateIdea(sqltest.AsResident(ctx, r), &ortsplan.Idea{LocalityID: ls[i%len(ls)],
 					Title: "Idé om " + words[(i/11)%len(words)], Body: body}); err != nil {
 					b.Fatal(err)
 				}
@@ -434,7 +434,7 @@ func BenchmarkSearch(b *testing.B) {
 func TestSearchMigrationIndexesExistingRows(t *testing.T) {
 	for _, d := range sqltest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			ctx := context.Background()
+			ctx := sqltest.System()
 			db, err := sqlstore.Open(ctx, sqltest.DSN(t, d))
 			if err != nil {
 				t.Fatal(err)
@@ -463,11 +463,11 @@ func TestSearchMigrationIndexesExistingRows(t *testing.T) {
 			shown := &ortsplan.Idea{LocalityID: l.ID, ResidentID: r, Title: "Hundrastgård", Body: "Inhägnad."}
 			hidden := &ortsplan.Idea{LocalityID: l.ID, ResidentID: r, Title: "Hundrastgårdar överallt", Body: "Dold."}
 			for _, i := range []*ortsplan.Idea{shown, hidden} {
-				if err := db.CreateIdea(ctx, i); err != nil {
+				if err := db.CreateIdea(sqltest.AsResident(ctx, i.ResidentID), i); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if err := db.Hide(ctx, "idea", hidden.ID, "Dubblett"); err != nil {
+			if err := db.Hide(ctx, ortsplan.Moderation{IdeaID: hidden.ID, Kind: "idea", TargetID: hidden.ID, Reason: "Dubblett"}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := db.Migrate(ctx); err != nil {

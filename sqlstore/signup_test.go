@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +14,7 @@ import (
 
 func TestSignUpsNoticesHandlingReminderAndAnonymising(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
@@ -23,7 +22,9 @@ func TestSignUpsNoticesHandlingReminderAndAnonymising(t *testing.T) {
 		coord := mustCreateUser(t, db, "coord@example.se", ortsplan.RoleCoordinator)
 		contact := mustCreateUser(t, db, "contact@example.se", ortsplan.RoleOfficial, "bettna")
 		leader := mustCreateUser(t, db, "leader@example.se", ortsplan.RoleGroupLeader, "bettna")
-		db.SetContacts(ctx, l.ID, []int64{contact.ID})
+		if err := db.UpdateLocality(ctx, l, []int64{contact.ID}); err != nil {
+			t.Fatal(err)
+		}
 		g := &ortsplan.Group{LocalityID: l.ID, Slug: "bredband", Name: "Bredband", Kind: ortsplan.GroupWorking, ContactUserID: leader.ID}
 		db.SaveGroup(ctx, g)
 

@@ -13,7 +13,7 @@ import (
 
 func mustCreateUser(t *testing.T, db *sqlstore.DB, email string, role ortsplan.Role, localities ...string) *ortsplan.User {
 	t.Helper()
-	u, err := db.CreateUser(context.Background(), ortsplan.NewUser{
+	u, err := db.CreateUser(sqltest.System(), ortsplan.NewUser{
 		Email: email, Name: "Test " + email, Role: role, Password: "rätt-lösenord-123", Localities: localities,
 	})
 	if err != nil {
@@ -25,7 +25,7 @@ func mustCreateUser(t *testing.T, db *sqlstore.DB, email string, role ortsplan.R
 func mustCreateLocality(t *testing.T, db *sqlstore.DB, slug, name string) *ortsplan.Locality {
 	t.Helper()
 	l := &ortsplan.Locality{Slug: slug, Name: name, Phase: ortsplan.PhaseMobilising}
-	if err := db.CreateLocality(context.Background(), l); err != nil {
+	if err := db.CreateLocality(sqltest.System(), l); err != nil {
 		t.Fatalf("create locality: %v", err)
 	}
 	return l
@@ -33,14 +33,14 @@ func mustCreateLocality(t *testing.T, db *sqlstore.DB, slug, name string) *ortsp
 
 func TestCreateAndFindUser(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		mustCreateLocality(t, db, "sparreholm", "Sparreholm")
 		mustCreateLocality(t, db, "bettna", "Bettna")
 		u := mustCreateUser(t, db, "  Anna.Berg@Example.SE ", ortsplan.RoleOfficial, "sparreholm", "bettna")
 		if u.Email != "anna.berg@example.se" || !u.Active || u.Role != ortsplan.RoleOfficial {
 			t.Fatalf("unexpected user %+v", u)
 		}
-		if len(u.Localities) != 2 || u.Localities[0] != "bettna" {
+		if len(u.Localities) != 2 || u.Localities[0].Slug != "bettna" || u.Localities[1].Name != "Sparreholm" {
 			t.Fatalf("localities = %v, want [bettna sparreholm]", u.Localities)
 		}
 		if time.Since(u.CreatedAt) > time.Minute || u.CreatedAt.IsZero() {
@@ -50,7 +50,8 @@ func TestCreateAndFindUser(t *testing.T) {
 		if err != nil || got.ID != u.ID {
 			t.Fatalf("find by email: %v %v", got, err)
 		}
-		if !got.CanEditLocality("bettna") || got.CanEditLocality("flen") {
+		bettna, _ := db.FindLocality(ctx, "bettna")
+		if !got.CanEditLocality(bettna.ID) || got.CanEditLocality(bettna.ID+1000) {
 			t.Fatal("official's locality rights wrong")
 		}
 		_, err = db.CreateUser(ctx, ortsplan.NewUser{Email: "anna.berg@example.se", Name: "X", Role: ortsplan.RoleAdmin, Password: "ett-långt-lösenord"})
@@ -100,7 +101,7 @@ func TestNewUserValidation(t *testing.T) {
 
 func TestAuthenticateAndThrottle(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
 		u := mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator)
@@ -137,7 +138,7 @@ func TestAuthenticateAndThrottle(t *testing.T) {
 
 func TestSessionsAndDeactivation(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
 		u := mustCreateUser(t, db, "off@example.se", ortsplan.RoleOfficial)
@@ -179,16 +180,17 @@ func TestSessionsAndDeactivation(t *testing.T) {
 
 func TestChangePassword(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		u := mustCreateUser(t, db, "pw@example.se", ortsplan.RoleAdmin)
 		keep, _ := db.CreateSession(ctx, u.ID)
 		other, _ := db.CreateSession(ctx, u.ID)
-		err := db.ChangePassword(ctx, u.ID, "fel", "kort")
+		asU := sqltest.AsUser(context.Background(), &ortsplan.User{ID: u.ID})
+		err := db.ChangePassword(asU, "fel", "kort")
 		fe := ortsplan.FieldErrors(err)
 		if fe["old_password"] != "error.password_wrong" || fe["new_password"] != "error.password_short" {
 			t.Fatalf("got %v", fe)
 		}
-		if err := db.ChangePassword(ortsplan.WithSession(ctx, keep.Token), u.ID, "rätt-lösenord-123", "ett-nytt-långt-lösenord"); err != nil {
+		if err := db.ChangePassword(ortsplan.WithSession(asU, keep.Token), "rätt-lösenord-123", "ett-nytt-långt-lösenord"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Authenticate(ctx, "pw@example.se", "ett-nytt-långt-lösenord"); err != nil {
@@ -205,7 +207,7 @@ func TestChangePassword(t *testing.T) {
 
 func TestMigrationsRefuseNewerDatabase(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		if n, err := db.Migrate(ctx); err != nil || n != 0 {
 			t.Fatalf("second migrate applied %d: %v", n, err)
 		}

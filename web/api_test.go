@@ -60,13 +60,13 @@ func seedOpenData(t *testing.T, s *site) openData {
 			loc = sparreholm.ID
 		}
 		i := &ortsplan.Idea{LocalityID: loc, ResidentID: residents[n%3], Title: "Förslag " + string(rune('A'+n)), Body: "Beskrivning."}
-		if err := db.CreateIdea(ctx, i); err != nil {
+		if err := db.CreateIdea(sqltest.AsResident(ctx, i.ResidentID), i); err != nil {
 			t.Fatal(err)
 		}
 		d.ideas = append(d.ideas, i.ID)
 		// Supports 0, 1, 2, 3 (capped at three residents), so ties occur.
 		for k := range min(n%4, 3) {
-			if err := db.Support(ctx, i.ID, residents[k], true, ortsplan.IdeaThreshold{Supports: 100, Within: time.Hour}); err != nil {
+			if err := db.Support(sqltest.AsResident(ctx, residents[k]), i.ID, true, ortsplan.IdeaThreshold{Supports: 100, Within: time.Hour}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -77,7 +77,7 @@ func seedOpenData(t *testing.T, s *site) openData {
 	}
 	d.hidden = d.ideas[5]
 	d.ideas = slices.Delete(d.ideas, 5, 6)
-	if err := db.Hide(ctx, "idea", d.hidden, "Kränkande"); err != nil {
+	if err := db.Hide(ctx, ortsplan.Moderation{IdeaID: d.hidden, Kind: "idea", TargetID: d.hidden, Reason: "Kränkande"}); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Date(2031, 5, 4, 16, 0, 0, 0, time.UTC)

@@ -219,7 +219,7 @@ func (s *Server) editLocality(w http.ResponseWriter, r *http.Request) {
 	upd := *l
 	localityFromForm(&upd, r.PostForm, v)
 	upd.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	var contactIDs []int64
+	contactIDs := []int64{} // the form lists them all: none checked is none
 	for _, c := range r.PostForm["contacts"] {
 		if id, ok := parseID(c); ok {
 			contactIDs = append(contactIDs, id)

@@ -83,14 +83,14 @@ func TestEffectsDashboard(t *testing.T) {
 		m.State, m.Participants = ortsplan.MeetingHeld, 5
 		must(db.SaveMeeting(ctx, m))
 		first := idea()
-		must(db.SaveAction(ctx, l.ID, &ortsplan.Action{ThemeID: theme.ID, Title: "Röj stigen", Status: ortsplan.ActionDone}))
+		must(db.SaveAction(ctx, &ortsplan.Action{ThemeID: theme.ID, Title: "Röj stigen", Status: ortsplan.ActionDone}))
 
 		// The fourth quarter.
 		now = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
 		signUp("65-79")
 		idea()
 		must(db.AnswerIdea(ctx, ortsplan.IdeaAnswer{IdeaID: first, Status: ortsplan.IdeaDone, Answer: "Klart."}))
-		must(db.SaveAction(ctx, l.ID, &ortsplan.Action{ThemeID: theme.ID, Title: "Bygg bryggan", Status: ortsplan.ActionOngoing}))
+		must(db.SaveAction(ctx, &ortsplan.Action{ThemeID: theme.ID, Title: "Bygg bryggan", Status: ortsplan.ActionOngoing}))
 		now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
 		b := s.browser()

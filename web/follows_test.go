@@ -51,7 +51,7 @@ func TestFollowUnsubscribeAndMyData(t *testing.T) {
 			t.Fatalf("one-click unsubscribe: %v %v", err, res.Status)
 		}
 		res.Body.Close()
-		if fs, _ := db.Follows(ctx, 1); len(fs) != 0 {
+		if fs, _ := db.Follows(sqltest.AsResident(ctx, 1)); len(fs) != 0 {
 			t.Fatal("still following")
 		}
 

@@ -47,7 +47,8 @@ func serveSite(t testing.TB, db *sqlstore.DB, mutate ...func(*web.Config, *web.S
 	t.Cleanup(s.srv.Close)
 	cfg := web.Config{BaseURL: s.srv.URL, ContactEmail: "ortsutveckling@ortsplan.example", ContactPhone: "0157-00 00 00",
 		Logger: discardLogger(), Storage: mustStorage(t)}
-	svc := web.Services{Users: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db, Search: db, OpenData: db, Outbox: db, Ping: db.Ping}
+	svc := web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db,
+		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Ping: db.Ping}
 	for _, m := range mutate {
 		m(&cfg, &svc)
 	}

@@ -133,12 +133,12 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 		}
 		for _, c := range cs {
 			if c.Body == never[14] {
-				if err := db.Hide(ctx, "comment", c.ID, "Olämpligt"); err != nil {
+				if err := db.Hide(ctx, ortsplan.Moderation{IdeaID: c.IdeaID, Kind: "comment", TargetID: c.ID, Reason: "Olämpligt"}); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
-		if err := db.Hide(ctx, "idea", f.hiddenIdea, "Olämpligt"); err != nil {
+		if err := db.Hide(ctx, ortsplan.Moderation{IdeaID: f.hiddenIdea, Kind: "idea", TargetID: f.hiddenIdea, Reason: "Olämpligt"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.AnswerIdea(ctx, ortsplan.IdeaAnswer{IdeaID: f.idea, Status: ortsplan.IdeaPreparing, Answer: "Vi utreder frågan."}); err != nil {

@@ -31,7 +31,7 @@ func searchIdeas(t *testing.T, db *sqlstore.DB, n int, title string) []*ortsplan
 	var out []*ortsplan.Idea
 	for i := range n {
 		idea := &ortsplan.Idea{LocalityID: l.ID, ResidentID: rid, Title: fmt.Sprintf(title, i), Body: "Förslaget gäller hela orten."}
-		if err := db.CreateIdea(ctx, idea); err != nil {
+		if err := db.CreateIdea(sqltest.AsResident(ctx, idea.ResidentID), idea); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, idea)

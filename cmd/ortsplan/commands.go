@@ -119,7 +119,8 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	defer db.Close()
-	u, err := db.CreateUser(ctx, n)
+	// The command line acts as the system: it is how the first admin is made.
+	u, err := db.CreateUser(ortsplan.NewSystemContext(ctx), n)
 	if fe := ortsplan.FieldErrors(err); fe != nil {
 		var msgs []string
 		for field, key := range fe {

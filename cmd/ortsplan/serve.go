@@ -151,7 +151,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	m.web.UploadLimits = media.Limits{MaxBytes: int64(m.uploadMB) << 20, MaxPixels: media.DefaultLimits().MaxPixels}
-	h, err := web.New(web.Services{Users: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Follows: m.DB, Search: m.DB, OpenData: m.DB, Outbox: m.DB, Effects: m.DB, Ping: m.DB.Ping}, m.web)
+	h, err := web.New(web.Services{Users: m.DB, Residents: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Follows: m.DB,
+		PersonalData: m.DB, Search: m.DB, OpenData: m.DB, Outbox: m.DB, Effects: m.DB, Ping: m.DB.Ping}, m.web)
 	if err != nil {
 		return err
 	}

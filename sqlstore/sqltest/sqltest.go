@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/sqlstore"
 )
 
@@ -99,3 +100,17 @@ func DSN(t testing.TB, d sqlstore.Dialect) string {
 
 // IsPostgres reports whether a subtest name says it runs on PostgreSQL.
 func IsPostgres(t testing.TB) bool { return strings.HasSuffix(t.Name(), "/postgres") }
+
+// System returns a context in which the process itself acts, with every
+// right: what the command line and the demo loader use.
+func System() context.Context { return ortsplan.NewSystemContext(context.Background()) }
+
+// AsUser returns ctx with the staff account u acting.
+func AsUser(ctx context.Context, u *ortsplan.User) context.Context {
+	return ortsplan.NewContextWithUser(ctx, u)
+}
+
+// AsResident returns ctx with the resident with the given id acting.
+func AsResident(ctx context.Context, id int64) context.Context {
+	return ortsplan.NewContextWithResident(ctx, &ortsplan.Resident{ID: id})
+}
