@@ -1,5 +1,6 @@
-// Package cache is the one bounded in-memory cache that every cached value
-// in Ortsplan goes through. A cache is limited by an estimate of the bytes
+// Package cache is the bounded in-memory cache that Ortsplan's cached values
+// are meant to share (the Markdown renderings and the locality maps so far).
+// A cache is limited by an estimate of the bytes
 // its entries hold rather than by their number, so a few large values (a
 // rendered dashboard) and many small ones (a short Markdown text) share one
 // kind of budget. It is a thin layer over github.com/maypok86/otter/v2,
