@@ -123,12 +123,28 @@ func changesJSON(pairs ...string) string {
 
 func dateStr(t time.Time) string { return t.Format("2006-01-02") }
 
+// LargeStore is what LoadLarge writes to: the services for the staff accounts,
+// and bulk transactions for the rest. *sqlstore.DB implements it.
+type LargeStore interface {
+	Store
+	// Bulk runs fn in one transaction, committing when fn returns nil.
+	Bulk(ctx context.Context, fn func(tx *sql.Tx) error) error
+	// FinishBulk makes later inserts into tables, filled with explicit ids,
+	// pick ids past them, and refreshes the planner statistics.
+	FinishBulk(ctx context.Context, tables ...string) error
+}
+
+// explicitIDTables are the tables LoadLarge fills with ids of its own, so that
+// rows can refer to each other before they are written.
+var explicitIDTables = []string{"localities", "phase_changes", "themes", "actions", "working_groups", "organisations", "meetings",
+	"residents", "ideas", "idea_comments"}
+
 // LoadLarge fills an empty database with a large generated data set for load
-// tests: staff through s (passwords are hashed there), everything else with
-// multi-row INSERTs on sdb in a few big transactions. The text is invented and
-// the same for the same seed; dates are relative to now. progress, when not
-// nil, hears of each finished step.
-func LoadLarge(ctx context.Context, s Store, sdb *sql.DB, postgres bool, sc Scale, seed uint64, progress func(string)) (*LargeResult, error) {
+// tests: staff through the services of s (passwords are hashed there),
+// everything else with multi-row INSERTs in a few big bulk transactions. The
+// text is invented and the same for the same seed; dates are relative to now.
+// progress, when not nil, hears of each finished step.
+func LoadLarge(ctx context.Context, s LargeStore, sc Scale, seed uint64, progress func(string)) (*LargeResult, error) {
 	existing, err := s.ListLocalities(ctx)
 	if err != nil {
 		return nil, err
@@ -175,31 +191,14 @@ func LoadLarge(ctx context.Context, s Store, sdb *sql.DB, postgres bool, sc Scal
 	}
 	for _, st := range steps {
 		start := time.Now()
-		tx, err := sdb.BeginTx(ctx, nil)
-		if err != nil {
-			return nil, err
-		}
-		if err := st.fn(ctx, tx, res); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
-		if err := tx.Commit(); err != nil {
-			return nil, fmt.Errorf("demo: commit %s: %w", st.name, err)
+		if err := s.Bulk(ctx, func(tx *sql.Tx) error { return st.fn(ctx, tx, res) }); err != nil {
+			return nil, fmt.Errorf("demo: %s: %w", st.name, err)
 		}
 		progress(fmt.Sprintf("%s in %s", st.name, time.Since(start).Round(time.Millisecond)))
 	}
 	start := time.Now()
-	if postgres {
-		for _, t := range []string{"localities", "phase_changes", "themes", "actions", "working_groups", "organisations", "meetings",
-			"residents", "ideas", "idea_comments"} {
-			q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), COALESCE((SELECT MAX(id) FROM %s), 0) + 1, false)", t, t)
-			if _, err := sdb.ExecContext(ctx, q); err != nil {
-				return nil, fmt.Errorf("demo: sequence %s: %w", t, err)
-			}
-		}
-	}
-	if _, err := sdb.ExecContext(ctx, "ANALYZE"); err != nil {
-		return nil, fmt.Errorf("demo: analyze: %w", err)
+	if err := s.FinishBulk(ctx, explicitIDTables...); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
 	}
 	progress(fmt.Sprintf("statistics in %s", time.Since(start).Round(time.Millisecond)))
 	res.Localities = sc.Localities

@@ -1,6 +1,6 @@
 // Package sqlstore implements the ortsplan services on SQL: SQLite (embedded,
 // pure Go) and PostgreSQL (pgx). Queries are shared; the few dialect differences
-// live in dialect.go and in the per-dialect migration files.
+// live in dialect.go, search.go, bulk.go and the per-dialect migration files.
 package sqlstore
 
 import (

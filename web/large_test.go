@@ -21,7 +21,7 @@ import (
 func TestLargeDemo(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
-		res, err := demo.LoadLarge(ctx, db, db.SQL(), db.Dialect == sqlstore.Postgres, demo.LargeScale(0.005), 7, nil)
+		res, err := demo.LoadLarge(ctx, db, demo.LargeScale(0.005), 7, nil)
 		if err != nil {
 			t.Fatalf("LoadLarge: %v", err)
 		}

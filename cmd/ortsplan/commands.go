@@ -66,7 +66,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			factor = f
 		}
 		start := time.Now()
-		res, err := demo.LoadLarge(ctx, db, db.SQL(), db.Dialect == sqlstore.Postgres, demo.LargeScale(factor), *seed,
+		res, err := demo.LoadLarge(ctx, db, demo.LargeScale(factor), *seed,
 			func(step string) { fmt.Fprintln(stdout, "Loaded", step) })
 		if err != nil {
 			return err
