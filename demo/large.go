@@ -145,6 +145,7 @@ var explicitIDTables = []string{"localities", "phase_changes", "themes", "action
 // text is invented and the same for the same seed; dates are relative to now.
 // progress, when not nil, hears of each finished step.
 func LoadLarge(ctx context.Context, s LargeStore, sc Scale, seed uint64, progress func(string)) (*LargeResult, error) {
+	ctx = ortsplan.NewSystemContext(ctx) // only the command line and tests load it
 	existing, err := s.ListLocalities(ctx)
 	if err != nil {
 		return nil, err

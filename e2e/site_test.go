@@ -76,7 +76,7 @@ func TestSite(t *testing.T) {
 // loaded with the Flen demo. It stops at the end of the test.
 func startSite(t *testing.T) *site {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(sqltest.System(), 3*time.Minute)
 	defer cancel()
 	db := sqltest.Open(t, sqlstore.SQLite)
 	// The server must exist before the handler, because the base URL is its address.
@@ -189,7 +189,7 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 	if err := db.AddComment(sqltest.AsResident(ctx, c.ResidentID), c); err != nil {
 		t.Fatalf("comment: %v", err)
 	}
-	if err := db.AddComment(ctx, &ortsplan.Comment{IdeaID: idea.ID, ParentID: c.ID, ResidentID: res.ID, Body: "Och armstöd."}); err != nil {
+	if err := db.AddComment(sqltest.AsResident(ctx, res.ID), &ortsplan.Comment{IdeaID: idea.ID, ParentID: c.ID, Body: "Och armstöd."}); err != nil {
 		t.Fatalf("reply: %v", err)
 	}
 	// Spare one-time links for the resident role's logins in the checks.

@@ -203,7 +203,7 @@ func enqueue(t *testing.T, db *sqlstore.DB, m *ortsplan.Message) *ortsplan.Messa
 
 func find(t *testing.T, db *sqlstore.DB, id int64) *ortsplan.Message {
 	t.Helper()
-	m, err := db.FindMessage(context.Background(), id)
+	m, err := db.FindMessage(sqltest.System(), id)
 	if err != nil {
 		t.Fatalf("find message %d: %v", id, err)
 	}
@@ -341,7 +341,7 @@ func TestWorkerPermanentRcptFailure(t *testing.T) {
 func TestWorkersDeliverEachMessageOnce(t *testing.T) {
 	for _, d := range sqltest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			ctx := context.Background()
+			ctx := sqltest.System()
 			dsn := sqltest.DSN(t, d)
 			srv := startSMTP(t, 0, nil)
 			var workers [2]*mailer.Worker
@@ -396,7 +396,10 @@ func TestWorkersDeliverEachMessageOnce(t *testing.T) {
 					t.Errorf("%s received %d times", to, count[to])
 				}
 			}
-			list, _ := workers[1].Outbox.ListMessages(ctx, total)
+			list, err := workers[1].Outbox.ListMessages(ctx, total)
+			if err != nil || len(list) != total {
+				t.Fatalf("outbox: %d messages, %v", len(list), err)
+			}
 			for _, m := range list {
 				if m.Status != ortsplan.MessageSent || m.Attempts != 1 {
 					t.Fatalf("message %d: status %s, attempts %d", m.ID, m.Status, m.Attempts)

@@ -17,7 +17,7 @@ import (
 // do not collide with it.
 func TestFinishBulk(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		now := time.Now().UTC().Truncate(time.Second)
 		err := db.Bulk(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO localities (id, slug, name, phase, version, created_at, updated_at)
@@ -55,6 +55,9 @@ func TestFinishBulk(t *testing.T) {
 		if err := db.FinishBulk(ctx, "residents"); err != nil {
 			t.Errorf("FinishBulk on an empty table: %v", err)
 		}
+		if err := db.Bulk(context.Background(), func(*sql.Tx) error { return nil }); ortsplan.ErrorCode(err) != ortsplan.EFORBIDDEN {
+			t.Fatalf("Bulk refuses anyone but the system: got %v", err)
+		}
 		if err := db.FinishBulk(ctx, "localities; DROP TABLE users"); err == nil {
 			t.Error("FinishBulk accepted a table name that is not an identifier")
 		}
@@ -64,7 +67,7 @@ func TestFinishBulk(t *testing.T) {
 // TestBulkRollsBack checks that an error from the callback leaves nothing behind.
 func TestBulkRollsBack(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		boom := errors.New("boom")
 		err := db.Bulk(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO localities (id, slug, name, phase, version, created_at, updated_at)

@@ -422,12 +422,13 @@ func (db *DB) Comments(ctx context.Context, ideaID int64) ([]*ortsplan.Comment, 
 
 // AnswerIdea records the municipality's official answer and tells the proposer.
 func (db *DB) AnswerIdea(ctx context.Context, a ortsplan.IdeaAnswer) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		// The right comes first: someone without it learns nothing of the rules.
 		if _, err := mayEditRow(ctx, tx, "answer idea", "SELECT locality_id FROM ideas WHERE id = $1", a.IdeaID); err != nil {
+			return err
+		}
+		if err := a.Validate(); err != nil {
 			return err
 		}
 		i, err := scanIdea(tx.QueryRowContext(ctx, "SELECT "+ideaColumns+ideaFrom+" WHERE i.id = $1", a.IdeaID))
@@ -522,16 +523,18 @@ func (db *DB) Unhide(ctx context.Context, m ortsplan.Moderation) error {
 }
 
 func (db *DB) moderate(ctx context.Context, m ortsplan.Moderation, hide bool) error {
-	if err := m.Validate(); err != nil {
-		return err
-	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		localityID, table, err := moderationTarget(ctx, tx, m.IdeaID, m.Kind, m.TargetID)
-		if err != nil {
+		// The right to the idea's locality comes first, then the decision's
+		// rules, then that the target belongs to the idea.
+		if _, err := mayEditRow(ctx, tx, "moderated idea", "SELECT locality_id FROM ideas WHERE id = $1", m.IdeaID); err != nil {
 			return err
 		}
-		if err := mayEdit(ctx, tx, localityID); err != nil {
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		_, table, err := moderationTarget(ctx, tx, m.IdeaID, m.Kind, m.TargetID)
+		if err != nil {
 			return err
 		}
 		var hidden sql.NullTime

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -34,7 +33,7 @@ type openData struct {
 // idea to Bettna and Sparreholm, and two meetings that start at the same time.
 func seedOpenData(t *testing.T, s *site) openData {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sqltest.System()
 	db := s.db
 	db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
 	var residents []int64
@@ -235,7 +234,7 @@ func TestAPIHeaders(t *testing.T) {
 		before := b.get("/api/v1/localities/sparreholm").Header.Get("ETag")
 		l := mustLocality(t, db, "sparreholm")
 		l.Description += " Ändrad."
-		if err := db.UpdateLocality(context.Background(), l); err != nil {
+		if err := db.UpdateLocality(sqltest.System(), l, nil); err != nil {
 			t.Fatal(err)
 		}
 		if b.get("/api/v1/localities/sparreholm").Header.Get("ETag") == before {
@@ -266,7 +265,7 @@ func TestAPIHeaders(t *testing.T) {
 // path is routed, and every response (200, 304, 400, 404) validates.
 func TestOpenAPIConformance(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s := newSite(t, db)
 		d := seedOpenData(t, s)
 		b := s.browser()

@@ -246,7 +246,7 @@ func TestRoleChecks(t *testing.T) {
 
 func TestAdminManagesUsers(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s := newSite(t, db)
 		s.user("boss@example.se", ortsplan.RoleAdmin)
 		b := s.browser()

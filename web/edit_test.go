@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,7 +38,7 @@ func formValues(r *response, action string) url.Values {
 
 func TestCoordinatorBuildsALocalityAndItsPlan(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s := newSite(t, db)
 		s.user("kim@example.se", ortsplan.RoleCoordinator)
 		b := s.browser()
@@ -196,7 +195,7 @@ func TestSecondSaveOfSameTextIsRefusedAndKept(t *testing.T) {
 		if !strings.Contains(text(r, ".error-summary"), "Någon annan har sparat") {
 			t.Fatalf("no clear conflict message: %q", text(r, ".error-summary"))
 		}
-		v, _ := db.FindVision(context.Background(), mustLocality(t, db, "sparreholm").ID)
+		v, _ := db.FindVision(sqltest.System(), mustLocality(t, db, "sparreholm").ID)
 		if v.Body != "Den första personens text." {
 			t.Fatalf("stored text = %q", v.Body)
 		}
@@ -209,7 +208,7 @@ func TestSecondSaveOfSameTextIsRefusedAndKept(t *testing.T) {
 		}
 
 		// The same holds for actions.
-		p, _ := db.FindPlan(context.Background(), mustLocality(t, db, "sparreholm").ID)
+		p, _ := db.FindPlan(sqltest.System(), mustLocality(t, db, "sparreholm").ID)
 		id := itoa(p.Themes[0].Actions[0].ID)
 		a1 := formValues(first.get("/orter/sparreholm/atgarder/"+id), "/orter/sparreholm/atgarder/"+id)
 		a2 := formValues(second.get("/orter/sparreholm/atgarder/"+id), "/orter/sparreholm/atgarder/"+id)
@@ -226,7 +225,7 @@ func TestSecondSaveOfSameTextIsRefusedAndKept(t *testing.T) {
 
 func TestLinkOrganisationsToAnAction(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s := newSite(t, db)
 		s.user("kim@example.se", ortsplan.RoleCoordinator)
 		b := s.browser()
@@ -252,7 +251,10 @@ func TestLinkOrganisationsToAnAction(t *testing.T) {
 		flen := mustLocality(t, db, "flen")
 		o := &ortsplan.Organisation{LocalityID: flen.ID, Name: "Annan", Kind: ortsplan.OrgBusiness}
 		db.SaveOrganisation(ctx, o)
-		if err := db.SetActionOrganisations(ctx, l.ID, a.ID, []int64{o.ID}); ortsplan.FieldErrors(err)["organisations"] == "" {
+		cur, _ := db.FindPlan(ctx, l.ID)
+		with := *cur.FindAction(a.ID)
+		with.Children, with.Organisations = nil, []*ortsplan.Organisation{{ID: o.ID}}
+		if err := db.SaveAction(ctx, &with); ortsplan.FieldErrors(err)["organisations"] == "" {
 			t.Fatalf("foreign organisation linked: %v", err)
 		}
 	})
@@ -268,7 +270,7 @@ func TestTextareaLineBreaksAreNormalised(t *testing.T) {
 	f := formValues(b.get(path), path)
 	f.Set("body", "Första stycket.\r\n\r\nAndra stycket.\r\n")
 	wantStatus(t, b.post(path, f), http.StatusSeeOther)
-	v, _ := db.FindVision(context.Background(), mustLocality(t, db, "sparreholm").ID)
+	v, _ := db.FindVision(sqltest.System(), mustLocality(t, db, "sparreholm").ID)
 	if v.Body != "Första stycket.\n\nAndra stycket.\n" {
 		t.Fatalf("stored %q", v.Body)
 	}

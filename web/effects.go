@@ -286,4 +286,3 @@ func buildEffects(L *i18n.Localizer, e *ortsplan.Effects) *effectsData {
 	d.Status = st
 	return d
 }
-

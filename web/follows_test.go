@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -17,7 +16,7 @@ import (
 
 func TestFollowUnsubscribeAndMyData(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s := newSite(t, db)
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
 		anna := residentBrowser(t, s, "anna@example.se", "Anna")
@@ -28,7 +27,7 @@ func TestFollowUnsubscribeAndMyData(t *testing.T) {
 		wantStatus(t, anna.post("/orter/bettna/folj", url.Values{"mode": {"direkt"}}), http.StatusSeeOther)
 		// A change in Bettna's plan reaches Anna at once, with the unsubscribe headers.
 		l := mustLocality(t, db, "bettna")
-		if err := db.SaveTheme(ortsplan.WithActor(ctx, 0), &ortsplan.Theme{LocalityID: l.ID, Title: "Cykelvägar"}); err != nil {
+		if err := db.SaveTheme(ctx, &ortsplan.Theme{LocalityID: l.ID, Title: "Cykelvägar"}); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := db.SendNotifications(ctx); n != 1 || err != nil {

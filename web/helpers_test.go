@@ -16,6 +16,7 @@ import (
 	"github.com/ortsplan/ortsplan/demo"
 	"github.com/ortsplan/ortsplan/media"
 	"github.com/ortsplan/ortsplan/sqlstore"
+	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
 	"github.com/ortsplan/ortsplan/web"
 )
 
@@ -64,7 +65,7 @@ func serveSite(t testing.TB, db *sqlstore.DB, mutate ...func(*web.Config, *web.S
 // user creates a staff account with testPassword.
 func (s *site) user(email string, role ortsplan.Role, localities ...string) *ortsplan.User {
 	s.t.Helper()
-	u, err := s.db.CreateUser(context.Background(), ortsplan.NewUser{Email: email, Name: "Test " + string(role),
+	u, err := s.db.CreateUser(sqltest.System(), ortsplan.NewUser{Email: email, Name: "Test " + string(role),
 		Role: role, Password: testPassword, Localities: localities})
 	if err != nil {
 		s.t.Fatalf("create user: %v", err)

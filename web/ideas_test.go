@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -28,7 +27,7 @@ func residentBrowser(t *testing.T, s *site, email, name string) *browser {
 	if text(r, ".notice") == "" {
 		t.Fatal("no 'check your e-mail' notice")
 	}
-	msgs, _ := s.db.ListMessages(context.Background(), 1)
+	msgs, _ := s.db.ListMessages(sqltest.System(), 1)
 	link := regexp.MustCompile(`/inloggning/[A-Za-z0-9_-]+`).FindString(msgs[0].Text)
 	if msgs[0].To != email || link == "" {
 		t.Fatalf("login mail: %+v", msgs[0])
@@ -43,14 +42,18 @@ func residentBrowser(t *testing.T, s *site, email, name string) *browser {
 
 func TestIdeasFlow(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s := newSite(t, db)
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
 		v := s.browser()
 		r := v.get("/orter/bettna/ideer")
 		wantStatus(t, r, 200)
 		checkShell(t, r, "sv")
-		wantStatus(t, v.post("/orter/bettna/ideer", url.Values{"title": {"x"}, "body": {"y"}}), http.StatusSeeOther)
+		r = v.post("/orter/bettna/ideer", url.Values{"title": {"x"}, "body": {"y"}})
+		wantStatus(t, r, http.StatusUnauthorized) // a change is refused, never redirected
+		if href, _ := r.Doc.Find(`main a[href^="/logga-in/boende"]`).Attr("href"); href != "/logga-in/boende?till=%2Forter%2Fbettna%2Fideer" {
+			t.Fatalf("the refusal links to logging in at %q", href)
+		}
 
 		anna := residentBrowser(t, s, "anna@example.se", "Anna")
 		r = anna.post("/orter/bettna/ideer", url.Values{"title": {""}, "body": {"Det behövs en pumptrack."}})

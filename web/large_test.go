@@ -20,7 +20,7 @@ import (
 // its cached counts match the rows and that its pages render.
 func TestLargeDemo(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		res, err := demo.LoadLarge(ctx, db, demo.LargeScale(0.005), 7, nil)
 		if err != nil {
 			t.Fatalf("LoadLarge: %v", err)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -26,7 +25,7 @@ func meetingSite(t *testing.T, db *sqlstore.DB) (*site, *ortsplan.Meeting, *orts
 // meetingSiteOn adds the group and meetings to an existing site.
 func meetingSiteOn(t *testing.T, s *site, db *sqlstore.DB) (*site, *ortsplan.Meeting, *ortsplan.Group) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sqltest.System()
 	db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
 	l := mustLocality(t, db, "vadsbro")
 	leader := s.user("leader@example.se", ortsplan.RoleGroupLeader, "vadsbro")
@@ -53,7 +52,7 @@ func meetingSiteOn(t *testing.T, s *site, db *sqlstore.DB) (*site, *ortsplan.Mee
 
 func TestMeetingPagesAndRegistration(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s, m, _ := meetingSite(t, db)
 		for _, lang := range []string{"sv", "en"} {
 			b := s.browser()
@@ -158,7 +157,7 @@ func TestMeetingPagesAndRegistration(t *testing.T) {
 
 func TestGroupLeaderPlansAndCancelsAMeeting(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s, m, g := meetingSite(t, db)
 		s.browser().post("/moten/"+itoa(m.ID)+"/anmalan", url.Values{"name": {"Åsa"}, "email": {"asa@example.se"}, "people": {"1"}})
 		leader := s.browser()
@@ -264,7 +263,7 @@ func TestCalendarsAndMeetingsAPI(t *testing.T) {
 
 func TestGroupEditorForms(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s, _, g := meetingSite(t, db)
 		leader := s.browser()
 		leader.login("leader@example.se", testPassword)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,7 +16,7 @@ func TestAdminOutbox(t *testing.T) {
 		s := newSite(t, db)
 		s.user("admin@example.se", ortsplan.RoleAdmin)
 		s.user("kim@example.se", ortsplan.RoleCoordinator)
-		ctx := context.Background()
+		ctx := sqltest.System()
 		older := &ortsplan.Message{To: "bo@example.se", Subject: "Första brevet", Text: "Första."}
 		m := &ortsplan.Message{To: "asa@example.se", ToName: "Åsa Öberg", Subject: "Välkommen till stormötet",
 			Text: "Hej Åsa!\n\nDu är anmäld.\n<b>inte HTML</b>", HTML: "<p>Hej Åsa!</p>", Lang: "sv"}

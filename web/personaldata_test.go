@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -73,7 +72,7 @@ var notPublicRoutes = []string{
 // must not appear in any data output.
 func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s := newSite(t, db)
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
 		l := mustLocality(t, db, "bettna")

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -19,7 +18,7 @@ import (
 // plus the API, feeds, calendars and CSV files, and fails if any of it shows.
 func TestNoPersonalDataInAnyPublicOutput(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		s := newSite(t, db)
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
 		l := mustLocality(t, db, "bettna")

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -18,7 +17,7 @@ import (
 // searchIdeas adds n ideas in Bettna whose title holds word, by one resident.
 func searchIdeas(t *testing.T, db *sqlstore.DB, n int, title string) []*ortsplan.Idea {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sqltest.System()
 	l, err := db.FindLocality(ctx, "bettna")
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +85,7 @@ func TestSearchPage(t *testing.T) {
 			t.Fatalf("title not escaped or not marked: %s", truncate(r.Body[strings.Index(r.Body, "search-results"):], 800))
 		}
 		// Hidden at once.
-		if err := db.Hide(context.Background(), "idea", ideas[0].ID, "Test"); err != nil {
+		if err := db.Hide(sqltest.System(), ortsplan.Moderation{IdeaID: ideas[0].ID, Kind: "idea", TargetID: ideas[0].ID, Reason: "Test"}); err != nil {
 			t.Fatal(err)
 		}
 		r = b.get("/sok?q=hundrastg%C3%A5rd")

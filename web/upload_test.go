@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/png"
 	"io/fs"
@@ -59,7 +58,7 @@ func countFiles(t *testing.T, dir string) int {
 
 func TestUploadsRefuseBadFilesAndStoreNothing(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		dir := t.TempDir()
 		store, _ := media.NewDirStorage(dir)
 		s := newSite(t, db, func(c *web.Config, _ *web.Services) {
@@ -179,7 +178,7 @@ func TestUploadsRefuseBadFilesAndStoreNothing(t *testing.T) {
 
 func TestLocalityPictureAndKeptOriginals(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := context.Background()
+		ctx := sqltest.System()
 		dir := t.TempDir()
 		store, _ := media.NewDirStorage(dir)
 		s := newSite(t, db, func(c *web.Config, _ *web.Services) { c.Storage, c.KeepOriginals = store, true })
