@@ -147,21 +147,13 @@ type Moderation struct {
 	Reason   string // shown publicly with the content
 }
 
-// Validate checks the decision: a known kind, an idea that is its own target,
-// and a reason.
+// Validate checks the decision: a known kind and a reason. That the target
+// is the idea itself or one of its comments is for the store to check, with
+// the rows at hand; a target that is not is not found.
 func (m *Moderation) Validate() error {
 	v := ValidationErrors{}
 	m.Reason = strings.TrimSpace(m.Reason)
-	switch m.Kind {
-	case ModerateIdea:
-		if m.TargetID != m.IdeaID {
-			v.Add("target", "error.not_found")
-		}
-	case ModerateComment:
-		if m.TargetID <= 0 {
-			v.Add("target", "error.not_found")
-		}
-	default:
+	if m.Kind != ModerateIdea && m.Kind != ModerateComment {
 		v.Add("kind", "error.choose_from_list")
 	}
 	ReasonModerate.Check(v, m.Reason)
@@ -176,19 +168,13 @@ type Report struct {
 	Reason   string
 }
 
-// Validate checks a report like a moderation: the target must be the idea or
-// one of its comments, and a reason is required.
+// Validate checks a report like a moderation, with a longer reason allowed.
 func (r *Report) Validate() error {
-	m := Moderation{IdeaID: r.IdeaID, Kind: r.Kind, TargetID: r.TargetID, Reason: r.Reason}
 	v := ValidationErrors{}
-	if err := m.Validate(); err != nil {
-		for k, e := range FieldErrors(err) {
-			if k != "reason" {
-				v.Add(k, e)
-			}
-		}
-	}
 	r.Reason = strings.TrimSpace(r.Reason)
+	if r.Kind != ModerateIdea && r.Kind != ModerateComment {
+		v.Add("kind", "error.choose_from_list")
+	}
 	ReasonReport.Check(v, r.Reason)
 	return v.Err()
 }

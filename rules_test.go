@@ -243,8 +243,6 @@ func TestModerationAndReportValidate(t *testing.T) {
 	}{
 		{"the idea itself", Moderation{IdeaID: 7, Kind: ModerateIdea, TargetID: 7, Reason: "Reklam"}, nil},
 		{"a comment", Moderation{IdeaID: 7, Kind: ModerateComment, TargetID: 31, Reason: "Personangrepp"}, nil},
-		{"another idea as target", Moderation{IdeaID: 7, Kind: ModerateIdea, TargetID: 8, Reason: "Reklam"}, map[string]string{"target": "error.not_found"}},
-		{"no comment", Moderation{IdeaID: 7, Kind: ModerateComment, Reason: "Reklam"}, map[string]string{"target": "error.not_found"}},
 		{"unknown kind", Moderation{IdeaID: 7, Kind: "user", TargetID: 7, Reason: "Reklam"}, map[string]string{"kind": "error.choose_from_list"}},
 		{"no reason", Moderation{IdeaID: 7, Kind: ModerateIdea, TargetID: 7, Reason: " "}, map[string]string{"reason": "error.reason_required"}},
 	}

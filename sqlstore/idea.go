@@ -479,8 +479,15 @@ func moderationTarget(ctx context.Context, q querier, ideaID int64, kind string,
 	if err := q.QueryRowContext(ctx, "SELECT locality_id FROM ideas WHERE id = $1", ideaID).Scan(&localityID); err != nil {
 		return 0, "", notFound(err, "moderated idea")
 	}
-	if kind == ortsplan.ModerateIdea {
+	switch kind {
+	case ortsplan.ModerateIdea:
+		if targetID != ideaID {
+			return 0, "", notFound(sql.ErrNoRows, "moderated idea is another idea")
+		}
 		return localityID, "ideas", nil
+	case ortsplan.ModerateComment:
+	default:
+		return 0, "", ortsplan.FieldError("kind", "error.choose_from_list")
 	}
 	var commentIdea int64
 	err := q.QueryRowContext(ctx, "SELECT idea_id FROM idea_comments WHERE id = $1", targetID).Scan(&commentIdea)
@@ -525,16 +532,16 @@ func (db *DB) Unhide(ctx context.Context, m ortsplan.Moderation) error {
 func (db *DB) moderate(ctx context.Context, m ortsplan.Moderation, hide bool) error {
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		// The right to the idea's locality comes first, then the decision's
-		// rules, then that the target belongs to the idea.
+		// The right to the idea's locality comes first, then that the target
+		// belongs to the idea, then the decision's rules.
 		if _, err := mayEditRow(ctx, tx, "moderated idea", "SELECT locality_id FROM ideas WHERE id = $1", m.IdeaID); err != nil {
-			return err
-		}
-		if err := m.Validate(); err != nil {
 			return err
 		}
 		_, table, err := moderationTarget(ctx, tx, m.IdeaID, m.Kind, m.TargetID)
 		if err != nil {
+			return err
+		}
+		if err := m.Validate(); err != nil {
 			return err
 		}
 		var hidden sql.NullTime

@@ -5,11 +5,14 @@ package sqltest
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -113,4 +116,65 @@ func AsUser(ctx context.Context, u *ortsplan.User) context.Context {
 // AsResident returns ctx with the resident with the given id acting.
 func AsResident(ctx context.Context, id int64) context.Context {
 	return ortsplan.NewContextWithResident(ctx, &ortsplan.Resident{ID: id})
+}
+
+// Digest hashes every row of every table, so a test can tell that a refused
+// request changed nothing at all: the table name maps to its row count and
+// a hash of its rows.
+func Digest(t testing.TB, db *sqlstore.DB) map[string]string {
+	t.Helper()
+	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'search_docs_%'"
+	if db.Dialect == sqlstore.Postgres {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+	}
+	rows, err := db.SQL().Query(q)
+	if err != nil {
+		t.Fatalf("digest: %v", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatalf("digest: %v", err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	out := map[string]string{}
+	for _, n := range names {
+		rows, err := db.SQL().Query("SELECT * FROM " + n)
+		if err != nil {
+			t.Fatalf("digest %s: %v", n, err)
+		}
+		cols, _ := rows.Columns()
+		var lines []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatalf("digest %s: %v", n, err)
+			}
+			lines = append(lines, fmt.Sprintf("%q", vals))
+		}
+		rows.Close()
+		sort.Strings(lines)
+		sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+		out[n] = fmt.Sprintf("%d rows %s", len(lines), hex.EncodeToString(sum[:8]))
+	}
+	return out
+}
+
+// Changed names the tables whose rows differ between two digests.
+func Changed(before, after map[string]string) []string {
+	var out []string
+	for k, v := range after {
+		if before[k] != v {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
