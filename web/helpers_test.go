@@ -28,6 +28,8 @@ type site struct {
 	db  *sqlstore.DB
 	srv *httptest.Server
 	web *web.Server
+	// storage is where the site keeps uploaded files.
+	storage media.Storage
 }
 
 // newSite serves the real router over the given database, with the demo loaded.
@@ -54,6 +56,7 @@ func serveSite(t testing.TB, db *sqlstore.DB, mutate ...func(*web.Config, *web.S
 		m(&cfg, &svc)
 	}
 	db.PublicURL = s.srv.URL
+	s.storage = cfg.Storage
 	ws, err := web.New(svc, cfg)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
