@@ -84,3 +84,6 @@ func htmlUnescape(s string) string {
 	r := strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&quot;", `"`)
 	return r.Replace(s)
 }
+
+// CacheStats reports how the cache of renderings is used, for metrics.
+func CacheStats() cache.Stats { return rendered.Stats() }

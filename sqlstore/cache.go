@@ -80,5 +80,9 @@ func (db *DB) counter(ctx context.Context, scope int64) (int64, error) {
 	return v, dbErr("read change counter", err)
 }
 
+// SetCacheBytes replaces the store's cache with an empty one of the given
+// budget. Call it before the store is used.
+func (db *DB) SetCacheBytes(maxBytes int64) { db.cache = newStoreCache(maxBytes) }
+
 // CacheStats reports how the store's cache is used, for /metrics.
 func (db *DB) CacheStats() cache.Stats { return db.cache.Stats() }

@@ -56,3 +56,6 @@ func (m *Memo) Render(points []Point, opt Options) template.HTML {
 	maps.Set(key, out)
 	return out
 }
+
+// CacheStats reports how the memo's cache is used, for metrics.
+func (m *Memo) CacheStats() cache.Stats { return m.lazyCache().Stats() }

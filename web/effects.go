@@ -2,12 +2,13 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"html/template"
 	"net/http"
 	"strconv"
-	"sync"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/cache"
 	"github.com/ortsplan/ortsplan/chart"
 	"github.com/ortsplan/ortsplan/i18n"
 )
@@ -84,58 +85,43 @@ type effectsData struct {
 }
 
 // Building the charts and tables takes longer than the rest of the page, so
-// the rendered figures are kept per locality, period kind and language for as
-// long as the store hands out the same (unchanged) figures.
+// the rendered figures are kept in the one bounded cache, per locality,
+// period kind and language, under the change counter the store counted the
+// figures under (Effects.Version) and the current period.
 type effectsHTMLKey struct {
 	locality int64
 	kind     ortsplan.PeriodKind
 	lang     string
+	version  int64
+	current  int64 // start of the current period
 }
 
-type effectsHTMLEntry struct {
-	e *ortsplan.Effects
-	d *effectsData
-}
+// effectsHTMLBytes is the budget of the rendered dashboards (about 50 kB each).
+const effectsHTMLBytes = 8 << 20
 
-type effectsHTMLCache struct {
-	mu sync.Mutex
-	m  map[effectsHTMLKey]effectsHTMLEntry
+func newEffectsHTMLCache() *cache.Cache[effectsHTMLKey, *effectsData] {
+	return cache.New(effectsHTMLBytes, func(k effectsHTMLKey, d *effectsData) int {
+		return cache.EntryOverhead + 64 + 2*len(d.Body)
+	})
 }
-
-// effectsHTMLMax bounds the cache (about 50 kB an entry).
-const effectsHTMLMax = 128
 
 // effectsView returns the laid-out and rendered figures, from the cache when
-// the store's figures are the same value as last time.
+// the store counted them under the same change counter.
 func (s *Server) effectsView(p *page, l *ortsplan.Locality, kind ortsplan.PeriodKind, e *ortsplan.Effects) (*effectsData, error) {
-	key := effectsHTMLKey{e.LocalityID, kind, p.Lang}
-	c := &s.effectsHTML
-	c.mu.Lock()
-	ent, ok := c.m[key]
-	c.mu.Unlock()
-	if ok && ent.e == e {
-		return ent.d, nil
+	key := effectsHTMLKey{locality: e.LocalityID, kind: kind, lang: p.Lang, version: e.Version}
+	if n := len(e.Periods); n > 0 {
+		key.current = e.Periods[n-1].Start.Unix()
 	}
-	d := buildEffects(p.L, e)
-	d.Locality, d.Kind = l, kind
-	var buf bytes.Buffer
-	if err := s.tmpl.pages["effects"].ExecuteTemplate(&buf, "effects-body", &page{L: p.L, Lang: p.Lang, Data: d}); err != nil {
-		return nil, err
-	}
-	d.Body = template.HTML(buf.String())
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[effectsHTMLKey]effectsHTMLEntry{}
-	}
-	if len(c.m) >= effectsHTMLMax {
-		for k := range c.m {
-			delete(c.m, k)
-			break
+	return s.effectsHTML.GetOrLoad(context.Background(), key, func(context.Context) (*effectsData, error) {
+		d := buildEffects(p.L, e)
+		d.Locality, d.Kind = l, kind
+		var buf bytes.Buffer
+		if err := s.tmpl.pages["effects"].ExecuteTemplate(&buf, "effects-body", &page{L: p.L, Lang: p.Lang, Data: d}); err != nil {
+			return nil, err
 		}
-	}
-	c.m[key] = effectsHTMLEntry{e, d}
-	return d, nil
+		d.Body = template.HTML(buf.String())
+		return d, nil
+	})
 }
 
 func (s *Server) effectsPage(w http.ResponseWriter, r *http.Request) {

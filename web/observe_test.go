@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -17,18 +18,29 @@ func TestHealthAndMetrics(t *testing.T) {
 		wantStatus(t, b.get("/readyz"), 200)
 		b.get("/orter")
 		b.get("/orter/flen")
+		b.get("/orter/flen")
 		b.get("/finns-inte")
 		r := b.get("/metrics")
 		wantStatus(t, r, 200)
 		for _, want := range []string{
 			`ortsplan_http_requests_total{code="200",method="GET",route="GET /orter"} 1`,
-			`ortsplan_http_requests_total{code="200",method="GET",route="GET /orter/{slug}"} 1`,
+			`ortsplan_http_requests_total{code="200",method="GET",route="GET /orter/{slug}"} 2`,
 			`ortsplan_http_requests_total{code="404",method="GET",route="/"} 1`,
 			`ortsplan_http_request_duration_seconds_count{method="GET",route="GET /orter"} 1`,
 		} {
 			if !strings.Contains(r.Body, want) {
 				t.Errorf("metrics lack %s", want)
 			}
+		}
+		// The bounded caches report their use; the second overview of Flen was a hit.
+		for _, name := range []string{"store", "markdown", "map", "effects_html"} {
+			if !strings.Contains(r.Body, `ortsplan_cache_limit_bytes{cache="`+name+`"}`) {
+				t.Errorf("no cache metrics for %s", name)
+			}
+		}
+		m := regexp.MustCompile(`ortsplan_cache_hits_total\{cache="store"\} (\d+)`).FindStringSubmatch(r.Body)
+		if m == nil || m[1] == "0" {
+			t.Errorf("store cache hits: %v", m)
 		}
 		if r.Header.Get("X-Request-Id") == "" {
 			t.Error("no request id header")

@@ -14,7 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/cache"
 	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/markdown"
 	"github.com/ortsplan/ortsplan/media"
 	"github.com/ortsplan/ortsplan/svgmap"
 	"github.com/ortsplan/ortsplan/web/opendata"
@@ -86,6 +88,8 @@ type Config struct {
 	Logger        *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// StoreCache reports the store's cache, for /metrics; nil for none.
+	StoreCache func() cache.Stats
 }
 
 // Server serves the site.
@@ -109,8 +113,8 @@ type Server struct {
 	loginByAddr *rateLimiter
 	formByAddr  *rateLimiter
 
-	maps        svgmap.Memo      // the locality map, drawn again only when a locality changes
-	effectsHTML effectsHTMLCache // rendered dashboards, see effects.go
+	maps        svgmap.Memo                                // the locality map, drawn again only when a locality changes
+	effectsHTML *cache.Cache[effectsHTMLKey, *effectsData] // rendered dashboards, see effects.go
 	openData    *opendata.Handler
 
 	handler http.Handler
@@ -168,9 +172,15 @@ func New(svc Services, cfg Config) (*Server, error) {
 		svc: svc, cfg: cfg, cat: cat, tmpl: tm, assets: as, log: cfg.Logger,
 		registry: reg, metrics: newMetrics(reg), secure: u.Scheme == "https",
 		uploads:     make(chan struct{}, 2),
+		effectsHTML: newEffectsHTMLCache(),
 		loginByAddr: newRateLimiter(10, time.Minute, cfg.Now),
 		formByAddr:  newRateLimiter(30, time.Minute, cfg.Now),
 	}
+	caches := map[string]func() cache.Stats{"effects_html": s.effectsHTML.Stats, "markdown": markdown.CacheStats, "map": s.maps.CacheStats}
+	if cfg.StoreCache != nil {
+		caches["store"] = cfg.StoreCache
+	}
+	reg.MustRegister(newCacheCollector(caches))
 	s.openData = opendata.New(opendata.Services{Localities: svc.Localities, Plans: svc.Plans, Meetings: svc.Meetings,
 		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects},
 		opendata.Config{BaseURL: cfg.BaseURL, OrgName: cfg.OrgName, DataLicence: cfg.DataLicence, DataLicenceURL: cfg.DataLicenceURL,

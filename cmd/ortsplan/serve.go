@@ -44,6 +44,7 @@ type Main struct {
 	// retentionMonths is how long sign-ups that led nowhere keep their personal data.
 	retentionMonths int
 	ideaDays        int
+	cacheMB         int
 	server          *http.Server
 	listener        net.Listener
 	done            chan error
@@ -70,6 +71,7 @@ func (m *Main) ParseServe(args []string) error {
 	fs.IntVar(&m.ideaDays, "idea-support-days", 90, "days after an idea is proposed within which the supports must come")
 	fs.IntVar(&m.retentionMonths, "signup-retention-months", 24, "months after which sign-ups that led to no group membership are anonymised")
 	fs.IntVar(&m.uploadMB, "upload-max-mb", 15, "largest upload in MB (photos are re-encoded)")
+	fs.IntVar(&m.cacheMB, "cache-mb", 64, "memory budget in MB of the store's cache (locality lists, overviews, effects figures)")
 	fs.StringVar(&m.web.DataLicence, "data-licence", "", "licence of the open data, e.g. \"CC BY 4.0\" (default CC0 1.0)")
 	fs.StringVar(&m.web.DataLicenceURL, "data-licence-url", "", "address of the open data licence's text")
 	fs.BoolVar(&m.web.KeepOriginals, "keep-originals", false, "also keep uploaded photos' original files, EXIF included (shown to staff only)")
@@ -133,6 +135,10 @@ func (m *Main) Run(ctx context.Context) error {
 	version, _ := m.DB.SchemaVersion(ctx)
 	log.Info("database ready", "dialect", m.DB.Dialect, "schema_version", version)
 
+	if m.cacheMB > 0 {
+		m.DB.SetCacheBytes(int64(m.cacheMB) << 20)
+	}
+	m.web.StoreCache = m.DB.CacheStats
 	m.DB.PublicURL = m.baseURL
 	m.DB.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: m.baseURL, Org: m.web.OrgName}
 	if m.web.Storage, err = media.NewDirStorage(filepath.Join(m.db.data, "files")); err != nil {
