@@ -126,14 +126,13 @@ func (s *Server) editPage(w http.ResponseWriter, r *http.Request, status int, na
 // a refusal of the right itself, or a server error, gets its error page. The
 // form is shown again only to an account that may edit the locality.
 func (s *Server) formFail(w http.ResponseWriter, r *http.Request, name string, d *editData, parse ortsplan.ValidationErrors, err error) {
-	f := &form{Values: r.PostForm, Errors: merge(parse, err), Error: ortsplan.ErrorKey(err)}
+	f := &form{Values: r.PostForm, Errors: merge(parse, err), Error: "error.form"}
 	status := http.StatusBadRequest
 	switch code := ortsplan.ErrorCode(err); {
 	case code == ortsplan.ECONFLICT:
-		d.Conflict, status = true, http.StatusConflict
-	case len(parse) > 0 && (code == "" || code == ortsplan.EINVALID):
-		f.Error = "error.form"
-	case code != ortsplan.EINVALID:
+		d.Conflict, f.Error, status = true, "error.conflict", http.StatusConflict
+	case code == "" && len(parse) > 0, code == ortsplan.EINVALID:
+	default:
 		s.fail(w, r, err)
 		return
 	}
