@@ -50,6 +50,9 @@ type Locality struct {
 // right to edit the locality.
 type LocalityService interface {
 	CreateLocality(ctx context.Context, l *Locality) error
+	// MayCreateLocality answers nil if the acting account may create a
+	// locality: EUNAUTHORIZED without an account, EFORBIDDEN without the right.
+	MayCreateLocality(ctx context.Context) error
 	FindLocality(ctx context.Context, slug string) (*Locality, error)
 	// EditableLocality returns the locality with the given slug if the acting
 	// account may edit it: EUNAUTHORIZED without an account, EFORBIDDEN

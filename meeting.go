@@ -201,7 +201,9 @@ type MeetingService interface {
 	AddGroupMember(ctx context.Context, m *GroupMember) error
 	Organisations(ctx context.Context, localityID int64) ([]*Organisation, error)
 	SaveOrganisation(ctx context.Context, o *Organisation) error
-	LinkGroupOrganisation(ctx context.Context, groupID, orgID int64) error
+	// LinkGroupOrganisation links an organisation of the group's locality to
+	// the group; one with ID 0 is created there first, in the same transaction.
+	LinkGroupOrganisation(ctx context.Context, groupID int64, o *Organisation) error
 
 	Meetings(ctx context.Context, f MeetingFilter) ([]*Meeting, error)
 	FindMeeting(ctx context.Context, id int64) (*Meeting, error)

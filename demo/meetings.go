@@ -189,11 +189,7 @@ func loadMeetings(ctx context.Context, s Store, st media.Storage, ls map[string]
 				}
 			}
 			for _, o := range dg.orgs {
-				o.LocalityID = l.ID
-				if err := s.SaveOrganisation(ctx, &o); err != nil {
-					return err
-				}
-				if err := s.LinkGroupOrganisation(ctx, g.ID, o.ID); err != nil {
+				if err := s.LinkGroupOrganisation(ctx, g.ID, &o); err != nil {
 					return err
 				}
 			}

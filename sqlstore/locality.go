@@ -153,6 +153,15 @@ func (db *DB) FindLocality(ctx context.Context, slug string) (*ortsplan.Locality
 	return l, nil
 }
 
+// MayCreateLocality answers whether the acting account may create a locality.
+func (db *DB) MayCreateLocality(ctx context.Context) error {
+	if !ortsplan.IsSystem(ctx) && ortsplan.UserFromContext(ctx) == nil {
+		return errLoginRequired
+	}
+	_, err := mayAct(ctx, db.db, (*ortsplan.User).CanCreateLocality)
+	return err
+}
+
 // EditableLocality returns the locality with the given slug if the acting
 // account may edit it.
 func (db *DB) EditableLocality(ctx context.Context, slug string) (*ortsplan.Locality, error) {

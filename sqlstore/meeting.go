@@ -231,13 +231,28 @@ func (db *DB) SaveOrganisation(ctx context.Context, o *ortsplan.Organisation) er
 	})
 }
 
-// LinkGroupOrganisation links an organisation to a group of the same locality.
-func (db *DB) LinkGroupOrganisation(ctx context.Context, groupID, orgID int64) error {
+// LinkGroupOrganisation links an organisation to a group of the same
+// locality; a new one (ID 0) is created in the group's locality first, in
+// the same transaction, so a refused link leaves no organisation behind.
+func (db *DB) LinkGroupOrganisation(ctx context.Context, groupID int64, o *ortsplan.Organisation) error {
+	if o.ID == 0 {
+		if err := o.Validate(); err != nil {
+			return err
+		}
+	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		loc, err := mayEditRow(ctx, tx, "group for organisation", "SELECT locality_id FROM working_groups WHERE id = $1", groupID)
 		if err != nil {
 			return err
 		}
+		if o.ID == 0 {
+			o.LocalityID = loc
+			if err := tx.QueryRowContext(ctx, `INSERT INTO organisations (locality_id, name, kind, website, description, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, o.LocalityID, o.Name, string(o.Kind), o.Website, o.Description, db.now()).Scan(&o.ID); err != nil {
+				return dbErr("insert organisation", err)
+			}
+		}
+		orgID := o.ID
 		var orgLoc int64
 		err = tx.QueryRowContext(ctx, "SELECT locality_id FROM organisations WHERE id = $1", orgID).Scan(&orgLoc)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && orgLoc != loc {

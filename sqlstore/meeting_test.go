@@ -44,13 +44,13 @@ func TestGroupsAndOrganisations(t *testing.T) {
 		if err := db.SaveOrganisation(ctx, &ortsplan.Organisation{LocalityID: l.ID, Name: "X", Kind: ortsplan.OrgBusiness, Website: "javascript:x"}); ortsplan.FieldErrors(err)["website"] == "" {
 			t.Fatalf("bad website accepted: %v", err)
 		}
-		if err := db.LinkGroupOrganisation(ctx, g.ID, o.ID); err != nil {
+		if err := db.LinkGroupOrganisation(ctx, g.ID, o); err != nil {
 			t.Fatal(err)
 		}
 		other := mustCreateLocality(t, db, "flen", "Flen")
 		foreign := &ortsplan.Organisation{LocalityID: other.ID, Name: "Annan ort", Kind: ortsplan.OrgBusiness}
 		db.SaveOrganisation(ctx, foreign)
-		if err := db.LinkGroupOrganisation(ctx, g.ID, foreign.ID); err == nil {
+		if err := db.LinkGroupOrganisation(ctx, g.ID, foreign); err == nil {
 			t.Fatal("an organisation of another locality was linked")
 		}
 		gs, err := db.Groups(ctx, l.ID)

@@ -208,6 +208,9 @@ func rightsCases() []rightsCase {
 		{"AddGroupMember", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
 			return db.AddGroupMember(ctx, &ortsplan.GroupMember{GroupID: f.group.ID, Name: "Ny medlem"})
 		}},
+		{"LinkGroupOrganisation new", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
+			return db.LinkGroupOrganisation(ctx, f.group.ID, &ortsplan.Organisation{Name: "Ny länkad förening", Kind: ortsplan.OrgAssociation})
+		}},
 		{"SaveOrganisation new", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
 			return db.SaveOrganisation(ctx, &ortsplan.Organisation{LocalityID: f.other.ID, Name: "Ny förening", Kind: ortsplan.OrgAssociation})
 		}},
@@ -219,7 +222,7 @@ func rightsCases() []rightsCase {
 			return db.SaveOrganisation(ctx, &o)
 		}},
 		{"LinkGroupOrganisation", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
-			return db.LinkGroupOrganisation(ctx, f.group.ID, f.org.ID)
+			return db.LinkGroupOrganisation(ctx, f.group.ID, &ortsplan.Organisation{ID: f.org.ID})
 		}},
 		{"SaveMeeting new", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
 			m := *f.meeting

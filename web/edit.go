@@ -236,10 +236,10 @@ func (s *Server) editLocality(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) newLocalityForm(w http.ResponseWriter, r *http.Request) {
-	// The form is offered to those the domain lets create localities; the
-	// service decides again when one is saved.
-	if !reqInfo(r).User.CanCreateLocality() {
-		s.renderError(w, r, http.StatusForbidden, "error.forbidden")
+	// The service says whether the form is for this account, and decides
+	// again when a locality is saved.
+	if err := s.svc.Localities.MayCreateLocality(r.Context()); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	s.editPage(w, r, http.StatusOK, "locality_new", &editData{},
@@ -251,7 +251,7 @@ func (s *Server) createLocality(w http.ResponseWriter, r *http.Request) {
 	l := &ortsplan.Locality{Slug: strings.ToLower(strings.TrimSpace(r.PostFormValue("slug"))), Phase: ortsplan.Phase(r.PostFormValue("phase"))}
 	localityFromForm(l, r.PostForm, v)
 	l.PhaseSince = formDate(r.PostForm, "since", v)
-	if len(v) > 0 && reqInfo(r).User.CanCreateLocality() {
+	if len(v) > 0 && s.svc.Localities.MayCreateLocality(r.Context()) == nil {
 		s.formFail(w, r, "locality_new", &editData{}, v, l.Validate())
 		return
 	}

@@ -213,23 +213,18 @@ func (s *Server) addOrganisation(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	orgID, _ := parseID(r.PostFormValue("org_existing"))
-	if orgID == 0 {
-		o := &ortsplan.Organisation{LocalityID: l.ID, Name: r.PostFormValue("org_name"), Kind: ortsplan.OrganisationKind(r.PostFormValue("org_kind")),
-			Website: strings.TrimSpace(r.PostFormValue("org_website")), Description: r.PostFormValue("org_description")}
-		if err := s.svc.Meetings.SaveOrganisation(r.Context(), o); err != nil {
-			if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
-				s.groupSubformFail(w, r, l, g, "org_", ortsplan.FieldErrors(err))
-				return
-			}
-			s.fail(w, r, err)
-			return
-		}
-		orgID = o.ID
-	}
-	if err := s.svc.Meetings.LinkGroupOrganisation(r.Context(), g.ID, orgID); err != nil {
+	// An existing organisation is linked, or a new one made and linked, in one call.
+	o := &ortsplan.Organisation{Name: r.PostFormValue("org_name"), Kind: ortsplan.OrganisationKind(r.PostFormValue("org_kind")),
+		Website: strings.TrimSpace(r.PostFormValue("org_website")), Description: r.PostFormValue("org_description")}
+	o.ID, _ = parseID(r.PostFormValue("org_existing"))
+	if err := s.svc.Meetings.LinkGroupOrganisation(r.Context(), g.ID, o); err != nil {
 		if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
-			s.groupSubformFail(w, r, l, g, "org_", ortsplan.ValidationErrors{"existing": ortsplan.ErrorKey(err)})
+			fe := ortsplan.FieldErrors(err)
+			if k, ok := fe["organisation"]; ok {
+				delete(fe, "organisation")
+				fe["existing"] = k
+			}
+			s.groupSubformFail(w, r, l, g, "org_", fe)
 			return
 		}
 		s.fail(w, r, err)
