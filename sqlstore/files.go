@@ -73,15 +73,17 @@ func (db *DB) files(ctx context.Context, q string, args ...any) ([]*ortsplan.Mee
 // everyone once its report is published, before that only to those who may
 // edit its locality. Kept originals are only for those.
 func (db *DB) MeetingFiles(ctx context.Context, meetingID int64) ([]*ortsplan.MeetingFile, error) {
-	m, err := db.FindMeeting(ctx, meetingID)
+	var localityID int64
+	var published sql.NullTime
+	err := db.db.QueryRowContext(ctx, "SELECT locality_id, report_published FROM meetings WHERE id = $1", meetingID).Scan(&localityID, &published)
+	if err != nil {
+		return nil, notFound(err, "meeting files")
+	}
+	editor, err := db.canRead(ctx, localityID)
 	if err != nil {
 		return nil, err
 	}
-	editor, err := db.canRead(ctx, m.LocalityID)
-	if err != nil {
-		return nil, err
-	}
-	if m.ReportPublished.IsZero() && !editor {
+	if !published.Valid && !editor {
 		return nil, nil
 	}
 	fs, err := db.files(ctx, "WHERE f.meeting_id = $1 ORDER BY f.id", meetingID)
