@@ -73,6 +73,10 @@ func dbErr(op string, err error) error {
 		return &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.text_invalid", Err: fmt.Errorf("sqlstore: %s: %w", op, err)}
 	case faultRetry:
 		return &ortsplan.Error{Code: ortsplan.ECONFLICT, Key: "error.try_again", Err: fmt.Errorf("sqlstore: %s: %w", op, err)}
+	case faultForeignKey:
+		// An id that points at nothing: the services check the ids they are
+		// given, so this is the last line, still a 400 and not a 500.
+		return &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.choose_from_list", Err: fmt.Errorf("sqlstore: %s: %w", op, err)}
 	}
 	return fmt.Errorf("sqlstore: %s: %w", op, err)
 }

@@ -35,6 +35,15 @@ func (db *DB) RequestLogin(ctx context.Context, req ortsplan.LoginRequest) error
 		loc = req.LocalityID
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if req.LocalityID > 0 {
+			var id int64
+			err := tx.QueryRowContext(ctx, "SELECT id FROM localities WHERE id = $1", req.LocalityID).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ortsplan.FieldError("locality", "error.choose_from_list")
+			} else if err != nil {
+				return dbErr("login locality", err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM resident_tokens WHERE expires_at < $1", now); err != nil {
 			return fmt.Errorf("sqlstore: clear tokens: %w", err)
 		}

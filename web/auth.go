@@ -42,7 +42,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 				}
 				s.setSessionCookie(w, sess.Token, sess.ExpiresAt)
 				s.log.Info("login", "request_id", reqInfo(r).ID, "user_id", u.ID)
-				http.Redirect(w, r, localPath(r.PostFormValue("till")), http.StatusSeeOther)
+				http.Redirect(w, r, redirectTarget(r.PostFormValue("till")), http.StatusSeeOther)
 				return
 			case ortsplan.EUNAUTHORIZED:
 				f.Error, status = "login.failed", http.StatusUnauthorized

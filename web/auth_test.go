@@ -91,7 +91,7 @@ func TestSessionCookieFlags(t *testing.T) {
 
 func TestLoginErrorsKeepInputAndDoNotTellIfAccountExists(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		s := newSite(t, db, func(c *web.Config, _ *web.Services) { c.TrustProxy = true })
+		s := newSite(t, db, func(c *web.Config, _ *web.Services) { c.TrustProxy = 1 })
 		s.user("kim@example.se", ortsplan.RoleOfficial)
 
 		b := s.browser()

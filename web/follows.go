@@ -29,7 +29,7 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	back := localPath(r.PostFormValue("till"))
+	back := redirectTarget(r.PostFormValue("till"))
 	if back == "/" {
 		back = "/orter/" + l.Slug
 	}

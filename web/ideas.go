@@ -55,7 +55,7 @@ func (s *Server) requestResidentLogin(w http.ResponseWriter, r *http.Request) {
 	req := ortsplan.LoginRequest{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Lang: reqInfo(r).Lang}
 	req.LocalityID, _ = parseID(r.PostFormValue("locality"))
 	// Where to go after logging in travels in a short-lived cookie, not in the e-mail.
-	if next := localPath(r.PostFormValue("till")); next != "/" {
+	if next := redirectTarget(r.PostFormValue("till")); next != "/" {
 		http.SetCookie(w, &http.Cookie{Name: "till", Value: next, Path: "/inloggning/", HttpOnly: true, Secure: s.secure,
 			SameSite: http.SameSiteLaxMode, MaxAge: 3600})
 	}
@@ -94,8 +94,8 @@ func (s *Server) residentLogin(w http.ResponseWriter, r *http.Request) {
 	if res.LocalitySlug != "" {
 		next = "/orter/" + res.LocalitySlug + "/ideer"
 	}
-	if c, err := r.Cookie("till"); err == nil && localPath(c.Value) != "/" {
-		next = localPath(c.Value)
+	if c, err := r.Cookie("till"); err == nil && redirectTarget(c.Value) != "/" {
+		next = redirectTarget(c.Value)
 		http.SetCookie(w, &http.Cookie{Name: "till", Path: "/inloggning/", MaxAge: -1})
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)

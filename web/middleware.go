@@ -88,7 +88,9 @@ func randomToken() string {
 }
 
 // middleware wraps the router: logging and metrics outermost, then security
-// headers, cross-origin protection, per-request context and the CSRF check.
+// headers, cross-origin protection, the refusal of paths and queries that are
+// not clean text, per-request context and the CSRF check (which also refuses
+// form values that are not clean text).
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -97,6 +99,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	var h http.Handler = mux
 	h = s.checkCSRF(h)
 	h = s.withContext(h)
+	h = s.refuseBadInput(h)
 	h = cop.Handler(h)
 	h = s.securityHeaders(h)
 	return s.observe(h)
@@ -127,7 +130,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			d := time.Since(start)
 			s.metrics.observe(route, r.Method, sw.status, d)
-			s.log.Info("request", "request_id", ri.ID, "method", r.Method, "route", route, "path", r.URL.Path,
+			s.log.Info("request", "request_id", ri.ID, "method", r.Method, "route", route, "path", safeLog(r.URL.Path),
 				"status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000)
 		}()
 		next.ServeHTTP(sw, r)
@@ -228,9 +231,13 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		} else {
 			token = r.PostFormValue(csrfField)
 		}
+		if !cleanValues(r.PostForm, true) || r.MultipartForm != nil && !cleanValues(r.MultipartForm.Value, true) {
+			s.badInput(w, r, "form")
+			return
+		}
 		normalizeNewlines(r)
 		if ri.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(ri.CSRF)) != 1 {
-			s.log.Warn("csrf token missing or wrong", "request_id", ri.ID, "path", r.URL.Path)
+			s.log.Warn("csrf token missing or wrong", "request_id", ri.ID, "path", safeLog(r.URL.Path))
 			s.renderError(w, r, http.StatusForbidden, "error.csrf")
 			return
 		}
@@ -262,21 +269,44 @@ func (s *Server) clearCookie(w http.ResponseWriter, name string) {
 		Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
-// clientAddr is the visitor's IP address, used as a rate-limit key.
+// clientAddr is the visitor's address as a rate-limit key. Behind
+// TrustProxy reverse proxies it is the address that many hops from the right
+// of X-Forwarded-For: each proxy appends the address it was connected from,
+// so entries further left were written by the client and are not believed.
+// IPv6 addresses are keyed per /64, the block one household or host gets.
 func (s *Server) clientAddr(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
-				return ip.String()
+	return clientKey(r, s.cfg.TrustProxy)
+}
+
+func clientKey(r *http.Request, proxies int) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	if proxies > 0 {
+		var hops []string
+		for _, h := range r.Header.Values("X-Forwarded-For") {
+			for _, part := range strings.Split(h, ",") {
+				if part = strings.TrimSpace(part); part != "" {
+					hops = append(hops, part)
+				}
+			}
+		}
+		if len(hops) > 0 {
+			i := max(0, len(hops)-proxies)
+			if p := net.ParseIP(hops[i]); p != nil {
+				ip = p
 			}
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	if ip == nil {
+		return host
 	}
-	return host
+	if ip.To4() != nil {
+		return ip.To4().String()
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // staff lets through requests with a staff session: it authenticates, and

@@ -29,5 +29,5 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: i18n.CookieName, Value: lang, Path: "/", Secure: s.secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
-	http.Redirect(w, r, localPath(r.URL.Query().Get("till")), http.StatusSeeOther)
+	http.Redirect(w, r, redirectTarget(r.URL.Query().Get("till")), http.StatusSeeOther)
 }

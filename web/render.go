@@ -331,12 +331,3 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
-// localPath returns p if it is a path on this site, else "/". It keeps
-// redirects after login and language switches from leaving the site.
-func localPath(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
-		return "/"
-	}
-	return p
-}

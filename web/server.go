@@ -70,8 +70,10 @@ type Config struct {
 	OrgName      string
 	ContactEmail string
 	ContactPhone string
-	// TrustProxy takes the client address from X-Forwarded-For (behind a proxy).
-	TrustProxy bool
+	// TrustProxy is how many reverse proxies stand in front of the server:
+	// the client address is taken that many hops from the right of
+	// X-Forwarded-For. 0 believes no header.
+	TrustProxy int
 	// MetricsToken, when set, is required as a bearer token on /metrics; without
 	// it /metrics answers only requests from the loopback interface.
 	MetricsToken string

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -56,6 +57,36 @@ func parseWithEnv(fs *flag.FlagSet, args []string) error {
 	})
 	return err
 }
+
+// proxyCount is --trust-proxy: a number of proxies, where the flag alone
+// (or "true") means one and "false" none.
+type proxyCount int
+
+func (p *proxyCount) String() string {
+	if p == nil {
+		return "0"
+	}
+	return strconv.Itoa(int(*p))
+}
+
+func (p *proxyCount) Set(v string) error {
+	switch v {
+	case "true":
+		*p = 1
+	case "false":
+		*p = 0
+	default:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 10 {
+			return fmt.Errorf("want a number of proxies from 0 to 10, or true or false")
+		}
+		*p = proxyCount(n)
+	}
+	return nil
+}
+
+// IsBoolFlag lets --trust-proxy stand alone.
+func (p *proxyCount) IsBoolFlag() bool { return true }
 
 // dbFlags are the database flags shared by every command.
 type dbFlags struct {

@@ -65,7 +65,7 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.web.OrgName, "org", "Flens kommun", "organisation that runs the service")
 	fs.StringVar(&m.web.ContactEmail, "contact-email", "", "public contact e-mail shown in the footer")
 	fs.StringVar(&m.web.ContactPhone, "contact-phone", "", "public contact phone shown in the footer")
-	fs.BoolVar(&m.web.TrustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a reverse proxy)")
+	fs.Var((*proxyCount)(&m.web.TrustProxy), "trust-proxy", "number of reverse proxies in front (alone: 1); the client address is taken that many hops from the right of X-Forwarded-For")
 	fs.StringVar(&m.web.MetricsToken, "metrics-token", "", "bearer token for /metrics (without it only loopback clients may read it)")
 	fs.IntVar(&m.web.IdeaThreshold.Supports, "idea-supports", 10, "supports that flag an idea to the coordinator for a committee")
 	fs.IntVar(&m.ideaDays, "idea-support-days", 90, "days after an idea is proposed within which the supports must come")
