@@ -122,7 +122,22 @@ type Comment struct {
 	RestoredReason string // why a moderator showed it again
 	RestoredAt     time.Time
 	CreatedAt      time.Time
-	Replies        []*Comment
+	Replies        []*Comment // oldest first, at most RepliesShown
+	MoreReplies    int        // replies not in Replies
+}
+
+// An idea page shows its comments a page at a time, the newest thread first.
+const (
+	CommentsPerPage = 50 // top-level comments, each with its replies
+	RepliesShown    = 50 // replies under one comment; the rest are counted
+)
+
+// CommentPage is one page of an idea's comments.
+type CommentPage struct {
+	Comments []*Comment // top-level, newest first
+	Page     int        // from 1
+	Pages    int
+	Total    int // top-level comments on all pages
 }
 
 // Hidden reports whether a moderator hid the comment.
@@ -201,8 +216,12 @@ type IdeaService interface {
 	// Supports reports whether the acting resident supports the idea.
 	Supports(ctx context.Context, ideaID int64) (bool, error)
 	// AddComment adds the acting resident's comment or reply.
+	// AddComment adds the acting resident's comment or reply; a hidden idea
+	// takes none.
 	AddComment(ctx context.Context, c *Comment) error
-	Comments(ctx context.Context, ideaID int64) ([]*Comment, error)
+	// Comments returns a page of an idea's comments (page from 1). A hidden
+	// idea's comments are hidden with it, except from its moderators.
+	Comments(ctx context.Context, ideaID int64, page int) (*CommentPage, error)
 	AnswerIdea(ctx context.Context, a IdeaAnswer) error
 	// Report records that someone finds an idea or a comment of it inappropriate.
 	Report(ctx context.Context, r Report) error

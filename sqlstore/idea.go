@@ -368,18 +368,25 @@ func (db *DB) AddComment(ctx context.Context, c *ortsplan.Comment) error {
 		c.ResidentID, c.AuthorName = res.ID, res.Name
 		var author, loc int64
 		var title string
-		err = tx.QueryRowContext(ctx, "SELECT COALESCE(resident_id, 0), locality_id, title FROM ideas WHERE id = $1", c.IdeaID).Scan(&author, &loc, &title)
+		var hidden sql.NullTime
+		err = tx.QueryRowContext(ctx, "SELECT COALESCE(resident_id, 0), locality_id, title, hidden_at FROM ideas WHERE id = $1", c.IdeaID).
+			Scan(&author, &loc, &title, &hidden)
 		if err != nil {
 			return notFound(err, "comment idea")
+		}
+		if hidden.Valid {
+			return ortsplan.Errorf(ortsplan.EINVALID, "idea.hidden_no_comment")
 		}
 		var parent any
 		if c.ParentID > 0 {
 			var pIdea, pParent int64
-			err := tx.QueryRowContext(ctx, "SELECT idea_id, COALESCE(parent_id, 0) FROM idea_comments WHERE id = $1", c.ParentID).Scan(&pIdea, &pParent)
+			var pHidden sql.NullTime
+			err := tx.QueryRowContext(ctx, "SELECT idea_id, COALESCE(parent_id, 0), hidden_at FROM idea_comments WHERE id = $1", c.ParentID).
+				Scan(&pIdea, &pParent, &pHidden)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return dbErr("reply parent", err)
 			}
-			if err != nil || pIdea != c.IdeaID || pParent != 0 {
+			if err != nil || pIdea != c.IdeaID || pParent != 0 || pHidden.Valid {
 				return ortsplan.FieldError("comment", "error.reply_invalid")
 			}
 			parent = c.ParentID
@@ -401,16 +408,84 @@ func (db *DB) AddComment(ctx context.Context, c *ortsplan.Comment) error {
 	})
 }
 
-// Comments returns an idea's comments oldest first, with replies nested.
-func (db *DB) Comments(ctx context.Context, ideaID int64) ([]*ortsplan.Comment, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT id, idea_id, COALESCE(parent_id, 0), COALESCE(resident_id, 0), author_name, body,
-		hidden_reason, hidden_at, restored_reason, restored_at, created_at FROM idea_comments WHERE idea_id = $1 ORDER BY created_at, id`, ideaID)
+// Comments returns a page of an idea's comments: CommentsPerPage top-level
+// comments, newest first, each with its first RepliesShown replies. The
+// comments of a hidden idea are shown only to those who may moderate it.
+func (db *DB) Comments(ctx context.Context, ideaID int64, page int) (*ortsplan.CommentPage, error) {
+	var localityID int64
+	var hidden sql.NullTime
+	if err := db.db.QueryRowContext(ctx, "SELECT locality_id, hidden_at FROM ideas WHERE id = $1", ideaID).Scan(&localityID, &hidden); err != nil {
+		return nil, notFound(err, "comments")
+	}
+	out := &ortsplan.CommentPage{Page: max(page, 1)}
+	if hidden.Valid {
+		if ok, err := db.canRead(ctx, localityID); err != nil {
+			return nil, err
+		} else if !ok {
+			return out, nil
+		}
+	}
+	if err := db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM idea_comments WHERE idea_id = $1 AND parent_id IS NULL", ideaID).Scan(&out.Total); err != nil {
+		return nil, dbErr("count comments", err)
+	}
+	out.Pages = (out.Total + ortsplan.CommentsPerPage - 1) / ortsplan.CommentsPerPage
+	if out.Page > max(out.Pages, 1) {
+		return out, nil
+	}
+	const cols = `id, idea_id, COALESCE(parent_id, 0), COALESCE(resident_id, 0), author_name, body, hidden_reason, hidden_at,
+		restored_reason, restored_at, created_at`
+	top, err := db.scanComments(ctx, "SELECT "+cols+` FROM idea_comments WHERE idea_id = $1 AND parent_id IS NULL
+		ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, ideaID, ortsplan.CommentsPerPage, (out.Page-1)*ortsplan.CommentsPerPage)
+	if err != nil {
+		return nil, err
+	}
+	out.Comments = top
+	if len(top) == 0 {
+		return out, nil
+	}
+	byID := map[int64]*ortsplan.Comment{}
+	args := []any{ideaID}
+	for _, c := range top {
+		byID[c.ID] = c
+		args = append(args, c.ID)
+	}
+	replies, err := db.scanComments(ctx, "SELECT "+cols+` FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY parent_id ORDER BY created_at, id) AS n
+		FROM idea_comments WHERE idea_id = $1 AND parent_id IN (`+placeholders(len(top), 2)+`)) r
+		WHERE n <= `+strconv.Itoa(ortsplan.RepliesShown)+` ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range replies {
+		if p := byID[r.ParentID]; p != nil {
+			p.Replies = append(p.Replies, r)
+		}
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT parent_id, COUNT(*) FROM idea_comments WHERE idea_id = $1 AND parent_id IN (`+
+		placeholders(len(top), 2)+`) GROUP BY parent_id`, args...)
+	if err != nil {
+		return nil, dbErr("count replies", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var parent int64
+		var n int
+		if err := rows.Scan(&parent, &n); err != nil {
+			return nil, dbErr("count replies", err)
+		}
+		if p := byID[parent]; p != nil {
+			p.MoreReplies = n - len(p.Replies)
+		}
+	}
+	return out, dbErr("count replies", rows.Err())
+}
+
+func (db *DB) scanComments(ctx context.Context, q string, args ...any) ([]*ortsplan.Comment, error) {
+	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, dbErr("comments", err)
 	}
 	defer rows.Close()
-	var top []*ortsplan.Comment
-	byID := map[int64]*ortsplan.Comment{}
+	var out []*ortsplan.Comment
 	for rows.Next() {
 		var c ortsplan.Comment
 		var hidden, restored sql.NullTime
@@ -419,14 +494,9 @@ func (db *DB) Comments(ctx context.Context, ideaID int64) ([]*ortsplan.Comment, 
 			return nil, dbErr("comments", err)
 		}
 		c.HiddenAt, c.RestoredAt = hidden.Time, restored.Time
-		byID[c.ID] = &c
-		if p := byID[c.ParentID]; c.ParentID != 0 && p != nil {
-			p.Replies = append(p.Replies, &c)
-		} else {
-			top = append(top, &c)
-		}
+		out = append(out, &c)
 	}
-	return top, rows.Err()
+	return out, dbErr("comments", rows.Err())
 }
 
 // AnswerIdea records the municipality's official answer and tells the proposer.

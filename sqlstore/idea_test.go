@@ -1,6 +1,8 @@
 package sqlstore_test
 
 import (
+	"context"
+	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -99,7 +101,8 @@ func TestResidentsIdeasSupportsCommentsAnswers(t *testing.T) {
 		if err := db.AddComment(sqltest.AsResident(ctx, anna.ID), &ortsplan.Comment{IdeaID: idea.ID, ParentID: reply.ID, Body: "För djupt"}); ortsplan.FieldErrors(err)["comment"] == "" {
 			t.Fatalf("a reply to a reply was accepted: %v", err)
 		}
-		cs, _ := db.Comments(ctx, idea.ID)
+		csPage, _ := db.Comments(ctx, idea.ID, 1)
+		cs := csPage.Comments
 		if len(cs) != 1 || len(cs[0].Replies) != 1 {
 			t.Fatalf("comments: %+v", cs)
 		}
@@ -134,7 +137,8 @@ func TestResidentsIdeasSupportsCommentsAnswers(t *testing.T) {
 		if err := db.Hide(ctx, ortsplan.Moderation{IdeaID: c.IdeaID, Kind: "comment", TargetID: c.ID, Reason: "Personangrepp"}); err != nil {
 			t.Fatal(err)
 		}
-		cs, _ = db.Comments(ctx, idea.ID)
+		cp, _ := db.Comments(ctx, idea.ID, 1)
+		cs = cp.Comments
 		if !cs[0].Hidden() || cs[0].Body != "Bra idé!" || cs[0].HiddenReason != "Personangrepp" {
 			t.Fatalf("hidden comment: %+v", cs[0])
 		}
@@ -154,6 +158,77 @@ func TestResidentsIdeasSupportsCommentsAnswers(t *testing.T) {
 		now = now.Add(31 * time.Minute)
 		if _, _, err := db.Login(ctx, tok[1]); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
 			t.Fatalf("an expired link worked: %v", err)
+		}
+	})
+}
+
+// TestHiddenIdeaHidesItsComments: hiding an idea hides its comments and
+// closes it to new ones, for everyone but its moderators; showing it again
+// restores them. Comments come a page at a time, newest thread first.
+func TestHiddenIdeaHidesItsComments(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		l := mustCreateLocality(t, db, "bettna", "Bettna")
+		mod := sqltest.AsUser(context.Background(), mustCreateUser(t, db, "mod@example.se", ortsplan.RoleOfficial, "bettna"))
+		res := mustResident(t, db, "bo@example.se", "Bo", l.ID)
+		asRes := sqltest.AsResident(context.Background(), res)
+		idea := &ortsplan.Idea{LocalityID: l.ID, Title: "Badplats", Body: "Vid sjön"}
+		must(t, db.CreateIdea(asRes, idea))
+		var first *ortsplan.Comment
+		for i := range ortsplan.CommentsPerPage + 10 {
+			c := &ortsplan.Comment{IdeaID: idea.ID, Body: fmt.Sprintf("Kommentar %d", i)}
+			must(t, db.AddComment(asRes, c))
+			if i == 0 {
+				first = c
+			}
+		}
+		for i := range ortsplan.RepliesShown + 5 {
+			must(t, db.AddComment(asRes, &ortsplan.Comment{IdeaID: idea.ID, ParentID: first.ID, Body: fmt.Sprintf("Svar %d", i)}))
+		}
+		anon := context.Background()
+		p1, err := db.Comments(anon, idea.ID, 1)
+		must(t, err)
+		if len(p1.Comments) != ortsplan.CommentsPerPage || p1.Pages != 2 || p1.Total != ortsplan.CommentsPerPage+10 ||
+			p1.Comments[0].Body != fmt.Sprintf("Kommentar %d", ortsplan.CommentsPerPage+9) {
+			t.Fatalf("page 1: %d comments, %d pages, %d in all, first %q", len(p1.Comments), p1.Pages, p1.Total, p1.Comments[0].Body)
+		}
+		p2, err := db.Comments(anon, idea.ID, 2)
+		must(t, err)
+		last := p2.Comments[len(p2.Comments)-1]
+		if len(p2.Comments) != 10 || last.ID != first.ID || len(last.Replies) != ortsplan.RepliesShown || last.MoreReplies != 5 ||
+			last.Replies[0].Body != "Svar 0" {
+			t.Fatalf("page 2: %d comments; oldest has %d replies shown, %d more", len(p2.Comments), len(last.Replies), last.MoreReplies)
+		}
+		if p9, _ := db.Comments(anon, idea.ID, 9); len(p9.Comments) != 0 {
+			t.Fatal("a page past the last has comments")
+		}
+
+		must(t, db.Hide(mod, ortsplan.Moderation{IdeaID: idea.ID, Kind: ortsplan.ModerateIdea, TargetID: idea.ID, Reason: "Reklam"}))
+		if p, _ := db.Comments(anon, idea.ID, 1); len(p.Comments) != 0 || p.Total != 0 {
+			t.Fatalf("a hidden idea's comments are shown: %d", len(p.Comments))
+		}
+		if p, _ := db.Comments(asRes, idea.ID, 1); len(p.Comments) != 0 {
+			t.Fatal("a hidden idea's comments are shown to a resident")
+		}
+		if p, _ := db.Comments(mod, idea.ID, 1); len(p.Comments) != ortsplan.CommentsPerPage {
+			t.Fatal("the moderator does not see the hidden idea's comments")
+		}
+		err = db.AddComment(asRes, &ortsplan.Comment{IdeaID: idea.ID, Body: "Ändå"})
+		if ortsplan.ErrorKey(err) != "idea.hidden_no_comment" {
+			t.Fatalf("a comment on a hidden idea: %v", err)
+		}
+		if err := db.Support(asRes, idea.ID, true, ortsplan.IdeaThreshold{Supports: 5, Within: time.Hour}); err == nil {
+			t.Fatal("a hidden idea took a support")
+		}
+
+		must(t, db.Unhide(mod, ortsplan.Moderation{IdeaID: idea.ID, Kind: ortsplan.ModerateIdea, TargetID: idea.ID, Reason: "Granskad"}))
+		if p, _ := db.Comments(anon, idea.ID, 1); len(p.Comments) != ortsplan.CommentsPerPage {
+			t.Fatal("showing the idea again did not restore its comments")
+		}
+		must(t, db.AddComment(asRes, &ortsplan.Comment{IdeaID: idea.ID, Body: "Nu går det igen"}))
+		// A hidden comment takes no replies.
+		must(t, db.Hide(mod, ortsplan.Moderation{IdeaID: idea.ID, Kind: ortsplan.ModerateComment, TargetID: first.ID, Reason: "Personangrepp"}))
+		if err := db.AddComment(asRes, &ortsplan.Comment{IdeaID: idea.ID, ParentID: first.ID, Body: "Svar"}); ortsplan.FieldErrors(err)["comment"] != "error.reply_invalid" {
+			t.Fatalf("a reply to a hidden comment: %v", err)
 		}
 	})
 }

@@ -274,7 +274,8 @@ func toggle(ctx context.Context, db *sqlstore.DB, m ortsplan.Moderation) error {
 		i, _ := db.FindIdea(sqltest.System(), m.TargetID)
 		hidden = i.Hidden()
 	} else {
-		cs, _ := db.Comments(sqltest.System(), m.IdeaID)
+		csPage, _ := db.Comments(sqltest.System(), m.IdeaID, 1)
+		cs := csPage.Comments
 		for _, c := range cs {
 			if c.ID == m.TargetID {
 				hidden = c.Hidden()
@@ -358,7 +359,8 @@ func TestModerationTargetMustBelongToTheIdea(t *testing.T) {
 		if err := db.Unhide(ctx, own); err != nil {
 			t.Fatal(err)
 		}
-		cs, _ := db.Comments(ctx, f.ownIdea.ID)
+		csPage, _ := db.Comments(ctx, f.ownIdea.ID, 1)
+		cs := csPage.Comments
 		if cs[0].Hidden() || cs[0].RestoredReason != own.Reason || cs[0].RestoredAt.IsZero() {
 			t.Fatalf("shown again without its reason: %+v", cs[0])
 		}

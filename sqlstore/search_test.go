@@ -76,10 +76,11 @@ func newSearchFixture(t *testing.T, db *sqlstore.DB) *searchFixture {
 	must(db.CreateIdea(sqltest.AsResident(ctx, f.idea.ResidentID), f.idea))
 	f.hiddenIdea = &ortsplan.Idea{LocalityID: f.bettna.ID, ResidentID: f.resident, Title: "Olämpligt förslag", Body: "Spam om kasinosajter."}
 	must(db.CreateIdea(sqltest.AsResident(ctx, f.hiddenIdea.ResidentID), f.hiddenIdea))
-	must(db.Hide(ctx, ortsplan.Moderation{IdeaID: f.hiddenIdea.ID, Kind: "idea", TargetID: f.hiddenIdea.ID, Reason: "Reklam"}))
 	f.comment = &ortsplan.Comment{IdeaID: f.idea.ID, ResidentID: f.resident, Body: "Gärna med belysning så att man kan spela på kvällarna."}
 	must(db.AddComment(sqltest.AsResident(ctx, f.comment.ResidentID), f.comment))
+	// A comment made before its idea was hidden.
 	must(db.AddComment(sqltest.AsResident(ctx, f.resident), &ortsplan.Comment{IdeaID: f.hiddenIdea.ID, Body: "Kasinokommentar under dold idé."}))
+	must(db.Hide(ctx, ortsplan.Moderation{IdeaID: f.hiddenIdea.ID, Kind: "idea", TargetID: f.hiddenIdea.ID, Reason: "Reklam"}))
 	return f
 }
 

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/media"
@@ -141,13 +143,20 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "private, no-store")
 	}
 	if v.ContentType == "application/pdf" {
+		// A PDF may carry scripts: it is downloaded, never shown in the
+		// site's origin, and if a browser shows it anyway it runs sandboxed.
 		name := strings.Map(func(r rune) rune {
-			if r < 32 || r == '"' || r == '\\' {
+			if unicode.IsControl(r) || r == '"' || r == '\\' || r == '/' {
 				return -1
 			}
 			return r
 		}, f.Title)
-		h.Set("Content-Disposition", `inline; filename="`+name+`.pdf"`)
+		disp := mime.FormatMediaType("attachment", map[string]string{"filename": name + ".pdf"})
+		if disp == "" {
+			disp = `attachment; filename="dokument.pdf"`
+		}
+		h.Set("Content-Disposition", disp)
+		h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	}
 	http.ServeContent(w, r, "", info.ModTime, rc)
 }

@@ -255,7 +255,7 @@ func (s *Server) createIdea(w http.ResponseWriter, r *http.Request) {
 type ideaData struct {
 	Idea      *ortsplan.Idea
 	Locality  *ortsplan.Locality
-	Comments  []*ortsplan.Comment
+	Comments  *ortsplan.CommentPage
 	Resident  *ortsplan.Resident
 	Supported bool
 	CanEdit   bool
@@ -284,7 +284,11 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, f 
 	}
 	d := &ideaData{Idea: i, Locality: l, Resident: reqInfo(r).Resident, CanEdit: reqInfo(r).User.CanEditLocality(l.ID),
 		Statuses: ortsplan.IdeaStatuses[1:], Threshold: s.cfg.IdeaThreshold, Done: r.URL.Query().Get("klart")}
-	if d.Comments, err = s.svc.Ideas.Comments(ctx, id); err != nil {
+	page := 1
+	if n, err := strconv.Atoi(r.URL.Query().Get("sida")); err == nil && n > 1 && n < 1e6 {
+		page = n
+	}
+	if d.Comments, err = s.svc.Ideas.Comments(ctx, id, page); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -380,7 +384,9 @@ func (s *Server) ideaAction(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-// ideaPhoto streams a size of an idea's photo; a hidden idea's photo is not shown.
+// ideaPhoto streams a size of an idea's photo; a hidden idea's photo is not
+// shown. Browsers and proxies must ask again each time (they get 304 while it
+// is unchanged), so a photo hidden later is not served from their caches.
 func (s *Server) ideaPhoto(w http.ResponseWriter, r *http.Request) {
 	id, ok := parseID(r.PathValue("id"))
 	if !ok {
@@ -396,7 +402,7 @@ func (s *Server) ideaPhoto(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	s.serveVariant(w, r, (&ortsplan.MeetingFile{Variants: i.Photo}).Variant(r.PathValue("variant")), "public, max-age=31536000, immutable")
+	s.serveVariant(w, r, (&ortsplan.MeetingFile{Variants: i.Photo}).Variant(r.PathValue("variant")), "public, no-cache")
 }
 
 // reports lists the open reports of ideas and comments in the localities the

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -177,5 +178,16 @@ func TestIdeaWithThemeAndPhoto(t *testing.T) {
 	if img.AttrOr("alt", "") != fields["photo_alt"] || !strings.Contains(r.Body, "Del av handlingsplanen") {
 		t.Fatalf("idea photo or theme missing: alt %q", img.AttrOr("alt", ""))
 	}
-	wantStatus(t, s.browser().get(img.AttrOr("src", "")), 200)
+	photoURL := img.AttrOr("src", "")
+	r = s.browser().get(photoURL)
+	wantStatus(t, r, 200)
+	// Not cached as immutable: once the idea is hidden, its photo is gone for everyone.
+	if cc := r.Header.Get("Cache-Control"); strings.Contains(cc, "immutable") || !strings.Contains(cc, "no-cache") {
+		t.Errorf("idea photo Cache-Control %q", cc)
+	}
+	id, _ := strconv.ParseInt(strings.Split(photoURL, "/")[2], 10, 64)
+	if err := db.Hide(sqltest.System(), ortsplan.Moderation{IdeaID: id, Kind: "idea", TargetID: id, Reason: "Reklam"}); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, s.browser().get(photoURL), http.StatusNotFound)
 }

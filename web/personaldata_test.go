@@ -126,7 +126,8 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 		wantStatus(t, kalle.post("/ideer/"+itoa(f.idea)+"/kommentar", url.Values{"comment": {"Bra förslag!"}}), http.StatusSeeOther)
 		wantStatus(t, kalle.post("/ideer/"+itoa(f.idea)+"/kommentar", url.Values{"comment": {never[14]}}), http.StatusSeeOther)
 		wantStatus(t, kalle.post("/ideer/"+itoa(f.idea)+"/stod", url.Values{"on": {"1"}}), http.StatusSeeOther)
-		cs, err := db.Comments(ctx, f.idea)
+		csPage, err := db.Comments(ctx, f.idea, 1)
+		cs := csPage.Comments
 		if err != nil || len(cs) != 2 {
 			t.Fatalf("comments: %v %d", err, len(cs))
 		}

@@ -158,6 +158,13 @@ func TestUploadsRefuseBadFilesAndStoreNothing(t *testing.T) {
 		if r.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.Body, "%PDF-") {
 			t.Fatalf("pdf served as %q", r.Header.Get("Content-Type"))
 		}
+		// Downloaded, never shown in the site's origin; sandboxed if shown anyway.
+		if d := r.Header.Get("Content-Disposition"); !strings.HasPrefix(d, "attachment;") || !strings.Contains(d, "Minnesanteckningar.pdf") {
+			t.Errorf("pdf disposition %q", d)
+		}
+		if csp := r.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "sandbox") {
+			t.Errorf("pdf CSP %q", csp)
+		}
 		r = visitor.get("/orter/vadsbro/bilder")
 		wantStatus(t, r, 200)
 		checkShell(t, r, "sv")
