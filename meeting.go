@@ -189,6 +189,9 @@ type MeetingFilter struct {
 	GroupID    int64
 	From, To   time.Time // on Start; zero for open ends
 	Limit      int
+	// Latest orders by start time the other way round, the latest first, so
+	// that with Limit a list holds the latest meetings.
+	Latest bool
 }
 
 // MeetingService manages groups, organisations, meetings and registrations.

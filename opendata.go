@@ -41,7 +41,7 @@ type OpenDataService interface {
 	// GroupPage returns groups with their organisations and members (the
 	// members' contact details included: callers show only consented names).
 	GroupPage(ctx context.Context, q GroupPageQuery) ([]*Group, error)
-	// RecentRevisions returns the newest public (not draft) revisions of every
-	// locality, newest first, for the site-wide feed.
-	RecentRevisions(ctx context.Context, limit int) ([]*Revision, error)
+	// RecentRevisions returns the newest public (not draft) revisions of a
+	// locality (0: of every locality), newest first, for the feeds.
+	RecentRevisions(ctx context.Context, localityID int64, limit int) ([]*Revision, error)
 }

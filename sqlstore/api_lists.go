@@ -175,12 +175,17 @@ func (db *DB) GroupPage(ctx context.Context, q ortsplan.GroupPageQuery) ([]*orts
 	return gs, orows.Err()
 }
 
-// RecentRevisions returns the newest revisions that are not drafts, across localities.
-func (db *DB) RecentRevisions(ctx context.Context, limit int) ([]*ortsplan.Revision, error) {
+// RecentRevisions returns the newest revisions that are not drafts, of one
+// locality or (localityID 0) across localities.
+func (db *DB) RecentRevisions(ctx context.Context, localityID int64, limit int) ([]*ortsplan.Revision, error) {
+	where, args := "", []any{}
+	if localityID > 0 {
+		where, args = " AND r.locality_id = $1", []any{localityID}
+	}
 	rows, err := db.db.QueryContext(ctx, "SELECT "+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.actor_id
-		WHERE NOT r.draft ORDER BY r.created_at DESC, r.id DESC`+fmt.Sprintf(" LIMIT %d", pageLimit(limit)))
+		WHERE NOT r.draft`+where+` ORDER BY r.created_at DESC, r.id DESC`+fmt.Sprintf(" LIMIT %d", pageLimit(limit)), args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: recent revisions: %w", err)
+		return nil, dbErr("recent revisions", err)
 	}
 	defer rows.Close()
 	var out []*ortsplan.Revision

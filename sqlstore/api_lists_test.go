@@ -147,12 +147,15 @@ func TestOpenDataPages(t *testing.T) {
 		}
 
 		// Both localities' creation, newest first, across localities.
-		revs, err := db.RecentRevisions(ctx, 10)
+		revs, err := db.RecentRevisions(ctx, 0, 10)
 		if err != nil || len(revs) != 2 || revs[0].LocalityID != b.ID || revs[1].LocalityID != a.ID {
 			t.Fatalf("recent revisions: %v %d", err, len(revs))
 		}
-		if revs, _ := db.RecentRevisions(ctx, 1); len(revs) != 1 {
+		if revs, _ := db.RecentRevisions(ctx, 0, 1); len(revs) != 1 {
 			t.Errorf("limit: %d", len(revs))
+		}
+		if revs, _ := db.RecentRevisions(ctx, a.ID, 10); len(revs) != 1 || revs[0].LocalityID != a.ID {
+			t.Errorf("one locality's: %d", len(revs))
 		}
 	})
 }

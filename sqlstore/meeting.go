@@ -317,7 +317,11 @@ func (db *DB) Meetings(ctx context.Context, f ortsplan.MeetingFilter) ([]*ortspl
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY m.starts_at, m.id"
+	if f.Latest {
+		q += " ORDER BY m.starts_at DESC, m.id DESC"
+	} else {
+		q += " ORDER BY m.starts_at, m.id"
+	}
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}

@@ -61,8 +61,16 @@ type feedSource struct {
 	prefix bool
 }
 
+// A feed carries at most feedEntries entries, made from at most feedEntries
+// revisions and ideas and the feedMeetings latest meetings (by start), so
+// its cost does not grow with the data.
+const (
+	feedEntries  = 100
+	feedMeetings = 200
+)
+
 // feedItems turns public changes, meetings and ideas into entries, newest
-// first, at most 100. Drafts and hidden ideas stay out; no names of residents.
+// first, at most feedEntries. Drafts and hidden ideas stay out; no names of residents.
 func (h *Handler) feedItems(L *i18n.Localizer, src feedSource) []feedItem {
 	host := strings.TrimPrefix(strings.TrimPrefix(h.cfg.BaseURL, "https://"), "http://")
 	tag := func(kind string, id int64) string {
@@ -113,8 +121,8 @@ func (h *Handler) feedItems(L *i18n.Localizer, src feedSource) []feedItem {
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].at.After(items[j].at) })
-	if len(items) > 100 {
-		items = items[:100]
+	if len(items) > feedEntries {
+		items = items[:feedEntries]
 	}
 	return items
 }
@@ -150,17 +158,17 @@ func (h *Handler) localityFeed(w http.ResponseWriter, r *http.Request) {
 		h.cfg.Fail(w, r, err)
 		return
 	}
-	revs, err := h.svc.Plans.Revisions(ctx, l.ID)
+	revs, err := h.svc.OpenData.RecentRevisions(ctx, l.ID, feedEntries)
 	if err != nil {
 		h.cfg.Fail(w, r, err)
 		return
 	}
-	ms, err := h.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{LocalityID: l.ID})
+	ms, err := h.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{LocalityID: l.ID, Latest: true, Limit: feedMeetings})
 	if err != nil {
 		h.cfg.Fail(w, r, err)
 		return
 	}
-	ideas, err := h.svc.Ideas.Ideas(ctx, l.ID, ortsplan.SortNewest)
+	ideas, err := h.svc.OpenData.IdeaPage(ctx, ortsplan.IdeaPageQuery{LocalityID: l.ID, Sort: ortsplan.SortNewest, Limit: feedEntries})
 	if err != nil {
 		h.cfg.Fail(w, r, err)
 		return
@@ -176,7 +184,7 @@ func (h *Handler) localityFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 // siteFeed is /flode.atom: the news of every locality in one feed — the
-// newest public changes, meetings of the last year and ahead, and the newest
+// newest public changes, the latest meetings by start, and the newest
 // ideas with their answers.
 func (h *Handler) siteFeed(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -193,17 +201,17 @@ func (h *Handler) siteFeed(w http.ResponseWriter, r *http.Request) {
 			updated = l.UpdatedAt
 		}
 	}
-	revs, err := h.svc.OpenData.RecentRevisions(ctx, 100)
+	revs, err := h.svc.OpenData.RecentRevisions(ctx, 0, feedEntries)
 	if err != nil {
 		h.cfg.Fail(w, r, err)
 		return
 	}
-	ms, err := h.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{From: h.cfg.Now().AddDate(-1, 0, 0)})
+	ms, err := h.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{Latest: true, Limit: feedMeetings})
 	if err != nil {
 		h.cfg.Fail(w, r, err)
 		return
 	}
-	ideas, err := h.svc.OpenData.IdeaPage(ctx, ortsplan.IdeaPageQuery{Sort: ortsplan.SortNewest, Limit: 100})
+	ideas, err := h.svc.OpenData.IdeaPage(ctx, ortsplan.IdeaPageQuery{Sort: ortsplan.SortNewest, Limit: feedEntries})
 	if err != nil {
 		h.cfg.Fail(w, r, err)
 		return
