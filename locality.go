@@ -86,7 +86,7 @@ func (l *Locality) Validate() error {
 	if !l.Phase.Valid() {
 		v.Add("phase", "error.phase_invalid")
 	}
-	if l.Inhabitants != nil && *l.Inhabitants < 0 {
+	if l.Inhabitants != nil && (*l.Inhabitants < 0 || *l.Inhabitants > 10_000_000) {
 		v.Add("inhabitants", "error.number_invalid")
 	}
 	if (l.Lat == nil) != (l.Lon == nil) || l.Lat != nil && (*l.Lat < -90 || *l.Lat > 90 || *l.Lon < -180 || *l.Lon > 180) {

@@ -21,6 +21,7 @@ const (
 	faultForeignKey         // a reference to a row that does not exist
 	faultText               // text the engine cannot store: invalid UTF-8, a NUL byte
 	faultRetry              // a deadlock or serialisation failure: try again
+	faultValue              // a value the column cannot hold: a number out of range
 )
 
 // classify tells what kind of database error err is.
@@ -36,6 +37,8 @@ func classify(err error) dbFault {
 			return faultText
 		case "40001", "40P01": // serialization_failure, deadlock_detected
 			return faultRetry
+		case "22003", "22P02", "22008": // numeric_value_out_of_range, invalid_text_representation, datetime_field_overflow
+			return faultValue
 		}
 		return faultOther
 	}
@@ -73,6 +76,8 @@ func dbErr(op string, err error) error {
 		return &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.text_invalid", Err: fmt.Errorf("sqlstore: %s: %w", op, err)}
 	case faultRetry:
 		return &ortsplan.Error{Code: ortsplan.ECONFLICT, Key: "error.try_again", Err: fmt.Errorf("sqlstore: %s: %w", op, err)}
+	case faultValue:
+		return &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.number_invalid", Err: fmt.Errorf("sqlstore: %s: %w", op, err)}
 	case faultForeignKey:
 		// An id that points at nothing: the services check the ids they are
 		// given, so this is the last line, still a 400 and not a 500.

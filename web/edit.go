@@ -53,12 +53,22 @@ func formInt(f url.Values, name string, v ortsplan.ValidationErrors) (int, bool)
 	if s == "" {
 		return 0, false
 	}
-	n, err := strconv.Atoi(s)
+	n, err := strconv.ParseInt(s, 10, 32) // every whole-number column holds 32 bits
 	if err != nil {
 		v.Add(name, "error.number_invalid")
 		return 0, false
 	}
-	return n, true
+	return int(n), true
+}
+
+// formVersion reads the version a form was made from; anything but a
+// stored version's number reads as 0, which the store refuses as stale.
+func formVersion(f url.Values) int {
+	n, err := strconv.ParseInt(strings.TrimSpace(f.Get("version")), 10, 32)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return int(n)
 }
 
 func formFloat(f url.Values, name string, v ortsplan.ValidationErrors) (float64, bool) {
@@ -217,7 +227,7 @@ func (s *Server) editLocality(w http.ResponseWriter, r *http.Request) {
 	v := ortsplan.ValidationErrors{}
 	upd := *l
 	localityFromForm(&upd, r.PostForm, v)
-	upd.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	upd.Version = formVersion(r.PostForm)
 	contactIDs := []int64{} // the form lists them all: none checked is none
 	for _, c := range r.PostForm["contacts"] {
 		if id, ok := parseID(c); ok {
@@ -347,7 +357,7 @@ func (s *Server) editVision(w http.ResponseWriter, r *http.Request) {
 	v := ortsplan.ValidationErrors{}
 	vi := &ortsplan.Vision{LocalityID: l.ID, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
 		Status: ortsplan.DocStatus(r.PostFormValue("status")), Decision: decisionFromForm(r.PostForm, v)}
-	vi.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	vi.Version = formVersion(r.PostForm)
 	d := &editData{Locality: l}
 	if len(v) > 0 {
 		s.formFail(w, r, "vision_edit", d, v, vi.Validate())
@@ -408,7 +418,7 @@ func (s *Server) editPlan(w http.ResponseWriter, r *http.Request) {
 	v := ortsplan.ValidationErrors{}
 	p := &ortsplan.Plan{LocalityID: l.ID, Status: ortsplan.DocStatus(r.PostFormValue("status")), Decision: decisionFromForm(r.PostForm, v),
 		NextReview: formDate(r.PostForm, "next_review", v)}
-	p.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	p.Version = formVersion(r.PostForm)
 	var err error
 	if len(v) == 0 {
 		err = s.svc.Plans.SavePlan(r.Context(), p)
@@ -484,7 +494,7 @@ func (s *Server) editTheme(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	upd := &ortsplan.Theme{ID: id, Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
-	upd.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	upd.Version = formVersion(r.PostForm)
 	if err := s.svc.Plans.SaveTheme(r.Context(), upd); err != nil {
 		l, ok := s.pathLocality(w, r)
 		if !ok {
@@ -584,7 +594,7 @@ func actionFromForm(a *ortsplan.Action, f url.Values, v ortsplan.ValidationError
 	a.Weight, _ = formFloat(f, "weight", v)
 	a.ThemeID, _ = parseID(f.Get("theme"))
 	a.ParentID, _ = parseID(f.Get("parent"))
-	a.Version, _ = strconv.Atoi(f.Get("version"))
+	a.Version = formVersion(f)
 	a.Organisations = nil
 	for _, o := range f["organisations"] {
 		if id, ok := parseID(o); ok {

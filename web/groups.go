@@ -148,7 +148,7 @@ func (s *Server) saveGroup(w http.ResponseWriter, r *http.Request) {
 	g.Description = r.PostFormValue("description")
 	g.ContactUserID, _ = parseID(r.PostFormValue("contact"))
 	g.Open = r.PostFormValue("open") == "1"
-	g.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	g.Version = formVersion(r.PostForm)
 	if err := s.svc.Meetings.SaveGroup(r.Context(), g); err != nil {
 		if code := ortsplan.ErrorCode(err); code == ortsplan.EINVALID || code == ortsplan.ECONFLICT {
 			f := &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: "error.form"}

@@ -283,7 +283,10 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, f 
 		return
 	}
 	d := &ideaData{Idea: i, Locality: l, Resident: reqInfo(r).Resident, CanEdit: reqInfo(r).User.CanEditLocality(l.ID),
-		Statuses: ortsplan.IdeaStatuses[1:], Threshold: s.cfg.IdeaThreshold, Done: r.URL.Query().Get("klart")}
+		Statuses: ortsplan.IdeaStatuses[1:], Threshold: s.cfg.IdeaThreshold}
+	if done := r.URL.Query().Get("klart"); slices.Contains([]string{"anmalan", "svar", "dold", "visad"}, done) {
+		d.Done = done
+	}
 	page := 1
 	if n, err := strconv.Atoi(r.URL.Query().Get("sida")); err == nil && n > 1 && n < 1e6 {
 		page = n

@@ -184,7 +184,7 @@ func (s *Server) saveMeeting(w http.ResponseWriter, r *http.Request) {
 	upd := *m
 	v := ortsplan.ValidationErrors{}
 	s.meetingFromForm(&upd, r.PostForm, v)
-	upd.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	upd.Version = formVersion(r.PostForm)
 	var err error
 	if len(v) == 0 {
 		err = s.svc.Meetings.SaveMeeting(r.Context(), &upd)

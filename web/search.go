@@ -71,7 +71,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	if k := ortsplan.SearchKind(qv.Get("typ")); slices.Contains(ortsplan.SearchKinds, k) {
 		d.Kind = k
 	}
-	page, _ := strconv.Atoi(qv.Get("sida"))
+	page, err := strconv.Atoi(qv.Get("sida"))
+	if err != nil || page > 10000 {
+		page = 1
+	}
 	english := reqInfo(r).Lang == "en"
 	terms := fts.Parse(d.Query, english)
 	switch {
