@@ -67,7 +67,7 @@ type EffectPeriod struct {
 	// SignUpsByAge counts the sign-ups by age group; "" for not given.
 	SignUpsByAge map[string]int
 	Meetings     int // meetings not cancelled
-	Registered   int // people registered (not waitlisted or cancelled)
+	Registered   int // people registered and confirmed (not unconfirmed, waitlisted or cancelled)
 	Participants int // participants recorded after the meetings
 	Proposed     int // ideas proposed (not hidden)
 	Answered     int // ideas answered

@@ -5,6 +5,7 @@ package ortsplan
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes shared by every layer. The HTTP layer maps them to status codes.
@@ -68,6 +69,22 @@ func ErrorKey(err error) string {
 		return e.Key
 	}
 	return "error.internal"
+}
+
+// WaitError is the cause inside an ERATELIMIT error that knows how long to
+// wait before trying again.
+type WaitError struct{ Wait time.Duration }
+
+// Error implements error.
+func (e *WaitError) Error() string { return "wait " + e.Wait.String() }
+
+// WaitOf returns how long err says to wait, 0 when it does not say.
+func WaitOf(err error) time.Duration {
+	var w *WaitError
+	if errors.As(err, &w) {
+		return w.Wait
+	}
+	return 0
 }
 
 // ValidationErrors collects field errors for one form, keyed by field name.

@@ -142,24 +142,69 @@ func (m *Meeting) ReportIsPublic() bool {
 
 // Registration is one sign-up for a meeting. Everything but the count is
 // personal data, seen by staff only.
+//
+// A registration holds no place until the registrant confirms it through the
+// e-mailed link, by ConfirmBy; only then is it given places or put on the
+// waiting list (see Registration.State in rules.go).
 type Registration struct {
-	ID          int64
-	MeetingID   int64
-	Name        string
-	Email       string
-	People      int
-	Needs       string // dietary or accessibility needs
-	Lang        string
-	Token       string // only known when created; the cancel link carries it
-	Waitlisted  bool
+	ID        int64
+	MeetingID int64
+	Name      string
+	Email     string
+	People    int
+	Needs     string // dietary or accessibility needs
+	Lang      string
+	// Token is known only when the registration is made: the confirm and
+	// cancel links carry it. Only its hash is stored.
+	Token       string
+	Waitlisted  bool      // confirmed onto the waiting list rather than given places
+	ConfirmedAt time.Time // zero until confirmed
+	ConfirmBy   time.Time // an unconfirmed registration expires then
 	CancelledAt time.Time
 	CreatedAt   time.Time
 }
 
+// RegistrationRule bounds registration for meetings: how many people one
+// registration may bring, and how long the registrant has to confirm it.
+type RegistrationRule struct {
+	MaxPeople     int
+	ConfirmWithin time.Duration
+}
+
+// DefaultRegistrationRule is at most 6 people a registration, confirmed
+// within 48 hours.
+var DefaultRegistrationRule = RegistrationRule{MaxPeople: 6, ConfirmWithin: 48 * time.Hour}
+
+// WithDefaults returns the rule with DefaultRegistrationRule's value for
+// each part that is not set.
+func (r RegistrationRule) WithDefaults() RegistrationRule {
+	if r.MaxPeople <= 0 {
+		r.MaxPeople = DefaultRegistrationRule.MaxPeople
+	}
+	if r.ConfirmWithin <= 0 {
+		r.ConfirmWithin = DefaultRegistrationRule.ConfirmWithin
+	}
+	return r
+}
+
+// Limits of registrations that are not rules of a meeting.
+const (
+	// RegistrationResendAfter is how long after the last e-mail about a
+	// registration another is sent when the same address registers again,
+	// so the form cannot be used to flood someone's inbox.
+	RegistrationResendAfter = 15 * time.Minute
+	// RegistrationKeepExpired is how long an unconfirmed registration is
+	// kept after its time to confirm ran out (so a late link says so), before
+	// it is deleted.
+	RegistrationKeepExpired = 7 * 24 * time.Hour
+)
+
 // Notice kinds: the e-mails the meeting service queues.
 const (
-	NoticeRegistered   = "registered"   // confirmation with the cancel link
-	NoticeWaitlisted   = "waitlisted"   // on the waiting list, with the cancel link
+	NoticeConfirm      = "confirm"      // asks the registrant to confirm, with the confirm and cancel links
+	NoticeAlready      = "already"      // the address registered again: it already is, with a cancel link
+	NoticeRegistered   = "registered"   // confirmed with places, with the cancel link
+	NoticeWaitlisted   = "waitlisted"   // confirmed onto the waiting list, with the cancel link
 	NoticePromoted     = "promoted"     // moved up from the waiting list
 	NoticeUnregistered = "unregistered" // the person cancelled
 	NoticeMoved        = "moved"        // the meeting's time or place changed
@@ -167,7 +212,8 @@ const (
 )
 
 // Composer writes the e-mail for a notice in the recipient's language. token is
-// the registration's cancel token when known (only at sign-up), else "".
+// the registration's token when known (at registration, confirmation, or a
+// fresh one for NoticeAlready), else "": the links in the e-mail carry it.
 type Composer interface {
 	Compose(kind string, m *Meeting, r *Registration, token string) *Message
 	// ComposeSignUp writes the e-mails about "Vill du vara med?" sign-ups:
@@ -178,6 +224,9 @@ type Composer interface {
 	// link), "idea_answered" (to the proposer), and "idea_flagged" (to a
 	// coordinator, when an idea reaches the support threshold).
 	ComposeResident(kind, toEmail, toName, lang string, i *Idea, link string) *Message
+	// ComposeStaff writes e-mails to a staff account in lang:
+	// "password_reset" (with the one-time link to choose a new password).
+	ComposeStaff(kind string, to *User, lang, link string) *Message
 	// ComposeNews writes one e-mail with news for a follower, with the
 	// one-click unsubscribe link (also in the List-Unsubscribe headers).
 	ComposeNews(toEmail, toName, lang string, items []NewsItem, unsubscribeURL string) *Message
@@ -214,15 +263,28 @@ type MeetingService interface {
 	// a notice to everyone registered, in the same transaction.
 	SaveMeeting(ctx context.Context, m *Meeting) error
 
-	// Register signs a person up (or onto the waiting list when full) and queues
-	// the confirmation e-mail with the cancel link.
-	Register(ctx context.Context, r *Registration) error
+	// Register records an unconfirmed registration, which holds no place,
+	// and queues the e-mail with the confirm link (valid rule.ConfirmWithin).
+	// People over rule.MaxPeople are refused. An address already registered
+	// for the meeting gets an e-mail saying so instead (at most one per
+	// RegistrationResendAfter) and nothing else changes; the answer is the
+	// same nil, so the caller cannot tell the two apart. r.ID and r.Token are
+	// set only for a new registration.
+	Register(ctx context.Context, r *Registration, rule RegistrationRule) error
+	// ConfirmRegistration confirms by token before the registration's
+	// ConfirmBy: it is given places, or a place on the waiting list when the
+	// places left are too few, and the registrant is told which. Confirming
+	// twice changes nothing; an expired one is EINVALID error.confirm_expired.
+	ConfirmRegistration(ctx context.Context, token string) (*Registration, *Meeting, error)
 	// CancelRegistration cancels by token and moves the first on the waiting list up.
 	CancelRegistration(ctx context.Context, token string) (*Meeting, error)
 	FindRegistrationByToken(ctx context.Context, token string) (*Registration, *Meeting, error)
 	// Registrations lists a meeting's registrations (personal data) for those
 	// who may edit its locality; others get EUNAUTHORIZED or EFORBIDDEN.
 	Registrations(ctx context.Context, meetingID int64) ([]*Registration, error)
+	// DeleteExpiredRegistrations deletes unconfirmed registrations whose time
+	// to confirm ran out before before, with their tokens; a periodic job.
+	DeleteExpiredRegistrations(ctx context.Context, before time.Time) (int, error)
 }
 
 // Validate checks a meeting.
@@ -260,8 +322,10 @@ func (m *Meeting) Validate() error {
 	return v.Err()
 }
 
-// Validate checks a registration and normalises it.
-func (r *Registration) Validate() error {
+// Validate checks a registration under the rule and normalises it: a name,
+// a valid e-mail address, and from 1 to rule.MaxPeople people.
+func (r *Registration) Validate(rule RegistrationRule) error {
+	rule = rule.WithDefaults()
 	v := ValidationErrors{}
 	r.Name = strings.TrimSpace(r.Name)
 	r.Email = NormalizeEmail(r.Email)
@@ -271,7 +335,7 @@ func (r *Registration) Validate() error {
 	} else if a, err := mail.ParseAddress(r.Email); err != nil || a.Address != r.Email || len(r.Email) > 254 {
 		v.Add("email", "error.email_invalid")
 	}
-	if r.People < 1 || r.People > 20 {
+	if r.People < 1 || r.People > rule.MaxPeople {
 		v.Add("people", "error.people_range")
 	}
 	checkText(v, "needs", r.Needs, false, 1000)

@@ -25,18 +25,104 @@ func MeetingNotice(prev, next *Meeting) string {
 	return ""
 }
 
+// RegistrationOpen reports whether the meeting takes registrations, and
+// confirmations of them, at now: it takes registrations, is planned (not
+// held or cancelled) and has not started.
+func (m *Meeting) RegistrationOpen(now time.Time) bool {
+	return m.Registration && m.State == MeetingPlanned && m.Start.After(now)
+}
+
 // Waitlisted reports whether a registration of people goes to the waiting
-// list: when the meeting has a capacity and the places left are too few.
+// list when it is confirmed: when the meeting has a capacity and the places
+// left (registered is the people of confirmed registrations with places)
+// are too few.
 func Waitlisted(capacity, registered, people int) bool {
 	return capacity > 0 && registered+people > capacity
 }
 
+// RegistrationState is where a registration stands.
+type RegistrationState string
+
+// Registration states.
+const (
+	RegPending   RegistrationState = "pending"   // not confirmed yet: holds no place
+	RegExpired   RegistrationState = "expired"   // not confirmed in time: holds no place, cannot be confirmed
+	RegPlace     RegistrationState = "place"     // confirmed, with places
+	RegWaiting   RegistrationState = "waiting"   // confirmed, on the waiting list
+	RegCancelled RegistrationState = "cancelled" // cancelled by the registrant
+)
+
+// State returns where the registration stands at now. A registration counts
+// (Registered, Waitlisted, the effects figures, the waiting list) only once it
+// is confirmed; one not confirmed by ConfirmBy has expired.
+func (r *Registration) State(now time.Time) RegistrationState {
+	switch {
+	case !r.CancelledAt.IsZero():
+		return RegCancelled
+	case r.ConfirmedAt.IsZero() && !now.Before(r.ConfirmBy):
+		return RegExpired
+	case r.ConfirmedAt.IsZero():
+		return RegPending
+	case r.Waitlisted:
+		return RegWaiting
+	}
+	return RegPlace
+}
+
+// HoldsPlace reports whether the registration's people take places: it is
+// confirmed, not on the waiting list and not cancelled. Meeting.Registered
+// is the sum of their people (sqlstore's meetingColumns says the same in SQL).
+func (r *Registration) HoldsPlace() bool {
+	return r.CancelledAt.IsZero() && !r.ConfirmedAt.IsZero() && !r.Waitlisted
+}
+
+// Waits reports whether the registration is on the waiting list: confirmed
+// onto it and not cancelled. Only these are counted in Meeting.Waitlisted and
+// moved up by Promote.
+func (r *Registration) Waits() bool {
+	return r.CancelledAt.IsZero() && !r.ConfirmedAt.IsZero() && r.Waitlisted
+}
+
+// Blocks reports whether the registration stands in the way of another by the
+// same address for the same meeting at now: it is not cancelled and is
+// confirmed, or still may be. Such an address is told it is registered.
+func (r *Registration) Blocks(now time.Time) bool {
+	switch r.State(now) {
+	case RegPending, RegPlace, RegWaiting:
+		return true
+	}
+	return false
+}
+
+// AgainNotice returns the e-mail an address gets when it registers again for a
+// meeting it has the registration r for, at now, when the last e-mail about
+// r went at last: NoticeConfirm (the confirm link again) while r waits for
+// confirmation, NoticeAlready once it is confirmed, and "" when r does not
+// block a new registration or an e-mail went less than
+// RegistrationResendAfter ago.
+func AgainNotice(r *Registration, last, now time.Time) string {
+	if !r.Blocks(now) || now.Sub(last) < RegistrationResendAfter {
+		return ""
+	}
+	if r.ConfirmedAt.IsZero() {
+		return NoticeConfirm
+	}
+	return NoticeAlready
+}
+
+// ConfirmBy returns when a registration made at created expires unless it
+// is confirmed.
+func (r RegistrationRule) ConfirmBy(created time.Time) time.Time {
+	return created.Add(r.WithDefaults().ConfirmWithin)
+}
+
 // Promote returns the registrations to move up from the waiting list when
-// places are free: in the order given (the order they signed up), each one on
-// the waiting list whose people fit in the places still free. A party too
-// large for the free places keeps its turn and a smaller one behind it may
-// move up. Cancelled registrations are passed over; without a capacity
-// nobody waits.
+// places are free: in the order given (the order they were confirmed), each
+// one on the waiting list whose people fit in the places still free. A party
+// too large for the free places keeps its turn and a smaller one behind it
+// may move up. Only confirmed registrations wait (Registration.Waits):
+// cancelled and unconfirmed ones are passed over; without a capacity nobody
+// waits.
 func Promote(capacity, registered int, regs []*Registration) []*Registration {
 	if capacity <= 0 {
 		return nil
@@ -44,7 +130,7 @@ func Promote(capacity, registered int, regs []*Registration) []*Registration {
 	free := capacity - registered
 	var up []*Registration
 	for _, r := range regs {
-		if !r.Waitlisted || !r.CancelledAt.IsZero() || r.People > free {
+		if !r.Waits() || r.People > free {
 			continue
 		}
 		up = append(up, r)
@@ -255,4 +341,79 @@ func EffectPeriods(kind PeriodKind, now, first time.Time, loc *time.Location) []
 		p = p.Prev(loc)
 	}
 	return ps
+}
+
+// The login limits. Failed logins are counted per client address (for any
+// accounts), per account and address, and per account (from every address);
+// a count is forgotten LoginForget after its latest failure, and a right
+// password clears the count of its account and address. LoginWait turns the
+// counts into how long an address must wait before it may try an account
+// again. An address that has not been guessing never waits, so nobody can
+// lock an account's owner out from elsewhere.
+const (
+	// LoginAddrFree is how many failures one address may make, for any
+	// accounts, before each further try must wait.
+	LoginAddrFree = 10
+	// LoginAddrMax is how many failures one address may make before it is
+	// refused until they are forgotten.
+	LoginAddrMax = 100
+	// LoginPairFree is how many failures one address may make for one account
+	// before it must wait to try that account again.
+	LoginPairFree = 5
+	// LoginAttacked is how many failures for one account, from every address,
+	// put it under attack: then each address may fail LoginAttackedFree times
+	// for it before it must wait. An address that has not failed for it may
+	// still try it at once.
+	LoginAttacked     = 10
+	LoginAttackedFree = 1
+	// LoginFirstWait is the first wait; each further failure doubles it, up to
+	// LoginMaxWait.
+	LoginFirstWait = 30 * time.Second
+	LoginMaxWait   = 15 * time.Minute
+	// LoginForget is how long after its latest failure a count is forgotten.
+	LoginForget = time.Hour
+)
+
+// LoginFailures are the failed logins not yet forgotten that bear on one try:
+// from its client address for any accounts (Addr), for its account from that
+// address (Pair) and for its account from every address (Account), with the
+// times of the latest from the address and of the pair.
+type LoginFailures struct {
+	Addr, Pair, Account int
+	AddrLast, PairLast  time.Time
+}
+
+// LoginWait returns how long from now the address must wait before it may
+// try the account, 0 when it may try at once. It depends only on the
+// counts, which are kept alike for e-mails with and without an account, so
+// it never tells whether an account exists. With no failures for the
+// account from the address (Pair 0) and fewer than LoginAddrFree from the
+// address, it is always 0, however the account is attacked from elsewhere.
+func LoginWait(f LoginFailures, now time.Time) time.Duration {
+	var until time.Time
+	switch {
+	case f.Addr >= LoginAddrMax:
+		until = f.AddrLast.Add(LoginForget)
+	case f.Addr >= LoginAddrFree:
+		until = f.AddrLast.Add(loginBackoff(f.Addr - LoginAddrFree))
+	}
+	free := LoginPairFree
+	if f.Account >= LoginAttacked {
+		free = LoginAttackedFree
+	}
+	if f.Pair > 0 && f.Pair >= free {
+		if u := f.PairLast.Add(loginBackoff(f.Pair - free)); u.After(until) {
+			until = u
+		}
+	}
+	if d := until.Sub(now); d > 0 {
+		return d
+	}
+	return 0
+}
+
+// loginBackoff is the wait after n failures beyond the free ones: the first
+// wait doubled n times, at most the longest wait.
+func loginBackoff(n int) time.Duration {
+	return min(LoginFirstWait<<min(n, 10), LoginMaxWait)
 }

@@ -71,10 +71,12 @@ func TestWaitlisted(t *testing.T) {
 func TestPromote(t *testing.T) {
 	cancelled := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	reg := func(id int64, people int, waiting bool) *Registration {
-		return &Registration{ID: id, People: people, Waitlisted: waiting}
+		return &Registration{ID: id, People: people, Waitlisted: waiting, ConfirmedAt: cancelled.Add(-time.Hour)}
 	}
 	gone := reg(9, 1, true)
 	gone.CancelledAt = cancelled
+	unconfirmed := &Registration{ID: 8, People: 1, Waitlisted: true, ConfirmBy: cancelled.Add(48 * time.Hour)}
+	unconfirmedNotWaiting := &Registration{ID: 7, People: 1, ConfirmBy: cancelled.Add(48 * time.Hour)}
 	cases := []struct {
 		name                 string
 		capacity, registered int
@@ -89,6 +91,8 @@ func TestPromote(t *testing.T) {
 		{"no free place", 5, 5, []*Registration{reg(1, 5, false), reg(2, 1, true)}, nil},
 		{"cancelled ones are passed over", 5, 4, []*Registration{reg(1, 4, false), gone, reg(3, 1, true)}, []int64{3}},
 		{"no capacity, nobody waits", 0, 50, []*Registration{reg(1, 2, true)}, nil},
+		{"unconfirmed ones are passed over", 5, 3, []*Registration{reg(1, 3, false), unconfirmed, unconfirmedNotWaiting, reg(4, 2, true)}, []int64{4}},
+		{"only unconfirmed ones: nobody moves up", 5, 0, []*Registration{unconfirmed, unconfirmedNotWaiting}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -103,6 +107,120 @@ func TestPromote(t *testing.T) {
 				if got[i] != c.want[i] {
 					t.Fatalf("Promote = %v, want %v", got, c.want)
 				}
+			}
+		})
+	}
+}
+
+func TestRegistrationState(t *testing.T) {
+	made := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	by := DefaultRegistrationRule.ConfirmBy(made)
+	if by != made.Add(48*time.Hour) {
+		t.Fatalf("ConfirmBy = %v, want 48 hours after %v", by, made)
+	}
+	pending := Registration{People: 2, CreatedAt: made, ConfirmBy: by}
+	confirmed := pending
+	confirmed.ConfirmedAt = made.Add(time.Hour)
+	waiting := confirmed
+	waiting.Waitlisted = true
+	cancelled := confirmed
+	cancelled.CancelledAt = made.Add(2 * time.Hour)
+	cancelledPending := pending
+	cancelledPending.CancelledAt = made.Add(2 * time.Hour)
+	cases := []struct {
+		name         string
+		r            Registration
+		at           time.Time
+		want         RegistrationState
+		place, waits bool
+		blocks       bool
+	}{
+		{"unconfirmed, just made", pending, made, RegPending, false, false, true},
+		{"unconfirmed, a second before the limit", pending, by.Add(-time.Second), RegPending, false, false, true},
+		{"unconfirmed at the limit: expired", pending, by, RegExpired, false, false, false},
+		{"unconfirmed after the limit", pending, by.Add(24 * time.Hour), RegExpired, false, false, false},
+		{"confirmed with places", confirmed, made.Add(2 * time.Hour), RegPlace, true, false, true},
+		{"confirmed, long after the limit: still counts", confirmed, by.Add(30 * 24 * time.Hour), RegPlace, true, false, true},
+		{"confirmed onto the waiting list", waiting, by.Add(time.Hour), RegWaiting, false, true, true},
+		{"cancelled after confirming", cancelled, made.Add(3 * time.Hour), RegCancelled, false, false, false},
+		{"cancelled before confirming", cancelledPending, made.Add(3 * time.Hour), RegCancelled, false, false, false},
+		{"a waiting list flag without confirmation counts nowhere", Registration{Waitlisted: true, ConfirmBy: by}, made, RegPending, false, false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := c.r
+			if got := r.State(c.at); got != c.want {
+				t.Errorf("State = %q, want %q", got, c.want)
+			}
+			if r.HoldsPlace() != c.place || r.Waits() != c.waits || r.Blocks(c.at) != c.blocks {
+				t.Errorf("HoldsPlace %v Waits %v Blocks %v, want %v %v %v", r.HoldsPlace(), r.Waits(), r.Blocks(c.at), c.place, c.waits, c.blocks)
+			}
+		})
+	}
+}
+
+func TestAgainNotice(t *testing.T) {
+	made := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	pending := &Registration{CreatedAt: made, ConfirmBy: made.Add(48 * time.Hour)}
+	confirmed := &Registration{CreatedAt: made, ConfirmBy: made.Add(48 * time.Hour), ConfirmedAt: made.Add(time.Hour)}
+	cancelled := &Registration{CreatedAt: made, ConfirmBy: made.Add(48 * time.Hour), ConfirmedAt: made.Add(time.Hour), CancelledAt: made.Add(2 * time.Hour)}
+	cases := []struct {
+		name      string
+		r         *Registration
+		last, now time.Time
+		want      string
+	}{
+		{"unconfirmed: the confirm link again", pending, made, made.Add(time.Hour), NoticeConfirm},
+		{"confirmed: already registered", confirmed, made.Add(time.Hour), made.Add(3 * time.Hour), NoticeAlready},
+		{"too soon after the last e-mail", confirmed, made.Add(time.Hour), made.Add(time.Hour + RegistrationResendAfter - time.Second), ""},
+		{"just as the wait is over", confirmed, made.Add(time.Hour), made.Add(time.Hour + RegistrationResendAfter), NoticeAlready},
+		{"expired: not registered any more", pending, made, made.Add(49 * time.Hour), ""},
+		{"cancelled: not registered any more", cancelled, made, made.Add(5 * time.Hour), ""},
+	}
+	for _, c := range cases {
+		if got := AgainNotice(c.r, c.last, c.now); got != c.want {
+			t.Errorf("%s: AgainNotice = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestRegistrationValidate(t *testing.T) {
+	ok := func() Registration { return Registration{Name: " Åsa ", Email: "Asa@Example.se", People: 1} }
+	cases := []struct {
+		name   string
+		rule   RegistrationRule
+		change func(r *Registration)
+		want   map[string]string
+	}{
+		{"one person", DefaultRegistrationRule, func(r *Registration) {}, nil},
+		{"six people, the default cap", DefaultRegistrationRule, func(r *Registration) { r.People = 6 }, nil},
+		{"seven people, over the default cap", DefaultRegistrationRule, func(r *Registration) { r.People = 7 }, map[string]string{"people": "error.people_range"}},
+		{"nineteen people, the attack", DefaultRegistrationRule, func(r *Registration) { r.People = 19 }, map[string]string{"people": "error.people_range"}},
+		{"no one", DefaultRegistrationRule, func(r *Registration) { r.People = 0 }, map[string]string{"people": "error.people_range"}},
+		{"fewer than no one", DefaultRegistrationRule, func(r *Registration) { r.People = -3 }, map[string]string{"people": "error.people_range"}},
+		{"a cap of 2 refuses 3", RegistrationRule{MaxPeople: 2}, func(r *Registration) { r.People = 3 }, map[string]string{"people": "error.people_range"}},
+		{"a cap of 2 takes 2", RegistrationRule{MaxPeople: 2}, func(r *Registration) { r.People = 2 }, nil},
+		{"no rule set: the default cap", RegistrationRule{}, func(r *Registration) { r.People = 7 }, map[string]string{"people": "error.people_range"}},
+		{"a cap of 20 takes 20", RegistrationRule{MaxPeople: 20}, func(r *Registration) { r.People = 20 }, nil},
+		{"name and e-mail missing", DefaultRegistrationRule, func(r *Registration) { r.Name, r.Email = " ", "" },
+			map[string]string{"name": "error.required", "email": "error.email_required"}},
+		{"a bad e-mail address", DefaultRegistrationRule, func(r *Registration) { r.Email = "asa(at)example.se" }, map[string]string{"email": "error.email_invalid"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := ok()
+			c.change(&r)
+			got := FieldErrors(r.Validate(c.rule))
+			if len(got) != len(c.want) {
+				t.Fatalf("Validate = %v, want %v", got, c.want)
+			}
+			for k, v := range c.want {
+				if got[k] != v {
+					t.Fatalf("Validate = %v, want %v", got, c.want)
+				}
+			}
+			if c.want == nil && (r.Name != "Åsa" || r.Email != "asa@example.se") {
+				t.Errorf("not normalised: %q %q", r.Name, r.Email)
 			}
 		})
 	}
@@ -419,6 +537,58 @@ func TestPeriodBounds(t *testing.T) {
 		ps := EffectPeriods(PeriodYear, now, y.first, sthlm)
 		if len(ps) != y.n || ps[0].Key() != y.from || ps[len(ps)-1].Key() != "2026" {
 			t.Errorf("years from %v: %d from %s, want %d from %s", y.first, len(ps), ps[0].Key(), y.n, y.from)
+		}
+	}
+}
+
+func TestLoginWait(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	ago := func(d time.Duration) time.Time { return now.Add(-d) }
+	cases := []struct {
+		name string
+		f    LoginFailures
+		want time.Duration
+	}{
+		{"nothing", LoginFailures{}, 0},
+		{"a few failures of the pair", LoginFailures{Addr: 4, Pair: 4, Account: 4, AddrLast: now, PairLast: now}, 0},
+		{"the pair's fifth failure", LoginFailures{Addr: 5, Pair: 5, Account: 5, AddrLast: now, PairLast: now}, 30 * time.Second},
+		{"the pair's fifth, 20 s ago", LoginFailures{Addr: 5, Pair: 5, Account: 5, AddrLast: ago(20 * time.Second), PairLast: ago(20 * time.Second)}, 10 * time.Second},
+		{"the pair's fifth, waited", LoginFailures{Addr: 5, Pair: 5, Account: 5, AddrLast: ago(time.Minute), PairLast: ago(time.Minute)}, 0},
+		{"the pair's sixth doubles", LoginFailures{Addr: 6, Pair: 6, Account: 6, AddrLast: now, PairLast: now}, time.Minute},
+		{"the pair's ninth", LoginFailures{Addr: 9, Pair: 9, Account: 9, AddrLast: now, PairLast: now}, 8 * time.Minute},
+		{"the pair's longest wait", LoginFailures{Addr: 9, Pair: 40, Account: 40, AddrLast: now, PairLast: now}, 15 * time.Minute},
+		{"a huge count does not overflow", LoginFailures{Pair: 1 << 40, Account: 1 << 40, Addr: 9, PairLast: now}, 15 * time.Minute},
+		// The owner's case: the account is attacked from elsewhere, this address has not failed.
+		{"attacked, clean address", LoginFailures{Addr: 0, Pair: 0, Account: 500}, 0},
+		{"attacked, address failed for other accounts", LoginFailures{Addr: 9, Pair: 0, Account: 500, AddrLast: now}, 0},
+		{"attacked, one failure of the pair", LoginFailures{Addr: 1, Pair: 1, Account: 10, AddrLast: now, PairLast: now}, 30 * time.Second},
+		{"attacked, two failures of the pair", LoginFailures{Addr: 2, Pair: 2, Account: 10, AddrLast: now, PairLast: now}, time.Minute},
+		{"nearly attacked, one failure", LoginFailures{Addr: 1, Pair: 1, Account: 9, AddrLast: now, PairLast: now}, 0},
+		// An address that guesses across accounts.
+		{"address under its limit", LoginFailures{Addr: 9, AddrLast: now}, 0},
+		{"address at its limit", LoginFailures{Addr: 10, AddrLast: now}, 30 * time.Second},
+		{"address beyond its limit", LoginFailures{Addr: 13, AddrLast: ago(time.Minute)}, 3 * time.Minute},
+		{"address beyond its limit, waited", LoginFailures{Addr: 13, AddrLast: ago(5 * time.Minute)}, 0},
+		{"address slowed for a clean account", LoginFailures{Addr: 12, Pair: 0, Account: 0, AddrLast: now}, 2 * time.Minute},
+		{"address at the most tries", LoginFailures{Addr: 100, AddrLast: ago(10 * time.Minute)}, 50 * time.Minute},
+		{"address at the most tries, forgotten", LoginFailures{Addr: 100, AddrLast: ago(time.Hour)}, 0},
+		{"the longer of address and pair", LoginFailures{Addr: 13, Pair: 6, Account: 6, AddrLast: ago(time.Minute), PairLast: now}, 3 * time.Minute},
+		{"the longer of pair and address", LoginFailures{Addr: 10, Pair: 8, Account: 8, AddrLast: now, PairLast: now}, 4 * time.Minute},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := LoginWait(c.f, now); got != c.want {
+				t.Fatalf("LoginWait(%+v) = %v, want %v", c.f, got, c.want)
+			}
+		})
+	}
+	// The owner is never locked out: an address that has not failed for the
+	// account and is under the address limit never waits, whatever else.
+	for _, account := range []int{0, 1, 5, 10, 1000} {
+		for addr := range LoginAddrFree {
+			if got := LoginWait(LoginFailures{Addr: addr, Account: account, AddrLast: now}, now); got != 0 {
+				t.Errorf("clean pair, %d failures from the address, %d for the account: waits %v", addr, account, got)
+			}
 		}
 	}
 }

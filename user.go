@@ -200,11 +200,25 @@ type UserService interface {
 	SetUserActive(ctx context.Context, id int64, active bool) error
 	SetUserLocalities(ctx context.Context, id int64, slugs []string) error
 
-	// Authenticate checks an e-mail and password. It returns EUNAUTHORIZED for a
-	// wrong pair and ERATELIMIT while the e-mail is slowed down after failures.
-	Authenticate(ctx context.Context, email, password string) (*User, error)
+	// Authenticate checks an e-mail and password tried from the client
+	// address addr. It returns EUNAUTHORIZED for a wrong pair and ERATELIMIT
+	// (with a WaitError) while the address must wait after failures (see
+	// LoginWait); the answers are the same whether or not the e-mail has an
+	// account.
+	Authenticate(ctx context.Context, email, password, addr string) (*User, error)
 	// ChangePassword changes the acting account's password after checking the old one.
 	ChangePassword(ctx context.Context, oldPassword, newPassword string) error
+
+	// RequestPasswordReset e-mails an active account with the address a
+	// one-time link to choose a new password (valid 30 minutes), in lang. It
+	// answers the same whether or not there is such an account.
+	RequestPasswordReset(ctx context.Context, email, lang string) error
+	// CheckPasswordReset reports whether a reset link still works, without
+	// spending it: EUNAUTHORIZED when it does not.
+	CheckPasswordReset(ctx context.Context, token string) error
+	// ResetPassword spends a reset link and sets the account's password,
+	// ending its sessions and clearing its login limits.
+	ResetPassword(ctx context.Context, token, newPassword string) error
 
 	CreateSession(ctx context.Context, userID int64) (*Session, error)
 	// UserBySession returns the active user of a live session.

@@ -2,9 +2,7 @@ package demo
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -416,7 +414,7 @@ func decidedStr(v any) string {
 
 // meetings writes three working groups and two organisations per locality,
 // meetings from the start of the work until half a year ahead (held ones with
-// notes), and registrations for the coming ones that take them.
+// notes), and confirmed registrations for the coming ones that take them.
 func (g *gen) meetings(ctx context.Context, tx *sql.Tx, res *LargeResult) error {
 	sc := g.sc
 	groups := newInserter(ctx, tx, "working_groups", "id", "locality_id", "slug", "name", "kind", "theme", "description", "contact_user_id",
@@ -426,7 +424,8 @@ func (g *gen) meetings(ctx context.Context, tx *sql.Tx, res *LargeResult) error 
 	meetings := newInserter(ctx, tx, "meetings", "id", "locality_id", "group_id", "kind", "title", "starts_at", "ends_at", "place_name",
 		"place_address", "accessibility", "agenda", "state", "cancel_reason", "registration", "capacity", "report", "report_published",
 		"participants", "version", "created_at", "updated_at").after(groups)
-	regs := newInserter(ctx, tx, "registrations", "meeting_id", "name", "email", "people", "needs", "lang", "token_hash", "waitlisted", "cancelled_at", "created_at").after(meetings)
+	regs := newInserter(ctx, tx, "registrations", "meeting_id", "name", "email", "people", "needs", "lang", "waitlisted", "confirmed_at",
+		"confirm_by", "cancelled_at", "created_at").after(meetings)
 	all := []*inserter{groups, orgs, groupOrgs, meetings, regs}
 	var groupID, orgID, meetingID int64
 	var regN int
@@ -514,10 +513,10 @@ func (g *gen) meetings(ctx context.Context, tx *sql.Tx, res *LargeResult) error 
 					if !wait {
 						seats += people
 					}
-					sum := sha256.Sum256([]byte("registration-" + strconv.Itoa(regN)))
+					// Confirmed when made; they have no token, so nobody can cancel them.
 					at := g.between(created, g.now)
 					if err := regs.add(meetingID, g.person(), fmt.Sprintf("anmald%d@ortsplan.example", regN), people, "", "sv",
-						hex.EncodeToString(sum[:]), wait, nil, at); err != nil {
+						wait, at, at, nil, at); err != nil {
 						return err
 					}
 				}

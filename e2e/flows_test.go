@@ -351,7 +351,8 @@ func TestFlowHistoryDiff(t *testing.T) {
 }
 
 // TestFlowRegistration signs a visitor up for a meeting on a phone, with a
-// mistake first, and cancels through the link of the confirmation e-mail.
+// mistake first, confirms through the link of the e-mail, and cancels
+// through the link of the same e-mail.
 func TestFlowRegistration(t *testing.T) {
 	s := startFlowSite(t)
 	browser := startBrowser(t)
@@ -416,12 +417,12 @@ func TestFlowRegistration(t *testing.T) {
 		t.Fatalf("the corrected form gave status %d", resp.Status)
 	}
 	notice := eval[string](tb, `(document.querySelector('#anmalan ~ .notice[role=status]') || {}).textContent || ''`)
-	if !strings.Contains(notice, "Du är anmäld") {
-		t.Errorf("after registering the page shows the notice %q, want one with %q (page %s)", notice, "Du är anmäld", eval[string](tb, "location.href"))
+	if !strings.Contains(notice, "bekräfta anmälan inom 48 timmar") {
+		t.Errorf("after registering the page shows the notice %q, want one with %q (page %s)", notice, "bekräfta anmälan inom 48 timmar", eval[string](tb, "location.href"))
 	}
 	flowNoSideScroll(tb, "the meeting page after registering, at 320 CSS pixels")
 
-	// The confirmation waits in the outbox, with a link to cancel.
+	// The e-mail waits in the outbox, with a link to confirm and one to cancel.
 	staff := newTab(t, browser)
 	staff.logIn(s.URL, s.Admin)
 	staff.load("open the outbox", chromedp.Navigate(s.URL+"/admin/utkorg"))
@@ -429,11 +430,16 @@ func TestFlowRegistration(t *testing.T) {
 	if !eval[bool](staff, `!!`+row) {
 		t.Fatalf("the outbox has no message to %s", email)
 	}
-	staff.load("open the confirmation", chromedp.Click(chromedp.JSPath(row+`.querySelector('a')`)))
+	staff.load("open the e-mail", chromedp.Click(chromedp.JSPath(row+`.querySelector('a')`)))
 	text := eval[string](staff, `(document.querySelector('pre.mail-text') || {}).textContent || ''`)
-	link := regexp.MustCompile(regexp.QuoteMeta(s.URL) + `/anmalan/([A-Za-z0-9_-]+)`).FindString(text)
-	if link == "" {
-		t.Fatalf("the confirmation has no link %s/anmalan/<token>:\n%s", s.URL, text)
+	confirm := regexp.MustCompile(regexp.QuoteMeta(s.URL) + `/anmalan/[A-Za-z0-9_-]+/bekrafta`).FindString(text)
+	if confirm == "" {
+		t.Fatalf("the e-mail has no link %s/anmalan/<token>/bekrafta:\n%s", s.URL, text)
+	}
+	link := regexp.MustCompile(regexp.QuoteMeta(s.URL) + `/anmalan/[A-Za-z0-9_-]+\n`).FindString(text)
+	link = strings.TrimSpace(link)
+	if link == "" || link+"/bekrafta" != confirm {
+		t.Fatalf("the e-mail has no cancel link %s/anmalan/<token> with the confirm link's token:\n%s", s.URL, text)
 	}
 	if !strings.Contains(text, name) {
 		t.Errorf("the confirmation does not greet %s:\n%s", name, text)
@@ -447,7 +453,41 @@ func TestFlowRegistration(t *testing.T) {
 			reg.Name, reg.Email, reg.People, reg.Needs, m.ID, name, email, people, needs, s.MeetingID)
 	}
 
-	// The link asks first and cancels on the button.
+	// Until it is confirmed, the registration holds no place.
+	if got, _ := s.db.FindMeeting(context.Background(), s.MeetingID); got.Registered != 2 {
+		t.Errorf("before confirming the meeting counts %d people, want the 2 confirmed before", got.Registered)
+	}
+
+	// The confirm link asks first and confirms on the button.
+	tb.load("open the confirm link", chromedp.Navigate(confirm))
+	if !strings.Contains(eval[string](tb, `document.querySelector('main').textContent`), name) {
+		t.Errorf("the confirm page does not name %s", name)
+	}
+	if got, _ := s.db.FindMeeting(context.Background(), s.MeetingID); got.Registered != 2 {
+		t.Errorf("opening the confirm link confirmed by itself: %d people", got.Registered)
+	}
+	flowNoSideScroll(tb, "the confirm page at 320 CSS pixels")
+	resp = tb.load("press the confirm button", chromedp.Click(chromedp.CSS(`form[action$="/bekrafta"] button[type=submit]`)))
+	if resp.Status != 200 {
+		t.Errorf("confirming gave status %d", resp.Status)
+	}
+	if got := eval[string](tb, `(document.querySelector('.notice[role=status]') || {}).textContent || ''`); !strings.Contains(got, "du har en plats") {
+		t.Errorf("after confirming the page shows %q, want a notice with %q", got, "du har en plats")
+	}
+	if got, _ := s.db.FindMeeting(context.Background(), s.MeetingID); got.Registered != 5 {
+		t.Errorf("after confirming the meeting counts %d people, want 2 + %s", got.Registered, people)
+	}
+	flowNoProblems(tb, meeting+"/anmalan")
+
+	// Staff see the registration as confirmed.
+	staff.load("open the meeting as staff", chromedp.Navigate(s.URL+meeting))
+	stateOf := `(() => { const th = [...document.querySelectorAll('#regs-caption ~ tbody th')].find(th => th.textContent === ` + flowQuote(name) + `);
+		return th ? th.parentElement.lastElementChild.textContent : ''; })()`
+	if state := eval[string](staff, stateOf); state != "Bekräftad" {
+		t.Errorf("staff see the registration of %s as %q, want %q", name, state, "Bekräftad")
+	}
+
+	// The cancel link asks first and cancels on the button.
 	tb.load("open the cancel link", chromedp.Navigate(link))
 	if !strings.Contains(eval[string](tb, `document.querySelector('main').textContent`), name) {
 		t.Errorf("the cancel page does not name %s", name)
@@ -459,10 +499,8 @@ func TestFlowRegistration(t *testing.T) {
 	flowNoSideScroll(tb, "the cancelled registration at 320 CSS pixels")
 
 	// Staff see the registration as cancelled.
-	staff.load("open the meeting as staff", chromedp.Navigate(s.URL+meeting))
-	state := eval[string](staff, `(() => { const th = [...document.querySelectorAll('#regs-caption ~ tbody th')].find(th => th.textContent === `+flowQuote(name)+`);
-		return th ? th.parentElement.lastElementChild.textContent : ''; })()`)
-	if state != "Avbokad" {
+	staff.load("open the meeting as staff again", chromedp.Navigate(s.URL+meeting))
+	if state := eval[string](staff, stateOf); state != "Avbokad" {
 		t.Errorf("staff see the registration of %s as %q, want %q", name, state, "Avbokad")
 	}
 	flowNoProblems(tb, meeting+"/anmalan")

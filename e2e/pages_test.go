@@ -104,6 +104,16 @@ var pageKinds = []pageKind{
 	{name: "login", tmpl: "login", as: visitor, path: "/logga-in", status: http.StatusOK},
 	{name: "login-errors", tmpl: "login", as: visitor, path: "/logga-in", status: http.StatusBadRequest,
 		submit: url.Values{"email": {""}, "password": {""}}},
+	{name: "login-password-reset", tmpl: "login", as: visitor, path: "/logga-in?losenord=nytt", status: http.StatusOK},
+	{name: "forgot-password", tmpl: "password_reset", as: visitor, path: "/logga-in/glomt-losenord", status: http.StatusOK},
+	{name: "forgot-password-errors", tmpl: "password_reset", as: visitor, path: "/logga-in/glomt-losenord", status: http.StatusBadRequest,
+		submit: url.Values{"email": {"inte-en-adress"}}},
+	{name: "forgot-password-sent", tmpl: "password_reset", as: visitor, path: "/logga-in/glomt-losenord", status: http.StatusOK,
+		submit: url.Values{"email": {"ingen@ortsplan.example"}}},
+	{name: "new-password", tmpl: "password_reset", as: visitor, path: "/nytt-losenord/{reset}", status: http.StatusOK},
+	{name: "new-password-errors", tmpl: "password_reset", as: visitor, path: "/nytt-losenord/{reset}", status: http.StatusBadRequest,
+		submit: url.Values{"new_password": {"kort"}, "confirm_password": {"kort"}}},
+	{name: "new-password-invalid", tmpl: "password_reset", as: visitor, path: "/nytt-losenord/exempel", status: http.StatusNotFound},
 	{name: "not-found", tmpl: "error", as: visitor, path: "/finns-inte", status: http.StatusNotFound},
 
 	{name: "account", tmpl: "account", as: admin, path: "/konto", status: http.StatusOK},
@@ -131,7 +141,8 @@ var pageKinds = []pageKind{
 	{name: "forbidden", tmpl: "error", as: official, path: "/admin/anvandare", status: http.StatusForbidden},
 
 	// Meetings and groups; addMeetings makes the data and fills in the
-	// markers {group}, {meeting}, {held} and {token}.
+	// markers {group}, {meeting}, {held}, {token} (a confirmed registration's),
+	// {confirm} (one not confirmed yet) and {reset}.
 	{name: "groups", tmpl: "groups", as: visitor, path: "/orter/sparreholm/arbetsgrupper", status: http.StatusOK},
 	{name: "group", tmpl: "group", as: visitor, path: "/orter/sparreholm/arbetsgrupper/{group}", status: http.StatusOK},
 	{name: "meetings", tmpl: "meetings", as: visitor, path: "/orter/sparreholm/moten", status: http.StatusOK},
@@ -141,6 +152,8 @@ var pageKinds = []pageKind{
 		form: "/moten/{meeting}/anmalan#anmalan", submit: url.Values{"name": {""}, "email": {"inte-en-adress"}}},
 	{name: "meeting-held", tmpl: "meeting", as: visitor, path: "/moten/{held}", status: http.StatusOK},
 	{name: "registration-cancel", tmpl: "registration_cancel", as: visitor, path: "/anmalan/{token}", status: http.StatusOK},
+	{name: "registration-confirm", tmpl: "registration_confirm", as: visitor, path: "/anmalan/{confirm}/bekrafta", status: http.StatusOK},
+	{name: "registration-confirmed", tmpl: "registration_confirm", as: visitor, path: "/anmalan/{token}/bekrafta", status: http.StatusOK},
 	{name: "meeting-staff", tmpl: "meeting", as: admin, path: "/moten/{meeting}", status: http.StatusOK},
 	{name: "meeting-new", tmpl: "meeting_edit", as: admin, path: "/orter/sparreholm/moten/nytt", status: http.StatusOK},
 	{name: "meeting-edit", tmpl: "meeting_edit", as: admin, path: "/moten/{meeting}/redigera", status: http.StatusOK},
@@ -175,7 +188,8 @@ func (s *site) kindsFor(t *testing.T, r role) []pageKind {
 	var c *client
 	var ks []pageKind
 	fill := strings.NewReplacer("{group}", s.GroupSlug, "{meeting}", strconv.FormatInt(s.MeetingID, 10),
-		"{held}", strconv.FormatInt(s.HeldID, 10), "{token}", s.RegistrationCancelToken)
+		"{held}", strconv.FormatInt(s.HeldID, 10), "{token}", s.RegistrationCancelToken, "{confirm}", s.RegistrationConfirmToken,
+		"{reset}", s.PasswordResetToken)
 	for _, k := range pageKinds {
 		if k.as != r {
 			continue

@@ -32,10 +32,14 @@ type site struct {
 	Admin    login // the demo administrator
 	Official login // an official, who may not manage users
 	// In Sparreholm: a working group, an upcoming meeting with registration,
-	// a held meeting with a published report, and one registration's cancel token.
-	GroupSlug               string
-	MeetingID, HeldID       int64
-	RegistrationCancelToken string
+	// a held meeting with a published report, a confirmed registration's
+	// token (its cancel link) and the token of one not confirmed yet.
+	GroupSlug                string
+	MeetingID, HeldID        int64
+	RegistrationCancelToken  string
+	RegistrationConfirmToken string
+	// PasswordResetToken is an unspent link for the official to choose a new password.
+	PasswordResetToken string
 	// db is the site's database, for checks that read what the site stored.
 	db *sqlstore.DB
 	// residentTokens are one-time login links of a resident, one per login.
@@ -127,7 +131,8 @@ func startSite(t *testing.T) *site {
 }
 
 // addMeetings gives Sparreholm a working group with a member, an upcoming
-// stormöte with registration and one registration, and a held meeting with a
+// stormöte with registration and two registrations (one confirmed, one not
+// yet), and a held meeting with a
 // published report, so that every meeting page has something to show.
 func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 	t.Helper()
@@ -159,12 +164,14 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 	if err := db.SaveMeeting(ctx, held); err != nil {
 		t.Fatalf("save held meeting: %v", err)
 	}
-	reg := &ortsplan.Registration{MeetingID: m.ID, Name: "Test Testsson", Email: "deltagare@ortsplan.example",
-		People: 2, Needs: "Glutenfritt", Lang: "sv"}
-	if err := db.Register(ctx, reg); err != nil {
+	reg := sqltest.Register(t, db, &ortsplan.Registration{MeetingID: m.ID, Name: "Test Testsson", Email: "deltagare@ortsplan.example",
+		People: 2, Needs: "Glutenfritt", Lang: "sv"})
+	pending := &ortsplan.Registration{MeetingID: m.ID, Name: "Vera Väntar", Email: "obekraftad@ortsplan.example", People: 1, Lang: "sv"}
+	if err := db.Register(ctx, pending, ortsplan.DefaultRegistrationRule); err != nil {
 		t.Fatalf("register: %v", err)
 	}
-	st.GroupSlug, st.MeetingID, st.HeldID, st.RegistrationCancelToken = g.Slug, m.ID, held.ID, reg.Token
+	st.GroupSlug, st.MeetingID, st.HeldID = g.Slug, m.ID, held.ID
+	st.RegistrationCancelToken, st.RegistrationConfirmToken = reg.Token, pending.Token
 	// A resident's idea with a comment and a reply, for the idea pages.
 	if err := db.RequestLogin(ctx, ortsplan.LoginRequest{Email: "ortsbo@ortsplan.example", Name: "Olle Ortsbo", LocalityID: l.ID, Lang: "sv"}); err != nil {
 		t.Fatalf("request login: %v", err)
@@ -200,6 +207,16 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 		msgs, _ := db.ListMessages(ctx, 1)
 		st.residentTokens = append(st.residentTokens, regexp.MustCompile(`/inloggning/([A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Text)[1])
 	}
+	// A link to choose a new password, for the reset form; the pages only show it.
+	if err := db.RequestPasswordReset(ctx, officialLogin.Email, "sv"); err != nil {
+		t.Fatalf("request password reset: %v", err)
+	}
+	msgs, _ = db.ListMessages(ctx, 1)
+	reset := regexp.MustCompile(`/nytt-losenord/([A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Text)
+	if reset == nil {
+		t.Fatalf("no reset link in %q", msgs[0].Text)
+	}
+	st.PasswordResetToken = reset[1]
 	// A "Vill du vara med?" sign-up for the staff inbox pages.
 	if err := db.CreateSignUp(ctx, &ortsplan.SignUp{LocalityID: l.ID, Name: "Vera Vilja", Email: "vera@ortsplan.example",
 		AgeGroup: "30-49", Message: "Jag vill hjälpa till med trafikfrågorna.", Interests: []string{"group:" + g.Slug}}); err != nil {

@@ -59,7 +59,10 @@ func (m *memWatch) sample(ctx context.Context) {
 }
 
 // VmHWM reads a process's peak resident set size from /proc.
-func VmHWM(pid int) (int64, error) {
+func VmHWM(pid int) (int64, error) { return procField(pid, "VmHWM:") }
+
+// procField reads a field in kB of /proc/PID/status, such as "VmRSS:", in bytes.
+func procField(pid int, name string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -67,12 +70,12 @@ func VmHWM(pid int) (int64, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), name); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
 			return kb * 1024, err
 		}
 	}
-	return 0, fmt.Errorf("loadgen: no VmHWM for process %d", pid)
+	return 0, fmt.Errorf("loadgen: no %s for process %d", strings.TrimSuffix(name, ":"), pid)
 }
 
 func residentFromMetrics(ctx context.Context, c *http.Client, u string) (int64, error) {

@@ -25,6 +25,7 @@ const (
 	KeyUploadType     = "error.upload_type"      // not JPEG, PNG, WebP or PDF
 	KeyUploadTooLarge = "error.upload_too_large" // more than Limits.MaxBytes
 	KeyUploadPixels   = "error.upload_pixels"    // more than Limits.MaxPixels
+	KeyUploadMemory   = "error.upload_memory"    // decoding would take more than Limits.MaxDecodeBytes
 	KeyUploadCorrupt  = "error.upload_corrupt"   // cannot be decoded, or truncated
 	KeyUploadEmpty    = "error.upload_empty"     // no bytes at all
 )
@@ -36,17 +37,39 @@ const FieldName = "file"
 type Limits struct {
 	MaxBytes  int64 // size of the uploaded file
 	MaxPixels int   // width × height of a photo, read before it is decoded
+	// MaxDecodeBytes bounds the memory that decoding a photo may take, as
+	// DecodeBytes reckons it from the header before anything is decoded.
+	MaxDecodeBytes int64
 }
 
-// Default limits: 15 MiB a file, 40 megapixels a photo.
+// Default limits, for staff: 15 MiB a file, 40 megapixels and 128 MiB of
+// decoded pixels a photo. 128 MiB holds every baseline JPEG of 40 megapixels
+// (60 MB at 4:2:0, 120 MB at 4:4:4) and an 8-bit PNG of 33 megapixels; a
+// 16-bit PNG up to 16 megapixels.
 const (
-	DefaultMaxBytes  = 15 << 20
-	DefaultMaxPixels = 40_000_000
+	DefaultMaxBytes       = 15 << 20
+	DefaultMaxPixels      = 40_000_000
+	DefaultMaxDecodeBytes = 128 << 20
 )
 
-// DefaultLimits returns 15 MiB a file and 40 megapixels a photo.
+// Limits for residents' photos: 12 megapixels and 48 MiB of decoded pixels,
+// which holds a 12-megapixel JPEG (18 MB at 4:2:0) or 8-bit PNG (48 MB),
+// a 16-bit PNG up to 6 megapixels, a progressive JPEG up to about 6.
+const (
+	ResidentMaxPixels      = 12_000_000
+	ResidentMaxDecodeBytes = 48 << 20
+)
+
+// DefaultLimits returns the staff's limits: 15 MiB a file, 40 megapixels and
+// 128 MiB decoded a photo.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: DefaultMaxBytes, MaxPixels: DefaultMaxPixels}
+	return Limits{MaxBytes: DefaultMaxBytes, MaxPixels: DefaultMaxPixels, MaxDecodeBytes: DefaultMaxDecodeBytes}
+}
+
+// ResidentLimits returns the limits of residents' photos: 15 MiB a file,
+// 12 megapixels and 48 MiB decoded.
+func ResidentLimits() Limits {
+	return Limits{MaxBytes: DefaultMaxBytes, MaxPixels: ResidentMaxPixels, MaxDecodeBytes: ResidentMaxDecodeBytes}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -55,6 +78,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxPixels <= 0 {
 		l.MaxPixels = DefaultMaxPixels
+	}
+	if l.MaxDecodeBytes <= 0 {
+		l.MaxDecodeBytes = DefaultMaxDecodeBytes
 	}
 	return l
 }
@@ -94,8 +120,21 @@ func photoFormat(b []byte) string {
 	return ""
 }
 
-// readUpload reads all of r, refusing more than max bytes and no bytes.
+// readUpload reads all of r, refusing more than max bytes and no bytes. An
+// *io.SectionReader (over a spooled upload) at its start and within the
+// limit is read into a buffer of exactly its size, so a 15 MB file takes 15 MB, not the
+// 16–32 MB a growing buffer would.
 func readUpload(r io.Reader, max int64) ([]byte, error) {
+	if sr, ok := r.(*io.SectionReader); ok && sr.Size() <= max {
+		data := make([]byte, sr.Size())
+		if _, err := io.ReadFull(sr, data); err != nil {
+			return nil, fmt.Errorf("media: read upload: %w", err)
+		}
+		if len(data) == 0 {
+			return nil, uploadError(KeyUploadEmpty, nil)
+		}
+		return data, nil
+	}
 	var buf bytes.Buffer
 	_, err := buf.ReadFrom(io.LimitReader(r, max+1))
 	var mbe *http.MaxBytesError
@@ -127,6 +166,10 @@ func CheckPDF(r io.Reader, limits Limits) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return checkPDF(data)
+}
+
+func checkPDF(data []byte) ([]byte, error) {
 	if Sniff(data) != KindPDF {
 		return nil, uploadError(KeyUploadType, errors.New("not a PDF"))
 	}
@@ -209,10 +252,11 @@ func fit(w, h, bw, bh int) (int, int, bool) {
 
 // ProcessPhoto reads a photo upload and returns it re-encoded in up to three
 // sizes, upright. It reads at most limits.MaxBytes, accepts JPEG, PNG and
-// WebP by their content, refuses more than limits.MaxPixels from the header
-// before decoding (so a decompression bomb allocates nothing), turns JPEGs by
-// their EXIF orientation, and encodes variants, each never upscaled and
-// keeping the aspect ratio:
+// WebP by their content, refuses more than limits.MaxPixels and a decoding
+// that would take more than limits.MaxDecodeBytes (see DecodeBytes), both
+// from the header before decoding (so a decompression bomb allocates
+// nothing), turns JPEGs by their EXIF orientation, and encodes variants,
+// each never upscaled and keeping the aspect ratio:
 //
 //	thumb  320 px wide (at most 640 px high)
 //	page   1024 px wide (at most 2048 px high)
@@ -228,7 +272,11 @@ func ProcessPhoto(r io.Reader, limits Limits) (*Photo, error) {
 	if err != nil {
 		return nil, err
 	}
-	img, err := decodePhoto(data, limits.MaxPixels)
+	return processPhoto(data, limits)
+}
+
+func processPhoto(data []byte, limits Limits) (*Photo, error) {
+	img, err := decodePhoto(data, limits)
 	if err != nil {
 		return nil, err
 	}
@@ -239,8 +287,52 @@ func ProcessPhoto(r io.Reader, limits Limits) (*Photo, error) {
 	return encodeVariants(img, orientation)
 }
 
-// decodePhoto checks the format and the pixel count, then decodes.
-func decodePhoto(data []byte, maxPixels int) (img image.Image, err error) {
+// PrecheckHead is how much of a file Precheck looks at.
+const PrecheckHead = 64 << 10
+
+// Precheck judges a photo by the first bytes of its file (PrecheckHead are
+// enough for any ordinary header) and returns the error ProcessPhoto would
+// give for too many pixels or too much memory, so that such a file can be
+// refused without waiting for a place to process it. It returns nil when
+// the head shows no such refusal, or is not a photo's or not enough to
+// tell; ProcessPhoto checks again from the whole file.
+func Precheck(head []byte, limits Limits) (err error) {
+	limits = limits.withDefaults()
+	defer func() {
+		if p := recover(); p != nil {
+			err = nil // ProcessPhoto will say what is wrong
+		}
+	}()
+	var config func(io.Reader) (image.Config, error)
+	switch photoFormat(head) {
+	case "jpeg":
+		config = jpeg.DecodeConfig
+	case "png":
+		config = png.DecodeConfig
+	case "webp":
+		config = webp.DecodeConfig
+	default:
+		return nil
+	}
+	cfg, err := config(bytes.NewReader(head))
+	if err != nil {
+		return nil
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > int64(limits.MaxPixels) {
+		return uploadError(KeyUploadPixels, fmt.Errorf("%d×%d pixels", cfg.Width, cfg.Height))
+	}
+	// From a head, DecodeBytes may miss what lies beyond it (a tRNS chunk,
+	// an Adobe segment), so it can only count too little: a refusal holds.
+	if need, ok := DecodeBytes(head); ok && need > limits.MaxDecodeBytes {
+		return uploadError(KeyUploadMemory, fmt.Errorf("%d×%d pixels take %d bytes to decode, more than %d",
+			cfg.Width, cfg.Height, need, limits.MaxDecodeBytes))
+	}
+	return nil
+}
+
+// decodePhoto checks the format, the pixel count and the memory decoding
+// takes, then decodes.
+func decodePhoto(data []byte, limits Limits) (img image.Image, err error) {
 	var decode func(io.Reader) (image.Image, error)
 	var config func(io.Reader) (image.Config, error)
 	switch photoFormat(data) {
@@ -266,8 +358,16 @@ func decodePhoto(data []byte, maxPixels int) (img image.Image, err error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, uploadError(KeyUploadCorrupt, errors.New("no pixels"))
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
+	if int64(cfg.Width)*int64(cfg.Height) > int64(limits.MaxPixels) {
 		return nil, uploadError(KeyUploadPixels, fmt.Errorf("%d×%d pixels", cfg.Width, cfg.Height))
+	}
+	need, ok := DecodeBytes(data)
+	if !ok {
+		return nil, uploadError(KeyUploadCorrupt, errors.New("unreadable header"))
+	}
+	if need > limits.MaxDecodeBytes {
+		return nil, uploadError(KeyUploadMemory, fmt.Errorf("%d×%d pixels take %d bytes to decode, more than %d",
+			cfg.Width, cfg.Height, need, limits.MaxDecodeBytes))
 	}
 	img, err = decode(bytes.NewReader(data))
 	if err != nil {

@@ -1,7 +1,6 @@
 package media
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -14,14 +13,16 @@ import (
 // keys that begin with base. With keepOriginal a photo's original bytes, EXIF
 // and all, are kept too as the variant "original" (for staff only). It returns
 // the file record to save; on any error nothing stays in storage.
+//
+// The file is read into memory once (within limits.MaxBytes; an
+// *io.SectionReader into a buffer of exactly its size) and the photo decoded
+// from there, within limits.MaxPixels and limits.MaxDecodeBytes.
 func StoreUpload(ctx context.Context, st Storage, base string, r io.Reader, limits Limits, keepOriginal bool) (*ortsplan.MeetingFile, error) {
-	head := make([]byte, 512)
-	n, err := io.ReadFull(r, head)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, uploadError("error.upload_corrupt", err)
+	limits = limits.withDefaults()
+	data, err := readUpload(r, limits.MaxBytes)
+	if err != nil {
+		return nil, err
 	}
-	head = head[:n]
-	body := io.MultiReader(bytes.NewReader(head), r)
 	f := &ortsplan.MeetingFile{}
 	put := func(v ortsplan.FileVariant, data []byte) error {
 		f.Variants = append(f.Variants, v)
@@ -31,14 +32,9 @@ func StoreUpload(ctx context.Context, st Storage, base string, r io.Reader, limi
 		}
 		return nil
 	}
-	switch Sniff(head) {
-	case "photo":
-		var orig bytes.Buffer
-		src := body
-		if keepOriginal {
-			src = io.TeeReader(body, &orig)
-		}
-		p, err := ProcessPhoto(src, limits)
+	switch Sniff(data) {
+	case KindPhoto:
+		p, err := processPhoto(data, limits)
 		if err != nil {
 			return nil, err
 		}
@@ -55,14 +51,14 @@ func StoreUpload(ctx context.Context, st Storage, base string, r io.Reader, limi
 			}
 		}
 		if keepOriginal {
-			typ := map[string]string{"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[photoFormat(head)]
+			typ := map[string]string{"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[photoFormat(data)]
 			if err := put(ortsplan.FileVariant{Name: "original", Key: base + "-original", Width: p.Width, Height: p.Height,
-				ContentType: typ, Size: int64(orig.Len())}, orig.Bytes()); err != nil {
+				ContentType: typ, Size: int64(len(data))}, data); err != nil {
 				return nil, err
 			}
 		}
-	case "pdf":
-		data, err := CheckPDF(body, limits)
+	case KindPDF:
+		data, err := checkPDF(data)
 		if err != nil {
 			return nil, err
 		}
@@ -71,10 +67,7 @@ func StoreUpload(ctx context.Context, st Storage, base string, r io.Reader, limi
 			return nil, err
 		}
 	default:
-		if n == 0 {
-			return nil, uploadError("error.upload_empty", nil)
-		}
-		return nil, uploadError("error.upload_type", nil)
+		return nil, uploadError(KeyUploadType, nil)
 	}
 	return f, nil
 }

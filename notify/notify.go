@@ -1,6 +1,6 @@
-// Package notify writes the e-mails that meetings send (confirmation, cancel
-// link, waiting list, moved or cancelled meeting), in the recipient's language,
-// as plain text and HTML.
+// Package notify writes the e-mails that meetings send (the confirm link, the
+// confirmation with the cancel link, already registered, waiting list, moved
+// or cancelled meeting), in the recipient's language, as plain text and HTML.
 package notify
 
 import (
@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/i18n"
@@ -69,22 +70,43 @@ func (c *Composer) Compose(kind string, m *ortsplan.Meeting, r *ortsplan.Registr
 	d := mailData{Lang: lang, Subject: subject,
 		Signature: L.T("mail.signature", c.Org)}
 	d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting", r.Name), L.T("mail."+kind+".body", m.Title))
-	if kind == ortsplan.NoticeCancelled && m.CancelReason != "" {
-		d.Paragraphs = append(d.Paragraphs, L.T("mail.reason", m.CancelReason))
+	switch kind {
+	case ortsplan.NoticeCancelled:
+		if m.CancelReason != "" {
+			d.Paragraphs = append(d.Paragraphs, L.T("mail.reason", m.CancelReason))
+		}
+	case ortsplan.NoticeConfirm:
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.confirm.deadline", At(L, r.ConfirmBy)), L.T("mail.confirm.not_you"))
+	case ortsplan.NoticeAlready:
+		if r.Waitlisted {
+			d.Paragraphs = append(d.Paragraphs, L.T("mail.already.waiting"))
+		} else {
+			d.Paragraphs = append(d.Paragraphs, L.T("mail.already.place"))
+		}
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.already.change"))
 	}
 	d.Facts = []fact{{L.T("mail.when"), When(L, m)}}
 	if place := strings.Trim(m.PlaceName+", "+m.PlaceAddress, ", "); place != "" {
 		d.Facts = append(d.Facts, fact{L.T("mail.where"), place})
 	}
-	if kind == ortsplan.NoticeRegistered || kind == ortsplan.NoticeWaitlisted {
+	switch kind {
+	case ortsplan.NoticeConfirm, ortsplan.NoticeAlready, ortsplan.NoticeRegistered, ortsplan.NoticeWaitlisted:
 		d.Facts = append(d.Facts, fact{L.T("mail.people"), itoa(int64(r.People))})
 	}
 	d.Links = []link{{L.T("mail.meeting_link"), meetingURL}}
 	if token != "" {
+		if kind == ortsplan.NoticeConfirm {
+			d.Links = append(d.Links, link{L.T("mail.confirm_link"), base + "/anmalan/" + token + "/bekrafta"})
+		}
 		d.Links = append(d.Links, link{L.T("mail.cancel_link"), base + "/anmalan/" + token})
 	}
 
 	return c.message(d, r.Email, r.Name)
+}
+
+// At formats a moment in Stockholm, e.g. "19 november 2012 kl. 18:30".
+func At(L *i18n.Localizer, t time.Time) string {
+	return L.Date(t) + " " + L.T("mail.at") + " " + t.In(i18n.Stockholm()).Format("15:04")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -187,6 +209,30 @@ func (c *Composer) ComposeResident(kind, toEmail, toName, lang string, i *ortspl
 	}
 	d.Subject = strings.Join(strings.Fields(d.Subject), " ")
 	return c.message(d, toEmail, toName)
+}
+
+// ComposeStaff writes the e-mails to staff accounts: "password_reset" with
+// the one-time link to choose a new password.
+func (c *Composer) ComposeStaff(kind string, to *ortsplan.User, lang, href string) *ortsplan.Message {
+	if to == nil {
+		return nil
+	}
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
+	}
+	L := c.Cat.For(lang)
+	d := mailData{Lang: lang, Signature: L.T("mail.signature", c.Org)}
+	d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting", to.Name))
+	switch kind {
+	case "password_reset":
+		d.Subject = L.T("mail.password_reset.subject")
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.password_reset.body"), L.T("mail.password_reset.not_you"))
+		d.Links = []link{{L.T("mail.password_reset.link"), href}}
+	default:
+		return nil
+	}
+	d.Subject = strings.Join(strings.Fields(d.Subject), " ")
+	return c.message(d, to.Email, to.Name)
 }
 
 // ComposeNews writes the news e-mail for a follower, with a one-click

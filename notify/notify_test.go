@@ -13,13 +13,15 @@ func TestComposeEveryNotice(t *testing.T) {
 	c := &Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example/", Org: "Flens kommun"}
 	m := &ortsplan.Meeting{ID: 7, Title: "Stormöte i <Skebokvarn>", Start: time.Date(2026, 6, 1, 16, 30, 0, 0, time.UTC),
 		End: time.Date(2026, 6, 1, 18, 0, 0, 0, time.UTC), PlaceName: "Bygdegården", PlaceAddress: "Kvarnvägen 1", CancelReason: "Sjukdom"}
-	kinds := []string{ortsplan.NoticeRegistered, ortsplan.NoticeWaitlisted, ortsplan.NoticePromoted, ortsplan.NoticeUnregistered,
-		ortsplan.NoticeMoved, ortsplan.NoticeCancelled}
+	kinds := []string{ortsplan.NoticeConfirm, ortsplan.NoticeAlready, ortsplan.NoticeRegistered, ortsplan.NoticeWaitlisted, ortsplan.NoticePromoted,
+		ortsplan.NoticeUnregistered, ortsplan.NoticeMoved, ortsplan.NoticeCancelled}
+	withToken := map[string]bool{ortsplan.NoticeConfirm: true, ortsplan.NoticeAlready: true, ortsplan.NoticeRegistered: true, ortsplan.NoticeWaitlisted: true}
 	for _, lang := range []string{"sv", "en"} {
 		for _, kind := range kinds {
-			r := &ortsplan.Registration{Name: "Åsa Öberg", Email: "asa@example.se", People: 2, Lang: lang}
+			r := &ortsplan.Registration{Name: "Åsa Öberg", Email: "asa@example.se", People: 2, Lang: lang,
+				ConfirmBy: time.Date(2026, 5, 30, 10, 0, 0, 0, time.UTC)}
 			token := ""
-			if kind == ortsplan.NoticeRegistered {
+			if withToken[kind] {
 				token = "tok123"
 			}
 			msg := c.Compose(kind, m, r, token)
@@ -30,8 +32,16 @@ func TestComposeEveryNotice(t *testing.T) {
 			if !strings.Contains(msg.Text, "18:30–20:00") || !strings.Contains(msg.Text, "https://ortsplan.example/moten/7") {
 				t.Errorf("%s/%s text lacks local time or link:\n%s", lang, kind, msg.Text)
 			}
-			if hasCancel := strings.Contains(msg.Text, "/anmalan/tok123"); hasCancel != (token != "") {
+			if hasCancel := strings.Contains(msg.Text, "https://ortsplan.example/anmalan/tok123\n"); hasCancel != (token != "") {
 				t.Errorf("%s/%s: cancel link present=%v", lang, kind, hasCancel)
+			}
+			// Only the e-mail that asks to confirm has the confirm link, and the time to confirm by.
+			if hasConfirm := strings.Contains(msg.Text, "https://ortsplan.example/anmalan/tok123/bekrafta\n"); hasConfirm != (kind == ortsplan.NoticeConfirm) {
+				t.Errorf("%s/%s: confirm link present=%v", lang, kind, hasConfirm)
+			}
+			// 10:00 UTC is 12:00 in Stockholm in May.
+			if hasBy := strings.Contains(msg.Text, "30 ") && strings.Contains(msg.Text, "12:00"); hasBy != (kind == ortsplan.NoticeConfirm) {
+				t.Errorf("%s/%s: the time to confirm by present=%v:\n%s", lang, kind, hasBy, msg.Text)
 			}
 			if strings.Contains(msg.HTML, "<Skebokvarn>") || !strings.Contains(msg.HTML, "&lt;Skebokvarn&gt;") {
 				t.Errorf("%s/%s: title not escaped in HTML", lang, kind)
@@ -47,6 +57,27 @@ func TestComposeEveryNotice(t *testing.T) {
 	}
 	if c.Compose("unknown", m, &ortsplan.Registration{}, "") != nil {
 		t.Error("unknown notice kind composed")
+	}
+	if n := c.Cat.Missing.Load(); n != 0 {
+		t.Fatalf("%d missing translations", n)
+	}
+}
+
+func TestComposeStaff(t *testing.T) {
+	c := &Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
+	u := &ortsplan.User{Email: "kim@example.se", Name: "Kim <Berg>"}
+	for _, lang := range []string{"sv", "en", "xx"} {
+		msg := c.ComposeStaff("password_reset", u, lang, "https://ortsplan.example/nytt-losenord/tok123")
+		if msg == nil || msg.To != "kim@example.se" || msg.Subject == "" || !strings.Contains(msg.Text, "https://ortsplan.example/nytt-losenord/tok123") ||
+			!strings.Contains(msg.HTML, `href="https://ortsplan.example/nytt-losenord/tok123"`) || strings.Contains(msg.HTML, "<Berg>") {
+			t.Fatalf("%s: %+v", lang, msg)
+		}
+		if want := map[string]string{"sv": "sv", "en": "en", "xx": "sv"}[lang]; msg.Lang != want {
+			t.Errorf("%s: language %s, want %s", lang, msg.Lang, want)
+		}
+	}
+	if c.ComposeStaff("unknown", u, "sv", "x") != nil || c.ComposeStaff("password_reset", nil, "sv", "x") != nil {
+		t.Error("an unknown kind or no recipient composed a mail")
 	}
 	if n := c.Cat.Missing.Load(); n != 0 {
 		t.Fatalf("%d missing translations", n)

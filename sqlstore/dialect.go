@@ -38,3 +38,14 @@ func (db *DB) skipLocked() string {
 	}
 	return ""
 }
+
+// forUpdate is appended to a SELECT inside a transaction to lock the rows it
+// returns until the transaction ends (PostgreSQL), so two transactions that
+// read a count and write by it (such as confirming registrations for the same
+// meeting) go one after the other. SQLite needs nothing, as above.
+func (db *DB) forUpdate() string {
+	if db.Dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}

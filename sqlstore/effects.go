@@ -197,7 +197,8 @@ func (db *DB) computeEffects(ctx context.Context, localityID int64, kind ortspla
 		}
 	}
 
-	// Meetings not cancelled, the people registered to them and the participants recorded.
+	// Meetings not cancelled, the people registered to them (confirmed with
+	// places, as ortsplan.Registration.HoldsPlace) and the participants recorded.
 	err = db.eachBucket(ctx, b, `SELECT `+b.index("starts_at")+`, COUNT(*), COALESCE(SUM(participants), 0)
 		FROM meetings WHERE state <> 'installt' AND `+b.within("starts_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a, &c}, func(i int) {
 		e.Periods[i].Meetings += int(a)
@@ -208,7 +209,7 @@ func (db *DB) computeEffects(ctx context.Context, localityID int64, kind ortspla
 	}
 	err = db.eachBucket(ctx, b, `SELECT `+b.index("m.starts_at")+`, COALESCE(SUM(r.people), 0)
 		FROM registrations r JOIN meetings m ON m.id = r.meeting_id
-		WHERE r.cancelled_at IS NULL AND NOT r.waitlisted AND m.state <> 'installt' AND `+b.within("m.starts_at")+b.locality("m.locality_id")+`
+		WHERE r.cancelled_at IS NULL AND r.confirmed_at IS NOT NULL AND NOT r.waitlisted AND m.state <> 'installt' AND `+b.within("m.starts_at")+b.locality("m.locality_id")+`
 		GROUP BY 1`, []any{&a}, func(i int) { e.Periods[i].Registered += int(a) })
 	if err != nil {
 		return nil, err

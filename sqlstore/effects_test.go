@@ -70,9 +70,10 @@ func TestEffectsFiguresPerQuarterAndYear(t *testing.T) {
 		signUp(l.ID, "65-79")
 		must(db.UpdateSignUp(ctx, ortsplan.SignUpUpdate{ID: s1.ID, Status: ortsplan.SignUpJoined, GroupID: g.ID}))
 		m1 := newMeeting(t, db, l, time.Date(2026, 9, 10, 16, 0, 0, 0, time.UTC), 0)
-		must(db.Register(ctx, &ortsplan.Registration{MeetingID: m1.ID, Name: "A", Email: "a@example.se", People: 2}))
-		r2 := &ortsplan.Registration{MeetingID: m1.ID, Name: "B", Email: "b@example.se", People: 3}
-		must(db.Register(ctx, r2))
+		sqltest.Register(t, db, &ortsplan.Registration{MeetingID: m1.ID, Name: "A", Email: "a@example.se", People: 2})
+		r2 := sqltest.Register(t, db, &ortsplan.Registration{MeetingID: m1.ID, Name: "B", Email: "b@example.se", People: 3})
+		// Never confirmed: counts for nothing.
+		must(db.Register(ctx, &ortsplan.Registration{MeetingID: m1.ID, Name: "E", Email: "e@example.se", People: 5}, ortsplan.DefaultRegistrationRule))
 		_, err := db.CancelRegistration(ctx, r2.Token)
 		must(err)
 		held(m1, 7)
@@ -94,9 +95,9 @@ func TestEffectsFiguresPerQuarterAndYear(t *testing.T) {
 		now = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 		must(db.UpdateSignUp(ctx, ortsplan.SignUpUpdate{ID: s4.ID, Status: ortsplan.SignUpJoined, GroupID: g.ID}))
 		m3 := newMeeting(t, db, l, time.Date(2026, 11, 20, 17, 0, 0, 0, time.UTC), 4)
-		must(db.Register(ctx, &ortsplan.Registration{MeetingID: m3.ID, Name: "C", Email: "c@example.se", People: 4}))
-		waiting := &ortsplan.Registration{MeetingID: m3.ID, Name: "D", Email: "d@example.se", People: 1}
-		must(db.Register(ctx, waiting))
+		must(db.Register(ctx, &ortsplan.Registration{MeetingID: m3.ID, Name: "F", Email: "f@example.se", People: 2}, ortsplan.DefaultRegistrationRule))
+		sqltest.Register(t, db, &ortsplan.Registration{MeetingID: m3.ID, Name: "C", Email: "c@example.se", People: 4})
+		waiting := sqltest.Register(t, db, &ortsplan.Registration{MeetingID: m3.ID, Name: "D", Email: "d@example.se", People: 1})
 		if !waiting.Waitlisted {
 			t.Fatal("expected the waiting list")
 		}

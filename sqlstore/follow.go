@@ -254,7 +254,7 @@ func (db *DB) ExportResident(ctx context.Context) (map[string]any, error) {
 	if err := query("sign_ups", "SELECT id, name, phone, age_group, message, status, created_at FROM signups WHERE email = $1", email); err != nil {
 		return nil, err
 	}
-	if err := query("meeting_registrations", "SELECT meeting_id, name, people, needs, waitlisted, cancelled_at, created_at FROM registrations WHERE email = $1", email); err != nil {
+	if err := query("meeting_registrations", "SELECT meeting_id, name, people, needs, waitlisted, confirmed_at, confirm_by, cancelled_at, created_at FROM registrations WHERE email = $1", email); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -267,11 +268,14 @@ func (db *DB) LinkGroupOrganisation(ctx context.Context, groupID int64, o *ortsp
 
 // --- Meetings ---
 
+// meetingColumns are a meeting's columns with its registered and waitlisted
+// people: confirmed registrations only, as ortsplan.Registration.HoldsPlace
+// and Waits say (an unconfirmed registration holds no place).
 const meetingColumns = `m.id, m.locality_id, l.slug, l.name, COALESCE(m.group_id, 0), COALESCE(g.name, ''), m.kind, m.title,
 	m.starts_at, m.ends_at, m.place_name, m.place_address, m.accessibility, m.agenda, m.state, m.cancel_reason,
 	m.registration, m.capacity, m.report, m.report_published, m.participants, m.version, m.created_at, m.updated_at,
-	COALESCE((SELECT SUM(r.people) FROM registrations r WHERE r.meeting_id = m.id AND r.cancelled_at IS NULL AND NOT r.waitlisted), 0),
-	COALESCE((SELECT SUM(r.people) FROM registrations r WHERE r.meeting_id = m.id AND r.cancelled_at IS NULL AND r.waitlisted), 0)`
+	COALESCE((SELECT SUM(r.people) FROM registrations r WHERE r.meeting_id = m.id AND r.cancelled_at IS NULL AND r.confirmed_at IS NOT NULL AND NOT r.waitlisted), 0),
+	COALESCE((SELECT SUM(r.people) FROM registrations r WHERE r.meeting_id = m.id AND r.cancelled_at IS NULL AND r.confirmed_at IS NOT NULL AND r.waitlisted), 0)`
 
 const meetingFrom = ` FROM meetings m JOIN localities l ON l.id = m.locality_id LEFT JOIN working_groups g ON g.id = m.group_id`
 
@@ -439,18 +443,19 @@ func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 	})
 }
 
-// noticeAll queues a notice to everyone still registered (or waiting).
+// noticeAll queues a notice to everyone confirmed, with places or on the
+// waiting list. Unconfirmed registrations are not told: their addresses have
+// not shown that they want e-mail from us, and whoever confirms later sees
+// the meeting's time and place as they are then (a cancelled meeting cannot be
+// confirmed, and says why).
 func (db *DB) noticeAll(ctx context.Context, tx *sql.Tx, m *ortsplan.Meeting, kind string) error {
-	if db.Composer == nil {
-		return nil
-	}
-	regs, err := registrations(ctx, tx, m.ID, true)
+	regs, err := registrations(ctx, tx, m.ID)
 	if err != nil {
 		return err
 	}
 	for _, r := range regs {
-		if msg := db.Composer.Compose(kind, m, r, ""); msg != nil {
-			if err := db.enqueue(ctx, tx, msg); err != nil {
+		if r.HoldsPlace() || r.Waits() {
+			if err := db.notice(ctx, tx, kind, m, r, ""); err != nil {
 				return err
 			}
 		}
@@ -458,32 +463,51 @@ func (db *DB) noticeAll(ctx context.Context, tx *sql.Tx, m *ortsplan.Meeting, ki
 	return nil
 }
 
-func registrations(ctx context.Context, q querier, meetingID int64, activeOnly bool) ([]*ortsplan.Registration, error) {
-	query := `SELECT id, meeting_id, name, email, people, needs, lang, waitlisted, cancelled_at, created_at
-		FROM registrations WHERE meeting_id = $1`
-	if activeOnly {
-		query += " AND cancelled_at IS NULL"
+// notice queues one e-mail about a registration; token is put in its links.
+func (db *DB) notice(ctx context.Context, tx *sql.Tx, kind string, m *ortsplan.Meeting, r *ortsplan.Registration, token string) error {
+	if db.Composer == nil {
+		return nil
 	}
-	rows, err := q.QueryContext(ctx, query+" ORDER BY created_at, id", meetingID)
+	if msg := db.Composer.Compose(kind, m, r, token); msg != nil {
+		return db.enqueue(ctx, tx, msg)
+	}
+	return nil
+}
+
+const registrationColumns = `r.id, r.meeting_id, r.name, r.email, r.people, r.needs, r.lang, r.waitlisted,
+	r.confirmed_at, r.confirm_by, r.cancelled_at, r.created_at`
+
+func scanRegistration(row interface{ Scan(...any) error }) (*ortsplan.Registration, error) {
+	var r ortsplan.Registration
+	var confirmed, cancelled sql.NullTime
+	if err := row.Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.People, &r.Needs, &r.Lang, &r.Waitlisted,
+		&confirmed, &r.ConfirmBy, &cancelled, &r.CreatedAt); err != nil {
+		return nil, err
+	}
+	r.ConfirmedAt, r.CancelledAt = confirmed.Time, cancelled.Time
+	return &r, nil
+}
+
+// registrations lists a meeting's registrations in the order they were made.
+func registrations(ctx context.Context, q querier, meetingID int64) ([]*ortsplan.Registration, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+registrationColumns+" FROM registrations r WHERE r.meeting_id = $1 ORDER BY r.created_at, r.id", meetingID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: registrations: %w", err)
 	}
 	defer rows.Close()
 	var out []*ortsplan.Registration
 	for rows.Next() {
-		var r ortsplan.Registration
-		var cancelled sql.NullTime
-		if err := rows.Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.People, &r.Needs, &r.Lang, &r.Waitlisted, &cancelled, &r.CreatedAt); err != nil {
+		r, err := scanRegistration(rows)
+		if err != nil {
 			return nil, dbErr("registrations", err)
 		}
-		r.CancelledAt = cancelled.Time
-		out = append(out, &r)
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }
 
-// Registrations lists a meeting's registrations: personal data, for those
-// who may edit the meeting's locality.
+// Registrations lists a meeting's registrations, confirmed or not: personal
+// data, for those who may edit the meeting's locality.
 func (db *DB) Registrations(ctx context.Context, meetingID int64) ([]*ortsplan.Registration, error) {
 	if !ortsplan.IsSystem(ctx) && ortsplan.UserFromContext(ctx) == nil {
 		return nil, errLoginRequired
@@ -491,128 +515,279 @@ func (db *DB) Registrations(ctx context.Context, meetingID int64) ([]*ortsplan.R
 	if _, err := mayEditRow(ctx, db.db, "registrations", "SELECT locality_id FROM meetings WHERE id = $1", meetingID); err != nil {
 		return nil, err
 	}
-	return registrations(ctx, db.db, meetingID, false)
+	return registrations(ctx, db.db, meetingID)
 }
 
-// Register signs a person up, or puts them on the waiting list when the places
-// left are too few, and queues the confirmation in the same transaction.
-func (db *DB) Register(ctx context.Context, r *ortsplan.Registration) error {
-	if err := r.Validate(); err != nil {
+// lockMeeting reads a meeting with its counts after locking its row, so
+// that transactions which give places by the counts go one at a time.
+func (db *DB) lockMeeting(ctx context.Context, tx *sql.Tx, id int64, what string) (*ortsplan.Meeting, error) {
+	var got int64
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM meetings WHERE id = $1"+db.forUpdate(), id).Scan(&got); err != nil {
+		return nil, notFound(err, what)
+	}
+	m, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1", id))
+	if err != nil {
+		return nil, notFound(err, what)
+	}
+	return m, nil
+}
+
+// addToken gives a registration a new token and returns it; only its hash is stored.
+func addToken(ctx context.Context, tx *sql.Tx, registrationID int64, now time.Time) (string, error) {
+	token := NewToken()
+	_, err := tx.ExecContext(ctx, "INSERT INTO registration_tokens (token_hash, registration_id, created_at) VALUES ($1, $2, $3)",
+		hashToken(token), registrationID, now)
+	return token, dbErr("registration token", err)
+}
+
+// blockingRegistration returns the address's registration for the meeting
+// that stands in the way of another (ortsplan.Registration.Blocks), with when
+// its newest token was made (when it was last e-mailed a link); nil for none.
+func blockingRegistration(ctx context.Context, tx *sql.Tx, meetingID int64, email string, now time.Time) (*ortsplan.Registration, time.Time, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+registrationColumns+` FROM registrations r
+		WHERE r.meeting_id = $1 AND r.email = $2 AND r.cancelled_at IS NULL ORDER BY r.id DESC`, meetingID, email)
+	if err != nil {
+		return nil, time.Time{}, dbErr("registered address", err)
+	}
+	var found *ortsplan.Registration
+	for rows.Next() {
+		r, err := scanRegistration(rows)
+		if err != nil {
+			rows.Close()
+			return nil, time.Time{}, dbErr("registered address", err)
+		}
+		if found == nil && r.Blocks(now) {
+			found = r
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || found == nil {
+		return nil, time.Time{}, dbErr("registered address", err)
+	}
+	var last time.Time
+	err = tx.QueryRowContext(ctx, "SELECT created_at FROM registration_tokens WHERE registration_id = $1 ORDER BY created_at DESC LIMIT 1",
+		found.ID).Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, time.Time{}, dbErr("last registration e-mail", err)
+	}
+	return found, last, nil
+}
+
+var errRegistrationClosed = ortsplan.Errorf(ortsplan.EINVALID, "error.registration_closed")
+
+// Register records an unconfirmed registration, which holds no place until
+// it is confirmed, and queues the e-mail with the confirm and cancel links.
+// An address with a registration for the meeting that is confirmed or may
+// still be is sent an e-mail instead (ortsplan.AgainNotice): the confirm link
+// again, or that it is already registered with a fresh cancel link. Either
+// way the answer is nil.
+func (db *DB) Register(ctx context.Context, r *ortsplan.Registration, rule ortsplan.RegistrationRule) error {
+	rule = rule.WithDefaults()
+	if err := r.Validate(rule); err != nil {
 		return err
+	}
+	if r.Lang == "" {
+		r.Lang = "sv"
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		m, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1", r.MeetingID))
+		m, err := db.lockMeeting(ctx, tx, r.MeetingID, "register")
 		if err != nil {
-			return notFound(err, "register")
+			return err
 		}
-		if !m.Registration || m.State != ortsplan.MeetingPlanned || !m.Start.After(now) {
-			return ortsplan.Errorf(ortsplan.EINVALID, "error.registration_closed")
+		if !m.RegistrationOpen(now) {
+			return errRegistrationClosed
 		}
-		var dup int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM registrations WHERE meeting_id = $1 AND email = $2 AND cancelled_at IS NULL",
-			r.MeetingID, r.Email).Scan(&dup); err != nil {
-			return dbErr("duplicate registration", err)
+		prev, last, err := blockingRegistration(ctx, tx, r.MeetingID, r.Email, now)
+		if err != nil {
+			return err
 		}
-		if dup > 0 {
-			return ortsplan.FieldError("email", "error.already_registered")
+		if prev != nil {
+			r.ID, r.Token = 0, ""
+			kind := ortsplan.AgainNotice(prev, last, now)
+			if kind == "" {
+				return nil
+			}
+			token, err := addToken(ctx, tx, prev.ID, now)
+			if err != nil {
+				return err
+			}
+			return db.notice(ctx, tx, kind, m, prev, token)
 		}
-		r.Waitlisted = ortsplan.Waitlisted(m.Capacity, m.Registered, r.People)
-		r.Token = NewToken()
-		if r.Lang == "" {
-			r.Lang = "sv"
-		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO registrations (meeting_id, name, email, people, needs, lang, token_hash, waitlisted, created_at)
+		r.Waitlisted, r.ConfirmedAt, r.CancelledAt = false, time.Time{}, time.Time{}
+		r.CreatedAt, r.ConfirmBy = now, rule.ConfirmBy(now)
+		err = tx.QueryRowContext(ctx, `INSERT INTO registrations (meeting_id, name, email, people, needs, lang, waitlisted, confirm_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			r.MeetingID, r.Name, r.Email, r.People, r.Needs, r.Lang, hashToken(r.Token), r.Waitlisted, now).Scan(&r.ID)
+			r.MeetingID, r.Name, r.Email, r.People, r.Needs, r.Lang, false, r.ConfirmBy, now).Scan(&r.ID)
 		if err != nil {
 			return dbErr("insert registration", err)
 		}
-		r.CreatedAt = now
-		kind := ortsplan.NoticeRegistered
-		if r.Waitlisted {
-			kind = ortsplan.NoticeWaitlisted
+		if r.Token, err = addToken(ctx, tx, r.ID, now); err != nil {
+			return err
 		}
-		if db.Composer != nil {
-			if msg := db.Composer.Compose(kind, m, r, r.Token); msg != nil {
-				return db.enqueue(ctx, tx, msg)
-			}
-		}
-		return nil
+		return db.notice(ctx, tx, ortsplan.NoticeConfirm, m, r, r.Token)
 	})
 }
 
-// FindRegistrationByToken returns an active registration and its meeting.
-func (db *DB) FindRegistrationByToken(ctx context.Context, token string) (*ortsplan.Registration, *ortsplan.Meeting, error) {
-	var r ortsplan.Registration
-	var cancelled sql.NullTime
-	err := db.db.QueryRowContext(ctx, `SELECT id, meeting_id, name, email, people, needs, lang, waitlisted, cancelled_at, created_at
-		FROM registrations WHERE token_hash = $1`, hashToken(token)).Scan(&r.ID, &r.MeetingID, &r.Name, &r.Email, &r.People,
-		&r.Needs, &r.Lang, &r.Waitlisted, &cancelled, &r.CreatedAt)
+// registrationByToken returns the registration one of whose tokens is token.
+func registrationByToken(ctx context.Context, q querier, token, what string) (*ortsplan.Registration, error) {
+	r, err := scanRegistration(q.QueryRowContext(ctx, "SELECT "+registrationColumns+` FROM registrations r
+		JOIN registration_tokens t ON t.registration_id = r.id WHERE t.token_hash = $1`, hashToken(token)))
 	if err != nil {
-		return nil, nil, notFound(err, "find registration")
+		return nil, notFound(err, what)
 	}
-	r.CancelledAt = cancelled.Time
+	return r, nil
+}
+
+// FindRegistrationByToken returns a registration, in whatever state, and its meeting.
+func (db *DB) FindRegistrationByToken(ctx context.Context, token string) (*ortsplan.Registration, *ortsplan.Meeting, error) {
+	r, err := registrationByToken(ctx, db.db, token, "find registration")
+	if err != nil {
+		return nil, nil, err
+	}
 	m, err := db.FindMeeting(ctx, r.MeetingID)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &r, m, nil
+	return r, m, nil
+}
+
+// ConfirmRegistration confirms the registration with the token before its
+// time runs out: it takes places, or goes on the waiting list when the places
+// left are too few (ortsplan.Waitlisted), and the registrant is e-mailed which,
+// with the cancel link. A confirmed one is returned as it is. When it cannot
+// be confirmed (cancelled, expired, the meeting closed) the registration and
+// meeting found are returned with the error, for the page that says so.
+func (db *DB) ConfirmRegistration(ctx context.Context, token string) (*ortsplan.Registration, *ortsplan.Meeting, error) {
+	now := db.now()
+	var reg *ortsplan.Registration
+	var meeting *ortsplan.Meeting
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		r, err := registrationByToken(ctx, tx, token, "confirm registration")
+		if err != nil {
+			return err
+		}
+		m, err := db.lockMeeting(ctx, tx, r.MeetingID, "confirm registration")
+		if err != nil {
+			return err
+		}
+		// Read it again under the lock: another confirmation may have come first.
+		if r, err = registrationByToken(ctx, tx, token, "confirm registration"); err != nil {
+			return err
+		}
+		reg, meeting = r, m
+		switch r.State(now) {
+		case ortsplan.RegPlace, ortsplan.RegWaiting:
+			return nil
+		case ortsplan.RegCancelled:
+			return ortsplan.Errorf(ortsplan.EINVALID, "error.registration_already_cancelled")
+		case ortsplan.RegExpired:
+			return ortsplan.Errorf(ortsplan.EINVALID, "error.confirm_expired")
+		}
+		if !m.RegistrationOpen(now) {
+			return errRegistrationClosed
+		}
+		r.Waitlisted = ortsplan.Waitlisted(m.Capacity, m.Registered, r.People)
+		r.ConfirmedAt = now
+		res, err := tx.ExecContext(ctx, "UPDATE registrations SET confirmed_at = $1, waitlisted = $2 WHERE id = $3 AND confirmed_at IS NULL",
+			now, r.Waitlisted, r.ID)
+		if err := mustAffect(res, err, "confirm registration"); err != nil {
+			return err
+		}
+		kind := ortsplan.NoticeRegistered
+		if r.Waitlisted {
+			m.Waitlisted += r.People
+			kind = ortsplan.NoticeWaitlisted
+		} else {
+			m.Registered += r.People
+		}
+		return db.notice(ctx, tx, kind, m, r, token)
+	})
+	return reg, meeting, err
 }
 
 // CancelRegistration cancels the registration with the token and moves people
-// up from the waiting list while places allow, telling each of them.
+// up from the waiting list while places allow, in the order they confirmed,
+// telling each of them.
 func (db *DB) CancelRegistration(ctx context.Context, token string) (*ortsplan.Meeting, error) {
 	now := db.now()
 	var meeting *ortsplan.Meeting
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var id, meetingID int64
-		var cancelled sql.NullTime
-		err := tx.QueryRowContext(ctx, "SELECT id, meeting_id, cancelled_at FROM registrations WHERE token_hash = $1", hashToken(token)).
-			Scan(&id, &meetingID, &cancelled)
+		r, err := registrationByToken(ctx, tx, token, "cancel registration")
 		if err != nil {
-			return notFound(err, "cancel registration")
+			return err
 		}
-		if cancelled.Valid {
+		if _, err := db.lockMeeting(ctx, tx, r.MeetingID, "cancel registration"); err != nil {
+			return err
+		}
+		if r, err = registrationByToken(ctx, tx, token, "cancel registration"); err != nil {
+			return err
+		}
+		if !r.CancelledAt.IsZero() {
 			return ortsplan.Errorf(ortsplan.EINVALID, "error.registration_already_cancelled")
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET cancelled_at = $1 WHERE id = $2", now, id); err != nil {
-			return fmt.Errorf("sqlstore: cancel registration: %w", err)
+		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET cancelled_at = $1 WHERE id = $2", now, r.ID); err != nil {
+			return dbErr("cancel registration", err)
 		}
-		m, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1", meetingID))
+		r.CancelledAt = now
+		m, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1", r.MeetingID))
 		if err != nil {
-			return err
+			return dbErr("cancel registration", err)
 		}
 		meeting = m
-		all, err := registrations(ctx, tx, meetingID, false)
+		if err := db.notice(ctx, tx, ortsplan.NoticeUnregistered, m, r, ""); err != nil {
+			return err
+		}
+		all, err := registrations(ctx, tx, m.ID)
 		if err != nil {
 			return err
 		}
-		for _, r := range all {
-			if r.ID == id && db.Composer != nil {
-				if msg := db.Composer.Compose(ortsplan.NoticeUnregistered, m, r, ""); msg != nil {
-					if err := db.enqueue(ctx, tx, msg); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		// Move people up in order while they fit.
-		for _, r := range ortsplan.Promote(m.Capacity, m.Registered, all) {
-			if _, err := tx.ExecContext(ctx, "UPDATE registrations SET waitlisted = $1 WHERE id = $2", false, r.ID); err != nil {
+		// The waiting list is in the order of confirmation.
+		sort.SliceStable(all, func(i, j int) bool {
+			a, b := all[i].ConfirmedAt, all[j].ConfirmedAt
+			return a.Before(b) || a.Equal(b) && all[i].ID < all[j].ID
+		})
+		for _, p := range ortsplan.Promote(m.Capacity, m.Registered, all) {
+			if _, err := tx.ExecContext(ctx, "UPDATE registrations SET waitlisted = $1 WHERE id = $2", false, p.ID); err != nil {
 				return dbErr("promote", err)
 			}
-			if db.Composer != nil {
-				if msg := db.Composer.Compose(ortsplan.NoticePromoted, m, r, ""); msg != nil {
-					if err := db.enqueue(ctx, tx, msg); err != nil {
-						return err
-					}
-				}
+			if err := db.notice(ctx, tx, ortsplan.NoticePromoted, m, p, ""); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
 	return meeting, err
+}
+
+// DeleteExpiredRegistrations deletes the registrations never confirmed whose
+// time to confirm ran out before before, and their tokens: they held no
+// place, and the address may not even be the registrant's. Only the process
+// itself (ortsplan.NewSystemContext) runs it.
+func (db *DB) DeleteExpiredRegistrations(ctx context.Context, before time.Time) (int, error) {
+	if !ortsplan.IsSystem(ctx) {
+		return 0, errForbidden
+	}
+	now := db.now()
+	var n int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM registration_tokens WHERE registration_id IN
+			(SELECT id FROM registrations WHERE confirmed_at IS NULL AND confirm_by < $1)`, before.UTC()); err != nil {
+			return dbErr("delete expired registration tokens", err)
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM registrations WHERE confirmed_at IS NULL AND confirm_by < $1", before.UTC())
+		if err != nil {
+			return dbErr("delete expired registrations", err)
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return dbErr("delete expired registrations", err)
+		}
+		if n > 0 {
+			return audit(ctx, tx, now, 0, "registration:expire", fmt.Sprint(n), before.UTC().Format(time.RFC3339))
+		}
+		return nil
+	})
+	return int(n), err
 }
 
 var _ ortsplan.MeetingService = (*DB)(nil)

@@ -95,27 +95,51 @@ func TestRegistrationWaitingListAndNotices(t *testing.T) {
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
 		l := mustCreateLocality(t, db, "skebokvarn", "Skebokvarn")
 		m := newMeeting(t, db, l, now.Add(14*24*time.Hour), 3)
+		rule := ortsplan.DefaultRegistrationRule
 
 		a := &ortsplan.Registration{MeetingID: m.ID, Name: "Anna", Email: "Anna@Example.se", People: 2, Needs: "Glutenfritt", Lang: "sv"}
-		if err := db.Register(ctx, a); err != nil || a.Waitlisted || a.Token == "" {
+		if err := db.Register(ctx, a, rule); err != nil || a.Waitlisted || a.Token == "" || !a.ConfirmBy.Equal(now.Add(48*time.Hour)) {
 			t.Fatalf("first registration: %v %+v", err, a)
 		}
-		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: "Anna igen", Email: "anna@example.se", People: 1}); ortsplan.FieldErrors(err)["email"] != "error.already_registered" {
-			t.Fatalf("double registration: %v", err)
+		if got, _ := db.FindMeeting(ctx, m.ID); got.Registered != 0 || got.Waitlisted != 0 {
+			t.Fatalf("an unconfirmed registration counts: registered %d waitlisted %d", got.Registered, got.Waitlisted)
+		}
+		confirm := func(r *ortsplan.Registration) *ortsplan.Registration {
+			t.Helper()
+			got, _, err := db.ConfirmRegistration(ctx, r.Token)
+			if err != nil {
+				t.Fatalf("confirm %s: %v", r.Email, err)
+			}
+			return got
+		}
+		if got := confirm(a); got.Waitlisted || got.State(now) != ortsplan.RegPlace {
+			t.Fatalf("Anna confirmed: %+v", got)
 		}
 		b := &ortsplan.Registration{MeetingID: m.ID, Name: "Bo", Email: "bo@example.se", People: 2, Lang: "en"}
-		if err := db.Register(ctx, b); err != nil || !b.Waitlisted {
-			t.Fatalf("second registration should be waitlisted (2+2 > 3): %v %+v", err, b)
+		if err := db.Register(ctx, b, rule); err != nil || b.Token == "" {
+			t.Fatalf("second registration: %v %+v", err, b)
+		}
+		if got := confirm(b); !got.Waitlisted || got.State(now) != ortsplan.RegWaiting {
+			t.Fatalf("Bo should be waitlisted when he confirms (2+2 > 3): %+v", got)
 		}
 		c := &ortsplan.Registration{MeetingID: m.ID, Name: "Cilla", Email: "cilla@example.se", People: 1}
-		if err := db.Register(ctx, c); err != nil || c.Waitlisted {
-			t.Fatalf("third (1 person) fits: %v %+v", err, c)
+		if err := db.Register(ctx, c, rule); err != nil {
+			t.Fatal(err)
+		}
+		if got := confirm(c); got.Waitlisted {
+			t.Fatalf("Cilla (1 person) fits: %+v", got)
+		}
+		// Dora never confirms: she is told nothing when the meeting changes.
+		d := &ortsplan.Registration{MeetingID: m.ID, Name: "Dora", Email: "dora@example.se", People: 1}
+		if err := db.Register(ctx, d, rule); err != nil {
+			t.Fatal(err)
 		}
 		got, _ := db.FindMeeting(ctx, m.ID)
 		if got.Registered != 3 || got.Waitlisted != 2 || !got.Full() {
 			t.Fatalf("counts: registered %d waitlisted %d", got.Registered, got.Waitlisted)
 		}
-		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: "X", Email: "x", People: 0}); len(ortsplan.FieldErrors(err)) < 2 {
+		checkCounts(t, db, m.ID, now)
+		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: "X", Email: "x", People: 0}, rule); len(ortsplan.FieldErrors(err)) < 2 {
 			t.Fatalf("bad registration: %v", err)
 		}
 
@@ -133,8 +157,9 @@ func TestRegistrationWaitingListAndNotices(t *testing.T) {
 		if got.Registered != 3 || got.Waitlisted != 0 {
 			t.Fatalf("after cancel: registered %d waitlisted %d", got.Registered, got.Waitlisted)
 		}
+		checkCounts(t, db, m.ID, now)
 
-		// Moving the meeting, then cancelling it, tells everyone still registered.
+		// Moving the meeting, then cancelling it, tells everyone confirmed.
 		got.Start = got.Start.Add(time.Hour)
 		got.End = got.End.Add(time.Hour)
 		if err := db.SaveMeeting(ctx, got); err != nil {
@@ -157,9 +182,13 @@ func TestRegistrationWaitingListAndNotices(t *testing.T) {
 			count[msg.To+" "+msg.Subject]++
 		}
 		want := []string{
+			"anna@example.se Bekräfta din anmälan: Stormöte om badplatsen",
 			"anna@example.se Du är anmäld: Stormöte om badplatsen",
+			"bo@example.se Confirm your registration: Stormöte om badplatsen",
 			"bo@example.se You are on the waiting list: Stormöte om badplatsen",
+			"cilla@example.se Bekräfta din anmälan: Stormöte om badplatsen",
 			"cilla@example.se Du är anmäld: Stormöte om badplatsen",
+			"dora@example.se Bekräfta din anmälan: Stormöte om badplatsen",
 			"anna@example.se Din anmälan är avbokad: Stormöte om badplatsen",
 			"bo@example.se You have a place: Stormöte om badplatsen",
 			"bo@example.se Changed time or place: Stormöte om badplatsen",
@@ -175,15 +204,45 @@ func TestRegistrationWaitingListAndNotices(t *testing.T) {
 		if len(msgs) != len(want) {
 			t.Errorf("outbox has %d messages, want %d: %v", len(msgs), len(want), count)
 		}
-		// Registration closes for a cancelled meeting.
-		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: "Sen", Email: "sen@example.se", People: 1}); ortsplan.ErrorKey(err) != "error.registration_closed" {
+		// Registration, and confirmation, close for a cancelled meeting.
+		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: "Sen", Email: "sen@example.se", People: 1}, rule); ortsplan.ErrorKey(err) != "error.registration_closed" {
 			t.Fatalf("registration on a cancelled meeting: %v", err)
 		}
+		if _, _, err := db.ConfirmRegistration(ctx, d.Token); ortsplan.ErrorKey(err) != "error.registration_closed" {
+			t.Fatalf("confirmation for a cancelled meeting: %v", err)
+		}
 		regs, _ := db.Registrations(ctx, m.ID)
-		if len(regs) != 3 || regs[0].Needs != "Glutenfritt" || regs[0].CancelledAt.IsZero() {
-			t.Fatalf("registrations kept for staff: %+v", regs[0])
+		if len(regs) != 4 || regs[0].Needs != "Glutenfritt" || regs[0].CancelledAt.IsZero() || regs[3].State(now) != ortsplan.RegPending {
+			t.Fatalf("registrations kept for staff: %+v", regs)
 		}
 	})
+}
+
+// checkCounts checks that a meeting's counts, made in SQL, are what the
+// domain's rules say of its registrations.
+func checkCounts(t *testing.T, db *sqlstore.DB, meetingID int64, now time.Time) {
+	t.Helper()
+	ctx := sqltest.System()
+	m, err := db.FindMeeting(ctx, meetingID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regs, err := db.Registrations(ctx, meetingID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var place, waiting int
+	for _, r := range regs {
+		if r.HoldsPlace() {
+			place += r.People
+		}
+		if r.Waits() {
+			waiting += r.People
+		}
+	}
+	if m.Registered != place || m.Waitlisted != waiting {
+		t.Fatalf("the meeting counts %d registered and %d waiting; its registrations' states say %d and %d", m.Registered, m.Waitlisted, place, waiting)
+	}
 }
 
 func TestMeetingsFilterAndTimes(t *testing.T) {

@@ -93,7 +93,7 @@ func newRightsFixture(t *testing.T, db *sqlstore.DB) *rightsFixture {
 	f.meeting = &ortsplan.Meeting{LocalityID: f.other.ID, Kind: ortsplan.MeetingOpen, Title: "Stormöte", Start: start, End: start.Add(2 * time.Hour),
 		State: ortsplan.MeetingPlanned, Registration: true, Capacity: 10}
 	must(db.SaveMeeting(ctx, f.meeting))
-	must(db.Register(ctx, &ortsplan.Registration{MeetingID: f.meeting.ID, Name: "Karin", Email: "karin@example.se", People: 1}))
+	sqltest.Register(t, db, &ortsplan.Registration{MeetingID: f.meeting.ID, Name: "Karin", Email: "karin@example.se", People: 1})
 	must(db.AddMeetingFile(ctx, &ortsplan.MeetingFile{MeetingID: f.meeting.ID, Kind: ortsplan.FileDocument, Title: "Dagordning",
 		Variants: []ortsplan.FileVariant{{Name: "file", Key: "m-doc", ContentType: "application/pdf", Size: 10}}}))
 	f.signUp = &ortsplan.SignUp{LocalityID: f.other.ID, Name: "Sara", Email: "sara@example.se"}

@@ -18,14 +18,6 @@ import (
 // SessionTTL is how long a staff session lasts.
 const SessionTTL = 7 * 24 * time.Hour
 
-// Login throttling: after MaxLoginFailures wrong passwords in a row, the e-mail
-// is slowed down, the wait doubling with each further failure.
-const (
-	MaxLoginFailures = 5
-	loginBaseDelay   = 30 * time.Second
-	loginMaxDelay    = 15 * time.Minute
-)
-
 // dummyHash is checked when an e-mail is unknown, so timing does not tell
 // whether an account exists.
 var dummyHash string
@@ -260,20 +252,24 @@ func (db *DB) SetUserLocalities(ctx context.Context, id int64, slugs []string) e
 	})
 }
 
-// Authenticate checks e-mail and password, counting failures per e-mail (known
-// or not) so that the answer never tells whether an account exists.
-func (db *DB) Authenticate(ctx context.Context, email, password string) (*User, error) {
+// Authenticate checks e-mail and password tried from the client address
+// addr. Failures are counted per address, per account and address, and per
+// account, for any e-mail typed, known or not, and ortsplan.LoginWait decides
+// from the counts whether the address must wait; so the answers never tell
+// whether an account exists, and guessing from one address never keeps the
+// owner out from another. A try that must wait is refused before the
+// password is checked, right or not, and is not counted.
+func (db *DB) Authenticate(ctx context.Context, email, password, addr string) (*User, error) {
 	email = ortsplan.NormalizeEmail(email)
 	now := db.now()
+	account, client := throttleKey("email", email), throttleKey("addr", addr)
 
-	var failures int
-	var lockedUntil sql.NullTime
-	err := db.db.QueryRowContext(ctx, "SELECT failures, locked_until FROM login_throttle WHERE email = $1", email).Scan(&failures, &lockedUntil)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("sqlstore: read login throttle: %w", err)
+	f, err := db.loginFailures(ctx, account, client, now)
+	if err != nil {
+		return nil, err
 	}
-	if lockedUntil.Valid && now.Before(lockedUntil.Time) {
-		return nil, ortsplan.Errorf(ortsplan.ERATELIMIT, "login.slowed")
+	if wait := ortsplan.LoginWait(f, now); wait > 0 {
+		return nil, slowed(wait)
 	}
 
 	var hash string
@@ -283,35 +279,92 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (*User, 
 	if errors.Is(err, sql.ErrNoRows) {
 		hash, id = dummyHash, 0
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlstore: read user: %w", err)
+		return nil, dbErr("read user", err)
 	}
 	ok, err := CheckPassword(hash, password)
 	if err != nil {
 		return nil, err
 	}
 	if ok && id > 0 && active {
-		if _, err := db.db.ExecContext(ctx, "DELETE FROM login_throttle WHERE email = $1", email); err != nil {
-			return nil, fmt.Errorf("sqlstore: clear login throttle: %w", err)
+		if _, err := db.db.ExecContext(ctx, "DELETE FROM login_throttle WHERE account = $1 AND addr = $2", account, client); err != nil {
+			return nil, dbErr("clear login failures", err)
 		}
 		return db.FindUserByID(ctx, id)
 	}
 
-	failures++
-	var until any
-	if failures >= MaxLoginFailures {
-		delay := loginBaseDelay << min(failures-MaxLoginFailures, 10)
-		until = now.Add(min(delay, loginMaxDelay))
-	}
-	_, err = db.db.ExecContext(ctx, `INSERT INTO login_throttle (email, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (email) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
-		email, failures, until, now)
+	f, err = db.recordLoginFailure(ctx, account, client, now)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: record login failure: %w", err)
+		return nil, err
 	}
-	if until != nil {
-		return nil, ortsplan.Errorf(ortsplan.ERATELIMIT, "login.slowed")
+	if wait := ortsplan.LoginWait(f, now); wait > 0 {
+		return nil, slowed(wait)
 	}
 	return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "login.failed")
+}
+
+func slowed(wait time.Duration) error {
+	return &ortsplan.Error{Code: ortsplan.ERATELIMIT, Key: "login.slowed", Err: &ortsplan.WaitError{Wait: wait}}
+}
+
+// throttleKey is how the login limits store an e-mail or a client address:
+// a hash, so the table holds no readable address or typed text.
+func throttleKey(kind, s string) string { return hashToken(kind + ":" + s) }
+
+// loginFailures reads the counts not yet forgotten for a try on account from
+// client: its pair, its address (empty account) and its account (empty addr).
+func (db *DB) loginFailures(ctx context.Context, account, client string, now time.Time) (ortsplan.LoginFailures, error) {
+	var f ortsplan.LoginFailures
+	rows, err := db.db.QueryContext(ctx, `SELECT account, addr, failures, last_at FROM login_throttle
+		WHERE expires_at > $1 AND ((account = $2 AND addr IN ($3, '')) OR (account = '' AND addr = $3))`, now, account, client)
+	if err != nil {
+		return f, dbErr("read login failures", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, c string
+		var n int
+		var last time.Time
+		if err := rows.Scan(&a, &c, &n, &last); err != nil {
+			return f, dbErr("read login failures", err)
+		}
+		switch {
+		case a == "":
+			f.Addr, f.AddrLast = n, last
+		case c == "":
+			f.Account = n
+		default:
+			f.Pair, f.PairLast = n, last
+		}
+	}
+	return f, dbErr("read login failures", rows.Err())
+}
+
+// recordLoginFailure counts a failure for the pair, the address and the
+// account, and returns the new counts. Each count is one statement of its
+// own (an atomic upsert), so processes sharing the database count every
+// failure and never wait on each other's rows; expired rows are deleted
+// first, so the table holds only the last hour's failures.
+func (db *DB) recordLoginFailure(ctx context.Context, account, client string, now time.Time) (ortsplan.LoginFailures, error) {
+	var f ortsplan.LoginFailures
+	if _, err := db.db.ExecContext(ctx, "DELETE FROM login_throttle WHERE expires_at <= $1", now); err != nil {
+		return f, dbErr("clear expired login failures", err)
+	}
+	expires := now.Add(ortsplan.LoginForget)
+	for _, row := range []struct {
+		account, addr string
+		n             *int
+	}{{account, client, &f.Pair}, {"", client, &f.Addr}, {account, "", &f.Account}} {
+		err := db.db.QueryRowContext(ctx, `INSERT INTO login_throttle (account, addr, failures, last_at, expires_at) VALUES ($1, $2, 1, $3, $4)
+			ON CONFLICT (account, addr) DO UPDATE SET
+				failures = CASE WHEN login_throttle.expires_at <= excluded.last_at THEN 1 ELSE login_throttle.failures + 1 END,
+				last_at = excluded.last_at, expires_at = excluded.expires_at
+			RETURNING failures`, row.account, row.addr, now, expires).Scan(row.n)
+		if err != nil {
+			return f, dbErr("record login failure", err)
+		}
+	}
+	f.AddrLast, f.PairLast = now, now
+	return f, nil
 }
 
 // ChangePassword replaces the acting account's password after checking the

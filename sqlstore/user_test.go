@@ -3,6 +3,8 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,39 +101,127 @@ func TestNewUserValidation(t *testing.T) {
 	}
 }
 
-func TestAuthenticateAndThrottle(t *testing.T) {
+// try is one login: its answer's code and key, and how long it says to wait.
+func try(t *testing.T, db *sqlstore.DB, email, password, addr string) string {
+	t.Helper()
+	_, err := db.Authenticate(sqltest.System(), email, password, addr)
+	if code := ortsplan.ErrorCode(err); code != "" && code != ortsplan.EUNAUTHORIZED && code != ortsplan.ERATELIMIT {
+		t.Fatalf("login %s from %s: %v", email, addr, err)
+	}
+	if err == nil {
+		return "ok"
+	}
+	return fmt.Sprintf("%s %s %v", ortsplan.ErrorCode(err), ortsplan.ErrorKey(err), ortsplan.WaitOf(err))
+}
+
+func TestLoginLimits(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		ctx := sqltest.System()
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
-		u := mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator)
+		mustCreateUser(t, db, "kim@example.se", ortsplan.RoleAdmin)
+		const right = "rätt-lösenord-123"
+		wrong := "unauthorized login.failed 0s"
+		slowed := func(d time.Duration) string { return "rate_limited login.slowed " + d.String() }
 
-		if got, err := db.Authenticate(ctx, "KIM@example.se", "rätt-lösenord-123"); err != nil || got.ID != u.ID {
-			t.Fatalf("right password refused: %v", err)
+		if got := try(t, db, "KIM@example.se", right, "192.0.2.1"); got != "ok" {
+			t.Fatalf("right password: %s", got)
 		}
-		for _, email := range []string{"kim@example.se", "nobody@example.se"} {
-			for i := 1; i <= sqlstore.MaxLoginFailures; i++ {
-				_, err := db.Authenticate(ctx, email, "fel")
-				want := ortsplan.EUNAUTHORIZED
-				if i == sqlstore.MaxLoginFailures {
-					want = ortsplan.ERATELIMIT
-				}
-				if ortsplan.ErrorCode(err) != want {
-					t.Fatalf("%s attempt %d: got %v, want %s", email, i, err, want)
-				}
+
+		// Six wrong passwords from one address: the fifth makes it wait, and
+		// the sixth is refused unchecked. The answers are the same for an
+		// e-mail without an account, from another address.
+		for _, c := range []struct{ email, addr string }{{"kim@example.se", "192.0.2.1"}, {"nobody@example.se", "192.0.2.2"}} {
+			var got []string
+			for range 6 {
+				got = append(got, try(t, db, c.email, "fel", c.addr))
+			}
+			want := []string{wrong, wrong, wrong, wrong, slowed(30 * time.Second), slowed(30 * time.Second)}
+			if strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Fatalf("%s from %s:\n got %q\nwant %q", c.email, c.addr, got, want)
 			}
 		}
-		// Slowed down: even the right password waits.
-		if _, err := db.Authenticate(ctx, "kim@example.se", "rätt-lösenord-123"); ortsplan.ErrorCode(err) != ortsplan.ERATELIMIT {
-			t.Fatalf("slowed account accepted a login: %v", err)
+		// The attacking address stays slowed, for the right password too.
+		if got := try(t, db, "kim@example.se", right, "192.0.2.1"); got != slowed(30*time.Second) {
+			t.Fatalf("right password from the guessing address: %s", got)
 		}
-		now = now.Add(31 * time.Second)
-		if _, err := db.Authenticate(ctx, "kim@example.se", "rätt-lösenord-123"); err != nil {
-			t.Fatalf("login after the wait: %v", err)
+		// The owner logs in from another address at once.
+		if got := try(t, db, "kim@example.se", right, "198.51.100.7"); got != "ok" {
+			t.Fatalf("the owner from a second address: %s", got)
 		}
-		// The counter was reset by the success.
-		if _, err := db.Authenticate(ctx, "kim@example.se", "fel"); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
-			t.Fatalf("after reset: %v", err)
+		// After the wait the guessing address may try again; a right password
+		// clears its count for the account, a wrong one doubles the wait.
+		now = now.Add(30 * time.Second)
+		if got := try(t, db, "nobody@example.se", "fel", "192.0.2.2"); got != slowed(time.Minute) {
+			t.Fatalf("after the wait, wrong again: %s", got)
+		}
+		if got := try(t, db, "kim@example.se", right, "192.0.2.1"); got != "ok" {
+			t.Fatalf("after the wait, right: %s", got)
+		}
+		if got := try(t, db, "kim@example.se", "fel", "192.0.2.1"); got != wrong {
+			t.Fatalf("after a success the count starts again: %s", got)
+		}
+
+		// An address guessing across accounts waits after ten failures, for
+		// every account; others are not slowed for those accounts.
+		for i := range ortsplan.LoginAddrFree {
+			want := wrong
+			if i == ortsplan.LoginAddrFree-1 {
+				want = slowed(30 * time.Second)
+			}
+			if got := try(t, db, fmt.Sprintf("gissning%d@example.se", i), "fel", "203.0.113.9"); got != want {
+				t.Fatalf("failure %d from one address: %s, want %s", i+1, got, want)
+			}
+		}
+		if got := try(t, db, "kim@example.se", right, "203.0.113.9"); got != slowed(30*time.Second) {
+			t.Fatalf("right password from the spraying address: %s", got)
+		}
+		if got := try(t, db, "gissning1@example.se", "fel", "198.51.100.8"); got != wrong {
+			t.Fatalf("another address for a sprayed e-mail: %s", got)
+		}
+
+		// An account attacked from many addresses: each may fail once before
+		// it waits for that account, and a clean address still gets in.
+		for i := range ortsplan.LoginAttacked {
+			try(t, db, "kim@example.se", "fel", fmt.Sprintf("10.0.0.%d", i))
+		}
+		if got := try(t, db, "kim@example.se", "fel", "10.0.1.1"); got != slowed(30*time.Second) {
+			t.Fatalf("a new address for an attacked account: %s", got)
+		}
+		if got := try(t, db, "kim@example.se", right, "10.0.1.2"); got != "ok" {
+			t.Fatalf("the owner of an attacked account from a clean address: %s", got)
+		}
+
+		// The store keeps hashes, never the e-mails or addresses typed.
+		rows, err := db.SQL().Query("SELECT account, addr FROM login_throttle")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var a, c string
+			rows.Scan(&a, &c)
+			n++
+			if strings.Contains(a+c, "@") || strings.Contains(a+c, "192.0.2") {
+				t.Errorf("readable key in login_throttle: %q %q", a, c)
+			}
+		}
+		rows.Close()
+		if n == 0 {
+			t.Fatal("no failures stored")
+		}
+
+		// An hour after its last failure a count is forgotten, and its row
+		// is deleted as the next failure is recorded.
+		now = now.Add(ortsplan.LoginForget)
+		if got := try(t, db, "kim@example.se", right, "203.0.113.9"); got != "ok" {
+			t.Fatalf("after an hour: %s", got)
+		}
+		if got := try(t, db, "nobody@example.se", "fel", "192.0.2.2"); got != wrong {
+			t.Fatalf("after an hour the count starts again: %s", got)
+		}
+		db.SQL().QueryRow("SELECT COUNT(*) FROM login_throttle").Scan(&n)
+		if n != 3 {
+			t.Fatalf("%d rows in login_throttle after the expired ones went, want 3 (pair, address, account)", n)
 		}
 	})
 }
@@ -163,7 +253,7 @@ func TestSessionsAndDeactivation(t *testing.T) {
 		if _, err := db.UserBySession(ctx, s2.Token); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
 			t.Fatalf("deactivated user's session still works: %v", err)
 		}
-		if _, err := db.Authenticate(ctx, "off@example.se", "rätt-lösenord-123"); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+		if _, err := db.Authenticate(ctx, "off@example.se", "rätt-lösenord-123", "192.0.2.1"); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
 			t.Fatalf("deactivated user logged in: %v", err)
 		}
 		kept, err := db.FindUserByID(ctx, u.ID)
@@ -193,7 +283,7 @@ func TestChangePassword(t *testing.T) {
 		if err := db.ChangePassword(ortsplan.WithSession(asU, keep.Token), "rätt-lösenord-123", "ett-nytt-långt-lösenord"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Authenticate(ctx, "pw@example.se", "ett-nytt-långt-lösenord"); err != nil {
+		if _, err := db.Authenticate(ctx, "pw@example.se", "ett-nytt-långt-lösenord", "192.0.2.1"); err != nil {
 			t.Fatalf("new password refused: %v", err)
 		}
 		if _, err := db.UserBySession(ctx, keep.Token); err != nil {

@@ -1,10 +1,18 @@
 package web
 
 import (
+	"math"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/ortsplan/ortsplan"
 )
+
+type loginData struct {
+	// PasswordReset is set after a new password was chosen with a reset link.
+	PasswordReset bool
+}
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	if reqInfo(r).User != nil {
@@ -13,11 +21,13 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(w, r)
 	p.Form = &form{Values: r.URL.Query()}
+	p.Data = loginData{PasswordReset: r.URL.Query().Get("losenord") == "nytt"}
 	s.render(w, r, http.StatusOK, "login", p)
 }
 
-// login checks the form; the address limit and the per-account slow-down both
-// answer without telling whether the e-mail exists.
+// login checks the form. The in-memory limit per address and the store's
+// limits per address and account (ortsplan.LoginWait) answer without telling
+// whether the e-mail exists.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	f := &form{Values: r.PostForm, Errors: ortsplan.ValidationErrors{}}
@@ -32,7 +42,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		if !s.loginByAddr.Allow(s.clientAddr(r)) {
 			f.Error, status = "login.too_many_from_address", http.StatusTooManyRequests
 		} else {
-			u, err := s.svc.Users.Authenticate(r.Context(), email, password)
+			u, err := s.svc.Users.Authenticate(r.Context(), email, password, s.clientAddr(r))
 			switch ortsplan.ErrorCode(err) {
 			case "":
 				sess, err := s.svc.Users.CreateSession(r.Context(), u.ID)
@@ -48,6 +58,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 				f.Error, status = "login.failed", http.StatusUnauthorized
 			case ortsplan.ERATELIMIT:
 				f.Error, status = "login.slowed", http.StatusTooManyRequests
+				if wait := ortsplan.WaitOf(err); wait > 0 {
+					w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+				}
 			default:
 				s.fail(w, r, err)
 				return
@@ -100,4 +113,90 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/konto?sparat=1", http.StatusSeeOther)
+}
+
+// passwordResetData is the state of the reset page: asking for a link, the
+// link sent, choosing a new password with a link, or a link that does not work.
+type passwordResetData struct {
+	Sent    bool
+	Token   string
+	Invalid bool
+}
+
+func (s *Server) passwordResetPage(w http.ResponseWriter, r *http.Request, status int, d passwordResetData, f *form) {
+	if f == nil {
+		f = &form{Values: url.Values{}}
+	}
+	if d.Token != "" || d.Invalid {
+		// The link's token must not leave in a Referer header.
+		w.Header().Set("Referrer-Policy", "no-referrer")
+	}
+	p := s.newPage(w, r)
+	p.Form = f
+	p.Data = d
+	s.render(w, r, status, "password_reset", p)
+}
+
+func (s *Server) forgotPasswordForm(w http.ResponseWriter, r *http.Request) {
+	s.passwordResetPage(w, r, http.StatusOK, passwordResetData{}, nil)
+}
+
+// requestPasswordReset e-mails a reset link to an active account. The page
+// answers the same whether or not the address has an account.
+func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) {
+	if !s.formByAddr.Allow(s.clientAddr(r)) {
+		s.passwordResetPage(w, r, http.StatusTooManyRequests, passwordResetData{}, &form{Values: r.PostForm, Error: "error.too_many_forms"})
+		return
+	}
+	if err := s.svc.Users.RequestPasswordReset(r.Context(), r.PostFormValue("email"), reqInfo(r).Lang); err != nil {
+		if fe := ortsplan.FieldErrors(err); fe != nil {
+			s.passwordResetPage(w, r, http.StatusBadRequest, passwordResetData{}, &form{Values: r.PostForm, Errors: fe})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.passwordResetPage(w, r, http.StatusOK, passwordResetData{Sent: true}, nil)
+}
+
+// newPasswordForm shows the form for a new password if the link works. It
+// spends nothing, so a mail program that opens links to check them does not
+// use the link up.
+func (s *Server) newPasswordForm(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if err := s.svc.Users.CheckPasswordReset(r.Context(), token); ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED {
+		s.passwordResetPage(w, r, http.StatusNotFound, passwordResetData{Invalid: true}, &form{Values: url.Values{}, Error: ortsplan.ErrorKey(err)})
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.passwordResetPage(w, r, http.StatusOK, passwordResetData{Token: token}, nil)
+}
+
+// resetPassword spends the link and sets the new password, typed twice.
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if !s.formByAddr.Allow(s.clientAddr(r)) {
+		s.passwordResetPage(w, r, http.StatusTooManyRequests, passwordResetData{Token: token}, &form{Values: url.Values{}, Error: "error.too_many_forms"})
+		return
+	}
+	newPw := r.PostFormValue("new_password")
+	var err error
+	if newPw != r.PostFormValue("confirm_password") {
+		err = ortsplan.FieldError("confirm_password", "error.password_mismatch")
+	} else {
+		err = s.svc.Users.ResetPassword(r.Context(), token, newPw)
+	}
+	switch ortsplan.ErrorCode(err) {
+	case "":
+		s.log.Info("password reset", "request_id", reqInfo(r).ID)
+		http.Redirect(w, r, "/logga-in?losenord=nytt", http.StatusSeeOther)
+	case ortsplan.EINVALID:
+		s.passwordResetPage(w, r, http.StatusBadRequest, passwordResetData{Token: token}, &form{Values: url.Values{}, Errors: ortsplan.FieldErrors(err)})
+	case ortsplan.EUNAUTHORIZED:
+		s.passwordResetPage(w, r, http.StatusBadRequest, passwordResetData{Invalid: true}, &form{Values: url.Values{}, Error: ortsplan.ErrorKey(err)})
+	default:
+		s.fail(w, r, err)
+	}
 }

@@ -94,7 +94,7 @@ func newAuthzFixture(t *testing.T, s *site) *authzFixture {
 		PlaceName: "Torget", State: ortsplan.MeetingPlanned, Registration: true, Capacity: 50}
 	must(db.SaveMeeting(ctx, m))
 	reg := &ortsplan.Registration{MeetingID: m.ID, Name: "Deltagare RT", Email: "hemlig-deltagare@example.se", People: 1, Needs: "Hemlig kost RT"}
-	must(db.Register(ctx, reg))
+	sqltest.Register(t, db, reg)
 	f.regToken = reg.Token
 	f.pdfBytes = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 	must(s.storage.Put(ctx, "rt-dagordning.pdf", f.pdfBytes, "application/pdf"))
@@ -220,10 +220,13 @@ func authzRows() []authzRow {
 		public("GET /sprak", fixed("/sprak?lang=en&till=/orter")),
 		public("GET /var-med", fixed("/var-med?ort=malmkoping")),
 		public("GET /anmalan/{token}", fixed("/anmalan/inte-en-riktig-token")),
+		public("GET /anmalan/{token}/bekrafta", fixed("/anmalan/inte-en-riktig-token/bekrafta")),
 		public("GET /avregistrera/{token}", fixed("/avregistrera/inte-en-riktig-token")),
 		public("GET /logga-in/boende", fixed("/logga-in/boende")),
 		public("GET /inloggning/{token}", fixed("/inloggning/inte-en-riktig-token")),
 		public("GET /logga-in", fixed("/logga-in")),
+		public("GET /logga-in/glomt-losenord", fixed("/logga-in/glomt-losenord")),
+		public("GET /nytt-losenord/{token}", fixed("/nytt-losenord/inte-en-riktig-token")),
 		public("GET /mina-uppgifter", fixed("/mina-uppgifter")),
 		public("GET /mina-uppgifter.json", fixed("/mina-uppgifter.json")),
 		// The open data: read as a visitor without an account, whoever asks.
@@ -263,6 +266,7 @@ func authzRows() []authzRow {
 			return url.Values{"name": {"Ny"}, "email": {unique("anm") + "@example.se"}, "people": {"1"}}
 		}, everyone),
 		open("POST /anmalan/{token}", fixed("/anmalan/inte-en-riktig-token"), func(*authzFixture) url.Values { return url.Values{} }, everyone),
+		open("POST /anmalan/{token}/bekrafta", fixed("/anmalan/inte-en-riktig-token/bekrafta"), func(*authzFixture) url.Values { return url.Values{} }, everyone),
 		open("POST /avregistrera/{token}", fixed("/avregistrera/inte-en-riktig-token"), func(*authzFixture) url.Values { return url.Values{} }, everyone),
 		open("POST /logga-in/boende", fixed("/logga-in/boende"), func(*authzFixture) url.Values {
 			return url.Values{"email": {unique("boende") + "@example.se"}}
@@ -270,6 +274,12 @@ func authzRows() []authzRow {
 		open("POST /inloggning/{token}", fixed("/inloggning/inte-en-riktig-token"), func(*authzFixture) url.Values { return url.Values{} }, everyone),
 		open("POST /logga-in", fixed("/logga-in"), func(*authzFixture) url.Values {
 			return url.Values{"email": {"ingen@example.se"}, "password": {"fel lösenord helt"}}
+		}, everyone),
+		open("POST /logga-in/glomt-losenord", fixed("/logga-in/glomt-losenord"), func(*authzFixture) url.Values {
+			return url.Values{"email": {unique("glomsk") + "@example.se"}}
+		}, everyone),
+		open("POST /nytt-losenord/{token}", fixed("/nytt-losenord/inte-en-riktig-token"), func(*authzFixture) url.Values {
+			return url.Values{"new_password": {"ett nytt långt lösenord"}, "confirm_password": {"ett nytt långt lösenord"}}
 		}, everyone),
 		{pattern: "POST /logga-ut/boende", path: fixed("/logga-ut/boende"), form: func(*authzFixture) url.Values { return url.Values{} }, allow: everyone, last: true},
 		{pattern: "POST /logga-ut", path: fixed("/logga-ut"), form: func(*authzFixture) url.Values { return url.Values{} }, allow: everyone, last: true},

@@ -77,7 +77,9 @@ func TestEffectsDashboard(t *testing.T) {
 		m := &ortsplan.Meeting{LocalityID: l.ID, Kind: ortsplan.MeetingOpen, Title: "Stormöte", Start: time.Date(2026, 9, 1, 16, 0, 0, 0, time.UTC),
 			State: ortsplan.MeetingPlanned, Registration: true}
 		must(db.SaveMeeting(ctx, m))
-		must(db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: "Reg", Email: "reg@example.se", People: 3}))
+		sqltest.Register(t, db, &ortsplan.Registration{MeetingID: m.ID, Name: "Reg", Email: "reg@example.se", People: 3})
+		must(db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: "Obekräftad", Email: "obekraftad@example.se", People: 4},
+			ortsplan.DefaultRegistrationRule))
 		m, _ = db.FindMeeting(ctx, m.ID)
 		m.State, m.Participants = ortsplan.MeetingHeld, 5
 		must(db.SaveMeeting(ctx, m))

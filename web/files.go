@@ -18,7 +18,8 @@ import (
 	"github.com/ortsplan/ortsplan/media"
 )
 
-// maxUploadOverhead is what a multipart upload may carry besides the file.
+// maxUploadOverhead is what a multipart upload may carry besides the file:
+// its text fields (at most maxFormBytes) and the parts' headers.
 const maxUploadOverhead = 1 << 20
 
 func randomKey() string {
@@ -29,8 +30,9 @@ func randomKey() string {
 
 // uploadFile adds a photo (with alt text) or a PDF to a meeting. The file is
 // checked by its content, processed, stored and recorded; a refusal leaves
-// nothing behind and keeps the texts the person typed.
-func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
+// nothing behind and keeps the texts the person typed. The body was read by
+// uploadRoute; the file waits in up.
+func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request, up *uploadForm) {
 	// The right is asked before the upload is processed, and again when it is recorded.
 	m, _, ok := s.editableMeeting(w, r)
 	if !ok {
@@ -49,20 +51,20 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		}
 		s.meetingPage(w, r, http.StatusBadRequest, &form{Values: vals, Errors: prefixErrors("upload_", fe), Error: "error.form", Scope: "upload"})
 	}
-	file, _, err := r.FormFile("upload_file")
-	if err != nil {
+	switch {
+	case up.tooLarge:
+		fail(up.sizeError())
+		return
+	case up.file == nil:
 		fail(&ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.upload_empty", Field: "file"})
 		return
 	}
-	defer file.Close()
 	alt, title := r.PostFormValue("upload_alt"), r.PostFormValue("upload_title")
-	select {
-	case s.uploads <- struct{}{}:
-		defer func() { <-s.uploads }()
-	case <-r.Context().Done():
+	f, err := s.storeUpload(r.Context(), up, fmt.Sprintf("m%d-%s", m.ID, randomKey()), s.cfg.UploadLimits, s.cfg.KeepOriginals)
+	if errors.Is(err, errUploadGaveUp) {
+		s.uploadGaveUp(w, r)
 		return
 	}
-	f, err := media.StoreUpload(r.Context(), s.cfg.Storage, fmt.Sprintf("m%d-%s", m.ID, randomKey()), file, s.cfg.UploadLimits, s.cfg.KeepOriginals)
 	if err != nil {
 		if ortsplan.ErrorCode(err) != ortsplan.EINVALID {
 			s.fail(w, r, err)
@@ -189,8 +191,10 @@ func (s *Server) gallery(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "gallery", p)
 }
 
-// localityImage uploads or replaces a locality's picture; only photos, with alt text.
-func (s *Server) localityImage(w http.ResponseWriter, r *http.Request) {
+// localityImage uploads or replaces a locality's picture; only photos, with
+// alt text. A form with remove=1 takes the picture away. The body was read
+// by uploadRoute; the file waits in up.
+func (s *Server) localityImage(w http.ResponseWriter, r *http.Request, up *uploadForm) {
 	// The right is asked before the upload is processed, and again when it is recorded.
 	l, ok := s.editableLocality(w, r)
 	if !ok {
@@ -221,23 +225,22 @@ func (s *Server) localityImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	alt := strings.TrimSpace(r.PostFormValue("image_alt"))
-	if alt == "" {
+	switch {
+	case alt == "":
 		back(ortsplan.FieldError("image_alt", "error.required"))
 		return
-	}
-	file, _, err := r.FormFile("image_file")
-	if err != nil {
+	case up.tooLarge:
+		back(up.sizeError())
+		return
+	case up.file == nil:
 		back(&ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.upload_empty", Field: "file"})
 		return
 	}
-	defer file.Close()
-	select {
-	case s.uploads <- struct{}{}:
-		defer func() { <-s.uploads }()
-	case <-r.Context().Done():
+	f, err := s.storeUpload(r.Context(), up, "ort-"+l.Slug+"-"+randomKey(), s.cfg.UploadLimits, false)
+	if errors.Is(err, errUploadGaveUp) {
+		s.uploadGaveUp(w, r)
 		return
 	}
-	f, err := media.StoreUpload(r.Context(), s.cfg.Storage, "ort-"+l.Slug+"-"+randomKey(), file, s.cfg.UploadLimits, false)
 	if err == nil && f.Kind != ortsplan.FilePhoto {
 		media.RemoveVariants(r.Context(), s.cfg.Storage, f)
 		err = &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.image_only", Field: "file"}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -115,7 +116,8 @@ func (s *Server) residentLogout(w http.ResponseWriter, r *http.Request) {
 type ideasData struct {
 	Locality  *ortsplan.Locality
 	Themes    []*ortsplan.Theme
-	MaxMB     int64
+	MaxMB     int64 // a photo's limits: megabytes and megapixels
+	MaxMP     int
 	Threshold ortsplan.IdeaThreshold
 	Ideas     []*ortsplan.Idea
 	Sort      ortsplan.IdeaSort
@@ -169,7 +171,8 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 		s.fail(w, r, err)
 		return
 	}
-	d.Themes, d.MaxMB = plan.Themes, s.cfg.UploadLimits.MaxBytes>>20
+	lim := s.cfg.ResidentUploadLimits
+	d.Themes, d.MaxMB, d.MaxMP = plan.Themes, lim.MaxBytes>>20, lim.MaxPixels/1_000_000
 	p := s.newPage(w, r)
 	d.Rows = ideaRows(p.L, d.Ideas)
 	p.Form = f
@@ -185,16 +188,13 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 
 func (s *Server) ideas(w http.ResponseWriter, r *http.Request) { s.ideasPage(w, r, http.StatusOK, nil) }
 
-// createIdea lets a logged-in resident propose an idea for the locality.
-func (s *Server) createIdea(w http.ResponseWriter, r *http.Request) {
+// createIdea lets a logged-in resident propose an idea for the locality,
+// with an optional photo within the residents' limits. uploadRoute asked for
+// the resident login and read the body; the photo waits in up.
+func (s *Server) createIdea(w http.ResponseWriter, r *http.Request, up *uploadForm) {
 	l, err := s.svc.Localities.FindLocality(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	// Asked before a photo is processed; the service asks again.
-	if reqInfo(r).Resident == nil {
-		s.residentRequired(w, r, "/orter/"+l.Slug+"/ideer")
 		return
 	}
 	if !s.formByAddr.Allow(s.clientAddr(r)) {
@@ -214,8 +214,7 @@ func (s *Server) createIdea(w http.ResponseWriter, r *http.Request) {
 	}
 	// An optional photo: judged by content, stored in sizes; removed again if the idea is refused.
 	var photo *ortsplan.MeetingFile
-	if file, hdr, err := r.FormFile("photo_file"); err == nil && hdr.Size > 0 {
-		defer file.Close()
+	if up.chosen() {
 		// Check the texts first, so a refused idea stores no photo.
 		probe := *i
 		probe.Photo = []ortsplan.FileVariant{{}}
@@ -223,7 +222,16 @@ func (s *Server) createIdea(w http.ResponseWriter, r *http.Request) {
 			refuse(err)
 			return
 		}
-		photo, err = media.StoreUpload(r.Context(), s.cfg.Storage, "ide-"+randomKey(), file, s.cfg.UploadLimits, false)
+		if up.tooLarge {
+			refuse(up.sizeError())
+			return
+		}
+		// In the same places as staff uploads, within the residents' limits.
+		photo, err = s.storeUpload(r.Context(), up, "ide-"+randomKey(), s.cfg.ResidentUploadLimits, false)
+		if errors.Is(err, errUploadGaveUp) {
+			s.uploadGaveUp(w, r)
+			return
+		}
 		if err == nil && photo.Kind != ortsplan.FilePhoto {
 			media.RemoveVariants(r.Context(), s.cfg.Storage, photo)
 			photo, err = nil, &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.image_only", Field: "file"}

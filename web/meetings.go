@@ -106,7 +106,11 @@ type meetingData struct {
 	Open          bool // registration is open
 	Past          bool
 	Registrations []*ortsplan.Registration // staff only
-	Registered    string                   // "1" after a registration, "w" for the waiting list
+	Pending       int                      // staff only: people of registrations not confirmed yet
+	Registered    string                   // "1" after the registration form was sent
+	MaxPeople     int                      // most people a registration may bring
+	ConfirmHours  int                      // hours to confirm a registration
+	Now           time.Time                // for the registrations' states
 	Photos        []*ortsplan.MeetingFile
 	Documents     []*ortsplan.MeetingFile
 	ShowFiles     bool // published, or the viewer may edit
@@ -136,9 +140,11 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	now := s.cfg.Now()
+	rule := s.cfg.RegistrationRule
 	d := meetingData{Meeting: m, Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.ID),
-		Past: !m.Start.After(now), Registered: r.URL.Query().Get("anmald")}
-	d.Open = m.Registration && m.State == ortsplan.MeetingPlanned && !d.Past
+		Past: !m.Start.After(now), Registered: r.URL.Query().Get("anmald"), Now: now,
+		MaxPeople: rule.MaxPeople, ConfirmHours: int(rule.ConfirmWithin.Round(time.Hour) / time.Hour)}
+	d.Open = m.RegistrationOpen(now)
 	d.ShowFiles = !m.ReportPublished.IsZero() || d.CanEdit
 	d.Uploaded = r.URL.Query().Get("uppladdat") == "1"
 	d.MaxUploadMB = s.cfg.UploadLimits.MaxBytes >> 20
@@ -166,6 +172,11 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 			s.fail(w, r, err)
 			return
 		}
+		for _, reg := range d.Registrations {
+			if reg.State(now) == ortsplan.RegPending {
+				d.Pending += reg.People
+			}
+		}
 	}
 	if f == nil {
 		f = &form{Values: url.Values{"people": {"1"}}}
@@ -177,29 +188,35 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "meeting", p)
 }
 
-// register signs a visitor up for a meeting; no account is needed.
+// register signs a visitor up for a meeting; no account is needed. Whether
+// the address is new, already registered or the form was a robot's, the
+// answer is the same: look in your e-mail, where the confirm link is (or the
+// news that the address is already registered). The registration holds no
+// place until it is confirmed.
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	id, ok := parseID(r.PathValue("id"))
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
+	sent := "/moten/" + strconv.FormatInt(id, 10) + "?anmald=1#anmalan"
 	if !s.formByAddr.Allow(s.clientAddr(r)) {
 		s.meetingPage(w, r, http.StatusTooManyRequests, &form{Values: r.PostForm, Error: "error.too_many_forms"})
 		return
 	}
 	// A filled-in honeypot means a robot: pretend all went well.
 	if r.PostFormValue("webbplats") != "" {
-		http.Redirect(w, r, "/moten/"+strconv.FormatInt(id, 10)+"?anmald=1#anmalan", http.StatusSeeOther)
+		http.Redirect(w, r, sent, http.StatusSeeOther)
 		return
 	}
 	people, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("people")))
 	reg := &ortsplan.Registration{MeetingID: id, Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
 		People: people, Needs: r.PostFormValue("needs"), Lang: reqInfo(r).Lang}
-	if err := s.svc.Meetings.Register(r.Context(), reg); err != nil {
+	if err := s.svc.Meetings.Register(r.Context(), reg, s.cfg.RegistrationRule); err != nil {
 		switch {
 		case ortsplan.FieldErrors(err) != nil:
-			s.meetingPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: "error.form"})
+			s.meetingPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: "error.form",
+				Args: map[string][]any{"people": {s.cfg.RegistrationRule.MaxPeople}}})
 		case ortsplan.ErrorCode(err) == ortsplan.EINVALID:
 			s.meetingPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Error: ortsplan.ErrorKey(err)})
 		default:
@@ -207,11 +224,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	flag := "1"
-	if reg.Waitlisted {
-		flag = "w"
-	}
-	http.Redirect(w, r, "/moten/"+strconv.FormatInt(id, 10)+"?anmald="+flag+"#anmalan", http.StatusSeeOther)
+	http.Redirect(w, r, sent, http.StatusSeeOther)
 }
 
 type cancelData struct {
@@ -253,6 +266,67 @@ func (s *Server) cancelRegistration(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r)
 	p.Data = cancelData{Registration: reg, Meeting: m, Done: true}
 	s.render(w, r, http.StatusOK, "registration_cancel", p)
+}
+
+type confirmData struct {
+	Registration *ortsplan.Registration
+	Meeting      *ortsplan.Meeting
+	Token        string
+	State        ortsplan.RegistrationState
+	// Ask is true when the page offers the button that confirms.
+	Ask bool
+}
+
+// confirmForm shows the registration found by the token in the e-mailed
+// link and asks before confirming, so that a link checker that follows the
+// link confirms nothing. A registration that cannot be confirmed says why.
+func (s *Server) confirmForm(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	reg, m, err := s.svc.Meetings.FindRegistrationByToken(r.Context(), token)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := confirmData{Registration: reg, Meeting: m, Token: token, State: reg.State(s.cfg.Now())}
+	f := &form{Values: url.Values{}}
+	switch d.State {
+	case ortsplan.RegPending:
+		if m.RegistrationOpen(s.cfg.Now()) {
+			d.Ask = true
+		} else {
+			f.Error = "error.registration_closed"
+		}
+	case ortsplan.RegExpired:
+		f.Error = "error.confirm_expired"
+	case ortsplan.RegCancelled:
+		f.Error = "error.registration_already_cancelled"
+	}
+	s.confirmPage(w, r, http.StatusOK, d, f)
+}
+
+// confirmRegistration confirms: the registration gets its places, or a
+// place on the waiting list, and the page says which.
+func (s *Server) confirmRegistration(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	reg, m, err := s.svc.Meetings.ConfirmRegistration(r.Context(), token)
+	if err != nil {
+		if ortsplan.ErrorCode(err) == ortsplan.EINVALID && reg != nil && m != nil {
+			d := confirmData{Registration: reg, Meeting: m, Token: token, State: reg.State(s.cfg.Now())}
+			s.confirmPage(w, r, http.StatusBadRequest, d, &form{Values: url.Values{}, Error: ortsplan.ErrorKey(err)})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.confirmPage(w, r, http.StatusOK, confirmData{Registration: reg, Meeting: m, Token: token, State: reg.State(s.cfg.Now())}, &form{Values: url.Values{}})
+}
+
+func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request, status int, d confirmData, f *form) {
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	p := s.newPage(w, r)
+	p.Form = f
+	p.Data = d
+	s.render(w, r, status, "registration_confirm", p)
 }
 
 // --- Calendars (.ics) ---

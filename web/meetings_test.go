@@ -9,11 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/notify"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+	"github.com/ortsplan/ortsplan/web"
 )
 
 // meetingSite is a site with a composer, a group and two meetings in Vadsbro.
@@ -50,6 +53,42 @@ func meetingSiteOn(t *testing.T, s *site, db *sqlstore.DB) (*site, *ortsplan.Mee
 	return s, m, g
 }
 
+var (
+	confirmLinkRE = regexp.MustCompile(`/anmalan/[A-Za-z0-9_-]+/bekrafta`)
+	cancelLinkRE  = regexp.MustCompile(`/anmalan/[A-Za-z0-9_-]+\n`)
+)
+
+// mailsTo returns the e-mails queued to an address, newest first.
+func mailsTo(t *testing.T, db *sqlstore.DB, to string) []*ortsplan.Message {
+	t.Helper()
+	msgs, err := db.ListMessages(sqltest.System(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*ortsplan.Message
+	for _, m := range msgs {
+		if m.To == to {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// linkIn returns the path of the link re finds in the newest e-mail to an
+// address, or fails.
+func linkIn(t *testing.T, db *sqlstore.DB, to string, re *regexp.Regexp) string {
+	t.Helper()
+	msgs := mailsTo(t, db, to)
+	if len(msgs) == 0 {
+		t.Fatalf("no e-mail to %s", to)
+	}
+	link := strings.TrimSpace(re.FindString(msgs[0].Text))
+	if link == "" {
+		t.Fatalf("the e-mail %q to %s has no link %s:\n%s", msgs[0].Subject, to, re, msgs[0].Text)
+	}
+	return link
+}
+
 func TestMeetingPagesAndRegistration(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := sqltest.System()
@@ -79,25 +118,61 @@ func TestMeetingPagesAndRegistration(t *testing.T) {
 		r = v.post(mp+"/anmalan", url.Values{"name": {"Åsa Öberg"}, "email": {"asa@example.se"}, "people": {"2"}, "needs": {"Laktosfritt"}})
 		wantStatus(t, r, http.StatusSeeOther)
 		r = v.get(r.Header.Get("Location"))
-		if !strings.Contains(text(r, ".notice"), "Du är anmäld") {
-			t.Fatalf("no confirmation on the page: %q", text(r, ".notice"))
+		if got := text(r, ".notice"); !strings.Contains(got, "Titta nu i din e-post") || !strings.Contains(got, "inom 48 timmar") {
+			t.Fatalf("no word of the confirm link on the page: %q", got)
 		}
-		if !strings.Contains(r.Doc.Find("#anmalan").Parent().Text(), "Fullt") {
+		// Until Åsa confirms, her two people take no place of the two.
+		if got := r.Doc.Find("#anmalan").Parent().Text(); !strings.Contains(got, "2 platser kvar") || strings.Contains(got, "Fullt") {
+			t.Errorf("an unconfirmed registration takes places: %q", got)
+		}
+
+		// The confirm link asks first; the button confirms.
+		link := linkIn(t, db, "asa@example.se", confirmLinkRE)
+		c := s.browser()
+		r = c.get(link)
+		wantStatus(t, r, 200)
+		checkShell(t, r, "sv")
+		if r.Header.Get("Referrer-Policy") != "no-referrer" || r.Doc.Find(`form[action="`+link+`"] button[type=submit]`).Length() != 1 ||
+			!strings.Contains(r.Doc.Find("main").Text(), "Åsa Öberg (2 personer)") {
+			t.Fatalf("the confirm page does not ask: %s", truncate(r.Doc.Find("main").Text(), 400))
+		}
+		if got, _ := db.FindMeeting(ctx, m.ID); got.Registered != 0 {
+			t.Fatal("following the confirm link confirmed by itself")
+		}
+		r = c.post(link, nil)
+		wantStatus(t, r, 200)
+		if got := text(r, ".notice"); !strings.Contains(got, "du har en plats") {
+			t.Fatalf("after confirming the page says %q", got)
+		}
+		if got, _ := db.FindMeeting(ctx, m.ID); got.Registered != 2 {
+			t.Fatalf("after confirming: %d registered", got.Registered)
+		}
+		if !strings.Contains(v.get(mp).Doc.Find("#anmalan").Parent().Text(), "Fullt") {
 			t.Error("a full meeting does not say so")
 		}
-		// The next person goes on the waiting list.
+		// The next person goes on the waiting list when he confirms, and is
+		// told on the page; the form answered him as it answered Åsa.
 		r = s.browser().post(mp+"/anmalan", url.Values{"name": {"Bo"}, "email": {"bo@example.se"}, "people": {"1"}})
 		wantStatus(t, r, http.StatusSeeOther)
-		if !strings.Contains(r.Header.Get("Location"), "anmald=w") {
-			t.Fatalf("not waitlisted: %s", r.Header.Get("Location"))
+		if got := r.Header.Get("Location"); got != mp+"?anmald=1#anmalan" {
+			t.Fatalf("the form answered %s", got)
 		}
-		// The honeypot quietly drops robots.
-		s.browser().post(mp+"/anmalan", url.Values{"name": {"Robot"}, "email": {"robot@example.se"}, "people": {"1"}, "webbplats": {"http://spam"}})
+		r = s.browser().post(linkIn(t, db, "bo@example.se", confirmLinkRE), nil)
+		if got := text(r, ".notice"); !strings.Contains(got, "väntelistan") {
+			t.Fatalf("Bo's confirmation says %q", got)
+		}
+		// Cilla (1 person) never confirms.
+		wantStatus(t, s.browser().post(mp+"/anmalan", url.Values{"name": {"Cilla"}, "email": {"cilla@example.se"}, "people": {"1"}}), http.StatusSeeOther)
+		// The honeypot quietly drops robots, with the same answer.
+		r = s.browser().post(mp+"/anmalan", url.Values{"name": {"Robot"}, "email": {"robot@example.se"}, "people": {"1"}, "webbplats": {"http://spam"}})
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != mp+"?anmald=1#anmalan" {
+			t.Errorf("the honeypot answered %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
 
 		// Personal data: not on public pages or the API, but staff who work on the locality see it.
 		for _, p := range []string{mp, "/api/v1/meetings", "/orter/vadsbro/arbetsgrupper/badplatsen", "/api/v1/localities/vadsbro/groups", "/kalender.ics"} {
 			body := s.browser().get(p).Body
-			for _, secret := range []string{"asa@example.se", "Laktosfritt", "bo@example.se", "Hemliga Hanna", "hanna@example.se", "070-123", "sven@example.se"} {
+			for _, secret := range []string{"asa@example.se", "Laktosfritt", "bo@example.se", "cilla@example.se", "Hemliga Hanna", "hanna@example.se", "070-123", "sven@example.se"} {
 				if strings.Contains(body, secret) {
 					t.Errorf("%s shows personal data %q", p, secret)
 				}
@@ -119,21 +194,15 @@ func TestMeetingPagesAndRegistration(t *testing.T) {
 			t.Error("an official of another locality sees the registrations")
 		}
 
-		// The confirmation e-mail carries a cancel link; cancelling moves Bo up.
-		msgs, _ := db.ListMessages(ctx, 50)
-		var link string
-		for _, msg := range msgs {
-			if msg.To == "asa@example.se" {
-				link = regexp.MustCompile(`/anmalan/[A-Za-z0-9_-]+`).FindString(msg.Text)
-			}
-			if msg.To == "robot@example.se" {
-				t.Error("the honeypot registration was stored")
-			}
+		// The e-mail after confirming carries a cancel link; cancelling moves
+		// Bo up, not Cilla, who never confirmed.
+		if got := mailsTo(t, db, "asa@example.se")[0].Subject; !strings.HasPrefix(got, "Du är anmäld") {
+			t.Fatalf("Åsa's last e-mail is %q", got)
 		}
-		if link == "" {
-			t.Fatal("no cancel link in the confirmation")
+		link = linkIn(t, db, "asa@example.se", cancelLinkRE)
+		if mailsTo(t, db, "robot@example.se") != nil {
+			t.Error("the honeypot registration was stored")
 		}
-		c := s.browser()
 		r = c.get(link)
 		wantStatus(t, r, 200)
 		checkShell(t, r, "sv")
@@ -145,12 +214,254 @@ func TestMeetingPagesAndRegistration(t *testing.T) {
 		if got.Registered != 1 || got.Waitlisted != 0 {
 			t.Fatalf("after cancelling: registered %d waitlisted %d", got.Registered, got.Waitlisted)
 		}
+		if !strings.HasPrefix(mailsTo(t, db, "bo@example.se")[0].Subject, "Du har fått en plats") {
+			t.Error("Bo was not told of his place")
+		}
+		for _, msg := range mailsTo(t, db, "cilla@example.se") {
+			if strings.HasPrefix(msg.Subject, "Du har fått en plats") {
+				t.Error("Cilla, who never confirmed, was given a place")
+			}
+		}
 		if !strings.Contains(c.get(link).Body, "avbokad") {
 			t.Error("a used cancel link does not say it is done")
 		}
 		wantStatus(t, c.get("/anmalan/nonsense"), http.StatusNotFound)
+		wantStatus(t, c.get("/anmalan/nonsense/bekrafta"), http.StatusNotFound)
+		wantStatus(t, c.post("/anmalan/nonsense/bekrafta", nil), http.StatusNotFound)
 		if n := s.web.Catalog().Missing.Load(); n != 0 {
 			t.Fatalf("%d missing translations", n)
+		}
+	})
+}
+
+// TestRegistrationPeopleOverTheCap: a registration of more people than the
+// cap (--registration-max-people) is refused with a translated 400 that
+// keeps the form; the field's hint says the cap.
+func TestRegistrationPeopleOverTheCap(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		def, m, _ := meetingSite(t, db)
+		three := serveSite(t, db, func(cfg *web.Config, _ *web.Services) { cfg.RegistrationRule.MaxPeople = 3 })
+		mp := "/moten/" + itoa(m.ID)
+		for _, c := range []struct {
+			s           *site
+			max, people int
+			sv, en      string
+		}{
+			{def, 6, 19, "Skriv ett antal från 1 till 6.", "Enter a number from 1 to 6."}, // the default
+			{def, 6, 7, "Skriv ett antal från 1 till 6.", "Enter a number from 1 to 6."},
+			{three, 3, 4, "Skriv ett antal från 1 till 3.", "Enter a number from 1 to 3."},
+		} {
+			for lang, want := range map[string]string{"sv": c.sv, "en": c.en} {
+				b := c.s.browser()
+				b.header.Set("Accept-Language", lang)
+				form := url.Values{"name": {"Stor Grupp"}, "email": {"grupp@example.se"}, "people": {itoa(int64(c.people))}, "needs": {"Rullstolsplats"}}
+				r := b.post(mp+"/anmalan", form)
+				wantStatus(t, r, http.StatusBadRequest)
+				checkShell(t, r, lang)
+				if got := strings.TrimSpace(strings.TrimPrefix(text(r, "#f-people-error"), map[string]string{"sv": "Fel:", "en": "Error:"}[lang])); got != want {
+					t.Errorf("cap %d, %d people (%s): the field says %q, want %q", c.max, c.people, lang, got, want)
+				}
+				if got := r.Doc.Find(`.error-summary a[href="#f-people"]`).Text(); got != want {
+					t.Errorf("cap %d (%s): the summary says %q, want %q", c.max, lang, got, want)
+				}
+				if r.Doc.Find("#f-people").AttrOr("value", "") != itoa(int64(c.people)) || r.Doc.Find("#f-name").AttrOr("value", "") != "Stor Grupp" ||
+					r.Doc.Find("#f-email").AttrOr("value", "") != "grupp@example.se" || r.Doc.Find("#f-needs").Text() != "Rullstolsplats" {
+					t.Errorf("cap %d (%s): the form lost what was typed", c.max, lang)
+				}
+				if got := text(r, "#f-people-hint"); !strings.Contains(got, itoa(int64(c.max))) {
+					t.Errorf("cap %d (%s): the hint %q does not say the cap", c.max, lang, got)
+				}
+			}
+			// The cap itself is taken.
+			email := "max" + itoa(int64(c.max)) + "@example.se"
+			wantStatus(t, c.s.browser().post(mp+"/anmalan", url.Values{"name": {"Grupp"}, "email": {email}, "people": {itoa(int64(c.max))}}), http.StatusSeeOther)
+			if n := c.s.web.Catalog().Missing.Load(); n != 0 {
+				t.Fatalf("%d missing translations", n)
+			}
+		}
+		regs, _ := db.Registrations(sqltest.System(), m.ID)
+		if len(regs) != 2 {
+			t.Errorf("%d registrations stored, want the 2 at the cap", len(regs))
+		}
+		for _, r := range regs {
+			if r.Email == "grupp@example.se" {
+				t.Error("a registration over the cap was stored")
+			}
+		}
+	})
+}
+
+// TestAlreadyRegisteredSamePageAndAnEmail: the form answers an address
+// that is already registered exactly as a new one, and the address is
+// e-mailed that it is registered, with a cancel link that works.
+func TestAlreadyRegisteredSamePageAndAnEmail(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		now := time.Now()
+		s := newSite(t, db, func(cfg *web.Config, _ *web.Services) { cfg.Now = func() time.Time { return now } })
+		db.Now = func() time.Time { return now }
+		_, m, _ := meetingSiteOn(t, s, db)
+		mp := "/moten/" + itoa(m.ID)
+		send := func(email string) (string, string) {
+			t.Helper()
+			b := s.browser()
+			r := b.post(mp+"/anmalan", url.Values{"name": {"Åsa"}, "email": {email}, "people": {"1"}})
+			wantStatus(t, r, http.StatusSeeOther)
+			page := b.get(r.Header.Get("Location"))
+			wantStatus(t, page, 200)
+			return r.Header.Get("Location"), page.Doc.Find("#anmalan").Parent().Text()
+		}
+		send("asa@example.se")
+		wantStatus(t, s.browser().post(linkIn(t, db, "asa@example.se", confirmLinkRE), nil), 200)
+		regs, _ := db.Registrations(sqltest.System(), m.ID)
+		now = now.Add(ortsplan.RegistrationResendAfter)
+		// Åsa again, and Bo, new: the same answer, word for word.
+		againLoc, againPage := send("asa@example.se")
+		newLoc, newPage := send("bo@example.se")
+		if againLoc != newLoc || againPage != newPage {
+			t.Fatalf("an address already registered is answered differently from a new one:\n%s %q\n%s %q", againLoc, againPage, newLoc, newPage)
+		}
+		if strings.Contains(againPage, "redan") || strings.Contains(againPage, "already") {
+			t.Fatalf("the page says the address is registered: %q", againPage)
+		}
+		if after, _ := db.Registrations(sqltest.System(), m.ID); len(after) != len(regs)+1 {
+			t.Fatalf("%d registrations, want %d (Bo's only)", len(after), len(regs)+1)
+		}
+		mail := mailsTo(t, db, "asa@example.se")[0]
+		if mail.Subject != "Du är redan anmäld: "+m.Title || !strings.Contains(mail.Text, "Du har en plats.") {
+			t.Fatalf("the e-mail to the address already registered: %s\n%s", mail.Subject, mail.Text)
+		}
+		link := linkIn(t, db, "asa@example.se", cancelLinkRE)
+		c := s.browser()
+		wantStatus(t, c.get(link), 200)
+		wantStatus(t, c.post(link, nil), 200)
+		if got, _ := db.FindMeeting(sqltest.System(), m.ID); got.Registered != 0 {
+			t.Fatalf("the fresh cancel link did not cancel: %d registered", got.Registered)
+		}
+	})
+}
+
+// TestConfirmLinkWithinAndAfterTheLimit: the confirm link works until the
+// time runs out; after it the page says so and the button is refused with a
+// translated 400, and nothing is counted.
+func TestConfirmLinkWithinAndAfterTheLimit(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := sqltest.System()
+		now := time.Now()
+		s := newSite(t, db, func(cfg *web.Config, _ *web.Services) {
+			cfg.Now = func() time.Time { return now }
+			cfg.RegistrationRule.ConfirmWithin = 3 * time.Hour
+		})
+		db.Now = func() time.Time { return now }
+		_, m, _ := meetingSiteOn(t, s, db)
+		mp := "/moten/" + itoa(m.ID)
+		r := s.browser().post(mp+"/anmalan", url.Values{"name": {"Åsa"}, "email": {"asa@example.se"}, "people": {"1"}})
+		if !strings.Contains(text(s.browser().get(r.Header.Get("Location")), ".notice"), "inom 3 timmar") {
+			t.Error("the page does not say the configured time to confirm")
+		}
+		wantStatus(t, s.browser().post(mp+"/anmalan", url.Values{"name": {"Bo"}, "email": {"bo@example.se"}, "people": {"1"}}), http.StatusSeeOther)
+		asa, bo := linkIn(t, db, "asa@example.se", confirmLinkRE), linkIn(t, db, "bo@example.se", confirmLinkRE)
+
+		// Within the limit.
+		now = now.Add(3*time.Hour - time.Minute)
+		b := s.browser()
+		r = b.get(asa)
+		if !strings.Contains(r.Doc.Find("main").Text(), "Bekräfta senast") || r.Doc.Find("main form button").Length() != 1 {
+			t.Fatalf("within the limit the page does not offer to confirm: %s", truncate(r.Doc.Find("main").Text(), 300))
+		}
+		wantStatus(t, b.post(asa, nil), 200)
+		if got, _ := db.FindMeeting(ctx, m.ID); got.Registered != 1 {
+			t.Fatalf("confirmed within the limit: %d registered", got.Registered)
+		}
+		// After the limit.
+		now = now.Add(2 * time.Minute)
+		for _, lang := range []string{"sv", "en"} {
+			b := s.browser()
+			b.header.Set("Accept-Language", lang)
+			r = b.get(bo)
+			wantStatus(t, r, 200)
+			checkShell(t, r, lang)
+			want := map[string]string{"sv": "Tiden för att bekräfta anmälan har gått ut", "en": "The time to confirm the registration has run out"}[lang]
+			if !strings.Contains(text(r, ".error-summary"), want) || r.Doc.Find("main form").Length() != 0 {
+				t.Errorf("after the limit (%s) the page says %q and has %d forms", lang, text(r, ".error-summary"), r.Doc.Find("main form").Length())
+			}
+			r = b.post(bo, nil)
+			wantStatus(t, r, http.StatusBadRequest)
+			if !strings.Contains(text(r, ".error-summary"), want) {
+				t.Errorf("confirming after the limit (%s) says %q", lang, text(r, ".error-summary"))
+			}
+		}
+		if got, _ := db.FindMeeting(ctx, m.ID); got.Registered != 1 || got.Waitlisted != 0 {
+			t.Fatalf("after the limit: registered %d waitlisted %d", got.Registered, got.Waitlisted)
+		}
+		// A confirmed link, opened again, says it is confirmed and offers to cancel.
+		r = s.browser().get(asa)
+		if !strings.Contains(text(r, ".notice"), "du har en plats") || r.Doc.Find(`a[href="`+strings.TrimSuffix(asa, "/bekrafta")+`"]`).Length() != 1 {
+			t.Errorf("a confirmed link opened again: %q", text(r, ".notice"))
+		}
+		if n := s.web.Catalog().Missing.Load(); n != 0 {
+			t.Fatalf("%d missing translations", n)
+		}
+	})
+}
+
+// TestUnconfirmedRegistrationsDoNotFillTheMeeting: the blocking attack
+// through the real form. Parties of six that never confirm leave every place
+// free on the page and in the API; staff see them as not confirmed.
+func TestUnconfirmedRegistrationsDoNotFillTheMeeting(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := sqltest.System()
+		s, m, _ := meetingSite(t, db)
+		m.Capacity = 12
+		if err := db.SaveMeeting(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		mp := "/moten/" + itoa(m.ID)
+		attacker := s.browser()
+		for i := 0; i < 2; i++ {
+			wantStatus(t, attacker.post(mp+"/anmalan", url.Values{"name": {"X"}, "email": {"x" + itoa(int64(i)) + "@example.se"}, "people": {"19"}}),
+				http.StatusBadRequest)
+		}
+		for i := 0; i < 10; i++ {
+			wantStatus(t, attacker.post(mp+"/anmalan", url.Values{"name": {"Y"}, "email": {"y" + itoa(int64(i)) + "@example.se"}, "people": {"6"}}),
+				http.StatusSeeOther)
+		}
+		r := s.browser().get(mp)
+		if got := r.Doc.Find("#anmalan").Parent().Text(); !strings.Contains(got, "12 platser kvar") || strings.Contains(got, "Fullt") {
+			t.Fatalf("60 unconfirmed people fill 12 places: %q", got)
+		}
+		var out struct {
+			Data []struct {
+				ID         int64 `json:"id"`
+				PlacesLeft *int  `json:"places_left"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(s.browser().get("/api/v1/meetings?locality=vadsbro").Body), &out); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range out.Data {
+			if d.ID == m.ID && (d.PlacesLeft == nil || *d.PlacesLeft != 12) {
+				t.Fatalf("the API says %v places left", d.PlacesLeft)
+			}
+		}
+		// A resident who confirms gets a place; staff see who confirmed.
+		wantStatus(t, s.browser().post(mp+"/anmalan", url.Values{"name": {"Åsa Öberg"}, "email": {"asa@example.se"}, "people": {"2"}}), http.StatusSeeOther)
+		wantStatus(t, s.browser().post(linkIn(t, db, "asa@example.se", confirmLinkRE), nil), 200)
+		leader := s.browser()
+		leader.login("leader@example.se", testPassword)
+		r = leader.get(mp)
+		if got := text(r, "#regs-caption"); got != "2 med plats, 0 på väntelistan, 60 inte bekräftade ännu" {
+			t.Errorf("the staff caption says %q", got)
+		}
+		states := map[string]int{}
+		r.Doc.Find("#regs-caption ~ tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			state := tr.Find("td").Last().Text()
+			if strings.HasPrefix(state, "Inte bekräftad ännu (senast ") {
+				state = "Inte bekräftad ännu"
+			}
+			states[tr.Find("th").Text()+": "+state]++
+		})
+		if states["Åsa Öberg: Bekräftad"] != 1 || states["Y: Inte bekräftad ännu"] != 10 || len(states) != 2 {
+			t.Errorf("staff see the states %v", states)
 		}
 	})
 }
@@ -160,6 +471,9 @@ func TestGroupLeaderPlansAndCancelsAMeeting(t *testing.T) {
 		ctx := sqltest.System()
 		s, m, g := meetingSite(t, db)
 		s.browser().post("/moten/"+itoa(m.ID)+"/anmalan", url.Values{"name": {"Åsa"}, "email": {"asa@example.se"}, "people": {"1"}})
+		wantStatus(t, s.browser().post(linkIn(t, db, "asa@example.se", confirmLinkRE), nil), 200)
+		// Bo never confirms: he is not told of the cancellation.
+		s.browser().post("/moten/"+itoa(m.ID)+"/anmalan", url.Values{"name": {"Bo"}, "email": {"bo@example.se"}, "people": {"1"}})
 		leader := s.browser()
 		leader.login("leader@example.se", testPassword)
 
@@ -219,6 +533,11 @@ func TestGroupLeaderPlansAndCancelsAMeeting(t *testing.T) {
 		}
 		if !found {
 			t.Fatal("no cancellation notice queued")
+		}
+		for _, msg := range mailsTo(t, db, "bo@example.se") {
+			if strings.HasPrefix(msg.Subject, "Inställt") {
+				t.Error("an unconfirmed registrant was told of the cancellation")
+			}
 		}
 		// Officials of other localities cannot edit.
 		s.user("other@example.se", ortsplan.RoleOfficial, "flen")

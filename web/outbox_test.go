@@ -9,6 +9,7 @@ import (
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+	"github.com/ortsplan/ortsplan/web"
 )
 
 func TestAdminOutbox(t *testing.T) {
@@ -107,5 +108,31 @@ func TestAdminOutboxEmpty(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	if r.Doc.Find("table").Length() != 0 || !strings.Contains(text(r, "main"), "Utkorgen är tom.") {
 		t.Errorf("empty outbox: %q", text(r, "main"))
+	}
+}
+
+// Once e-mail goes out by SMTP, an admin reading the outbox does not see the
+// one-time links: logging in as a resident or choosing someone's password
+// stays with the recipient. Without SMTP they are shown, as the only way out.
+func TestOutboxHidesOneTimeLinksWhenMailIsSent(t *testing.T) {
+	for _, sent := range []bool{true, false} {
+		db := sqltest.Open(t, sqlstore.SQLite)
+		s := newSite(t, db, func(c *web.Config, _ *web.Services) { c.MailSent = sent })
+		link := s.srv.URL + "/nytt-losenord/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-"
+		m := &ortsplan.Message{To: "kim@example.se", Subject: "Nytt lösenord", Text: "Välj ett nytt lösenord: " + link}
+		if err := db.EnqueueMessage(sqltest.System(), m); err != nil {
+			t.Fatal(err)
+		}
+		s.user("admin-ut@example.se", ortsplan.RoleAdmin)
+		admin := s.browser()
+		admin.login("admin-ut@example.se", testPassword)
+		r := admin.get("/admin/utkorg/" + strconv.FormatInt(m.ID, 10))
+		wantStatus(t, r, http.StatusOK)
+		if strings.Contains(r.Body, "AbCdEfGhIjKlMnOpQrStUvWxYz") == sent {
+			t.Errorf("mail sent by SMTP %v: the link is shown %v", sent, !sent)
+		}
+		if !strings.Contains(r.Body, "/nytt-losenord/") {
+			t.Error("the message text is gone")
+		}
 	}
 }

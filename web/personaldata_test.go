@@ -35,7 +35,7 @@ func publicOutputs(f personalFixture) []string {
 		"/orter/bettna/historik", "/orter/bettna/arbetsgrupper", "/orter/bettna/arbetsgrupper/bredband", "/orter/bettna/moten",
 		"/orter/bettna/ideer", "/orter/bettna/ideer?sortera=stod", "/orter/bettna/bilder", "/ideer/" + idea, "/ideer/" + hidden,
 		"/moten/" + meeting, "/kalender", "/var-med", "/var-med?ort=bettna", "/oppna-data", "/tillganglighet", "/personuppgifter",
-		"/logga-in/boende", "/effekter", "/effekter?period=year", "/orter/bettna/effekter",
+		"/logga-in/boende", "/logga-in/glomt-losenord", "/effekter", "/effekter?period=year", "/orter/bettna/effekter",
 		// Search, for every kind of personal data stored above: none of it may be found.
 		"/sok?q=hemlig", "/sok?q=Signe", "/sok?q=Anm%C3%A4lansdotter", "/sok?q=Regina", "/sok?q=allergi+jordn%C3%B6tter",
 		"/sok?q=grannen", "/sok?q=Henrik", "/sok?q=Dold+id%C3%A9", "/sok?q=ol%C3%A4mpligt", "/sok?q=example.se", "/sok?q=070",
@@ -56,10 +56,13 @@ func publicOutputs(f personalFixture) []string {
 }
 
 // notPublicRoutes are GET routes the test does not need to reach: staff and
-// account pages, one-time links, health checks, and binary files.
+// account pages, one-time links (logging in, a new password, and a
+// registration's confirm and cancel links, /anmalan/{token}/bekrafta and
+// /anmalan/{token}, which show the registrant's name to whoever holds the
+// e-mailed token), health checks, and binary files.
 var notPublicRoutes = []string{
-	"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/filer/", "/bild/", "/logga-in", "/inloggning/",
-	"/mina-uppgifter", "/avregistrera/", "/anmalan/", "/admin/", "/konto", "/sprak", "/redigera", "/ny", "/nytt",
+	"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/filer/", "/bild/", "/logga-in", "/inloggning/", "/nytt-losenord/",
+	"/mina-uppgifter", "/avregistrera/", "/anmalan/", "/bekrafta", "/admin/", "/konto", "/sprak", "/redigera", "/ny", "/nytt",
 	"/atgarder/", "/teman/", "/historik/{id}",
 }
 
@@ -83,6 +86,7 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 			"henrik.hemlig@example.se", "070-999 88 77", "Hemliga Henrik",
 			"personal.hemlig@example.se",
 			"Dold idé om något olämpligt", "Dold kommentar med olämpligt innehåll",
+			"osa.obekraftad@example.se", "Osa Obekräftad", "Hemlig rullstolsplats",
 		}
 		displayNames := []string{"Idella Idésson", "Kalle Kommentarsson"}
 
@@ -95,7 +99,10 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 		if err := db.SaveMeeting(ctx, m); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: never[5], Email: never[4], People: 2, Needs: never[6]}); err != nil {
+		// A confirmed registration and one not confirmed yet.
+		sqltest.Register(t, db, &ortsplan.Registration{MeetingID: m.ID, Name: never[5], Email: never[4], People: 2, Needs: never[6]})
+		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: never[16], Email: never[15], People: 1, Needs: never[17]},
+			ortsplan.DefaultRegistrationRule); err != nil {
 			t.Fatal(err)
 		}
 		staff := s.user(never[12], ortsplan.RoleCoordinator, "bettna")

@@ -32,7 +32,8 @@ func TestNoPersonalDataInAnyPublicOutput(t *testing.T) {
 		m := &ortsplan.Meeting{LocalityID: l.ID, Kind: ortsplan.MeetingOpen, Title: "Öppet möte", Start: time.Now().Add(48 * time.Hour),
 			State: ortsplan.MeetingPlanned, Registration: true}
 		db.SaveMeeting(ctx, m)
-		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: "Deltagare", Email: secrets[2], People: 1, Needs: secrets[3]}); err != nil {
+		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: "Deltagare", Email: secrets[2], People: 1, Needs: secrets[3]},
+			ortsplan.DefaultRegistrationRule); err != nil {
 			t.Fatal(err)
 		}
 		res := residentBrowser(t, s, secrets[4], "Ortsbo")

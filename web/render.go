@@ -83,6 +83,9 @@ type page struct {
 type form struct {
 	Values url.Values
 	Errors ortsplan.ValidationErrors
+	// Args are the arguments of a field's error message (such as the most
+	// people a registration may bring), by field.
+	Args map[string][]any
 	// Error is a message key for the whole form.
 	Error string
 	// Scope names which of a page's forms was sent, when a page has several.
@@ -92,7 +95,13 @@ type form struct {
 }
 
 // fieldError is one entry of the error summary.
-type fieldError struct{ Field, Key string }
+type fieldError struct {
+	Field, Key string
+	Args       []any
+}
+
+// Text is the entry's message in L's language.
+func (e fieldError) Text(L *i18n.Localizer) string { return L.T(e.Key, e.Args...) }
 
 // Ordered returns the errors in the order their fields appear on the page.
 func (f *form) Ordered() []fieldError {
@@ -103,7 +112,7 @@ func (f *form) Ordered() []fieldError {
 	seen := map[string]bool{}
 	for _, name := range f.order {
 		if k, ok := f.Errors[name]; ok && !seen[name] {
-			out = append(out, fieldError{name, k})
+			out = append(out, fieldError{name, k, f.Args[name]})
 			seen[name] = true
 		}
 	}
@@ -115,7 +124,7 @@ func (f *form) Ordered() []fieldError {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		out = append(out, fieldError{name, f.Errors[name]})
+		out = append(out, fieldError{name, f.Errors[name], f.Args[name]})
 	}
 	return out
 }
@@ -161,7 +170,8 @@ type fieldData struct {
 }
 
 // newField builds the data for a labelled input: name, label key, type,
-// autocomplete token, and optional "required" or "hint:<key>" flags.
+// autocomplete token, and optional "required", "hint:<key>" or
+// "hinttext:<translated text>" flags.
 func newField(p *page, name, labelKey, typ, autocomplete string, flags ...string) fieldData {
 	f := fieldData{P: p, Name: name, Label: p.L.T(labelKey), Type: typ, Autocomplete: autocomplete}
 	for _, fl := range flags {
@@ -170,6 +180,8 @@ func newField(p *page, name, labelKey, typ, autocomplete string, flags ...string
 			f.Required = true
 		case strings.HasPrefix(fl, "hint:"):
 			f.Hint = p.L.T(strings.TrimPrefix(fl, "hint:"))
+		case strings.HasPrefix(fl, "hinttext:"):
+			f.Hint = strings.TrimPrefix(fl, "hinttext:") // already translated
 		}
 	}
 	return f
@@ -186,7 +198,11 @@ func (f fieldData) Value() string {
 // Error is the translated error for the field, or "".
 func (f fieldData) Error() string {
 	if k := f.P.Form.Err(f.Name); k != "" {
-		return f.P.L.T(k)
+		var args []any
+		if f.P.Form != nil {
+			args = f.P.Form.Args[f.Name]
+		}
+		return f.P.L.T(k, args...)
 	}
 	return ""
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -77,19 +78,32 @@ type Config struct {
 	// MetricsToken, when set, is required as a bearer token on /metrics; without
 	// it /metrics answers only requests from the loopback interface.
 	MetricsToken string
-	// Storage keeps uploaded files; UploadLimits bounds each upload.
-	Storage      media.Storage
-	UploadLimits media.Limits
+	// Storage keeps uploaded files. UploadLimits bounds each staff upload
+	// (media.DefaultLimits when MaxBytes is zero), ResidentUploadLimits a
+	// resident's idea photo (each field not given: media.ResidentLimits',
+	// the file size UploadLimits').
+	Storage              media.Storage
+	UploadLimits         media.Limits
+	ResidentUploadLimits media.Limits
+	// UploadTempDir holds uploads while they are received (os.TempDir when empty).
+	UploadTempDir string
 	// DataLicence names the licence of the open data (default CC0 1.0), with a link.
 	DataLicence    string
 	DataLicenceURL string
 	// IdeaThreshold flags an idea to the coordinator for a committee.
 	IdeaThreshold ortsplan.IdeaThreshold
+	// RegistrationRule bounds meeting registrations (people per registration,
+	// time to confirm); handed to the meeting service with each registration.
+	// Parts not set take ortsplan.DefaultRegistrationRule's.
+	RegistrationRule ortsplan.RegistrationRule
 	// KeepOriginals keeps uploaded photos' original bytes (staff only) beside the re-encoded sizes.
 	KeepOriginals bool
 	Logger        *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// MailSent says e-mail goes out by SMTP: the outbox pages then hide the
+	// one-time links in the messages.
+	MailSent bool
 	// StoreCache reports the store's cache, for /metrics; nil for none.
 	StoreCache func() cache.Stats
 }
@@ -108,9 +122,12 @@ type Server struct {
 	// patterns are the routes, in the order registered.
 	patterns []string
 
-	// uploads bounds how many uploads are processed at once: a large photo
-	// takes a few hundred MB while it is decoded and scaled.
-	uploads chan struct{}
+	// uploads bounds how many uploads are processed at once, on every upload
+	// route, for staff and residents alike (see upload.go and uploadSlot).
+	uploads                       chan struct{}
+	uploadsWaiting, uploadsActive atomic.Int64
+	// uploadPatterns are the routes that read multipart bodies themselves.
+	uploadPatterns map[string]bool
 
 	loginByAddr *rateLimiter
 	formByAddr  *rateLimiter
@@ -137,6 +154,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	if cfg.IdeaThreshold.Supports == 0 {
 		cfg.IdeaThreshold = DefaultIdeaThreshold
 	}
+	cfg.RegistrationRule = cfg.RegistrationRule.WithDefaults()
 	if err := svc.check(); err != nil {
 		return nil, err
 	}
@@ -145,6 +163,17 @@ func New(svc Services, cfg Config) (*Server, error) {
 	}
 	if cfg.UploadLimits.MaxBytes == 0 {
 		cfg.UploadLimits = media.DefaultLimits()
+	}
+	// A resident's limit not given is the residents' default, the file size staff's.
+	rl, def := &cfg.ResidentUploadLimits, media.ResidentLimits()
+	if rl.MaxBytes <= 0 {
+		rl.MaxBytes = cfg.UploadLimits.MaxBytes
+	}
+	if rl.MaxPixels <= 0 {
+		rl.MaxPixels = def.MaxPixels
+	}
+	if rl.MaxDecodeBytes <= 0 {
+		rl.MaxDecodeBytes = def.MaxDecodeBytes
 	}
 	if cfg.OrgName == "" {
 		cfg.OrgName = "Flens kommun"
@@ -173,7 +202,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	s := &Server{
 		svc: svc, cfg: cfg, cat: cat, tmpl: tm, assets: as, log: cfg.Logger,
 		registry: reg, metrics: newMetrics(reg), secure: u.Scheme == "https",
-		uploads:     make(chan struct{}, 2),
+		uploads:     make(chan struct{}, uploadsAtOnce),
 		effectsHTML: newEffectsHTMLCache(),
 		loginByAddr: newRateLimiter(10, time.Minute, cfg.Now),
 		formByAddr:  newRateLimiter(30, time.Minute, cfg.Now),
@@ -183,6 +212,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 		caches["store"] = cfg.StoreCache
 	}
 	reg.MustRegister(newCacheCollector(caches))
+	reg.MustRegister(s.uploadGauges()...)
 	s.openData = opendata.New(opendata.Services{Localities: svc.Localities, Plans: svc.Plans, Meetings: svc.Meetings,
 		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects},
 		opendata.Config{BaseURL: cfg.BaseURL, OrgName: cfg.OrgName, DataLicence: cfg.DataLicence, DataLicenceURL: cfg.DataLicenceURL,
@@ -205,6 +235,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	defer func() { s.patterns = mux.patterns }()
 	staff := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.staff(h)) }
+	// The only routes that take a multipart body: they read it themselves (upload.go).
+	s.uploadPatterns = map[string]bool{}
+	upload := func(pattern string, who uploader, fileField string, h uploadHandler) {
+		s.uploadPatterns[pattern] = true
+		mux.Handle(pattern, s.uploadRoute(who, fileField, h))
+	}
 
 	// Operations.
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -251,6 +287,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /moten/{id}/anmalan", s.register)
 	mux.HandleFunc("GET /anmalan/{token}", s.cancelForm)
 	mux.HandleFunc("POST /anmalan/{token}", s.cancelRegistration)
+	mux.HandleFunc("GET /anmalan/{token}/bekrafta", s.confirmForm)
+	mux.HandleFunc("POST /anmalan/{token}/bekrafta", s.confirmRegistration)
 	mux.HandleFunc("GET /avregistrera/{token}", s.unsubscribeForm)
 	mux.HandleFunc("POST /avregistrera/{token}", s.unsubscribe)
 
@@ -260,7 +298,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /inloggning/{token}", s.confirmResidentLogin)
 	mux.HandleFunc("POST /inloggning/{token}", s.residentLogin)
 	mux.HandleFunc("POST /logga-ut/boende", s.residentLogout)
-	mux.HandleFunc("POST /orter/{slug}/ideer", s.createIdea)
+	upload("POST /orter/{slug}/ideer", residentUpload, "photo_file", s.createIdea)
 	mux.HandleFunc("POST /ideer/{id}/{what}", s.ideaAction) // support, comment and report; answer and moderation check staff rights in the service
 	mux.HandleFunc("POST /orter/{slug}/folj", s.follow)
 	mux.HandleFunc("GET /mina-uppgifter", s.myDataPage)
@@ -270,6 +308,10 @@ func (s *Server) routes() *http.ServeMux {
 	// Staff: signing in, their account.
 	mux.HandleFunc("GET /logga-in", s.loginForm)
 	mux.HandleFunc("POST /logga-in", s.login)
+	mux.HandleFunc("GET /logga-in/glomt-losenord", s.forgotPasswordForm)
+	mux.HandleFunc("POST /logga-in/glomt-losenord", s.requestPasswordReset)
+	mux.HandleFunc("GET /nytt-losenord/{token}", s.newPasswordForm)
+	mux.HandleFunc("POST /nytt-losenord/{token}", s.resetPassword)
 	mux.HandleFunc("POST /logga-ut", s.logout)
 	staff("GET /konto", s.account)
 	staff("POST /konto/losenord", s.changePassword)
@@ -280,7 +322,7 @@ func (s *Server) routes() *http.ServeMux {
 	staff("GET /orter/{slug}/redigera", s.editLocalityForm)
 	staff("POST /orter/{slug}/redigera", s.editLocality)
 	staff("POST /orter/{slug}/fas", s.changePhase)
-	staff("POST /orter/{slug}/bild", s.localityImage)
+	upload("POST /orter/{slug}/bild", staffUpload, "image_file", s.localityImage)
 	staff("GET /orter/{slug}/vision/redigera", s.editVisionForm)
 	staff("POST /orter/{slug}/vision/redigera", s.editVision)
 	staff("GET /orter/{slug}/handlingsplan/redigera", s.editPlanForm)
@@ -299,7 +341,7 @@ func (s *Server) routes() *http.ServeMux {
 	staff("POST /orter/{slug}/moten", s.saveMeeting)
 	staff("GET /moten/{id}/redigera", s.editMeetingForm)
 	staff("POST /moten/{id}/redigera", s.saveMeeting)
-	staff("POST /moten/{id}/filer", s.uploadFile)
+	upload("POST /moten/{id}/filer", staffUpload, "upload_file", s.uploadFile)
 	staff("GET /orter/{slug}/arbetsgrupper/ny", s.newGroupForm)
 	staff("POST /orter/{slug}/arbetsgrupper", s.saveGroup)
 	staff("GET /orter/{slug}/arbetsgrupper/{group}/redigera", s.editGroupForm)

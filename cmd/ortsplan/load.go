@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ortsplan/ortsplan/loadgen"
+	"github.com/ortsplan/ortsplan/media"
 )
 
 func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -35,5 +36,36 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	rep.Print(stdout)
+	return nil
+}
+
+func runUploadLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("upload-load", "Log in residents through their one-time links (read from the outbox by an administrator), have them\n"+
+		"post the photos that take the most memory within the residents' limits as idea photos, all at once,\n"+
+		"and report the answers and the server's peak memory (VmHWM).", stderr)
+	u := fs.String("url", "http://127.0.0.1:8080", "the server")
+	email := fs.String("admin-email", "admin@ortsplan.example", "an administrator's e-mail, to read the login links in the outbox")
+	password := fs.String("admin-password", "", "the administrator's password (better set as ORTSPLAN_ADMIN_PASSWORD)")
+	clients := fs.Int("clients", 8, "residents posting at the same time")
+	rounds := fs.Int("rounds", 3, "photos each resident posts")
+	pid := fs.Int("pid", 0, "the server's process id, for its peak memory (VmHWM)")
+	uploadMB := fs.Int("upload-max-mb", 15, "the server's --upload-max-mb, which the photos are padded to")
+	if err := parseWithEnv(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	limits := media.ResidentLimits()
+	limits.MaxBytes = int64(*uploadMB) << 20
+	rep, err := loadgen.RunUploads(ctx, loadgen.UploadConfig{URL: *u, AdminEmail: *email, AdminPassword: *password,
+		Clients: *clients, Rounds: *rounds, PID: *pid, Limits: limits, Log: stdout})
+	if err != nil {
+		return err
+	}
+	rep.Print(stdout)
+	if rep.UnexpectedStatus > 0 {
+		return fmt.Errorf("%d unexpected answers", rep.UnexpectedStatus)
+	}
 	return nil
 }

@@ -19,6 +19,8 @@ Usage:
   ortsplan migrate [flags]   apply pending database migrations and exit
   ortsplan demo    [flags]   load the Flen demo data into an empty database (--scale large: a load-test data set)
   ortsplan load    [flags]   drive a running server and report latency per page kind
+  ortsplan upload-load [flags]
+                             post the largest photos residents may, all at once, and report peak memory
   ortsplan user add --email E --name N --role R [--locality SLUG]...
                              create a staff account; the password is read from standard input
   ortsplan help              show this text
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, args[1:], stdout, stderr)
 	case "load":
 		return runLoad(ctx, args[1:], stdout, stderr)
+	case "upload-load":
+		return runUploadLoad(ctx, args[1:], stdout, stderr)
 	case "user":
 		if len(args) < 2 || args[1] != "add" {
 			fmt.Fprint(stderr, "Usage: ortsplan user add --email E --name N --role R [--locality SLUG]...\n")

@@ -136,7 +136,7 @@ func TestUserAddFromStdinAndEnv(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			u, err := db.Authenticate(ctx, "ny@example.se", "ett långt lösenord")
+			u, err := db.Authenticate(ctx, "ny@example.se", "ett långt lösenord", "127.0.0.1")
 			if err != nil || u.Department != "Socialförvaltningen" || len(u.Localities) != 2 || u.Localities[0].Slug+","+u.Localities[1].Slug != "bettna,flen" {
 				t.Fatalf("created user: %+v %v", u, err)
 			}
@@ -197,5 +197,34 @@ func TestDemoScale(t *testing.T) {
 				t.Fatalf("bad scale: %v", err)
 			}
 		})
+	}
+}
+
+// TestRegistrationFlags: the registration rule comes from the flags or
+// their environment variables, with the documented defaults, and a rule
+// that would refuse everyone is refused at start.
+func TestRegistrationFlags(t *testing.T) {
+	parse := func(args ...string) (*Main, error) {
+		m := NewMain(io.Discard, io.Discard)
+		return m, m.ParseServe(args)
+	}
+	m, err := parse()
+	if err != nil || m.web.RegistrationRule.MaxPeople != 6 || m.web.RegistrationRule.ConfirmWithin != 48*time.Hour {
+		t.Fatalf("defaults: %v %+v", err, m.web.RegistrationRule)
+	}
+	m, err = parse("--registration-max-people", "4", "--registration-confirm-hours", "24")
+	if err != nil || m.web.RegistrationRule.MaxPeople != 4 || m.web.RegistrationRule.ConfirmWithin != 24*time.Hour {
+		t.Fatalf("flags: %v %+v", err, m.web.RegistrationRule)
+	}
+	t.Setenv("ORTSPLAN_REGISTRATION_MAX_PEOPLE", "2")
+	t.Setenv("ORTSPLAN_REGISTRATION_CONFIRM_HOURS", "12")
+	m, err = parse()
+	if err != nil || m.web.RegistrationRule.MaxPeople != 2 || m.web.RegistrationRule.ConfirmWithin != 12*time.Hour {
+		t.Fatalf("environment: %v %+v", err, m.web.RegistrationRule)
+	}
+	for _, args := range [][]string{{"--registration-max-people", "0"}, {"--registration-confirm-hours", "0"}} {
+		if _, err := parse(args...); err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("%v: %v, want a refusal that names the flag", args, err)
+		}
 	}
 }

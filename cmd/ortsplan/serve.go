@@ -44,6 +44,7 @@ type Main struct {
 	// retentionMonths is how long sign-ups that led nowhere keep their personal data.
 	retentionMonths int
 	ideaDays        int
+	confirmHours    int // --registration-confirm-hours
 	cacheMB         int
 	server          *http.Server
 	listener        net.Listener
@@ -70,7 +71,11 @@ func (m *Main) ParseServe(args []string) error {
 	fs.IntVar(&m.web.IdeaThreshold.Supports, "idea-supports", 10, "supports that flag an idea to the coordinator for a committee")
 	fs.IntVar(&m.ideaDays, "idea-support-days", 90, "days after an idea is proposed within which the supports must come")
 	fs.IntVar(&m.retentionMonths, "signup-retention-months", 24, "months after which sign-ups that led to no group membership are anonymised")
-	fs.IntVar(&m.uploadMB, "upload-max-mb", 15, "largest upload in MB (photos are re-encoded)")
+	fs.IntVar(&m.web.RegistrationRule.MaxPeople, "registration-max-people", ortsplan.DefaultRegistrationRule.MaxPeople,
+		"most people one registration for a meeting may bring")
+	fs.IntVar(&m.confirmHours, "registration-confirm-hours", int(ortsplan.DefaultRegistrationRule.ConfirmWithin/time.Hour),
+		"hours within which a meeting registration must be confirmed through the e-mailed link; until then it holds no place")
+	fs.IntVar(&m.uploadMB, "upload-max-mb", 15, "largest upload in MB (photos are re-encoded; staff's up to 40 megapixels, residents' up to 12)")
 	fs.IntVar(&m.cacheMB, "cache-mb", 64, "memory budget in MB of the store's cache (locality lists, overviews, effects figures)")
 	fs.StringVar(&m.web.DataLicence, "data-licence", "", "licence of the open data, e.g. \"CC BY 4.0\" (default CC0 1.0)")
 	fs.StringVar(&m.web.DataLicenceURL, "data-licence-url", "", "address of the open data licence's text")
@@ -100,6 +105,13 @@ func (m *Main) ParseServe(args []string) error {
 	}
 	m.web.BaseURL = m.baseURL
 	m.web.IdeaThreshold.Within = time.Duration(m.ideaDays) * 24 * time.Hour
+	if m.web.RegistrationRule.MaxPeople < 1 {
+		return fmt.Errorf("--registration-max-people must be at least 1, not %d", m.web.RegistrationRule.MaxPeople)
+	}
+	if m.confirmHours < 1 {
+		return fmt.Errorf("--registration-confirm-hours must be at least 1, not %d", m.confirmHours)
+	}
+	m.web.RegistrationRule.ConfirmWithin = time.Duration(m.confirmHours) * time.Hour
 	if m.loadDemo && m.web.ContactEmail == "" {
 		m.web.ContactEmail = "ortsutveckling@ortsplan.example"
 	}
@@ -139,6 +151,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.DB.SetCacheBytes(int64(m.cacheMB) << 20)
 	}
 	m.web.StoreCache = m.DB.CacheStats
+	m.web.MailSent = m.smtp.Host != ""
 	m.DB.PublicURL = m.baseURL
 	m.DB.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: m.baseURL, Org: m.web.OrgName}
 	if m.web.Storage, err = media.NewDirStorage(filepath.Join(m.db.data, "files")); err != nil {
@@ -156,7 +169,10 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 
-	m.web.UploadLimits = media.Limits{MaxBytes: int64(m.uploadMB) << 20, MaxPixels: media.DefaultLimits().MaxPixels}
+	m.web.UploadLimits = media.DefaultLimits()
+	m.web.UploadLimits.MaxBytes = int64(m.uploadMB) << 20
+	m.web.ResidentUploadLimits = media.ResidentLimits()
+	m.web.ResidentUploadLimits.MaxBytes = int64(m.uploadMB) << 20
 	h, err := web.New(web.Services{Users: m.DB, Residents: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Follows: m.DB,
 		PersonalData: m.DB, Search: m.DB, OpenData: m.DB, Outbox: m.DB, Effects: m.DB, Ping: m.DB.Ping}, m.web)
 	if err != nil {
@@ -225,8 +241,9 @@ func (m *Main) Close() error {
 }
 
 // startJobs runs the periodic jobs: every minute the news for followers, and
-// every hour the weekly reminder about sign-ups that wait and the anonymising
-// of old sign-ups. Each run is recorded in the
+// every hour the weekly reminder about sign-ups that wait, the anonymising
+// of old sign-ups and the deleting of meeting registrations never confirmed
+// (a week after their time to confirm ran out). Each run is recorded in the
 // database, so several processes do each job once.
 func (m *Main) startJobs(log *slog.Logger) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -242,6 +259,12 @@ func (m *Main) startJobs(log *slog.Logger) {
 			log.Error("anonymise sign-ups", "err", err)
 		} else if n > 0 {
 			log.Info("sign-ups anonymised", "count", n, "before", cutoff.Format(time.DateOnly))
+		}
+		expired := time.Now().Add(-ortsplan.RegistrationKeepExpired)
+		if n, err := m.DB.DeleteExpiredRegistrations(ortsplan.NewSystemContext(ctx), expired); err != nil {
+			log.Error("delete unconfirmed registrations", "err", err)
+		} else if n > 0 {
+			log.Info("unconfirmed registrations deleted", "count", n, "expired_before", expired.Format(time.RFC3339))
 		}
 	}
 	news := func() {

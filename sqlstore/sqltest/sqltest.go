@@ -178,3 +178,25 @@ func Changed(before, after map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Register registers r for its meeting under the default rule and confirms
+// it with its token, as the registrant would through the e-mailed link, so
+// that it holds places (or waits on the waiting list). It fails the test on
+// an error, and for an address already registered (which Register answers
+// with an e-mail, not a new registration).
+func Register(t testing.TB, db *sqlstore.DB, r *ortsplan.Registration) *ortsplan.Registration {
+	t.Helper()
+	ctx := System()
+	if err := db.Register(ctx, r, ortsplan.DefaultRegistrationRule); err != nil {
+		t.Fatalf("register %s: %v", r.Email, err)
+	}
+	if r.Token == "" {
+		t.Fatalf("register %s: the address was already registered", r.Email)
+	}
+	got, _, err := db.ConfirmRegistration(ctx, r.Token)
+	if err != nil {
+		t.Fatalf("confirm %s: %v", r.Email, err)
+	}
+	r.Waitlisted, r.ConfirmedAt, r.ConfirmBy, r.CreatedAt = got.Waitlisted, got.ConfirmedAt, got.ConfirmBy, got.CreatedAt
+	return r
+}

@@ -110,7 +110,7 @@ func (h *Handler) effectsCSV(w http.ResponseWriter, r *http.Request) {
 //	   "signups_joined_group": 1,       // of those, joined a group
 //	   "signups_by_age_group": {"under-18": 0, "18-29": 1, …, "80-": 0, "unknown": 2},
 //	   "meetings": 1,                   // meetings starting in the period, not cancelled
-//	   "meeting_registrations": 2,      // people registered to them (not waitlisted or cancelled)
+//	   "meeting_registrations": 2,      // people registered to them (confirmed; not waitlisted or cancelled)
 //	   "meeting_participants": 7,       // participants recorded after them
 //	   "ideas_proposed": 2,             // ideas proposed (hidden ones left out)
 //	   "ideas_answered": 1,             // ideas answered in the period
