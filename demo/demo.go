@@ -24,7 +24,30 @@ type Store interface {
 }
 
 // ErrNotEmpty is returned when the database already has content.
-var ErrNotEmpty = errors.New("demo: the database already has localities; demo data is only loaded into an empty database")
+var ErrNotEmpty = errors.New("demo: the database already has localities, or another process is loading the demo; demo data is only loaded once, into an empty database")
+
+// onceClaimer is a store that can say which of several processes starting
+// at once on an empty database loads the demo (sqlstore.DB can).
+type onceClaimer interface {
+	ClaimOnce(ctx context.Context, name string) (bool, error)
+}
+
+// claim takes the demo load for this process, or returns ErrNotEmpty when
+// another process took it first.
+func claim(ctx context.Context, s any) error {
+	c, ok := s.(onceClaimer)
+	if !ok {
+		return nil
+	}
+	got, err := c.ClaimOnce(ctx, "demo")
+	if err != nil {
+		return err
+	}
+	if !got {
+		return ErrNotEmpty
+	}
+	return nil
+}
 
 // AdminEmail is the demo administrator's login.
 const AdminEmail = "admin@ortsplan.example"
@@ -99,6 +122,9 @@ func Load(ctx context.Context, s Store, files media.Storage) (*Result, error) {
 	}
 	if len(existing) > 0 {
 		return nil, ErrNotEmpty
+	}
+	if err := claim(ctx, s); err != nil {
+		return nil, err
 	}
 	res := &Result{AdminEmail: AdminEmail, AdminPassword: Password(20)}
 	localities := map[string]*ortsplan.Locality{}

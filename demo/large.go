@@ -151,6 +151,9 @@ func LoadLarge(ctx context.Context, s LargeStore, sc Scale, seed uint64, progres
 	if len(existing) > 0 {
 		return nil, ErrNotEmpty
 	}
+	if err := claim(ctx, s); err != nil {
+		return nil, err
+	}
 	if progress == nil {
 		progress = func(string) {}
 	}

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"hash/fnv"
 )
 
 // migrationLockKey is the PostgreSQL advisory lock that serialises migrations
@@ -27,6 +29,26 @@ func (db *DB) lockMigrations(ctx context.Context) (func(), error) {
 		conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", migrationLockKey)
 		conn.Close()
 	}, nil
+}
+
+// tryJobLock takes the named job's lock for the rest of the transaction and
+// reports whether it got it. On PostgreSQL it is a transaction-level advisory
+// lock, tried without waiting: when another process holds it, that process
+// is doing the job, and this one passes. It is released at commit or
+// rollback, and with the connection if a process dies. Work read after it
+// sees everything the previous holder committed. SQLite needs no lock: its
+// write transactions (BEGIN IMMEDIATE) already run one at a time.
+func (db *DB) tryJobLock(ctx context.Context, tx *sql.Tx, name string) (bool, error) {
+	if db.Dialect != Postgres {
+		return true, nil
+	}
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	var got bool
+	if err := tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock($1, $2)", int32(migrationLockKey), int32(h.Sum32())).Scan(&got); err != nil {
+		return false, fmt.Errorf("sqlstore: lock job %s: %w", name, err)
+	}
+	return got, nil
 }
 
 // skipLocked is appended to a SELECT inside a transaction to lock the rows it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ortsplan/ortsplan"
@@ -109,17 +110,54 @@ func (db *DB) notifyResident(ctx context.Context, tx *sql.Tx, residentID, locali
 	return err
 }
 
+// newsChunk is how many residents one transaction of SendNotifications
+// handles, so a change seen by thousands of followers is sent in bounded steps.
+const newsChunk = 500
+
 // SendNotifications turns pending news into e-mails: one per resident and run,
 // sent at once when any item is immediate, else once the oldest item is a day old.
+// It is safe with any number of processes: each step takes the job's lock
+// (see tryJobLock), and a process that finds it taken leaves the run to the
+// holder. Each item is marked sent in the transaction that queues its e-mail.
 func (db *DB) SendNotifications(ctx context.Context) (int, error) {
+	sent := 0
+	var after int64
+	for {
+		n, last, err := db.sendNewsChunk(ctx, after)
+		sent += n
+		if err != nil || last == 0 {
+			return sent, err
+		}
+		after = last
+	}
+}
+
+// sendNewsChunk queues the news of up to newsChunk residents with ids above
+// after and returns how many e-mails it queued and the last resident id it
+// looked at (0 when there were none, or another process holds the job).
+func (db *DB) sendNewsChunk(ctx context.Context, after int64) (int, int64, error) {
 	now := db.now()
 	sent := 0
+	var last int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if ok, err := db.tryJobLock(ctx, tx, "news"); err != nil || !ok {
+			return err
+		}
+		// The chunk's last resident: the residents with pending news are
+		// read by the index on (sent_at, resident_id).
+		err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(resident_id), 0) FROM (SELECT DISTINCT resident_id FROM notifications
+			WHERE sent_at IS NULL AND resident_id > $1 ORDER BY resident_id LIMIT $2) c`, after, newsChunk).Scan(&last)
+		if err != nil {
+			return dbErr("pending notifications", err)
+		}
+		if last == 0 {
+			return nil
+		}
 		rows, err := tx.QueryContext(ctx, `SELECT n.id, n.resident_id, n.kind, n.immediate, n.title, n.link, n.created_at, COALESCE(l.name, ''),
 			r.email, r.name, r.lang, COALESCE(f.token, '')
 			FROM notifications n JOIN residents r ON r.id = n.resident_id LEFT JOIN localities l ON l.id = n.locality_id
 			LEFT JOIN follows f ON f.resident_id = n.resident_id AND f.locality_id = n.locality_id
-			WHERE n.sent_at IS NULL ORDER BY n.resident_id, n.created_at, n.id`)
+			WHERE n.sent_at IS NULL AND n.resident_id > $1 AND n.resident_id <= $2 ORDER BY n.resident_id, n.created_at, n.id`, after, last)
 		if err != nil {
 			return fmt.Errorf("sqlstore: pending notifications: %w", err)
 		}
@@ -174,15 +212,34 @@ func (db *DB) SendNotifications(ctx context.Context) (int, error) {
 					sent++
 				}
 			}
-			for _, id := range b.ids {
-				if _, err := tx.ExecContext(ctx, "UPDATE notifications SET sent_at = $1 WHERE id = $2", now, id); err != nil {
-					return err
-				}
+			if err := markNewsSent(ctx, tx, now, b.ids); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
-	return sent, err
+	if err != nil {
+		return 0, 0, err
+	}
+	return sent, last, nil
+}
+
+// markNewsSent marks the given notifications sent, a hundred at a time.
+func markNewsSent(ctx context.Context, tx *sql.Tx, now time.Time, ids []int64) error {
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), 100)]
+		ids = ids[len(part):]
+		args := []any{now}
+		marks := make([]string, len(part))
+		for i, id := range part {
+			args = append(args, id)
+			marks[i] = fmt.Sprintf("$%d", i+2)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE notifications SET sent_at = $1 WHERE sent_at IS NULL AND id IN ("+strings.Join(marks, ", ")+")", args...); err != nil {
+			return dbErr("mark news sent", err)
+		}
+	}
+	return nil
 }
 
 // ExportResident gathers everything stored about the acting resident,

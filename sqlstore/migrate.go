@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -92,14 +93,16 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := db.ensureMigrationTable(ctx); err != nil {
-		return 0, err
-	}
+	// The lock comes first: two processes that both create the version
+	// table on a fresh PostgreSQL database collide in its catalog.
 	unlock, err := db.lockMigrations(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer unlock()
+	if err := db.ensureMigrationTable(ctx); err != nil {
+		return 0, err
+	}
 
 	current, err := db.SchemaVersion(ctx)
 	if err != nil {
@@ -111,6 +114,16 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	applied := 0
 	for _, m := range ms[current:] {
 		err := db.tx(ctx, func(tx *sql.Tx) error {
+			// Read the version again inside the write transaction: on
+			// SQLite, where no lock is taken above, another process may
+			// have applied this migration in the meantime.
+			var v sql.NullInt64
+			if err := tx.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&v); err != nil {
+				return fmt.Errorf("sqlstore: read schema version: %w", err)
+			}
+			if int(v.Int64) >= m.Version {
+				return errAlreadyApplied
+			}
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return fmt.Errorf("sqlstore: migration %s: %w", m.Name, err)
 			}
@@ -118,6 +131,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 				m.Version, m.Name, db.now().Format("2006-01-02T15:04:05Z"))
 			return err
 		})
+		if errors.Is(err, errAlreadyApplied) {
+			continue
+		}
 		if err != nil {
 			return applied, err
 		}
@@ -125,3 +141,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	}
 	return applied, nil
 }
+
+// errAlreadyApplied rolls back a migration's transaction that found the
+// migration already applied by another process.
+var errAlreadyApplied = errors.New("sqlstore: migration already applied")

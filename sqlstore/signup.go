@@ -357,3 +357,19 @@ func (db *DB) AnonymiseSignUps(ctx context.Context, before time.Time) (int, erro
 }
 
 var _ ortsplan.SignUpService = (*DB)(nil)
+
+// ClaimOnce records that the named one-time task (such as loading the demo)
+// is taken and reports whether this caller took it. Of any number of
+// processes asking at once, exactly one gets true, ever.
+func (db *DB) ClaimOnce(ctx context.Context, name string) (bool, error) {
+	if !ortsplan.IsSystem(ctx) {
+		return false, &ortsplan.Error{Code: ortsplan.EFORBIDDEN, Key: "error.forbidden", Err: fmt.Errorf("sqlstore: claim %s: not the system", name)}
+	}
+	var got string
+	err := db.db.QueryRowContext(ctx, `INSERT INTO job_runs (name, last_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING name`,
+		"once:"+name, db.now()).Scan(&got)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, dbErr("claim "+name, err)
+}

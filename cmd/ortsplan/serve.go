@@ -161,7 +161,7 @@ func (m *Main) Run(ctx context.Context) error {
 		res, err := demo.Load(ctx, m.DB, m.web.Storage)
 		switch {
 		case errors.Is(err, demo.ErrNotEmpty):
-			log.Info("demo: database already has content; nothing loaded")
+			log.Info("demo: the database already has content, or another process loads the demo; nothing loaded here")
 		case err != nil:
 			return err
 		default:
