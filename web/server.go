@@ -137,7 +137,15 @@ type Server struct {
 	openData    *opendata.Handler
 
 	handler http.Handler
+
+	// draining is set when the process is shutting down: /readyz answers
+	// 503 so that load balancers stop sending new requests here.
+	draining atomic.Bool
 }
+
+// Drain makes /readyz answer 503 from now on; the process calls it on
+// SIGTERM, some seconds before it stops listening.
+func (s *Server) Drain() { s.draining.Store(true) }
 
 // New builds a server: it parses every template and hashes every asset, so a
 // broken template fails here rather than on a request.
@@ -370,12 +378,17 @@ func (s *Server) routes() *http.ServeMux {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	fmt.Fprintln(w, "ok")
+	fmt.Fprintln(w, "ok: database answers")
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if s.draining.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "shutting down")
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.svc.Ping(ctx); err != nil {

@@ -4,10 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/ortsplan/ortsplan/sqlstore"
 )
 
 // envName returns the environment variable for a flag: base-url → ORTSPLAN_BASE_URL.
@@ -92,11 +96,44 @@ func (p *proxyCount) IsBoolFlag() bool { return true }
 type dbFlags struct {
 	data string
 	db   string
+	// connectTimeout and statementTimeout bound PostgreSQL: a database that
+	// stops answering fails requests instead of hanging them.
+	connectTimeout, statementTimeout time.Duration
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.data, "data", "./data", "data directory for the SQLite database and uploaded files")
 	fs.StringVar(&d.db, "db", "", "SQLite file path or postgres:// URL (default <data>/ortsplan.db)")
+	fs.DurationVar(&d.connectTimeout, "db-connect-timeout", 5*time.Second, "PostgreSQL: longest wait for a connection (0: no limit)")
+	fs.DurationVar(&d.statementTimeout, "db-statement-timeout", 30*time.Second, "PostgreSQL: longest time one statement may run (0: no limit)")
+}
+
+// dsnWithTimeouts is the database to open, a PostgreSQL URL given the
+// connect and statement timeouts unless it sets them itself.
+func (d *dbFlags) dsnWithTimeouts() string {
+	return postgresTimeouts(d.dsn(), d.connectTimeout, d.statementTimeout)
+}
+
+// postgresTimeouts adds connect_timeout (whole seconds, at least 1) and
+// statement_timeout (milliseconds) to a postgres:// URL that lacks them.
+// Other data source names are returned as they are.
+func postgresTimeouts(dsn string, connect, statement time.Duration) string {
+	if !sqlstore.IsPostgresURL(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // the driver reports the bad URL
+	}
+	q := u.Query()
+	if connect > 0 && !q.Has("connect_timeout") {
+		q.Set("connect_timeout", strconv.FormatInt(max(1, int64((connect+time.Second-1)/time.Second)), 10))
+	}
+	if statement > 0 && !q.Has("statement_timeout") {
+		q.Set("statement_timeout", strconv.FormatInt(max(1, statement.Milliseconds()), 10))
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // dsn is the database to open.

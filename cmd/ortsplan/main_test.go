@@ -26,7 +26,7 @@ func TestServeDemoLoginAndGracefulShutdown(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			m := NewMain(&stdout, &stderr)
-			args := []string{"--demo", "--addr", "127.0.0.1:0", "--data", t.TempDir()}
+			args := []string{"--demo", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--drain", "1s"}
 			if d == sqlstore.Postgres {
 				args = append(args, "--db", sqltest.DSN(t, d))
 			}
@@ -89,6 +89,18 @@ func TestServeDemoLoginAndGracefulShutdown(t *testing.T) {
 			case err := <-done:
 				t.Fatalf("Close returned (%v) while a request was in flight", err)
 			case <-time.After(300 * time.Millisecond):
+			}
+			// While draining, /readyz says 503 so a load balancer moves away,
+			// and pages are still served.
+			if res, err := http.Get(base + "/readyz"); err != nil || res.StatusCode != http.StatusServiceUnavailable {
+				t.Fatalf("/readyz while draining: %v %v, want 503", res, err)
+			} else {
+				res.Body.Close()
+			}
+			if res, err := http.Get(base + "/"); err != nil || res.StatusCode != http.StatusOK {
+				t.Fatalf("/ while draining: %v %v, want 200", res, err)
+			} else {
+				res.Body.Close()
 			}
 			fmt.Fprint(conn, body[5:])
 			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
@@ -226,5 +238,36 @@ func TestRegistrationFlags(t *testing.T) {
 		if _, err := parse(args...); err == nil || !strings.Contains(err.Error(), args[0]) {
 			t.Errorf("%v: %v, want a refusal that names the flag", args, err)
 		}
+	}
+}
+
+// TestShutdownCutsOffAStuckRequestAndExitsCleanly: a request still running
+// when the shutdown time ends (an upload on a slow line, say) is cut off,
+// and stopping is still a clean exit.
+func TestShutdownCutsOffAStuckRequestAndExitsCleanly(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	m := NewMain(&stdout, &stderr)
+	if err := m.ParseServe([]string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--drain", "0", "--shutdown-timeout", "500ms"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	conn, err := net.Dial("tcp", m.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /logga-in HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=")
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	if err := m.Close(); err != nil {
+		t.Fatalf("Close with a stuck request: %v, want nil (exit status 0)\n%s", err, stderr.String())
+	}
+	if took := time.Since(start); took < 400*time.Millisecond {
+		t.Fatalf("Close took %v: it did not give the request its shutdown time", took)
+	}
+	if !strings.Contains(stderr.String(), "cut off") {
+		t.Fatalf("no warning about the request cut off:\n%s", stderr.String())
 	}
 }

@@ -35,6 +35,10 @@ type Main struct {
 	uploadMB int
 	logLevel string
 	smtp     mailer.Config
+	// drain is how long /readyz answers 503 before the listener closes, and
+	// shutdownTimeout how long requests in flight then get to finish.
+	drain, shutdownTimeout time.Duration
+	handler                *web.Server
 
 	DB       *sqlstore.DB
 	mailStop context.CancelFunc // stops the mail worker
@@ -87,9 +91,14 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.smtp.Username, "smtp-user", "", "SMTP login name (AUTH PLAIN); empty for no login")
 	fs.StringVar(&m.smtp.Password, "smtp-password", "", "SMTP password (prefer the environment variable)")
 	fs.StringVar(&m.smtp.TLS, "smtp-tls", mailer.TLSStartTLS, "SMTP encryption: none, starttls or tls")
+	fs.DurationVar(&m.drain, "drain", 5*time.Second, "on SIGTERM, how long /readyz answers 503 (so load balancers move away) before the server stops listening")
+	fs.DurationVar(&m.shutdownTimeout, "shutdown-timeout", 30*time.Second, "then, how long requests in flight (such as uploads) get to finish before they are cut off")
 	fs.StringVar(&m.smtp.From, "mail-from", "Ortsplan <noreply@localhost>", "sender of outgoing e-mail")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
+	}
+	if m.drain < 0 || m.shutdownTimeout < 0 {
+		return fmt.Errorf("--drain and --shutdown-timeout cannot be negative")
 	}
 	if m.smtp.Host != "" {
 		if err := m.smtp.Validate(); err != nil {
@@ -140,7 +149,7 @@ func (m *Main) Run(ctx context.Context) error {
 	slog.SetDefault(log)
 	m.web.Logger = log
 
-	m.DB, err = sqlstore.OpenAndMigrate(ctx, m.db.dsn())
+	m.DB, err = sqlstore.OpenAndMigrate(ctx, m.db.dsnWithTimeouts())
 	if err != nil {
 		return err
 	}
@@ -178,6 +187,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.handler = h
 	m.listener, err = net.Listen("tcp", m.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.addr, err)
@@ -211,14 +221,25 @@ func (m *Main) Run(ctx context.Context) error {
 // Addr returns the address the server listens on.
 func (m *Main) Addr() string { return m.listener.Addr().String() }
 
-// Close stops accepting requests, waits up to 30 seconds for those in flight,
-// stops the mail worker and closes the database.
+// Close shuts down: /readyz answers 503 for the drain time while requests
+// are still served, then the listener closes and requests in flight get the
+// shutdown time to finish (those still running are cut off, which is no
+// error: the process was asked to stop), then the mail worker and the jobs
+// stop and the database closes.
 func (m *Main) Close() error {
 	var errs []error
 	if m.server != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		if m.handler != nil && m.drain > 0 {
+			m.handler.Drain()
+			slog.Info("draining: /readyz answers 503", "for", m.drain)
+			time.Sleep(m.drain)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), m.shutdownTimeout)
 		defer cancel()
-		if err := m.server.Shutdown(ctx); err != nil {
+		if err := m.server.Shutdown(ctx); errors.Is(err, context.DeadlineExceeded) {
+			slog.Warn("requests still running at the end of the shutdown time were cut off", "shutdown_timeout", m.shutdownTimeout)
+			m.server.Close()
+		} else if err != nil {
 			errs = append(errs, fmt.Errorf("shutdown: %w", err))
 		}
 		if err := <-m.done; err != nil && !errors.Is(err, http.ErrServerClosed) {
