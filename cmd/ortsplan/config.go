@@ -39,12 +39,18 @@ func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
 // parseWithEnv parses args after filling each flag not given on the command
 // line from its environment variable.
 func parseWithEnv(fs *flag.FlagSet, args []string) error {
+	return parseWithEnvArgs(fs, args, 0)
+}
+
+// parseWithEnvArgs is parseWithEnv for a command that takes n arguments
+// after its flags.
+func parseWithEnvArgs(fs *flag.FlagSet, args []string, n int) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > n {
 		fs.Usage()
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q", fs.Arg(n))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

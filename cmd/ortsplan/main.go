@@ -21,6 +21,10 @@ Usage:
   ortsplan load    [flags]   drive a running server and report latency per page kind
   ortsplan upload-load [flags]
                              post the largest photos residents may, all at once, and report peak memory
+  ortsplan backup  [flags] DEST
+                             copy the SQLite database and the uploaded files into a new folder, online
+  ortsplan restore [flags] SRC
+                             put a backup in place (stop the server first)
   ortsplan user add --email E --name N --role R [--locality SLUG]...
                              create a staff account; the password is read from standard input
   ortsplan help              show this text
@@ -70,6 +74,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runLoad(ctx, args[1:], stdout, stderr)
 	case "upload-load":
 		return runUploadLoad(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args[1:], stdout, stderr)
 	case "user":
 		if len(args) < 2 || args[1] != "add" {
 			fmt.Fprint(stderr, "Usage: ortsplan user add --email E --name N --role R [--locality SLUG]...\n")

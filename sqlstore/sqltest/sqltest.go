@@ -25,6 +25,8 @@ import (
 func init() {
 	// Cheap password hashes keep the suite fast; production uses the real cost.
 	sqlstore.PasswordParams = sqlstore.Argon2Params{Memory: 64, Time: 1, Threads: 1}
+	// Nor does the suite need every commit synced to disk.
+	sqlstore.SQLiteSynchronous = "NORMAL"
 }
 
 var schemaSeq atomic.Int64
