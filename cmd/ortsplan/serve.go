@@ -38,6 +38,8 @@ type Main struct {
 	// drain is how long /readyz answers 503 before the listener closes, and
 	// shutdownTimeout how long requests in flight then get to finish.
 	drain, shutdownTimeout time.Duration
+	// newsInterval is how often the news for followers is turned into e-mail.
+	newsInterval time.Duration
 	handler                *web.Server
 
 	DB       *sqlstore.DB
@@ -91,11 +93,15 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.smtp.Username, "smtp-user", "", "SMTP login name (AUTH PLAIN); empty for no login")
 	fs.StringVar(&m.smtp.Password, "smtp-password", "", "SMTP password (prefer the environment variable)")
 	fs.StringVar(&m.smtp.TLS, "smtp-tls", mailer.TLSStartTLS, "SMTP encryption: none, starttls or tls")
+	fs.DurationVar(&m.newsInterval, "news-interval", time.Minute, "how often news for followers is turned into e-mail (the other jobs run every 60 times that)")
 	fs.DurationVar(&m.drain, "drain", 5*time.Second, "on SIGTERM, how long /readyz answers 503 (so load balancers move away) before the server stops listening")
 	fs.DurationVar(&m.shutdownTimeout, "shutdown-timeout", 30*time.Second, "then, how long requests in flight (such as uploads) get to finish before they are cut off")
 	fs.StringVar(&m.smtp.From, "mail-from", "Ortsplan <noreply@localhost>", "sender of outgoing e-mail")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
+	}
+	if m.newsInterval < time.Second {
+		return fmt.Errorf("--news-interval must be at least 1s, not %s", m.newsInterval)
 	}
 	if m.drain < 0 || m.shutdownTimeout < 0 {
 		return fmt.Errorf("--drain and --shutdown-timeout cannot be negative")
@@ -261,8 +267,8 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-// startJobs runs the periodic jobs: every minute the news for followers, and
-// every hour the weekly reminder about sign-ups that wait, the anonymising
+// startJobs runs the periodic jobs: every --news-interval (a minute) the
+// news for followers, and every 60 intervals (an hour) the weekly reminder about sign-ups that wait, the anonymising
 // of old sign-ups and the deleting of meeting registrations never confirmed
 // (a week after their time to confirm ran out). Each run is recorded in the
 // database, so several processes do each job once.
@@ -299,7 +305,7 @@ func (m *Main) startJobs(log *slog.Logger) {
 		defer close(m.jobsDone)
 		run()
 		news()
-		t := time.NewTicker(time.Minute)
+		t := time.NewTicker(m.newsInterval)
 		defer t.Stop()
 		for tick := 1; ; tick++ {
 			select {
