@@ -592,3 +592,71 @@ func TestLoginWait(t *testing.T) {
 		}
 	}
 }
+
+func TestActionLate(t *testing.T) {
+	today := time.Date(2026, 12, 2, 15, 0, 0, 0, time.UTC)
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		status ActionStatus
+		end    time.Time
+		want   bool
+	}{
+		{ActionOngoing, day(2016, 12, 31), true}, // the footpath planned for 2013–2016
+		{ActionNotStarted, day(2026, 12, 1), true},
+		{ActionPaused, day(2026, 12, 1), true},
+		{ActionOngoing, day(2026, 12, 2), false}, // its last day is today
+		{ActionOngoing, day(2027, 1, 1), false},
+		{ActionDone, day(2016, 12, 31), false},
+		{ActionCancelled, day(2016, 12, 31), false},
+		{ActionOngoing, time.Time{}, false}, // no end date
+	} {
+		if got := ActionLate(c.status, c.end, today); got != c.want {
+			t.Errorf("ActionLate(%s, %s) = %v, want %v", c.status, c.end.Format(time.DateOnly), got, c.want)
+		}
+		a := &Action{Status: c.status, End: c.end}
+		if a.Late(today) != c.want {
+			t.Errorf("Action.Late disagrees for %s, %s", c.status, c.end.Format(time.DateOnly))
+		}
+	}
+}
+
+func TestMeetingNeedsNotesAndSoon(t *testing.T) {
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	m := func(state MeetingState, start time.Time, dur time.Duration, report string, published bool) *Meeting {
+		x := &Meeting{State: state, Start: start, Report: report}
+		if dur > 0 {
+			x.End = start.Add(dur)
+		}
+		if published {
+			x.ReportPublished = start.Add(48 * time.Hour)
+		}
+		return x
+	}
+	for _, c := range []struct {
+		name        string
+		m           *Meeting
+		notes, soon bool
+	}{
+		{"held last week, no notes", m(MeetingHeld, now.AddDate(0, 0, -7), 2*time.Hour, "", false), true, false},
+		{"held, notes in draft", m(MeetingHeld, now.AddDate(0, 0, -7), 2*time.Hour, "Anteckningar", false), true, false},
+		{"held, notes published", m(MeetingHeld, now.AddDate(0, 0, -7), 2*time.Hour, "Anteckningar", true), false, false},
+		{"still marked planned but over", m(MeetingPlanned, now.AddDate(0, 0, -1), 0, "", false), true, false},
+		{"cancelled last week", m(MeetingCancelled, now.AddDate(0, 0, -7), 2*time.Hour, "", false), false, false},
+		{"going on now", m(MeetingPlanned, now.Add(-time.Hour), 2*time.Hour, "", false), false, false},
+		{"in three days", m(MeetingPlanned, now.AddDate(0, 0, 3), 2*time.Hour, "", false), false, true},
+		{"in 13 days", m(MeetingPlanned, now.AddDate(0, 0, 13), 2*time.Hour, "", false), false, true},
+		{"in 15 days", m(MeetingPlanned, now.AddDate(0, 0, 15), 2*time.Hour, "", false), false, false},
+		{"cancelled, in three days", m(MeetingCancelled, now.AddDate(0, 0, 3), 2*time.Hour, "", false), false, false},
+	} {
+		if got := MeetingNeedsNotes(c.m, now); got != c.notes {
+			t.Errorf("%s: MeetingNeedsNotes = %v, want %v", c.name, got, c.notes)
+		}
+		if got := MeetingSoon(c.m, now); got != c.soon {
+			t.Errorf("%s: MeetingSoon = %v, want %v", c.name, got, c.soon)
+		}
+	}
+	w := Workload{SignUpsWaiting: 1, IdeasUnanswered: 2, Reports: 3, LateActions: 4, MeetingsWithoutNotes: 5, MeetingsSoon: 6}
+	if w.Waiting() != 15 {
+		t.Errorf("Waiting = %d, want 15 (the meetings to come wait for no one)", w.Waiting())
+	}
+}
