@@ -101,11 +101,11 @@ type instance struct {
 
 // env is what both instances share.
 type env struct {
-	t       *testing.T
-	bin     string
-	admin   string // a connection string to create databases with
-	smtp    string // host:port of the sink
-	data    string
+	t     *testing.T
+	bin   string
+	admin string // a connection string to create databases with
+	smtp  string // host:port of the sink
+	data  string
 }
 
 func freePort(t *testing.T) string {

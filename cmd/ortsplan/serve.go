@@ -40,7 +40,7 @@ type Main struct {
 	drain, shutdownTimeout time.Duration
 	// newsInterval is how often the news for followers is turned into e-mail.
 	newsInterval time.Duration
-	handler                *web.Server
+	handler      *web.Server
 
 	DB       *sqlstore.DB
 	mailStop context.CancelFunc // stops the mail worker
