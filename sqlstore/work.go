@@ -138,7 +138,7 @@ func (db *DB) WorkMeetings(ctx context.Context, list ortsplan.MeetingList, f ort
 	case ortsplan.MeetingsComing:
 		where, order, args = soonWhere, "m.starts_at, m.id", []any{now, now.Add(ortsplan.MeetingsSoonWithin)}
 	default:
-		return nil, false, &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.bad_request", Err: fmt.Errorf("sqlstore: no meeting list %q", list)}
+		return nil, false, &ortsplan.Error{Code: ortsplan.EINVALID, Key: "work.unknown_list", Err: fmt.Errorf("sqlstore: no meeting list %q", list)}
 	}
 	cond, scope, none, err := db.workScope(ctx, "m.locality_id", f.LocalityID, len(args)+1)
 	if err != nil || none {

@@ -52,7 +52,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 				}
 				s.setSessionCookie(w, sess.Token, sess.ExpiresAt)
 				s.log.Info("login", "request_id", reqInfo(r).ID, "user_id", u.ID)
-				http.Redirect(w, r, redirectTarget(r.PostFormValue("till")), http.StatusSeeOther)
+				// Staff land on their home unless they came from elsewhere.
+				target := "/admin"
+				if till := r.PostFormValue("till"); till != "" {
+					target = redirectTarget(till)
+				}
+				http.Redirect(w, r, target, http.StatusSeeOther)
 				return
 			case ortsplan.EUNAUTHORIZED:
 				f.Error, status = "login.failed", http.StatusUnauthorized

@@ -438,6 +438,10 @@ func authzRows() []authzRow {
 		}, editorA),
 
 		// What waits for staff: lists of their own localities, details of others' refused.
+		get("GET /admin", fixed("/admin"), staffActors, editorA),
+		get("GET /admin/ideer", fixed("/admin/ideer?ort=malmkoping"), staffActors, editorA),
+		get("GET /admin/forsenade", fixed("/admin/forsenade"), staffActors, editorA),
+		get("GET /admin/moten", fixed("/admin/moten?visa=kommande"), staffActors, editorA),
 		get("GET /admin/anmalningar", fixed("/admin/anmalningar"), staffActors, editorA),
 		staffGet("GET /admin/anmalningar/{id}", func(f *authzFixture) string { return "/admin/anmalningar/" + id(f.signUp) }, editorA),
 		change("POST /admin/anmalningar/{id}", func(f *authzFixture) string { return "/admin/anmalningar/" + id(f.signUp) }, func(f *authzFixture) url.Values {

@@ -175,11 +175,14 @@ func isoDate(t time.Time) string {
 // its texts made in Go, since a plan can hold hundreds of actions and plain
 // fields render much faster than calls in the template.
 type actionView struct {
-	ID                  int64
-	Title               string
-	Level               int // heading level
-	Status              ortsplan.ActionStatus
-	StatusText          string
+	ID         int64
+	Title      string
+	Level      int // heading level
+	Status     ortsplan.ActionStatus
+	StatusText string
+	// LateText says "Försenad" when the planned end has passed and the
+	// action is not done (in words, not by colour alone).
+	LateText            string
 	Progress            float64
 	Facts               bool // any of responsible, organisations, priority or period
 	ResponsibleLabel    string
@@ -207,6 +210,9 @@ func newActionView(L *i18n.Localizer, a *ortsplan.Action, level int) actionView 
 	v := actionView{ID: a.ID, Title: a.Title, Level: level, Status: a.Status, StatusText: L.T("status." + string(a.Status)),
 		Progress: a.ComputedProgress(), Period: !a.Start.IsZero() || !a.End.IsZero()}
 	v.Facts = a.ResponsibleKind != "" || a.Priority != "" || v.Period || len(a.Organisations) > 0
+	if a.Late(time.Now()) {
+		v.LateText = L.T("action.late")
+	}
 	if a.ResponsibleKind != "" {
 		v.ResponsibleLabel = L.T("action.responsible")
 		v.Responsible = L.T("responsible." + string(a.ResponsibleKind))

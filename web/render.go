@@ -70,6 +70,8 @@ type page struct {
 	Feed     string // the page's Atom feed, if any
 	Form     *form
 	Data     any
+	// Work is what waits for a logged-in staff member, for the menu's counts.
+	Work *ortsplan.Workload
 
 	Org          string
 	ContactEmail string
@@ -225,11 +227,20 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request) *page {
 	if ri.Lang == "en" {
 		other = "sv"
 	}
-	return &page{
+	p := &page{
 		L: s.cat.For(ri.Lang), Lang: ri.Lang, User: ri.User, Resident: ri.Resident, CSRF: s.ensureCSRF(w, r), Path: r.URL.Path,
 		Org: s.cfg.OrgName, ContactEmail: s.cfg.ContactEmail, ContactPhone: s.cfg.ContactPhone,
 		OtherLang: other, OtherLangURL: "/sprak?lang=" + other + "&till=" + urlQueryEscape(r.URL.RequestURI()),
 	}
+	if ri.User != nil {
+		// The staff menu shows what waits; a page is still shown without it.
+		if work, err := s.svc.Work.Workload(r.Context(), 0); err != nil {
+			s.log.Warn("staff menu counts", "request_id", ri.ID, "err", err)
+		} else {
+			p.Work = work
+		}
+	}
+	return p
 }
 
 // render executes a page template into a buffer first, so a template error

@@ -41,6 +41,8 @@ type Services struct {
 	OpenData     ortsplan.OpenDataService
 	Outbox       ortsplan.Outbox
 	Effects      ortsplan.EffectService
+	// Work answers the staff home (/admin).
+	Work ortsplan.WorkService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 }
@@ -50,7 +52,7 @@ func (svc Services) check() error {
 	for name, v := range map[string]any{"Users": svc.Users, "Residents": svc.Residents, "Localities": svc.Localities,
 		"Plans": svc.Plans, "Meetings": svc.Meetings, "Files": svc.Files, "SignUps": svc.SignUps, "Ideas": svc.Ideas,
 		"Follows": svc.Follows, "PersonalData": svc.PersonalData, "Search": svc.Search, "OpenData": svc.OpenData,
-		"Outbox": svc.Outbox, "Effects": svc.Effects} {
+		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work} {
 		if v == nil {
 			return fmt.Errorf("web: no %s service configured", name)
 		}
@@ -358,6 +360,10 @@ func (s *Server) routes() *http.ServeMux {
 	staff("POST /orter/{slug}/arbetsgrupper/{group}/organisationer", s.addOrganisation)
 
 	// Staff: what waits for them, and the administration.
+	staff("GET /admin", s.adminHome)
+	staff("GET /admin/ideer", s.adminIdeas)
+	staff("GET /admin/forsenade", s.adminLate)
+	staff("GET /admin/moten", s.adminMeetings)
 	staff("GET /admin/anmalningar", s.inbox)
 	staff("GET /admin/anmalningar/{id}", s.signUpDetail)
 	staff("POST /admin/anmalningar/{id}", s.updateSignUp)

@@ -62,7 +62,7 @@ func TestServeDemoLoginAndGracefulShutdown(t *testing.T) {
 				t.Fatal(err)
 			}
 			res.Body.Close()
-			if res.Request.URL.Path != "/" || res.StatusCode != 200 {
+			if res.Request.URL.Path != "/admin" || res.StatusCode != 200 {
 				t.Fatalf("login with the printed password ended at %s (%d)", res.Request.URL, res.StatusCode)
 			}
 			res, _ = c.Get(base + "/admin/anvandare")
