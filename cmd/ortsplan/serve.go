@@ -44,6 +44,7 @@ type Main struct {
 	// retentionMonths is how long sign-ups that led nowhere keep their personal data.
 	retentionMonths int
 	ideaDays        int
+	mailDays        int // --mail-retention-days
 	confirmHours    int // --registration-confirm-hours
 	cacheMB         int
 	server          *http.Server
@@ -88,6 +89,7 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.smtp.Password, "smtp-password", "", "SMTP password (prefer the environment variable)")
 	fs.StringVar(&m.smtp.TLS, "smtp-tls", mailer.TLSStartTLS, "SMTP encryption: none, starttls or tls")
 	fs.StringVar(&m.smtp.From, "mail-from", "Ortsplan <noreply@localhost>", "sender of outgoing e-mail")
+	fs.IntVar(&m.mailDays, "mail-retention-days", 90, "days after which sent e-mail, and e-mail given up, is deleted from the outbox with its text and addresses")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
 	}
@@ -107,6 +109,9 @@ func (m *Main) ParseServe(args []string) error {
 	m.web.IdeaThreshold.Within = time.Duration(m.ideaDays) * 24 * time.Hour
 	if m.web.RegistrationRule.MaxPeople < 1 {
 		return fmt.Errorf("--registration-max-people must be at least 1, not %d", m.web.RegistrationRule.MaxPeople)
+	}
+	if m.mailDays < 1 {
+		return fmt.Errorf("--mail-retention-days must be at least 1, not %d", m.mailDays)
 	}
 	if m.confirmHours < 1 {
 		return fmt.Errorf("--registration-confirm-hours must be at least 1, not %d", m.confirmHours)
@@ -151,6 +156,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.DB.SetCacheBytes(int64(m.cacheMB) << 20)
 	}
 	m.web.StoreCache = m.DB.CacheStats
+	m.web.OutboxStats = m.DB.OutboxCounts
 	m.web.MailSent = m.smtp.Host != ""
 	m.DB.PublicURL = m.baseURL
 	m.DB.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: m.baseURL, Org: m.web.OrgName}
@@ -242,7 +248,8 @@ func (m *Main) Close() error {
 
 // startJobs runs the periodic jobs: every minute the news for followers, and
 // every hour the weekly reminder about sign-ups that wait, the anonymising
-// of old sign-ups and the deleting of meeting registrations never confirmed
+// of old sign-ups, the deleting of e-mail sent (or given up) more than
+// --mail-retention-days ago and of meeting registrations never confirmed
 // (a week after their time to confirm ran out). Each run is recorded in the
 // database, so several processes do each job once.
 func (m *Main) startJobs(log *slog.Logger) {
@@ -259,6 +266,12 @@ func (m *Main) startJobs(log *slog.Logger) {
 			log.Error("anonymise sign-ups", "err", err)
 		} else if n > 0 {
 			log.Info("sign-ups anonymised", "count", n, "before", cutoff.Format(time.DateOnly))
+		}
+		mailCutoff := time.Now().AddDate(0, 0, -m.mailDays)
+		if n, err := m.DB.PurgeMessages(ortsplan.NewSystemContext(ctx), mailCutoff); err != nil {
+			log.Error("delete old e-mail", "err", err)
+		} else if n > 0 {
+			log.Info("old e-mail deleted from the outbox", "count", n, "before", mailCutoff.Format(time.DateOnly))
 		}
 		expired := time.Now().Add(-ortsplan.RegistrationKeepExpired)
 		if n, err := m.DB.DeleteExpiredRegistrations(ortsplan.NewSystemContext(ctx), expired); err != nil {
