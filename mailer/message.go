@@ -32,6 +32,10 @@ var reserved = []string{"bcc", "cc", "content-language", "content-transfer-encod
 // "Ortsplan <noreply@example.se>"), dated now: multipart/alternative with a
 // plain-text and an HTML part, or plain text alone when m.HTML is empty, both
 // UTF-8 and quoted-printable. Header values with CR or LF are refused.
+//
+// The Message-ID is m.Key at the sender's domain, <KEY@DOMAIN>: the same on
+// every attempt, so a server that received a message whose reply was lost
+// can drop the copy the retry brings. Without a key it is random.
 func Build(m *ortsplan.Message, from string, now time.Time) ([]byte, error) {
 	fromAddr, err := parseAddress(from)
 	if err != nil {
@@ -53,7 +57,7 @@ func Build(m *ortsplan.Message, from string, now time.Time) ([]byte, error) {
 		return nil, err
 	}
 	_, domain, _ := strings.Cut(fromAddr.Address, "@")
-	id, err := messageID(domain)
+	id, err := messageID(m.Key, domain)
 	if err != nil {
 		return nil, err
 	}
@@ -148,16 +152,35 @@ func validFieldName(s string) bool {
 	return true
 }
 
-// messageID returns a random Message-ID at the sender's domain.
-func messageID(domain string) (string, error) {
-	var r [16]byte
-	if _, err := rand.Read(r[:]); err != nil {
-		return "", err
+// messageID returns the Message-ID <key@domain>, with a random key when key
+// is empty. A key must be a dot-atom of letters, digits, '.', '_' and '-'.
+func messageID(key, domain string) (string, error) {
+	if key == "" {
+		var r [16]byte
+		if _, err := rand.Read(r[:]); err != nil {
+			return "", err
+		}
+		key = hex.EncodeToString(r[:])
+	}
+	if !validKey(key) {
+		return "", fmt.Errorf("%w: Message-ID key %q", ErrBadMessage, key)
 	}
 	if domain == "" {
 		domain = "localhost"
 	}
-	return "<" + hex.EncodeToString(r[:]) + "@" + domain + ">", nil
+	return "<" + key + "@" + domain + ">", nil
+}
+
+func validKey(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // header writes one header line, folded at spaces to keep lines near 78

@@ -29,7 +29,8 @@ type Config struct {
 	Username, Password string
 	TLS                string // TLSNone, TLSStartTLS or TLSImplicit
 	From               string // e.g. "Ortsplan <noreply@example.se>"
-	// Timeout bounds connecting and each message's exchange; 0 means 30 seconds.
+	// Timeout bounds connecting (with the greeting, STARTTLS and the login) and
+	// each message's exchange; 0 means 30 seconds.
 	Timeout time.Duration
 	// TLSConfig, when set, replaces the default TLS settings (e.g. a private CA).
 	TLSConfig *tls.Config
@@ -117,7 +118,10 @@ func dial(ctx context.Context, cfg Config, helloName string) (*session, error) {
 	if err != nil {
 		return nil, &stepError{"connect", err}
 	}
-	conn.SetDeadline(time.Now().Add(cfg.timeout()))
+	// Connecting and the setup share one Timeout, so a dial is one step of
+	// at most Timeout, as sending one message is (the worker's lease counts on it).
+	deadline, _ := ctx.Deadline()
+	conn.SetDeadline(deadline)
 	s := &session{cfg: cfg, conn: conn}
 	if s.client, err = smtp.NewClient(conn, cfg.Host); err != nil {
 		conn.Close()

@@ -47,6 +47,10 @@ type smtpServer struct {
 	reject   map[string]bool // recipients answered with 550
 	user     string          // required login, when set
 	password string
+	// onData, when set, sees each message's DATA before it is kept (n counts
+	// them from 1): keep false drops it, and err becomes the reply.
+	onData func(ss *smtpSession, n int) (keep bool, err error)
+	datas  int
 }
 
 type serverOption func(*smtpServer, *smtp.Server)
@@ -140,9 +144,19 @@ func (ss *smtpSession) Data(r io.Reader) error {
 	}
 	ss.cur.Data = b
 	ss.s.mu.Lock()
+	ss.s.datas++
+	n, hook := ss.s.datas, ss.s.onData
+	ss.s.mu.Unlock()
+	keep := true
+	if hook != nil {
+		if keep, err = hook(ss, n); !keep {
+			return err
+		}
+	}
+	ss.s.mu.Lock()
 	ss.s.msgs = append(ss.s.msgs, ss.cur)
 	ss.s.mu.Unlock()
-	return nil
+	return err
 }
 
 func (ss *smtpSession) Reset()        { ss.cur = received{} }

@@ -63,6 +63,7 @@ type authzFixture struct {
 	meeting, file, signUp             int64
 	idea, comment, flenIdea, flenComm int64
 	revision, message, targetUser     int64
+	failedMessage                     int64
 	regToken                          string
 	pngBytes, pdfBytes                []byte
 }
@@ -117,6 +118,10 @@ func newAuthzFixture(t *testing.T, s *site) *authzFixture {
 	fc := &ortsplan.Comment{IdeaID: fi.ID, Body: "RT Ja tack"}
 	must(db.AddComment(asRes, fc))
 	must(db.Report(ctx, ortsplan.Report{IdeaID: idea.ID, Kind: ortsplan.ModerateComment, TargetID: c.ID, Reason: "Hemlig anmälan RT"}))
+	failed := &ortsplan.Message{To: "studsar@example.se", Subject: "RT studsade", Text: "Kom inte fram"}
+	must(db.EnqueueMessage(ctx, failed))
+	must(db.MarkFailed(ctx, failed.ID, "smtp rcpt: 550 No such user", time.Now(), true))
+	f.failedMessage = failed.ID
 	must(db.EnqueueMessage(ctx, &ortsplan.Message{To: "hemlig-deltagare@example.se", Subject: "RT", Text: "Hemlig kost RT"}))
 	target := s.user("rt-mal@example.se", ortsplan.RoleOfficial, "malmkoping")
 	must(db.SQL().QueryRow("SELECT MAX(id) FROM revisions WHERE locality_id = $1", f.malm.ID).Scan(&f.revision))
@@ -466,6 +471,8 @@ func authzRows() []authzRow {
 		}, adminA),
 		staffGet("GET /admin/utkorg", fixed("/admin/utkorg"), adminA),
 		staffGet("GET /admin/utkorg/{id}", func(f *authzFixture) string { return "/admin/utkorg/" + id(f.message) }, adminA),
+		change("POST /admin/utkorg/{id}/forsok-igen", func(f *authzFixture) string { return "/admin/utkorg/" + id(f.failedMessage) + "/forsok-igen" },
+			func(*authzFixture) url.Values { return url.Values{} }, adminA),
 	}
 }
 

@@ -108,6 +108,9 @@ type Config struct {
 	MailSent bool
 	// StoreCache reports the store's cache, for /metrics; nil for none.
 	StoreCache func() cache.Stats
+	// OutboxStats reads the outbox's figures for /metrics (no personal data,
+	// so it asks for no account); nil leaves them out.
+	OutboxStats func(context.Context) (ortsplan.OutboxStats, error)
 }
 
 // Server serves the site.
@@ -223,6 +226,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	}
 	reg.MustRegister(newCacheCollector(caches))
 	reg.MustRegister(s.uploadGauges()...)
+	reg.MustRegister(newOutboxCollector(cfg))
 	s.openData = opendata.New(opendata.Services{Localities: svc.Localities, Plans: svc.Plans, Meetings: svc.Meetings,
 		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects},
 		opendata.Config{BaseURL: cfg.BaseURL, OrgName: cfg.OrgName, DataLicence: cfg.DataLicence, DataLicenceURL: cfg.DataLicenceURL,
@@ -373,6 +377,7 @@ func (s *Server) routes() *http.ServeMux {
 	staff("POST /admin/anvandare/{id}/aktiv", s.adminSetActive)
 	staff("GET /admin/utkorg", s.adminOutbox)
 	staff("GET /admin/utkorg/{id}", s.adminOutboxMessage)
+	staff("POST /admin/utkorg/{id}/forsok-igen", s.adminOutboxRetry)
 
 	// The open data: JSON API, CSV, Atom and the OpenAPI document, a sub-router of its own.
 	s.openData.Register(mux)

@@ -50,6 +50,7 @@ type Main struct {
 	// retentionMonths is how long sign-ups that led nowhere keep their personal data.
 	retentionMonths int
 	ideaDays        int
+	mailDays        int // --mail-retention-days
 	confirmHours    int // --registration-confirm-hours
 	cacheMB         int
 	server          *http.Server
@@ -97,6 +98,7 @@ func (m *Main) ParseServe(args []string) error {
 	fs.DurationVar(&m.drain, "drain", 5*time.Second, "on SIGTERM, how long /readyz answers 503 (so load balancers move away) before the server stops listening")
 	fs.DurationVar(&m.shutdownTimeout, "shutdown-timeout", 30*time.Second, "then, how long requests in flight (such as uploads) get to finish before they are cut off")
 	fs.StringVar(&m.smtp.From, "mail-from", "Ortsplan <noreply@localhost>", "sender of outgoing e-mail")
+	fs.IntVar(&m.mailDays, "mail-retention-days", 90, "days after which sent e-mail, and e-mail given up, is deleted from the outbox with its text and addresses")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
 	}
@@ -122,6 +124,9 @@ func (m *Main) ParseServe(args []string) error {
 	m.web.IdeaThreshold.Within = time.Duration(m.ideaDays) * 24 * time.Hour
 	if m.web.RegistrationRule.MaxPeople < 1 {
 		return fmt.Errorf("--registration-max-people must be at least 1, not %d", m.web.RegistrationRule.MaxPeople)
+	}
+	if m.mailDays < 1 {
+		return fmt.Errorf("--mail-retention-days must be at least 1, not %d", m.mailDays)
 	}
 	if m.confirmHours < 1 {
 		return fmt.Errorf("--registration-confirm-hours must be at least 1, not %d", m.confirmHours)
@@ -166,6 +171,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.DB.SetCacheBytes(int64(m.cacheMB) << 20)
 	}
 	m.web.StoreCache = m.DB.CacheStats
+	m.web.OutboxStats = m.DB.OutboxCounts
 	m.web.MailSent = m.smtp.Host != ""
 	m.DB.PublicURL = m.baseURL
 	m.DB.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: m.baseURL, Org: m.web.OrgName}
@@ -268,8 +274,10 @@ func (m *Main) Close() error {
 }
 
 // startJobs runs the periodic jobs: every --news-interval (a minute) the
-// news for followers, and every 60 intervals (an hour) the weekly reminder about sign-ups that wait, the anonymising
-// of old sign-ups and the deleting of meeting registrations never confirmed
+// news for followers, and every 60 intervals (an hour) the weekly reminder
+// about sign-ups that wait, the anonymising of old sign-ups, the deleting of
+// e-mail sent (or given up) more than --mail-retention-days ago and of
+// meeting registrations never confirmed
 // (a week after their time to confirm ran out). Each run is recorded in the
 // database, so several processes do each job once.
 func (m *Main) startJobs(log *slog.Logger) {
@@ -286,6 +294,12 @@ func (m *Main) startJobs(log *slog.Logger) {
 			log.Error("anonymise sign-ups", "err", err)
 		} else if n > 0 {
 			log.Info("sign-ups anonymised", "count", n, "before", cutoff.Format(time.DateOnly))
+		}
+		mailCutoff := time.Now().AddDate(0, 0, -m.mailDays)
+		if n, err := m.DB.PurgeMessages(ortsplan.NewSystemContext(ctx), mailCutoff); err != nil {
+			log.Error("delete old e-mail", "err", err)
+		} else if n > 0 {
+			log.Info("old e-mail deleted from the outbox", "count", n, "before", mailCutoff.Format(time.DateOnly))
 		}
 		expired := time.Now().Add(-ortsplan.RegistrationKeepExpired)
 		if n, err := m.DB.DeleteExpiredRegistrations(ortsplan.NewSystemContext(ctx), expired); err != nil {
