@@ -74,7 +74,9 @@ type LocalityService interface {
 func (l *Locality) Validate() error {
 	v := ValidationErrors{}
 	l.Name = strings.TrimSpace(l.Name)
-	l.Slug = strings.TrimSpace(l.Slug)
+	if l.Slug = FoldSlug(l.Slug); l.Slug == "" {
+		l.Slug = SlugFromName(l.Name)
+	}
 	if l.Name == "" {
 		v.Add("name", "error.name_required")
 	} else if utf8.RuneCountInString(l.Name) > 100 {
@@ -93,6 +95,42 @@ func (l *Locality) Validate() error {
 		v.Add("coordinates", "error.coordinates_invalid")
 	}
 	return v.Err()
+}
+
+// slugFold are the letters a slug spells without their marks.
+var slugFold = strings.NewReplacer("å", "a", "ä", "a", "ö", "o", "é", "e", "è", "e", "ê", "e", "ë", "e", "ü", "u", "á", "a", "à", "a",
+	"í", "i", "ó", "o", "ú", "u", "ø", "o", "æ", "ae", "ß", "ss")
+
+// FoldSlug makes a typed slug out of what a person is likely to type:
+// trimmed, in small letters, with Swedish and other marked letters folded
+// (å→a, ä→a, ö→o) and spaces as hyphens, so "Stjärnhov" becomes "stjarnhov".
+// Anything else is left for ValidSlug to refuse.
+func FoldSlug(s string) string {
+	s = slugFold.Replace(strings.ToLower(strings.TrimSpace(s)))
+	return strings.Join(strings.Fields(s), "-")
+}
+
+// SlugFromName proposes a slug for a name: folded as FoldSlug does, every
+// run of other characters one hyphen, at most 60 characters. "Stora
+// Sundby (Hjälmaren)" becomes "stora-sundby-hjalmaren".
+func SlugFromName(name string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range slugFold.Replace(strings.ToLower(name)) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+			if b.Len() >= 60 {
+				break
+			}
+			continue
+		}
+		hyphen = true
+	}
+	return strings.Trim(b.String(), "-")
 }
 
 // ValidSlug reports whether s is a URL slug: 1–60 of a–z, 0–9 and inner hyphens.

@@ -347,6 +347,9 @@ func (g *Group) Validate() error {
 	v := ValidationErrors{}
 	g.Name = strings.TrimSpace(g.Name)
 	checkText(v, "name", g.Name, true, maxTitle)
+	if g.Slug = FoldSlug(g.Slug); g.Slug == "" {
+		g.Slug = SlugFromName(g.Name)
+	}
 	if !ValidSlug(g.Slug) {
 		v.Add("slug", "error.slug_invalid")
 	}

@@ -660,3 +660,44 @@ func TestMeetingNeedsNotesAndSoon(t *testing.T) {
 		t.Errorf("Waiting = %d, want 15 (the meetings to come wait for no one)", w.Waiting())
 	}
 }
+
+func TestSlugs(t *testing.T) {
+	for _, c := range []struct{ typed, fold, fromName string }{
+		{"stjärnhov", "stjarnhov", "stjarnhov"},
+		{" Stjärnhov ", "stjarnhov", "stjarnhov"},
+		{"Malmköping", "malmkoping", "malmkoping"},
+		{"Hälleforsnäs", "halleforsnas", "halleforsnas"},
+		{"Stora Sundby", "stora-sundby", "stora-sundby"},
+		{"Stora Sundby!", "stora-sundby!", "stora-sundby"},
+		{"Bettna – gamla skolan", "bettna-–-gamla-skolan", "bettna-gamla-skolan"},
+		{"Idrottsföreningen (IFK)", "idrottsforeningen-(ifk)", "idrottsforeningen-ifk"},
+		{"", "", ""},
+		{"!!!", "!!!", ""},
+	} {
+		if got := FoldSlug(c.typed); got != c.fold {
+			t.Errorf("FoldSlug(%q) = %q, want %q", c.typed, got, c.fold)
+		}
+		if got := SlugFromName(c.typed); got != c.fromName {
+			t.Errorf("SlugFromName(%q) = %q, want %q", c.typed, got, c.fromName)
+		}
+		if got := SlugFromName(c.typed); got != "" && !ValidSlug(got) {
+			t.Errorf("SlugFromName(%q) = %q is not a valid slug", c.typed, got)
+		}
+	}
+	if got := SlugFromName(strings.Repeat("å", 100)); len(got) != 60 || !ValidSlug(got) {
+		t.Errorf("a long name gives %q (%d)", got, len(got))
+	}
+	// A new locality typed "stjärnhov" is folded, and one without a slug gets one from its name.
+	l := &Locality{Name: "Stjärnhov", Slug: "stjärnhov", Phase: PhaseMobilising}
+	if err := l.Validate(); err != nil || l.Slug != "stjarnhov" {
+		t.Errorf("locality with slug stjärnhov: %q %v", l.Slug, err)
+	}
+	l = &Locality{Name: "Vadsbro-Mellösa", Phase: PhaseMobilising}
+	if err := l.Validate(); err != nil || l.Slug != "vadsbro-mellosa" {
+		t.Errorf("locality without a slug: %q %v", l.Slug, err)
+	}
+	g := &Group{Name: "Grupp för Ängen", Kind: GroupWorking}
+	if err := g.Validate(); err != nil || g.Slug != "grupp-for-angen" {
+		t.Errorf("group without a slug: %q %v", g.Slug, err)
+	}
+}
