@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -35,6 +36,8 @@ type Main struct {
 	uploadMB int
 	logLevel string
 	smtp     mailer.Config
+	// storage is --storage, parsed: where uploaded files are kept.
+	storage media.StorageSpec
 
 	DB       *sqlstore.DB
 	mailStop context.CancelFunc // stops the mail worker
@@ -88,9 +91,15 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.smtp.Password, "smtp-password", "", "SMTP password (prefer the environment variable)")
 	fs.StringVar(&m.smtp.TLS, "smtp-tls", mailer.TLSStartTLS, "SMTP encryption: none, starttls or tls")
 	fs.StringVar(&m.smtp.From, "mail-from", "Ortsplan <noreply@localhost>", "sender of outgoing e-mail")
+	storage := fs.String("storage", "", "where uploaded files are kept: "+storageFlagHelp+" (default <data>/files)")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
 	}
+	spec, err := media.ParseStorageSpec(*storage, filepath.Join(m.db.data, "files"), os.Getenv)
+	if err != nil {
+		return err // it names the spec
+	}
+	m.storage = spec
 	if m.smtp.Host != "" {
 		if err := m.smtp.Validate(); err != nil {
 			return err
@@ -154,9 +163,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.web.MailSent = m.smtp.Host != ""
 	m.DB.PublicURL = m.baseURL
 	m.DB.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: m.baseURL, Org: m.web.OrgName}
-	if m.web.Storage, err = media.NewDirStorage(filepath.Join(m.db.data, "files")); err != nil {
-		return err
+	if m.web.Storage, err = m.storage.Open(ctx); err != nil {
+		return fmt.Errorf("--storage: %w", err)
 	}
+	log.Info("file storage ready", "storage", m.storage.String())
 	if m.loadDemo {
 		res, err := demo.Load(ctx, m.DB, m.web.Storage)
 		switch {
