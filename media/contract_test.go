@@ -50,6 +50,8 @@ func testContract(t *testing.T, st media.Storage) {
 		{"noext", "", "application/octet-stream", []byte{0, 1, 2, 255}},
 		{"m1-a/big.orig.jpg", "image/jpeg", "image/jpeg", big},
 		{"empty.pdf", "application/pdf", "application/pdf", nil},
+		// Over 16 MiB minio-go uploads in parts.
+		{"m2-b-original", "image/png", "image/png", bytes.Repeat([]byte("multipart"), 17<<20/9)},
 	}
 	for _, f := range files {
 		if err := st.Put(ctx, f.key, f.data, f.contentType); err != nil {
@@ -115,7 +117,7 @@ func testContract(t *testing.T, st media.Storage) {
 	}
 
 	// List: every key once, and nothing else.
-	want := []string{"doc", "empty.pdf", "guess.png", "guess.webp", "m1-a/big.orig.jpg", "noext", "photos/2024/ab-1_x.page.jpg"}
+	want := []string{"doc", "empty.pdf", "guess.png", "guess.webp", "m1-a/big.orig.jpg", "m2-b-original", "noext", "photos/2024/ab-1_x.page.jpg"}
 	if got := list(t, st); !slices.Equal(got, want) {
 		t.Errorf("list: %q, want %q", got, want)
 	}

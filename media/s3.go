@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -59,7 +58,6 @@ func NewS3Storage(ctx context.Context, cfg S3Config) (*S3Storage, error) {
 		Secure:       u.Scheme == "https",
 		Region:       cfg.Region,
 		BucketLookup: minio.BucketLookupPath,
-		Transport:    s3Transport(u.Scheme == "https"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("media: S3 client for %s: %w", cfg.Endpoint, err)
@@ -76,20 +74,6 @@ func NewS3Storage(ctx context.Context, cfg S3Config) (*S3Storage, error) {
 	}
 	return s, nil
 }
-
-// s3Transport is minio's default transport with more idle connections per
-// host, since every request goes to the same server.
-func s3Transport(secure bool) http.RoundTripper {
-	tr, err := minio.DefaultTransport(secure)
-	if err != nil {
-		return nil // minio falls back to its own default
-	}
-	tr.MaxIdleConnsPerHost = 32
-	return tr
-}
-
-// Bucket returns the bucket's name.
-func (s *S3Storage) Bucket() string { return s.bucket }
 
 func (s *S3Storage) check(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {

@@ -23,7 +23,8 @@ build_weed() {
 		return
 	fi
 	echo "building $weed_module@$weed_version (once; it is cached in $(dirname "$out"))" >&2
-	dir=$(GOFLAGS=-mod=mod go mod download -json "$weed_module@$weed_version" |
+	# From / so that no go.mod around is read or written.
+	dir=$(cd / && GOWORK=off GOFLAGS= go mod download -json "$weed_module@$weed_version" |
 		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 	[ -d "$dir" ] || {
 		echo "tools.sh: go mod download gave no folder for $weed_module@$weed_version" >&2
@@ -32,7 +33,7 @@ build_weed() {
 	mkdir -p "$(dirname "$out")"
 	tmp=$out.tmp-$$
 	# The module cache is read-only; go build writes only the binary.
-	(cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -ldflags='-s -w' -o "$tmp" ./weed)
+	(cd "$dir" && CGO_ENABLED=0 GOWORK=off GOFLAGS=-mod=readonly go build -trimpath -ldflags='-s -w' -o "$tmp" ./weed)
 	mv "$tmp" "$out"
 	echo "$out"
 }
