@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
 	"strings"
@@ -25,6 +26,9 @@ type Storage interface {
 	Open(ctx context.Context, key string) (io.ReadSeekCloser, Info, error)
 	// Delete removes the file under key; a missing key is no error.
 	Delete(ctx context.Context, key string) error
+	// List yields every stored key once, in no promised order, or an error
+	// that ends the listing. The store's own hidden files are not keys.
+	List(ctx context.Context) iter.Seq2[string, error]
 }
 
 // Info describes a stored file.
@@ -195,6 +199,50 @@ func (s *DirStorage) Delete(ctx context.Context, key string) error {
 		}
 	}
 	return nil
+}
+
+// List yields the key of every file in the folder, folder by folder. It skips
+// hidden names (the temp files and content-type sidecars, and any folder
+// whose name starts with "."), symlinks and other non-regular files, and
+// names that are no valid key, which Put never writes.
+func (s *DirStorage) List(ctx context.Context) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		r, err := os.OpenRoot(s.Root)
+		if err != nil {
+			yield("", fmt.Errorf("media: storage folder: %w", err))
+			return
+		}
+		defer r.Close()
+		stopped := false
+		err = fs.WalkDir(r.FS(), ".", func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if name == "." {
+				return nil
+			}
+			if strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() || CheckKey(name) != nil {
+				return nil
+			}
+			if !yield(name, nil) {
+				stopped = true
+				return fs.SkipAll
+			}
+			return nil
+		})
+		if err != nil && !stopped {
+			yield("", fmt.Errorf("media: list storage folder: %w", err))
+		}
+	}
 }
 
 // typeByExt returns the content type for the key's extension, from a fixed

@@ -129,7 +129,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	rc, info, err := s.cfg.Storage.Open(r.Context(), v.Key)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || ortsplan.ErrorCode(err) == ortsplan.ENOTFOUND {
-			s.notFound(w, r)
+			s.storedFileMissing(w, r, v.Key, err)
 			return
 		}
 		s.fail(w, r, err)
@@ -287,8 +287,8 @@ func (s *Server) serveVariant(w http.ResponseWriter, r *http.Request, v ortsplan
 	}
 	rc, info, err := s.cfg.Storage.Open(r.Context(), v.Key)
 	if err != nil {
-		if ortsplan.ErrorCode(err) == ortsplan.ENOTFOUND {
-			s.notFound(w, r)
+		if errors.Is(err, fs.ErrNotExist) || ortsplan.ErrorCode(err) == ortsplan.ENOTFOUND {
+			s.storedFileMissing(w, r, v.Key, err)
 			return
 		}
 		s.fail(w, r, err)
@@ -298,4 +298,12 @@ func (s *Server) serveVariant(w http.ResponseWriter, r *http.Request, v ortsplan
 	w.Header().Set("Content-Type", v.ContentType)
 	w.Header().Set("Cache-Control", cache)
 	http.ServeContent(w, r, "", info.ModTime, rc)
+}
+
+// storedFileMissing answers 404 for a file that the database records but the
+// storage lacks, and logs it as an error: the file was lost, or this process
+// keeps its files somewhere else than the one that stored it (see --storage).
+func (s *Server) storedFileMissing(w http.ResponseWriter, r *http.Request, key string, err error) {
+	s.log.Error("stored file missing", "key", key, "request_id", reqInfo(r).ID, "path", r.URL.Path, "err", err)
+	s.notFound(w, r)
 }

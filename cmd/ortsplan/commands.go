@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -48,8 +49,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	baseURL := fs.String("base-url", "http://localhost:8080", "public address, used in the printed login")
 	scale := fs.String("scale", "", `"large" loads a generated load-test data set instead (300 localities, 100,000 ideas …); a number scales it`)
 	seed := fs.Uint64("seed", 1, "seed of the generated data set")
+	storage := fs.String("storage", "", "where the demo photos are stored: "+storageFlagHelp+" (default <data>/files)")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
+	}
+	spec, err := media.ParseStorageSpec(*storage, filepath.Join(d.data, "files"), os.Getenv)
+	if err != nil {
+		return err // it names the spec
 	}
 	db, err := sqlstore.OpenAndMigrate(ctx, d.dsn())
 	if err != nil {
@@ -78,9 +84,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "  e-mail:   %s\n  password: %s\n", res.AdminEmail, res.AdminPassword)
 		return nil
 	}
-	files, err := media.NewDirStorage(filepath.Join(d.data, "files"))
+	files, err := spec.Open(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("--storage: %w", err)
 	}
 	res, err := demo.Load(ctx, db, files)
 	if err != nil {

@@ -27,6 +27,8 @@ Usage:
                              put a backup in place (stop the server first)
   ortsplan user add --email E --name N --role R [--locality SLUG]...
                              create a staff account; the password is read from standard input
+  ortsplan storage copy --from SPEC --to SPEC
+                             copy the uploaded files between storages (a folder, an S3 bucket)
   ortsplan help              show this text
 
 Run "ortsplan COMMAND --help" for a command's flags. Every flag can also be set
@@ -84,6 +86,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return errors.New(`unknown "user" command; the only one is "user add"`)
 		}
 		return runUserAdd(ctx, args[2:], stdin, stdout, stderr)
+	case "storage":
+		return runStorage(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -41,6 +42,8 @@ type Main struct {
 	// newsInterval is how often the news for followers is turned into e-mail.
 	newsInterval time.Duration
 	handler      *web.Server
+	// storage is --storage, parsed: where uploaded files are kept.
+	storage media.StorageSpec
 
 	DB       *sqlstore.DB
 	mailStop context.CancelFunc // stops the mail worker
@@ -99,6 +102,7 @@ func (m *Main) ParseServe(args []string) error {
 	fs.DurationVar(&m.shutdownTimeout, "shutdown-timeout", 30*time.Second, "then, how long requests in flight (such as uploads) get to finish before they are cut off")
 	fs.StringVar(&m.smtp.From, "mail-from", "Ortsplan <noreply@localhost>", "sender of outgoing e-mail")
 	fs.IntVar(&m.mailDays, "mail-retention-days", 90, "days after which sent e-mail, and e-mail given up, is deleted from the outbox with its text and addresses")
+	storage := fs.String("storage", "", "where uploaded files are kept: "+storageFlagHelp+" (default <data>/files)")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
 	}
@@ -108,6 +112,11 @@ func (m *Main) ParseServe(args []string) error {
 	if m.drain < 0 || m.shutdownTimeout < 0 {
 		return fmt.Errorf("--drain and --shutdown-timeout cannot be negative")
 	}
+	spec, err := media.ParseStorageSpec(*storage, filepath.Join(m.db.data, "files"), os.Getenv)
+	if err != nil {
+		return err // it names the spec
+	}
+	m.storage = spec
 	if m.smtp.Host != "" {
 		if err := m.smtp.Validate(); err != nil {
 			return err
@@ -175,9 +184,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.web.MailSent = m.smtp.Host != ""
 	m.DB.PublicURL = m.baseURL
 	m.DB.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: m.baseURL, Org: m.web.OrgName}
-	if m.web.Storage, err = media.NewDirStorage(filepath.Join(m.db.data, "files")); err != nil {
-		return err
+	if m.web.Storage, err = m.storage.Open(ctx); err != nil {
+		return fmt.Errorf("--storage: %w", err)
 	}
+	log.Info("file storage ready", "storage", m.storage.String())
 	if m.loadDemo {
 		res, err := demo.Load(ctx, m.DB, m.web.Storage)
 		switch {
