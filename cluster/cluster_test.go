@@ -34,6 +34,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/media/s3test"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
 )
 
@@ -279,7 +280,7 @@ func pngPhoto(t *testing.T) []byte {
 }
 
 // TestTwoInstances is issue 12's proof: two serve processes on one fresh
-// PostgreSQL database, started at the same moment, several times; both come
+// PostgreSQL database and one S3 bucket, started at the same moment, several times; both come
 // up every time and the demo is loaded once. Then, on the last pair: a session
 // made on A works on B; a photo uploaded through A is served by B; news for
 // 1,500 followers and 40 sign-ups made on both arrive exactly once each, while
@@ -317,8 +318,9 @@ func TestTwoInstances(t *testing.T) {
 	var dsn string
 	for i := range starts {
 		dsn = e.newDatabase(i)
-		a = e.start(fmt.Sprintf("a%d", i), dsn, filepath.Join(e.data, fmt.Sprintf("a%d", i)), storageFlag(i), storageEnv)
-		b = e.start(fmt.Sprintf("b%d", i), dsn, filepath.Join(e.data, fmt.Sprintf("b%d", i)), storageFlag(i), storageEnv)
+		bucket := storageFlag(i) // one bucket for the pair
+		a = e.start(fmt.Sprintf("a%d", i), dsn, filepath.Join(e.data, fmt.Sprintf("a%d", i)), bucket, storageEnv)
+		b = e.start(fmt.Sprintf("b%d", i), dsn, filepath.Join(e.data, fmt.Sprintf("b%d", i)), bucket, storageEnv)
 		var wg sync.WaitGroup
 		for _, in := range []*instance{a, b} {
 			wg.Go(func() { in.run(t) })
@@ -397,7 +399,7 @@ func TestTwoInstances(t *testing.T) {
 		t.Fatalf("upload through A: %d\n%s", res.StatusCode, body)
 	}
 	var fileID int64
-	if err := db.QueryRow("SELECT id FROM files ORDER BY id DESC LIMIT 1").Scan(&fileID); err != nil {
+	if err := db.QueryRow("SELECT id FROM meeting_files ORDER BY id DESC LIMIT 1").Scan(&fileID); err != nil {
 		t.Fatal(err)
 	}
 	_, page := admin.get(a, fmt.Sprintf("/moten/%d", meeting))
@@ -544,9 +546,11 @@ func TestTwoInstances(t *testing.T) {
 	b.stop(t)
 }
 
-// sharedStorage returns the --storage value of each pair (a folder both
-// instances of a pair share) and the environment the instances need.
+// sharedStorage starts a real S3 server (SeaweedFS) and returns the
+// --storage value of each pair (a bucket of its own) and the credentials
+// the instances need in their environment.
 func sharedStorage(t *testing.T) (func(i int) string, []string) {
-	dir := t.TempDir()
-	return func(i int) string { return filepath.Join(dir, fmt.Sprint(i)) }, nil
+	srv := s3test.Start(t)
+	return func(int) string { return srv.Spec(t) },
+		[]string{"AWS_ACCESS_KEY_ID=" + srv.AccessKey, "AWS_SECRET_ACCESS_KEY=" + srv.SecretKey}
 }
