@@ -223,6 +223,10 @@ type IdeaService interface {
 	// idea's comments are hidden with it, except from its moderators.
 	Comments(ctx context.Context, ideaID int64, page int) (*CommentPage, error)
 	AnswerIdea(ctx context.Context, a IdeaAnswer) error
+	// ProposerReachable reports whether an answer to the idea reaches its
+	// proposer by e-mail: false when the idea has no resident behind it or
+	// the resident's account is deleted. Only staff who may answer may ask.
+	ProposerReachable(ctx context.Context, ideaID int64) (bool, error)
 	// Report records that someone finds an idea or a comment of it inappropriate.
 	Report(ctx context.Context, r Report) error
 	// Hide hides an idea or one of its comments with a public reason and logs

@@ -550,6 +550,18 @@ func (db *DB) AnswerIdea(ctx context.Context, a ortsplan.IdeaAnswer) error {
 	})
 }
 
+// ProposerReachable reports whether the idea's proposer can be told of an
+// answer; see ortsplan.IdeaService.
+func (db *DB) ProposerReachable(ctx context.Context, ideaID int64) (bool, error) {
+	if _, err := mayEditRow(ctx, db.db, "proposer of idea", "SELECT locality_id FROM ideas WHERE id = $1", ideaID); err != nil {
+		return false, err
+	}
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM ideas i JOIN residents r ON r.id = i.resident_id
+		WHERE i.id = $1 AND r.deleted_at IS NULL`, ideaID).Scan(&n)
+	return n > 0, dbErr("proposer of idea", err)
+}
+
 // moderationTarget reads the idea a report or moderation is about, and checks
 // that the target is the idea itself or one of its comments. It returns the
 // idea's locality and the target's table.

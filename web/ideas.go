@@ -292,7 +292,7 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, f 
 	}
 	d := &ideaData{Idea: i, Locality: l, Resident: reqInfo(r).Resident, CanEdit: reqInfo(r).User.CanEditLocality(l.ID),
 		Statuses: ortsplan.IdeaStatuses[1:], Threshold: s.cfg.IdeaThreshold}
-	if done := r.URL.Query().Get("klart"); slices.Contains([]string{"anmalan", "svar", "dold", "visad"}, done) {
+	if done := r.URL.Query().Get("klart"); slices.Contains([]string{"anmalan", "svar", "svar-utan-mejl", "dold", "visad"}, done) {
 		d.Done = done
 	}
 	page := 1
@@ -372,8 +372,16 @@ func (s *Server) ideaAction(w http.ResponseWriter, r *http.Request) {
 	case "svar":
 		a := ortsplan.IdeaAnswer{IdeaID: id, Status: ortsplan.IdeaStatus(r.PostFormValue("status")), Answer: r.PostFormValue("answer")}
 		a.ActionID, _ = parseID(r.PostFormValue("action"))
-		err = s.svc.Ideas.AnswerIdea(ctx, a)
-		back += "?klart=svar"
+		// Whether the proposer hears of it decides what the page says.
+		reachable := false
+		if reachable, err = s.svc.Ideas.ProposerReachable(ctx, id); err == nil {
+			err = s.svc.Ideas.AnswerIdea(ctx, a)
+		}
+		if reachable {
+			back += "?klart=svar"
+		} else {
+			back += "?klart=svar-utan-mejl"
+		}
 	case "dolj", "visa":
 		m := ortsplan.Moderation{IdeaID: id, Kind: r.PostFormValue("kind"), TargetID: target, Reason: r.PostFormValue("reason")}
 		if what == "dolj" {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -190,4 +191,58 @@ func TestIdeaWithThemeAndPhoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, s.browser().get(photoURL), http.StatusNotFound)
+}
+
+// TestAnswerToADeletedAccountSendsNoMail: answering the idea of a resident
+// who has deleted the account queues no e-mail, and the page says so; an
+// answer to a live account says the proposer was told, and is mailed.
+func TestAnswerToADeletedAccountSendsNoMail(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		s := newSite(t, db)
+		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
+		idea := func(b *browser, title string) int64 {
+			r := b.post("/orter/bettna/ideer", url.Values{"title": {title}, "body": {"Det behövs."}})
+			wantStatus(t, r, http.StatusSeeOther)
+			id, ok := strings.CutPrefix(r.Header.Get("Location"), "/ideer/")
+			n, err := strconv.ParseInt(strings.SplitN(id, "?", 2)[0], 10, 64)
+			if !ok || err != nil {
+				t.Fatalf("new idea at %q", r.Header.Get("Location"))
+			}
+			return n
+		}
+		anna := residentBrowser(t, s, "anna@example.se", "Anna")
+		kept := idea(anna, "Bänkar vid badet")
+		bo := residentBrowser(t, s, "bo@example.se", "Bo")
+		gone := idea(bo, "Ny lekplats")
+		wantStatus(t, bo.post("/mina-uppgifter/radera", url.Values{"confirm": {"1"}}), http.StatusOK)
+
+		s.user("samordnare@example.se", ortsplan.RoleCoordinator)
+		staff := s.browser()
+		staff.login("samordnare@example.se", testPassword)
+		before, _ := db.ListMessages(sqltest.System(), 500)
+		for _, c := range []struct {
+			id      int64
+			done    string
+			mailsTo string
+		}{{gone, "svar-utan-mejl", ""}, {kept, "svar", "anna@example.se"}} {
+			r := staff.post(fmt.Sprintf("/ideer/%d/svar", c.id), url.Values{"status": {"mottagen"}, "answer": {"Tack, vi tittar på det."}})
+			if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != fmt.Sprintf("/ideer/%d?klart=%s", c.id, c.done) {
+				t.Fatalf("answer %d: %d to %q, want ?klart=%s", c.id, r.StatusCode, r.Header.Get("Location"), c.done)
+			}
+			page := staff.get(r.Header.Get("Location"))
+			want := s.web.Catalog().For("sv").T("ideas.done." + c.done)
+			if !strings.Contains(page.Body, want) {
+				t.Errorf("idea %d: the page does not say %q", c.id, want)
+			}
+			after, _ := db.ListMessages(sqltest.System(), 500)
+			var to []string
+			for _, m := range after[:len(after)-len(before)] {
+				to = append(to, m.To)
+			}
+			if c.mailsTo == "" && len(to) != 0 || c.mailsTo != "" && (len(to) != 1 || to[0] != c.mailsTo) {
+				t.Errorf("answer to idea %d queued mail to %v, want %q", c.id, to, c.mailsTo)
+			}
+			before = after
+		}
+	})
 }
