@@ -137,6 +137,9 @@ type ActionUpdate struct {
 	Text      string
 	ActorName string
 	CreatedAt time.Time
+	// LocalitySlug is set by the store when it adds the update: the slug of
+	// the locality the action belongs to, as stored.
+	LocalitySlug string
 }
 
 func (a *Action) weight() float64 {

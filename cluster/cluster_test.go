@@ -90,13 +90,32 @@ func (ss *sinkSession) Data(r io.Reader) error {
 func (ss *sinkSession) Reset()        { ss.to = nil }
 func (ss *sinkSession) Logout() error { return nil }
 
+// output is a process's output, written by exec's copying goroutine while
+// the test reads it.
+type output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
 // instance is one running ortsplan serve process.
 type instance struct {
 	name   string
 	cmd    *exec.Cmd
 	base   string
-	stdout *bytes.Buffer
-	stderr *bytes.Buffer
+	stdout *output
+	stderr *output
 	exited chan error
 }
 
@@ -129,7 +148,7 @@ func (e *env) start(name, dsn, data, storageFlag string, extraEnv []string) *ins
 	if storageFlag != "" {
 		args = append(args, "--storage", storageFlag)
 	}
-	in := &instance{name: name, base: "http://" + addr, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, exited: make(chan error, 1)}
+	in := &instance{name: name, base: "http://" + addr, stdout: &output{}, stderr: &output{}, exited: make(chan error, 1)}
 	in.cmd = exec.Command(e.bin, args...)
 	in.cmd.Env = append(os.Environ(), extraEnv...)
 	in.cmd.Stdout, in.cmd.Stderr = in.stdout, in.stderr

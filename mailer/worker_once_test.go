@@ -40,12 +40,12 @@ func messageID(t *testing.T, data []byte) string {
 func TestWorkerRetryKeepsMessageID(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
 		srv := startSMTP(t, 0, nil)
-		srv.onData = func(ss *smtpSession, n int) (bool, error) {
+		srv.setOnData(func(ss *smtpSession, n int) (bool, error) {
 			if n == 1 {
 				ss.conn.Conn().Close() // the reply to DATA is lost
 			}
 			return true, nil
-		}
+		})
 		c := newClock(db)
 		w := newWorker(db, c, srv.port)
 		m := enqueue(t, db, swedishMessage())
@@ -81,12 +81,12 @@ func TestWorkerReleasesOnShutdown(t *testing.T) {
 		srv := startSMTP(t, 0, nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		srv.onData = func(_ *smtpSession, n int) (bool, error) {
+		srv.setOnData(func(_ *smtpSession, n int) (bool, error) {
 			if n == 2 {
 				cancel() // SIGTERM while the second message is being sent
 			}
 			return true, nil
-		}
+		})
 		c := newClock(db)
 		var msgs []*ortsplan.Message
 		for i := range 6 {
@@ -109,9 +109,7 @@ func TestWorkerReleasesOnShutdown(t *testing.T) {
 			t.Errorf("no release logged:\n%s", logs.String())
 		}
 		// Another worker sends them at once: the clock has not moved.
-		srv.mu.Lock()
-		srv.onData = nil
-		srv.mu.Unlock()
+		srv.setOnData(nil)
 		if n := sendDue(t, newWorker(db, c, srv.port)); n != 4 {
 			t.Fatalf("the next worker sent %d, want the 4 released", n)
 		}
@@ -164,14 +162,14 @@ func TestWorkerCrashKeepsLease(t *testing.T) {
 			t.Cleanup(func() { db.Close() })
 			srv := startSMTP(t, 0, nil)
 			stalled, unblock := make(chan struct{}), make(chan struct{})
-			srv.onData = func(_ *smtpSession, n int) (bool, error) {
+			srv.setOnData(func(_ *smtpSession, n int) (bool, error) {
 				if n == 2 {
 					close(stalled)
 					<-unblock
 					return false, &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again"}
 				}
 				return true, nil
-			}
+			})
 			var msgs []*ortsplan.Message
 			for i := range 5 {
 				msgs = append(msgs, enqueue(t, db, &ortsplan.Message{To: fmt.Sprintf("m%d@example.se", i), Subject: "Hej", Text: "x"}))
@@ -240,11 +238,11 @@ func TestWorkerDefaultLease(t *testing.T) {
 	c := newClock(db)
 	srv := startSMTP(t, 0, nil)
 	reached, unblock := make(chan struct{}), make(chan struct{})
-	srv.onData = func(*smtpSession, int) (bool, error) {
+	srv.setOnData(func(*smtpSession, int) (bool, error) {
 		close(reached)
 		<-unblock
 		return true, nil
-	}
+	})
 	m := enqueue(t, db, swedishMessage())
 	w := newWorker(db, c, srv.port)
 	w.SMTP.Timeout = 0 // the defaults throughout
@@ -270,13 +268,13 @@ func TestWorkerRenewsLease(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
 		srv := startSMTP(t, 0, nil)
 		claimed := make(chan struct{})
-		srv.onData = func(_ *smtpSession, n int) (bool, error) {
+		srv.setOnData(func(_ *smtpSession, n int) (bool, error) {
 			if n == 1 {
 				close(claimed) // the worker holds the batch: now the other claimer may try
 			}
 			time.Sleep(600 * time.Millisecond)
 			return true, nil
-		}
+		})
 		for i := range 6 {
 			enqueue(t, db, &ortsplan.Message{To: fmt.Sprintf("m%d@example.se", i), Subject: "Hej", Text: "x"})
 		}

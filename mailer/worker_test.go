@@ -547,3 +547,11 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// setOnData sets the hook the server calls for each message, under the
+// lock the sessions read it with.
+func (s *smtpServer) setOnData(hook func(*smtpSession, int) (bool, error)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onData = hook
+}

@@ -660,7 +660,8 @@ func (db *DB) AddActionUpdate(ctx context.Context, u *ortsplan.ActionUpdate) err
 			return err
 		}
 		var title string
-		if err := tx.QueryRowContext(ctx, "SELECT title FROM actions WHERE id = $1", u.ActionID).Scan(&title); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT a.title, l.slug FROM actions a JOIN localities l ON l.id = a.locality_id WHERE a.id = $1",
+			u.ActionID).Scan(&title, &u.LocalitySlug); err != nil {
 			return notFound(err, "action update")
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO action_updates (action_id, locality_id, on_date, text, actor_id, created_at)

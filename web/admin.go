@@ -13,6 +13,7 @@ type usersData struct {
 	Roles      []ortsplan.Role
 	Localities []*ortsplan.Locality
 	Created    string
+	Saved      bool
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, f *form) {
@@ -29,7 +30,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	p := s.newPage(w, r)
 	p.Form = f
-	p.Data = usersData{Users: users, Roles: ortsplan.Roles, Localities: ls, Created: r.URL.Query().Get("skapad")}
+	p.Data = usersData{Users: users, Roles: ortsplan.Roles, Localities: ls, Created: r.URL.Query().Get("skapad"), Saved: r.URL.Query().Get("sparat") == "1"}
 	s.render(w, r, status, "admin_users", p)
 }
 
@@ -68,5 +69,5 @@ func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/anvandare#user-"+strings.TrimSpace(r.PathValue("id")), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/anvandare?sparat=1#user-"+strings.TrimSpace(r.PathValue("id")), http.StatusSeeOther)
 }

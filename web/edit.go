@@ -269,7 +269,7 @@ func (s *Server) createLocality(w http.ResponseWriter, r *http.Request) {
 		s.formFail(w, r, "locality_new", &editData{}, v, err)
 		return
 	}
-	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera", http.StatusSeeOther)
+	http.Redirect(w, r, "/orter/"+l.Slug+"/handlingsplan/redigera?sparat=ny", http.StatusSeeOther)
 }
 
 func (s *Server) changePhase(w http.ResponseWriter, r *http.Request) {
@@ -531,7 +531,7 @@ func (s *Server) mover(move func(ctx context.Context, id int64, delta int) error
 			s.fail(w, r, err)
 			return
 		}
-		http.Redirect(w, r, planEditPath(r)+"#"+anchor+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		http.Redirect(w, r, planEditPath(r)+"?sparat=flyttad#"+anchor+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	}
 }
 
@@ -705,5 +705,6 @@ func (s *Server) addActionUpdate(w http.ResponseWriter, r *http.Request) {
 			&form{Values: vals, Errors: errs, Error: "error.form"})
 		return
 	}
-	http.Redirect(w, r, "/orter/"+r.PathValue("slug")+"/atgarder/"+strconv.FormatInt(id, 10)+"?sparat=uppdatering#uppdateringar", http.StatusSeeOther)
+	// Back to the action where it is stored, whatever locality the address named.
+	http.Redirect(w, r, "/orter/"+u.LocalitySlug+"/atgarder/"+strconv.FormatInt(id, 10)+"?sparat=uppdatering#uppdateringar", http.StatusSeeOther)
 }

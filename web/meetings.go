@@ -115,6 +115,7 @@ type meetingData struct {
 	Documents     []*ortsplan.MeetingFile
 	ShowFiles     bool // published, or the viewer may edit
 	Uploaded      bool
+	Saved         bool
 	MaxUploadMB   int64
 }
 
@@ -147,6 +148,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 	d.Open = m.RegistrationOpen(now)
 	d.ShowFiles = !m.ReportPublished.IsZero() || d.CanEdit
 	d.Uploaded = r.URL.Query().Get("uppladdat") == "1"
+	d.Saved = r.URL.Query().Get("sparat") == "1"
 	d.MaxUploadMB = s.cfg.UploadLimits.MaxBytes >> 20
 	{
 		// The service lists only what the visitor may see.

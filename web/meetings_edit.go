@@ -204,7 +204,7 @@ func (s *Server) saveMeeting(w http.ResponseWriter, r *http.Request) {
 		s.meetingEditPage(w, r, status, d, f) // shown only to those who may edit
 		return
 	}
-	http.Redirect(w, r, "/moten/"+strconv.FormatInt(upd.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, "/moten/"+strconv.FormatInt(upd.ID, 10)+"?sparat=1", http.StatusSeeOther)
 }
 
 func (s *Server) editMeetingForm(w http.ResponseWriter, r *http.Request) {
