@@ -314,9 +314,20 @@ func PlanProgress(top []*Action) float64 {
 // other than the action itself, and an action that has sub-actions of its
 // own (children > 0) cannot become one. The sub-action belongs to its
 // parent's theme.
-func CheckParent(a, parent *Action, children int) error {
-	if parent == nil || parent.ID == a.ID || parent.ParentID != 0 || children > 0 {
+//
+// The parent must be in the same focus area: moving an action to another
+// focus area is a step of its own (change the focus area, without a parent),
+// never a side effect of choosing a parent. A new parent that is done or
+// cancelled takes no sub-actions; newParent says whether the parent is being
+// chosen now rather than kept.
+func CheckParent(a, parent *Action, children int, newParent bool) error {
+	switch {
+	case parent == nil || parent.ID == a.ID || parent.ParentID != 0 || children > 0:
 		return FieldError("parent", "error.parent_invalid")
+	case parent.ThemeID != a.ThemeID:
+		return FieldError("parent", "error.parent_other_theme")
+	case newParent && (parent.Status == ActionDone || parent.Status == ActionCancelled):
+		return FieldError("parent", "error.parent_closed")
 	}
 	return nil
 }

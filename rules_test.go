@@ -448,27 +448,33 @@ func TestProgressRollUp(t *testing.T) {
 }
 
 func TestCheckParent(t *testing.T) {
-	top := &Action{ID: 1, ThemeID: 5}
+	top := &Action{ID: 1, ThemeID: 5, Status: ActionOngoing}
 	sub := &Action{ID: 2, ThemeID: 5, ParentID: 1}
 	self := &Action{ID: 3, ThemeID: 6}
+	done := &Action{ID: 4, ThemeID: 5, Status: ActionDone}
+	cancelled := &Action{ID: 7, ThemeID: 5, Status: ActionCancelled}
 	cases := []struct {
-		name     string
-		a, p     *Action
-		children int
-		ok       bool
+		name      string
+		a, p      *Action
+		children  int
+		newParent bool
+		want      string // the error key, "" for none
 	}{
-		{"under a top-level action", &Action{ID: 9}, top, 0, true},
-		{"a new action", &Action{}, top, 0, true},
-		{"no such parent", &Action{ID: 9}, nil, 0, false},
-		{"under a sub-action", &Action{ID: 9}, sub, 0, false},
-		{"under itself", self, self, 0, false},
-		{"it has sub-actions itself", &Action{ID: 9}, top, 2, false},
+		{"under a top-level action", &Action{ID: 9, ThemeID: 5}, top, 0, true, ""},
+		{"a new action", &Action{ThemeID: 5}, top, 0, true, ""},
+		{"no such parent", &Action{ID: 9, ThemeID: 5}, nil, 0, true, "error.parent_invalid"},
+		{"under a sub-action", &Action{ID: 9, ThemeID: 5}, sub, 0, true, "error.parent_invalid"},
+		{"under itself", self, self, 0, true, "error.parent_invalid"},
+		{"it has sub-actions itself", &Action{ID: 9, ThemeID: 5}, top, 2, true, "error.parent_invalid"},
+		{"a parent in another focus area", &Action{ID: 9, ThemeID: 6}, top, 0, true, "error.parent_other_theme"},
+		{"a new parent that is done", &Action{ID: 9, ThemeID: 5}, done, 0, true, "error.parent_closed"},
+		{"a new parent that is cancelled", &Action{ID: 9, ThemeID: 5}, cancelled, 0, true, "error.parent_closed"},
+		{"kept under a parent since done", &Action{ID: 9, ThemeID: 5}, done, 0, false, ""},
 	}
 	for _, c := range cases {
-		if err := CheckParent(c.a, c.p, c.children); (err == nil) != c.ok {
-			t.Errorf("%s: CheckParent = %v", c.name, err)
-		} else if err != nil && FieldErrors(err)["parent"] != "error.parent_invalid" {
-			t.Errorf("%s: error %v", c.name, err)
+		err := CheckParent(c.a, c.p, c.children, c.newParent)
+		if got := FieldErrors(err)["parent"]; got != c.want || (err == nil) != (c.want == "") {
+			t.Errorf("%s: CheckParent = %v, want %q", c.name, err, c.want)
 		}
 	}
 }

@@ -533,10 +533,9 @@ func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 					return dbErr("count sub-actions", err)
 				}
 			}
-			if err := ortsplan.CheckParent(a, p, kids); err != nil {
+			if err := ortsplan.CheckParent(a, p, kids, a.ParentID != old.ParentID); err != nil {
 				return err
 			}
-			a.ThemeID = p.ThemeID
 			parent = a.ParentID
 		}
 		if a.ID == 0 {

@@ -390,3 +390,47 @@ func TestSavingUnchangedMakesNoRevision(t *testing.T) {
 		}
 	})
 }
+
+// TestParentFromAnotherFocusAreaIsRefused: choosing a parent in another focus
+// area no longer moves the action there silently; it is refused and nothing
+// changes, and a done parent takes no new sub-actions.
+func TestParentFromAnotherFocusAreaIsRefused(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := sqltest.System()
+		l := mustCreateLocality(t, db, "stjarnhov", "Stjärnhov")
+		traffic := &ortsplan.Theme{LocalityID: l.ID, Title: "Trafik"}
+		culture := &ortsplan.Theme{LocalityID: l.ID, Title: "Kultur"}
+		for _, th := range []*ortsplan.Theme{traffic, culture} {
+			if err := db.SaveTheme(ctx, th); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := &ortsplan.Action{ThemeID: traffic.ID, Title: "Gång- och cykelväg", Status: ortsplan.ActionDone}
+		stage := &ortsplan.Action{ThemeID: culture.ID, Title: "Scen i parken", Status: ortsplan.ActionOngoing}
+		for _, a := range []*ortsplan.Action{path, stage} {
+			if err := db.SaveAction(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := sqltest.Digest(t, db)
+		moved := *stage
+		moved.ParentID = path.ID
+		if err := db.SaveAction(ctx, &moved); ortsplan.FieldErrors(err)["parent"] != "error.parent_other_theme" {
+			t.Fatalf("a parent in another focus area: %v", err)
+		}
+		sub := &ortsplan.Action{ThemeID: traffic.ID, ParentID: path.ID, Title: "Belysning längs vägen", Status: ortsplan.ActionNotStarted}
+		if err := db.SaveAction(ctx, sub); ortsplan.FieldErrors(err)["parent"] != "error.parent_closed" {
+			t.Fatalf("a new sub-action under a done action: %v", err)
+		}
+		if changed := sqltest.Changed(before, sqltest.Digest(t, db)); len(changed) != 0 {
+			t.Fatalf("refused saves changed %v", changed)
+		}
+		got, err := db.FindPlan(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := got.FindAction(stage.ID); a == nil || a.ThemeID != culture.ID || a.ParentID != 0 {
+			t.Fatalf("the stage action moved: %+v", a)
+		}
+	})
+}

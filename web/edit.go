@@ -553,7 +553,16 @@ func actionValues(a *ortsplan.Action) url.Values {
 // topActions lists the plan's top-level actions, the possible parents of a sub-action.
 func topActions(p *ortsplan.Plan, except int64) []*ortsplan.Action {
 	var out []*ortsplan.Action
+	// An action that exists keeps to its focus area: only that area's actions
+	// may be its parent (moving it is a step of its own).
+	theme := int64(0)
+	if a := p.FindAction(except); a != nil {
+		theme = a.ThemeID
+	}
 	for _, t := range p.Themes {
+		if theme != 0 && t.ID != theme {
+			continue
+		}
 		for _, a := range t.Actions {
 			if a.ID != except {
 				out = append(out, a)

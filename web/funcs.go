@@ -145,8 +145,15 @@ func newSelect(p *page, name, labelKey, kind string, flags ...string) selectData
 	case "parent":
 		sd.Options = append(sd.Options, option{"0", p.L.T("action.no_parent")})
 		if d != nil {
+			themes := map[int64]string{}
+			if d.Plan != nil {
+				for _, t := range d.Plan.Themes {
+					themes[t.ID] = t.Title
+				}
+			}
 			for _, a := range d.Parents {
-				sd.Options = append(sd.Options, option{strconv.FormatInt(a.ID, 10), a.Title})
+				// Each choice says its focus area, since a parent must be in the same one.
+				sd.Options = append(sd.Options, option{strconv.FormatInt(a.ID, 10), a.Title + " (" + themes[a.ThemeID] + ")"})
 			}
 		}
 	}
