@@ -448,6 +448,8 @@ func authzRows() []authzRow {
 		get("GET /admin/forsenade", fixed("/admin/forsenade"), staffActors, editorA),
 		get("GET /admin/moten", fixed("/admin/moten?visa=kommande"), staffActors, editorA),
 		get("GET /admin/anmalningar", fixed("/admin/anmalningar"), staffActors, editorA),
+		get("GET /admin/anmalningar.csv", fixed("/admin/anmalningar.csv"), staffActors, editorA),
+		staffGet("GET /moten/{id}/anmalningar.csv", func(f *authzFixture) string { return "/moten/" + id(f.meeting) + "/anmalningar.csv" }, editorA),
 		staffGet("GET /admin/anmalningar/{id}", func(f *authzFixture) string { return "/admin/anmalningar/" + id(f.signUp) }, editorA),
 		change("POST /admin/anmalningar/{id}", func(f *authzFixture) string { return "/admin/anmalningar/" + id(f.signUp) }, func(f *authzFixture) url.Values {
 			su, _ := f.db.FindSignUp(sqltest.System(), f.signUp)

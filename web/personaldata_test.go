@@ -62,7 +62,7 @@ func publicOutputs(f personalFixture) []string {
 // e-mailed token), health checks, and binary files.
 var notPublicRoutes = []string{
 	"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/filer/", "/bild/", "/logga-in", "/inloggning/", "/nytt-losenord/",
-	"/mina-uppgifter", "/avregistrera/", "/anmalan/", "/bekrafta", "/admin", "/konto", "/sprak", "/redigera", "/ny", "/nytt",
+	"/mina-uppgifter", "/anmalningar.csv", "/avregistrera/", "/anmalan/", "/bekrafta", "/admin", "/konto", "/sprak", "/redigera", "/ny", "/nytt",
 	"/atgarder/", "/teman/", "/historik/{id}",
 }
 

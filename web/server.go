@@ -43,6 +43,8 @@ type Services struct {
 	Effects      ortsplan.EffectService
 	// Work answers the staff home (/admin).
 	Work ortsplan.WorkService
+	// Exports gives staff their localities' personal data as files.
+	Exports ortsplan.ExportService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 }
@@ -52,7 +54,7 @@ func (svc Services) check() error {
 	for name, v := range map[string]any{"Users": svc.Users, "Residents": svc.Residents, "Localities": svc.Localities,
 		"Plans": svc.Plans, "Meetings": svc.Meetings, "Files": svc.Files, "SignUps": svc.SignUps, "Ideas": svc.Ideas,
 		"Follows": svc.Follows, "PersonalData": svc.PersonalData, "Search": svc.Search, "OpenData": svc.OpenData,
-		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work} {
+		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work, "Exports": svc.Exports} {
 		if v == nil {
 			return fmt.Errorf("web: no %s service configured", name)
 		}
@@ -369,6 +371,8 @@ func (s *Server) routes() *http.ServeMux {
 	staff("GET /admin/forsenade", s.adminLate)
 	staff("GET /admin/moten", s.adminMeetings)
 	staff("GET /admin/anmalningar", s.inbox)
+	staff("GET /admin/anmalningar.csv", s.signUpsCSV)
+	staff("GET /moten/{id}/anmalningar.csv", s.registrationsCSV)
 	staff("GET /admin/anmalningar/{id}", s.signUpDetail)
 	staff("POST /admin/anmalningar/{id}", s.updateSignUp)
 	staff("GET /admin/anmalt-innehall", s.reports)
