@@ -186,6 +186,10 @@ type Session struct {
 // changing accounts needs an admin (or the system: the command line); the
 // staff list needs a staff account.
 type UserService interface {
+	// AuditLog returns, to admins, a page of the audit log, newest first:
+	// the entries with ids below before (0 for the newest), and whether
+	// older ones follow.
+	AuditLog(ctx context.Context, before int64) ([]*AuditEntry, bool, error)
 	CreateUser(ctx context.Context, n NewUser) (*User, error)
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
@@ -225,3 +229,16 @@ type UserService interface {
 	UserBySession(ctx context.Context, token string) (*User, error)
 	DeleteSession(ctx context.Context, token string) error
 }
+
+// AuditEntry is one line of the audit log: who did what to what, and when.
+type AuditEntry struct {
+	ID        int64
+	At        time.Time
+	ActorName string // "" for the system
+	Action    string // such as "user:create" or "export:signups"
+	Subject   string
+	Detail    string
+}
+
+// AuditPageSize is how many entries one page of the audit log shows.
+const AuditPageSize = 50

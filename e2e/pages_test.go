@@ -95,6 +95,7 @@ var pageKinds = []pageKind{
 		link: regexp.MustCompile(`^/ideer/\d+$`)},
 	{name: "ideas-resident", tmpl: "ideas", as: resident, path: "/orter/sparreholm/ideer", status: http.StatusOK},
 	{name: "unsubscribe", tmpl: "unsubscribe", as: visitor, path: "/avregistrera/exempel", status: http.StatusOK},
+	{name: "admin-audit", tmpl: "admin_audit", as: admin, path: "/admin/logg", status: http.StatusOK},
 	{name: "admin-home", tmpl: "admin_home", as: admin, path: "/admin", status: http.StatusOK},
 	{name: "admin-home-locality", tmpl: "admin_home", as: admin, path: "/admin?ort=flen", status: http.StatusOK},
 	{name: "admin-ideas", tmpl: "admin_ideas", as: admin, path: "/admin/ideer", status: http.StatusOK},

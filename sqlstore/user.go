@@ -473,3 +473,35 @@ func (db *DB) DeleteSession(ctx context.Context, token string) error {
 }
 
 var _ ortsplan.UserService = (*DB)(nil)
+
+// AuditLog returns a page of the audit log to admins; see ortsplan.UserService.
+func (db *DB) AuditLog(ctx context.Context, before int64) ([]*ortsplan.AuditEntry, bool, error) {
+	u, err := actorFor(ctx, db.db)
+	if err != nil {
+		return nil, false, err
+	}
+	if !u.CanManageUsers() {
+		return nil, false, &ortsplan.Error{Code: ortsplan.EFORBIDDEN, Key: "error.forbidden", Err: fmt.Errorf("sqlstore: audit log: not an admin")}
+	}
+	q := `SELECT a.id, a.at, COALESCE(u.name, ''), a.action, a.subject, a.detail FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id`
+	args := []any{ortsplan.AuditPageSize + 1}
+	if before > 0 {
+		q += " WHERE a.id < $2"
+		args = append(args, before)
+	}
+	rows, err := db.db.QueryContext(ctx, q+" ORDER BY a.id DESC LIMIT $1", args...)
+	if err != nil {
+		return nil, false, dbErr("audit log", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.AuditEntry
+	for rows.Next() {
+		e := &ortsplan.AuditEntry{}
+		if err := rows.Scan(&e.ID, &e.At, &e.ActorName, &e.Action, &e.Subject, &e.Detail); err != nil {
+			return nil, false, dbErr("audit log", err)
+		}
+		out = append(out, e)
+	}
+	more := len(out) > ortsplan.AuditPageSize
+	return out[:min(len(out), ortsplan.AuditPageSize)], more, rows.Err()
+}

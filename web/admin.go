@@ -71,3 +71,35 @@ func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/admin/anvandare?sparat=1#user-"+strings.TrimSpace(r.PathValue("id")), http.StatusSeeOther)
 }
+
+type auditData struct {
+	Entries []*ortsplan.AuditEntry
+	// Older is the address of the next, older page; "" on the last.
+	Older string
+}
+
+// auditLog is /admin/logg: the audit log, newest first, 50 a page (?fore=ID
+// shows the entries before that one). The service lets only admins read it.
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
+	var before int64
+	if v := r.URL.Query().Get("fore"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			s.renderError(w, r, http.StatusBadRequest, "error.bad_page")
+			return
+		}
+		before = n
+	}
+	entries, more, err := s.svc.Users.AuditLog(r.Context(), before)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := auditData{Entries: entries}
+	if more && len(entries) > 0 {
+		d.Older = "/admin/logg?fore=" + strconv.FormatInt(entries[len(entries)-1].ID, 10)
+	}
+	p := s.newPage(w, r)
+	p.Data = d
+	s.render(w, r, http.StatusOK, "admin_audit", p)
+}

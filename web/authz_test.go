@@ -461,6 +461,7 @@ func authzRows() []authzRow {
 		}, editorA),
 		get("GET /admin/anmalt-innehall", fixed("/admin/anmalt-innehall"), staffActors, editorA),
 		staffGet("GET /admin/anvandare", fixed("/admin/anvandare"), adminA),
+		staffGet("GET /admin/logg", fixed("/admin/logg"), adminA),
 		change("POST /admin/anvandare", fixed("/admin/anvandare"), func(*authzFixture) url.Values {
 			return url.Values{"email": {unique("ny-anstalld") + "@example.se"}, "name": {"Ny Anställd"}, "role": {"official"}, "password": {"ett långt lösenord här"}}
 		}, adminA),

@@ -380,6 +380,7 @@ func (s *Server) routes() *http.ServeMux {
 	staff("POST /admin/anvandare", s.adminCreateUser)
 	staff("POST /admin/anvandare/{id}/aktiv", s.adminSetActive)
 	staff("GET /admin/utkorg", s.adminOutbox)
+	staff("GET /admin/logg", s.auditLog)
 	staff("GET /admin/utkorg/{id}", s.adminOutboxMessage)
 	staff("POST /admin/utkorg/{id}/forsok-igen", s.adminOutboxRetry)
 

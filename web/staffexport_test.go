@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
@@ -92,6 +94,64 @@ func TestStaffExports(t *testing.T) {
 		}
 		if rows := readCSV(other.get("/admin/anmalningar.csv")); len(rows) != 2 || rows[1][1] != "malmbo@example.se" {
 			t.Errorf("the other official's export: %v", rows)
+		}
+	})
+}
+
+// TestAuditLogPage: admins read the audit log at /admin/logg, newest first,
+// 50 entries a page with a link to older ones; exports are in it by name.
+func TestAuditLogPage(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		s := newSite(t, db)
+		s.user("granskare@flen.example", ortsplan.RoleOfficial, "flen")
+		staff := s.browser()
+		staff.login("granskare@flen.example", testPassword)
+		wantStatus(t, staff.get("/admin/anmalningar.csv"), http.StatusOK)
+		for i := range 60 {
+			if _, err := db.SQL().Exec("INSERT INTO audit_log (at, action, subject, detail) VALUES ($1, 'test:fill', $2, '')",
+				time.Now().Add(-time.Duration(60-i)*time.Hour), itoa(int64(i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r := staff.get("/admin/logg"); r.StatusCode < 400 {
+			t.Fatalf("an official reads the audit log: %d", r.StatusCode)
+		}
+		s.user("logg-admin@example.se", ortsplan.RoleAdmin)
+		admin := s.browser()
+		admin.login("logg-admin@example.se", testPassword)
+		first := admin.get("/admin/logg")
+		wantStatus(t, first, http.StatusOK)
+		if n := first.Doc.Find("tbody tr").Length(); n != ortsplan.AuditPageSize {
+			t.Fatalf("first page: %d rows", n)
+		}
+		// Following the links to older entries reaches every entry once.
+		var total int
+		if err := db.SQL().QueryRow("SELECT COUNT(*) FROM audit_log").Scan(&total); err != nil {
+			t.Fatal(err)
+		}
+		seen, pages, exportRow := 0, 0, ""
+		for page := first; ; pages++ {
+			page.Doc.Find("tbody tr").Each(func(_ int, tr *goquery.Selection) {
+				seen++
+				if strings.Contains(tr.Text(), "export:signups") {
+					exportRow = tr.Text()
+				}
+			})
+			older, ok := page.Doc.Find(`a[rel="next"]`).Attr("href")
+			if !ok || pages > 10 {
+				break
+			}
+			page = admin.get(older)
+			wantStatus(t, page, http.StatusOK)
+		}
+		if seen != total || pages < 1 {
+			t.Fatalf("%d entries on %d pages, want all %d on more than one page", seen, pages+1, total)
+		}
+		if !strings.Contains(exportRow, "Test official") {
+			t.Errorf("the export's row does not name who took it: %q", exportRow)
+		}
+		if r := admin.get("/admin/logg?fore=x"); r.StatusCode != http.StatusBadRequest {
+			t.Errorf("?fore=x: %d", r.StatusCode)
 		}
 	})
 }
