@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -245,8 +246,9 @@ func TestRegistrationFlags(t *testing.T) {
 // when the shutdown time ends (an upload on a slow line, say) is cut off,
 // and stopping is still a clean exit.
 func TestShutdownCutsOffAStuckRequestAndExitsCleanly(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	m := NewMain(&stdout, &stderr)
+	var stdout bytes.Buffer
+	stderr := &lockedBuffer{} // the server's goroutines log while the test reads
+	m := NewMain(&stdout, stderr)
 	if err := m.ParseServe([]string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--drain", "0", "--shutdown-timeout", "500ms"}); err != nil {
 		t.Fatal(err)
 	}
@@ -270,4 +272,22 @@ func TestShutdownCutsOffAStuckRequestAndExitsCleanly(t *testing.T) {
 	if !strings.Contains(stderr.String(), "cut off") {
 		t.Fatalf("no warning about the request cut off:\n%s", stderr.String())
 	}
+}
+
+// lockedBuffer is a bytes.Buffer that goroutines may write while a test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
