@@ -60,10 +60,12 @@ type LocalityService interface {
 	EditableLocality(ctx context.Context, slug string) (*Locality, error)
 	ListLocalities(ctx context.Context) ([]*Locality, error)
 	// UpdateLocality saves the locality's own fields (refusing a stale
-	// Version with ECONFLICT) and its contact people, the first shown as page
-	// owner (nil keeps them), in one transaction.
-	UpdateLocality(ctx context.Context, l *Locality, contactIDs []int64) error
-	// Contacts returns the locality's active contact people in order.
+	// Version with ECONFLICT) and its contact people in the order chosen,
+	// with the page owner chosen among them (nil keeps them), in one
+	// transaction.
+	UpdateLocality(ctx context.Context, l *Locality, contacts *ContactChoice) error
+	// Contacts returns the locality's active contact people in order, the
+	// page owner marked.
 	Contacts(ctx context.Context, localityID int64) ([]*Contact, error)
 	// SetLocalityImage replaces the locality's picture (nil removes it) and
 	// returns the variants it replaced, so their files can be deleted.

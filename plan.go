@@ -309,6 +309,74 @@ type Contact struct {
 	Name       string
 	Role       Role
 	Department string
+	// PageOwner marks the contact chosen as the page owner (sidansvarig).
+	PageOwner bool
+}
+
+// MaxContacts is the most contact people a locality lists.
+const MaxContacts = 20
+
+// ContactChoice is a locality's contact people in the order they are shown,
+// and which of them is the page owner. Staff choose both by hand.
+type ContactChoice struct {
+	IDs       []int64
+	PageOwner int64 // one of IDs; 0 only when IDs is empty
+}
+
+// Validate drops repeated ids (keeping the first place) and checks that a
+// list with people names its page owner among them.
+func (c *ContactChoice) Validate() error {
+	ids := make([]int64, 0, len(c.IDs))
+	for _, id := range c.IDs {
+		if id > 0 && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	c.IDs = ids
+	v := ValidationErrors{}
+	switch {
+	case len(ids) > MaxContacts:
+		v.Add("contacts", "error.contacts_too_many")
+	case len(ids) == 0 && c.PageOwner != 0:
+		v.Add("page_owner", "error.page_owner_not_contact")
+	case len(ids) > 0 && c.PageOwner == 0:
+		v.Add("page_owner", "error.page_owner_required")
+	case len(ids) > 0 && !slices.Contains(ids, c.PageOwner):
+		v.Add("page_owner", "error.page_owner_not_contact")
+	}
+	return v.Err()
+}
+
+// ContactPlace is one chosen contact with the place typed for it in the
+// form: Order is 0 when none was typed.
+type ContactPlace struct {
+	ID    int64
+	Order int
+}
+
+// OrderContacts returns the chosen contacts' ids in the order shown: by the
+// place typed, lowest first; those without a place after them; equal
+// places keep the order they came in.
+func OrderContacts(ps []ContactPlace) []int64 {
+	sorted := slices.Clone(ps)
+	slices.SortStableFunc(sorted, func(a, b ContactPlace) int {
+		switch {
+		case a.Order == b.Order:
+			return 0
+		case a.Order == 0:
+			return 1
+		case b.Order == 0:
+			return -1
+		case a.Order < b.Order:
+			return -1
+		}
+		return 1
+	})
+	ids := make([]int64, len(sorted))
+	for i, p := range sorted {
+		ids[i] = p.ID
+	}
+	return ids
 }
 
 // PlanService reads and changes localities' process, vision, plan and history.

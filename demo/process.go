@@ -232,11 +232,15 @@ func loadProcess(ctx context.Context, s Store, ls map[string]*ortsplan.Locality,
 				return fmt.Errorf("demo: phase %s: %w", slug, err)
 			}
 		}
-		var ids []int64
+		// The first contact listed is the page owner.
+		choice := &ortsplan.ContactChoice{}
 		for _, email := range contacts[slug] {
-			ids = append(ids, users[email].ID)
+			choice.IDs = append(choice.IDs, users[email].ID)
 		}
-		if err := s.UpdateLocality(ctx, l, ids); err != nil {
+		if len(choice.IDs) > 0 {
+			choice.PageOwner = choice.IDs[0]
+		}
+		if err := s.UpdateLocality(ctx, l, choice); err != nil {
 			return fmt.Errorf("demo: contacts %s: %w", slug, err)
 		}
 		if v, ok := visions[slug]; ok {

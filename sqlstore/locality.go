@@ -76,10 +76,23 @@ func (db *DB) CreateLocality(ctx context.Context, l *ortsplan.Locality) error {
 
 // UpdateLocality saves the locality's name, description, inhabitants and
 // coordinates if l.Version is still the stored version (else ECONFLICT), and
-// its contact people (active staff, the first shown as page owner; nil keeps
-// them as they are), in one transaction.
-func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality, contactIDs []int64) error {
-	if err := l.Validate(); err != nil {
+// its contact people (active staff in the order chosen, one of them the page
+// owner; nil keeps them as they are), in one transaction.
+func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality, contacts *ortsplan.ContactChoice) error {
+	err := l.Validate()
+	if contacts != nil {
+		if cerr := contacts.Validate(); cerr != nil {
+			v := ortsplan.FieldErrors(err)
+			if v == nil {
+				v = ortsplan.ValidationErrors{}
+			}
+			for f, k := range ortsplan.FieldErrors(cerr) {
+				v.Add(f, k)
+			}
+			err = v.Err()
+		}
+	}
+	if err != nil {
 		return err
 	}
 	now := db.now()
@@ -91,8 +104,8 @@ func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality, contactI
 		if err := mayEdit(ctx, tx, old.ID); err != nil {
 			return err
 		}
-		if contactIDs != nil {
-			if err := db.setContacts(ctx, tx, now, old.ID, contactIDs); err != nil {
+		if contacts != nil {
+			if err := db.setContacts(ctx, tx, now, old.ID, *contacts); err != nil {
 				return err
 			}
 		}
@@ -198,7 +211,7 @@ func (db *DB) ListLocalities(ctx context.Context) ([]*ortsplan.Locality, error) 
 
 // Contacts returns the locality's active contact people in order.
 func (db *DB) Contacts(ctx context.Context, localityID int64) ([]*ortsplan.Contact, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT u.id, u.name, u.role, u.department FROM locality_contacts c
+	rows, err := db.db.QueryContext(ctx, `SELECT u.id, u.name, u.role, u.department, c.page_owner FROM locality_contacts c
 		JOIN users u ON u.id = c.user_id WHERE c.locality_id = $1 AND u.active ORDER BY c.position`, localityID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: contacts: %w", err)
@@ -207,7 +220,7 @@ func (db *DB) Contacts(ctx context.Context, localityID int64) ([]*ortsplan.Conta
 	var out []*ortsplan.Contact
 	for rows.Next() {
 		var c ortsplan.Contact
-		if err := rows.Scan(&c.UserID, &c.Name, &c.Role, &c.Department); err != nil {
+		if err := rows.Scan(&c.UserID, &c.Name, &c.Role, &c.Department, &c.PageOwner); err != nil {
 			return nil, err
 		}
 		out = append(out, &c)
@@ -215,41 +228,41 @@ func (db *DB) Contacts(ctx context.Context, localityID int64) ([]*ortsplan.Conta
 	return out, rows.Err()
 }
 
-// setContacts replaces the locality's contact people in tx when they
-// changed; the first is the page owner. Each must be an active staff account.
-func (db *DB) setContacts(ctx context.Context, tx *sql.Tx, now time.Time, localityID int64, userIDs []int64) error {
-	rows, err := tx.QueryContext(ctx, "SELECT user_id FROM locality_contacts WHERE locality_id = $1 ORDER BY position", localityID)
+// setContacts replaces the locality's contact people in tx when they or
+// the page owner changed, and writes the change to the audit log. Each must
+// be an active staff account; c is validated.
+func (db *DB) setContacts(ctx context.Context, tx *sql.Tx, now time.Time, localityID int64, c ortsplan.ContactChoice) error {
+	rows, err := tx.QueryContext(ctx, "SELECT user_id, page_owner FROM locality_contacts WHERE locality_id = $1 ORDER BY position", localityID)
 	if err != nil {
 		return dbErr("read contacts", err)
 	}
 	var old []int64
+	var oldOwner int64
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var owner bool
+		if err := rows.Scan(&id, &owner); err != nil {
 			rows.Close()
 			return dbErr("read contacts", err)
 		}
 		old = append(old, id)
+		if owner {
+			oldOwner = id
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return dbErr("read contacts", err)
 	}
-	var ids []int64
-	for _, id := range userIDs {
-		if !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
-	}
-	if slices.Equal(old, ids) {
+	if slices.Equal(old, c.IDs) && oldOwner == c.PageOwner {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM locality_contacts WHERE locality_id = $1", localityID); err != nil {
 		return dbErr("clear contacts", err)
 	}
-	for i, id := range ids {
-		res, err := tx.ExecContext(ctx, `INSERT INTO locality_contacts (locality_id, user_id, position)
-			SELECT $1, id, $3 FROM users WHERE id = $2 AND active`, localityID, id, i)
+	for i, id := range c.IDs {
+		res, err := tx.ExecContext(ctx, `INSERT INTO locality_contacts (locality_id, user_id, position, page_owner)
+			SELECT $1, id, $3, $4 FROM users WHERE id = $2 AND active`, localityID, id, i, id == c.PageOwner)
 		if err != nil {
 			return dbErr("add contact", err)
 		}
@@ -259,7 +272,8 @@ func (db *DB) setContacts(ctx context.Context, tx *sql.Tx, now time.Time, locali
 			return ortsplan.FieldError("contacts", "error.contact_unknown")
 		}
 	}
-	return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "locality:contacts", strconv.FormatInt(localityID, 10), fmt.Sprint(ids))
+	return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), "locality:contacts", strconv.FormatInt(localityID, 10),
+		fmt.Sprintf("%v owner %d", c.IDs, c.PageOwner))
 }
 
 var _ ortsplan.LocalityService = (*DB)(nil)

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -336,7 +337,7 @@ func TestUpdateLocalityAndContacts(t *testing.T) {
 			t.Fatalf("stale locality save: %v", err)
 		}
 		cur, _ := db.FindLocality(ctx, "bettna")
-		if err := db.UpdateLocality(ctx, cur, []int64{u.ID}); err != nil {
+		if err := db.UpdateLocality(ctx, cur, &ortsplan.ContactChoice{IDs: []int64{u.ID}, PageOwner: u.ID}); err != nil {
 			t.Fatal(err)
 		}
 		cs, _ := db.Contacts(ctx, l.ID)
@@ -345,7 +346,7 @@ func TestUpdateLocalityAndContacts(t *testing.T) {
 		}
 		cur, _ = db.FindLocality(ctx, "bettna")
 		cur.Description = "Ändrad samtidigt"
-		if err := db.UpdateLocality(ctx, cur, []int64{u.ID, 9999}); ortsplan.FieldErrors(err)["contacts"] == "" {
+		if err := db.UpdateLocality(ctx, cur, &ortsplan.ContactChoice{IDs: []int64{u.ID, 9999}, PageOwner: u.ID}); ortsplan.FieldErrors(err)["contacts"] == "" {
 			t.Fatalf("unknown contact accepted: %v", err)
 		}
 		if cs, _ := db.Contacts(ctx, l.ID); len(cs) != 1 {
@@ -431,6 +432,67 @@ func TestParentFromAnotherFocusAreaIsRefused(t *testing.T) {
 		}
 		if a := got.FindAction(stage.ID); a == nil || a.ThemeID != culture.ID || a.ParentID != 0 {
 			t.Fatalf("the stage action moved: %+v", a)
+		}
+	})
+}
+
+func TestContactsOrderedByHandWithChosenPageOwner(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := sqltest.System()
+		l := mustCreateLocality(t, db, "bettna", "Bettna")
+		a := mustCreateUser(t, db, "anna@example.se", ortsplan.RoleOfficial, "bettna")
+		b := mustCreateUser(t, db, "bo@example.se", ortsplan.RoleCoordinator)
+		c := mustCreateUser(t, db, "cilla@example.se", ortsplan.RoleOfficial, "bettna")
+		cur, _ := db.FindLocality(ctx, "bettna")
+		if err := db.UpdateLocality(ctx, cur, &ortsplan.ContactChoice{IDs: []int64{c.ID, a.ID, b.ID}, PageOwner: a.ID}); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := db.Contacts(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, x := range cs {
+			s := x.Name
+			if x.PageOwner {
+				s += " (owner)"
+			}
+			got = append(got, s)
+		}
+		want := []string{c.Name, a.Name + " (owner)", b.Name}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("contacts %q, want %q", got, want)
+		}
+		// Only the owner changes: still stored and written to the audit log.
+		cur, _ = db.FindLocality(ctx, "bettna")
+		if err := db.UpdateLocality(ctx, cur, &ortsplan.ContactChoice{IDs: []int64{c.ID, a.ID, b.ID}, PageOwner: b.ID}); err != nil {
+			t.Fatal(err)
+		}
+		cs, _ = db.Contacts(ctx, l.ID)
+		if len(cs) != 3 || cs[2].UserID != b.ID || !cs[2].PageOwner || cs[1].PageOwner {
+			t.Fatalf("owner not moved: %+v %+v %+v", cs[0], cs[1], cs[2])
+		}
+		var n int
+		if err := db.SQL().QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'locality:contacts'").Scan(&n); err != nil || n != 2 {
+			t.Fatalf("audit rows %d (%v), want 2", n, err)
+		}
+		// A list without an owner, or with an owner who is not in it, is refused and changes nothing.
+		for _, bad := range []ortsplan.ContactChoice{{IDs: []int64{a.ID}}, {IDs: []int64{a.ID}, PageOwner: c.ID}} {
+			cur, _ = db.FindLocality(ctx, "bettna")
+			if err := db.UpdateLocality(ctx, cur, &bad); ortsplan.FieldErrors(err)["page_owner"] == "" {
+				t.Fatalf("%+v accepted: %v", bad, err)
+			}
+		}
+		if cs, _ := db.Contacts(ctx, l.ID); len(cs) != 3 || !cs[2].PageOwner {
+			t.Fatalf("a refused change was stored: %+v", cs)
+		}
+		// No contacts at all is a choice too.
+		cur, _ = db.FindLocality(ctx, "bettna")
+		if err := db.UpdateLocality(ctx, cur, &ortsplan.ContactChoice{}); err != nil {
+			t.Fatal(err)
+		}
+		if cs, _ := db.Contacts(ctx, l.ID); len(cs) != 0 {
+			t.Fatalf("contacts left: %+v", cs)
 		}
 	})
 }

@@ -132,7 +132,7 @@ func rightsCases() []rightsCase {
 		}},
 		{"UpdateLocality contacts", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
 			l, _ := db.FindLocality(sqltest.System(), "malmkoping")
-			return db.UpdateLocality(ctx, l, []int64{f.editor.ID})
+			return db.UpdateLocality(ctx, l, &ortsplan.ContactChoice{IDs: []int64{f.editor.ID}, PageOwner: f.editor.ID})
 		}},
 		{"SetLocalityImage", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
 			_, err := db.SetLocalityImage(ctx, f.other.ID, []ortsplan.FileVariant{{Name: "page", Key: "k", ContentType: "image/jpeg"}}, "Torget en sommardag")

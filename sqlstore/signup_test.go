@@ -22,7 +22,7 @@ func TestSignUpsNoticesHandlingReminderAndAnonymising(t *testing.T) {
 		coord := mustCreateUser(t, db, "coord@example.se", ortsplan.RoleCoordinator)
 		contact := mustCreateUser(t, db, "contact@example.se", ortsplan.RoleOfficial, "bettna")
 		leader := mustCreateUser(t, db, "leader@example.se", ortsplan.RoleGroupLeader, "bettna")
-		if err := db.UpdateLocality(ctx, l, []int64{contact.ID}); err != nil {
+		if err := db.UpdateLocality(ctx, l, &ortsplan.ContactChoice{IDs: []int64{contact.ID}, PageOwner: contact.ID}); err != nil {
 			t.Fatal(err)
 		}
 		g := &ortsplan.Group{LocalityID: l.ID, Slug: "bredband", Name: "Bredband", Kind: ortsplan.GroupWorking, ContactUserID: leader.ID}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -165,10 +166,64 @@ func localityValues(l *ortsplan.Locality, contacts []*ortsplan.Contact) url.Valu
 		f.Set("lat", strconv.FormatFloat(*l.Lat, 'f', -1, 64))
 		f.Set("lon", strconv.FormatFloat(*l.Lon, 'f', -1, 64))
 	}
-	for _, c := range contacts {
-		f.Add("contacts", strconv.FormatInt(c.UserID, 10))
+	for i, c := range contacts {
+		id := strconv.FormatInt(c.UserID, 10)
+		f.Add("contacts", id)
+		f.Set("order-"+id, strconv.Itoa(i+1))
+		if c.PageOwner {
+			f.Set("page_owner", id)
+		}
 	}
 	return f
+}
+
+// contactsFromForm reads the contact people checked in the locality form,
+// in the places typed for them, and the page owner chosen.
+func contactsFromForm(f url.Values, v ortsplan.ValidationErrors) *ortsplan.ContactChoice {
+	var places []ortsplan.ContactPlace
+	for _, c := range f["contacts"] { // the form lists them all: none checked is none
+		id, ok := parseID(c)
+		if !ok {
+			v.Add("contacts", "error.contact_unknown")
+			continue
+		}
+		p := ortsplan.ContactPlace{ID: id}
+		if n, ok := formInt(f, "order-"+c, v); ok {
+			if n < 1 || n > 99 {
+				v.Add("order-"+c, "error.contact_place")
+			}
+			p.Order = n
+		}
+		places = append(places, p)
+	}
+	choice := &ortsplan.ContactChoice{IDs: ortsplan.OrderContacts(places)}
+	if o := f.Get("page_owner"); o != "" {
+		if id, ok := parseID(o); ok {
+			choice.PageOwner = id
+		} else {
+			v.Add("page_owner", "error.page_owner_not_contact")
+		}
+	}
+	return choice
+}
+
+// contactStaff orders the staff for the contact form: the locality's
+// contacts first, in their order, then everyone else as listed.
+func contactStaff(staff []*ortsplan.User, contacts []*ortsplan.Contact) []*ortsplan.User {
+	out := make([]*ortsplan.User, 0, len(staff))
+	for _, c := range contacts {
+		for _, u := range staff {
+			if u.ID == c.UserID {
+				out = append(out, u)
+			}
+		}
+	}
+	for _, u := range staff {
+		if !slices.ContainsFunc(contacts, func(c *ortsplan.Contact) bool { return c.UserID == u.ID }) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // localityFromForm reads the locality fields shared by the create and edit forms.
@@ -209,7 +264,7 @@ func (s *Server) editLocalityForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := &editData{Locality: l, Staff: staff, Saved: r.URL.Query().Get("sparat")}
+	d := &editData{Locality: l, Staff: contactStaff(staff, contacts), Saved: r.URL.Query().Get("sparat")}
 	s.editPage(w, r, http.StatusOK, "locality_edit", d, &form{Values: localityValues(l, contacts)})
 }
 
@@ -223,22 +278,22 @@ func (s *Server) editLocality(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := &editData{Locality: l, Staff: staff}
+	contacts, err := s.svc.Localities.Contacts(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := &editData{Locality: l, Staff: contactStaff(staff, contacts)}
 	v := ortsplan.ValidationErrors{}
 	upd := *l
 	localityFromForm(&upd, r.PostForm, v)
 	upd.Version = formVersion(r.PostForm)
-	contactIDs := []int64{} // the form lists them all: none checked is none
-	for _, c := range r.PostForm["contacts"] {
-		if id, ok := parseID(c); ok {
-			contactIDs = append(contactIDs, id)
-		}
-	}
+	choice := contactsFromForm(r.PostForm, v)
 	if len(v) > 0 {
-		s.formFail(w, r, "locality_edit", d, v, upd.Validate())
+		s.formFail(w, r, "locality_edit", d, v, merge(ortsplan.FieldErrors(upd.Validate()), choice.Validate()).Err())
 		return
 	}
-	if err := s.svc.Localities.UpdateLocality(r.Context(), &upd, contactIDs); err != nil {
+	if err := s.svc.Localities.UpdateLocality(r.Context(), &upd, choice); err != nil {
 		s.formFail(w, r, "locality_edit", d, v, err)
 		return
 	}

@@ -43,8 +43,10 @@ func (s *Server) loadLocality(ctx context.Context, r *http.Request, depth planDe
 	if v.Contacts, err = s.svc.Localities.Contacts(ctx, l.ID); err != nil {
 		return nil, time.Time{}, err
 	}
-	if len(v.Contacts) > 0 {
-		v.Owner = v.Contacts[0]
+	for _, c := range v.Contacts {
+		if c.PageOwner {
+			v.Owner = c
+		}
 	}
 	switch depth {
 	case planOutline:
