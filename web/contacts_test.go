@@ -75,7 +75,7 @@ func TestPageOwnerChosenAndContactsOrdered(t *testing.T) {
 		f.Set("description", "En text som inte får försvinna.")
 		r = b.post(path, f)
 		wantStatus(t, r, http.StatusBadRequest)
-		if r.Doc.Find(`.error-summary a[href="#f-order-` + aid + `"]`).Length() != 1 {
+		if r.Doc.Find(`.error-summary a[href="#f-order-`+aid+`"]`).Length() != 1 {
 			t.Fatalf("the error summary does not lead to the bad place: %q", text(r, ".error-summary"))
 		}
 		if got := r.Doc.Find(`#f-order-`+aid).AttrOr("value", ""); got != "först" {
