@@ -448,11 +448,23 @@ func (vi *Vision) Validate() error {
 	if !vi.Status.Valid() {
 		v.Add("status", "error.status_invalid")
 	}
-	checkDecision(v, vi.Decision)
+	checkDecision(v, vi.Status, vi.Decision)
 	return v.Err()
 }
 
-func checkDecision(v ValidationErrors, d Decision) {
+// checkDecision checks a vision's or plan's decision: an adopted
+// (fastställd) document names the day it was adopted and the body that
+// adopted it; the reference number is optional.
+func checkDecision(v ValidationErrors, status DocStatus, d Decision) {
+	d.Body = strings.TrimSpace(d.Body)
+	if status == StatusAdopted {
+		if d.On.IsZero() {
+			v.Add("decision_date", "error.decision_date_required")
+		}
+		if d.Body == "" {
+			v.Add("decision_body", "error.decision_body_required")
+		}
+	}
 	checkText(v, "decision_body", d.Body, false, maxTitle)
 	checkText(v, "decision_reference", d.Reference, false, 100)
 }
@@ -463,7 +475,7 @@ func (p *Plan) Validate() error {
 	if !p.Status.Valid() {
 		v.Add("status", "error.status_invalid")
 	}
-	checkDecision(v, p.Decision)
+	checkDecision(v, p.Status, p.Decision)
 	return v.Err()
 }
 

@@ -61,7 +61,12 @@ var contacts = map[string][]string{
 	"vadsbro":      {"samordnare@ortsplan.example"},
 }
 
-// visions: Sparreholm and Hälleforsnäs adopted, Malmköping adopted, Bettna a draft.
+// visions: Sparreholm's adopted (kommunfullmäktige, April 2012); the others
+// drafts. Malmköping's council adopted its vision and plan, but the day is not
+// known, and Ortsplan records a document as fastställd only with the day and
+// the body that decided: until the coordinator looks the decision up, the demo
+// keeps them as drafts rather than invent a date. Nothing says when, or
+// whether, Hälleforsnäs's vision was adopted.
 type demoVision struct {
 	draft  string // an earlier draft, saved first so the history has a diff
 	vision ortsplan.Vision
@@ -78,12 +83,12 @@ var visions = map[string]demoVision{
 	},
 	"halleforsnas": {
 		draft: "Hälleforsnäs är bruksorten med framtidstro.",
-		vision: ortsplan.Vision{Title: "Hälleforsnäs vision 2019", Status: ortsplan.StatusAdopted,
+		vision: ortsplan.Vision{Title: "Hälleforsnäs vision 2019", Status: ortsplan.StatusDraft,
 			Body: "Hälleforsnäs är bruksorten med framtidstro, där bruksmiljön och Brukssjön är en källa till stolthet, kultur och företagande.\n\n" +
 				"Det är lätt att ta sig fram till fots och på cykel, och föreningslivet samlar människor i alla åldrar."},
 	},
 	"malmkoping": {
-		vision: ortsplan.Vision{Title: "Malmköpings vision 2019", Status: ortsplan.StatusAdopted, Decision: ortsplan.Decision{Body: "Kommunfullmäktige"},
+		vision: ortsplan.Vision{Title: "Malmköpings vision 2019", Status: ortsplan.StatusDraft, Decision: ortsplan.Decision{Body: "Kommunfullmäktige"},
 			Body: "Malmköping är en välkomnande kulturort kring Stora Torget och Malmahed, med en levande handel, ett rikt föreningsliv och trygga gator."},
 	},
 	"bettna": {
@@ -120,7 +125,8 @@ func done(a *ortsplan.Action) { a.Status, a.Progress = ortsplan.ActionDone, 100 
 
 var plans = map[string]demoPlan{
 	"halleforsnas": {
-		plan: ortsplan.Plan{Status: ortsplan.StatusAdopted, NextReview: day("2027-03-01")},
+		// Nothing says when, or whether, Hälleforsnäs's plan was adopted: a draft.
+		plan: ortsplan.Plan{Status: ortsplan.StatusDraft, NextReview: day("2027-03-01")},
 		themes: []demoTheme{
 			{title: "Kultur och fritid", description: "Arbetsgruppen för kultur och fritid.", actions: []demoAction{
 				{a: act("Utveckla bruksområdet", ortsplan.ActionOngoing, 80, ortsplan.ResponsibleWorkingGroup, "Kultur och fritid"),
@@ -167,7 +173,7 @@ var plans = map[string]demoPlan{
 		},
 	},
 	"malmkoping": {
-		plan: ortsplan.Plan{Status: ortsplan.StatusAdopted, Decision: ortsplan.Decision{Body: "Kommunfullmäktige"}, NextReview: day("2027-02-01")},
+		plan: ortsplan.Plan{Status: ortsplan.StatusDraft, Decision: ortsplan.Decision{Body: "Kommunfullmäktige"}, NextReview: day("2027-02-01")},
 		themes: []demoTheme{
 			{title: "Landsvägsgatan", actions: []demoAction{
 				{a: ortsplan.Action{Title: "Bygga om Landsvägsgatan", Description: "Finansieras med statlig medfinansiering.",

@@ -85,7 +85,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			}
 		}
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(" + SQLiteSynchronous + ")"} {
+		// busy_timeout comes first: switching a new file to WAL takes a lock,
+		// and a second process opening it at the same moment must wait for
+		// it rather than fail with SQLITE_BUSY.
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(" + SQLiteSynchronous + ")"} {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")

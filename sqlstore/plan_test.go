@@ -359,7 +359,8 @@ func TestSavingUnchangedMakesNoRevision(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := sqltest.System()
 		l := mustCreateLocality(t, db, "mellosa", "Mellösa")
-		v := &ortsplan.Vision{LocalityID: l.ID, Title: "Mellösas vision", Body: "Rad ett.\n\nRad två.", Status: ortsplan.StatusAdopted}
+		v := &ortsplan.Vision{LocalityID: l.ID, Title: "Mellösas vision", Body: "Rad ett.\n\nRad två.", Status: ortsplan.StatusAdopted,
+			Decision: ortsplan.Decision{On: date("2014-03-01"), Body: "Kommunfullmäktige"}}
 		if err := db.SaveVision(ctx, v); err != nil {
 			t.Fatal(err)
 		}

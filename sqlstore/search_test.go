@@ -52,7 +52,8 @@ func newSearchFixture(t *testing.T, db *sqlstore.DB) *searchFixture {
 		}
 	}
 	must(db.SaveVision(ctx, &ortsplan.Vision{LocalityID: f.sparreholm.ID, Title: "Sparreholm 2035",
-		Body: "Ett levande samhälle där alla når skolan via trygga gångvägar.", Status: ortsplan.StatusAdopted}))
+		Body: "Ett levande samhälle där alla når skolan via trygga gångvägar.", Status: ortsplan.StatusAdopted,
+		Decision: ortsplan.Decision{On: time.Date(2012, 4, 23, 0, 0, 0, 0, time.UTC), Body: "Kommunfullmäktige"}}))
 	must(db.SaveVision(ctx, &ortsplan.Vision{LocalityID: f.bettna.ID, Title: "Utkast till vision",
 		Body: "Hemlig utkastvision om hamnpiren.", Status: ortsplan.StatusDraft}))
 	f.theme = &ortsplan.Theme{LocalityID: f.sparreholm.ID, Title: "Trafik och boende", Description: "Säkrare vägar."}
@@ -233,6 +234,7 @@ func TestSearchReflectsChangesAtOnce(t *testing.T) {
 		// Adopting a draft vision makes it public.
 		v, _ := db.FindVision(ctx, f.bettna.ID)
 		v.Status = ortsplan.StatusAdopted
+		v.Decision = ortsplan.Decision{On: time.Date(2013, 5, 2, 0, 0, 0, 0, time.UTC), Body: "Kommunfullmäktige"}
 		if err := db.SaveVision(ctx, v); err != nil {
 			t.Fatal(err)
 		}
