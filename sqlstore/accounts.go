@@ -22,14 +22,15 @@ const (
 // link valid for ortsplan.InvitationTTL and queues the invitation with it,
 // in the account's language. Admins only; written to the audit log.
 func (db *DB) InviteUser(ctx context.Context, n ortsplan.NewUser) (*User, error) {
-	if err := n.ValidateInvite(); err != nil {
-		return nil, err
-	}
 	now := db.now()
 	var id int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// Rights first: the form's errors are only for admins.
 		admin, err := mayAct(ctx, tx, (*User).CanManageUsers)
 		if err != nil {
+			return err
+		}
+		if err := n.ValidateInvite(); err != nil {
 			return err
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO users (email, name, role, department, password_hash, active, lang, created_at, updated_at)
@@ -154,13 +155,13 @@ func (db *DB) ManagedUser(ctx context.Context, id int64) (*User, error) {
 // CheckUserUpdate (no admin demotes themself). Each change is written to the
 // audit log with the old and the new value.
 func (db *DB) UpdateUser(ctx context.Context, id int64, c ortsplan.UserUpdate) error {
-	if err := c.Validate(); err != nil {
-		return err
-	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		admin, err := mayAct(ctx, tx, (*User).CanManageUsers)
 		if err != nil {
+			return err
+		}
+		if err := c.Validate(); err != nil {
 			return err
 		}
 		old, err := scanUser(tx.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users u WHERE u.id = $1", id))
