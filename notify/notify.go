@@ -235,7 +235,7 @@ func (c *Composer) ComposeStaff(kind string, to *ortsplan.User, lang, href strin
 		d.Links = []link{{L.T("mail.password_reset.link"), href}}
 	case "invitation":
 		d.Subject = L.T("mail.invitation.subject")
-		d.Paragraphs = append(d.Paragraphs, L.T("mail.invitation.body", L.T("role."+string(to.Role))), L.T("mail.invitation.valid"))
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.invitation.body", strings.ToLower(L.T("role."+string(to.Role)))), L.T("mail.invitation.valid"))
 		d.Links = []link{{L.T("mail.invitation.link"), href}}
 	default:
 		return nil

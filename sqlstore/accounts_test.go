@@ -88,7 +88,7 @@ func TestInvitation(t *testing.T) {
 			t.Fatalf("mails %v, want one invitation to lena", mails)
 		}
 		msgs, _ := db.ListMessages(sqltest.System(), 1)
-		if msgs[0].Subject != "Du är inbjuden till Ortsplan" || !strings.Contains(msgs[0].Text, "72 timmar") || !strings.Contains(msgs[0].Text, "Tjänsteperson") {
+		if msgs[0].Subject != "Du är inbjuden till Ortsplan" || !strings.Contains(msgs[0].Text, "72 timmar") || !strings.Contains(msgs[0].Text, "som tjänsteperson") {
 			t.Fatalf("invitation: %s\n%s", msgs[0].Subject, msgs[0].Text)
 		}
 		first := mails["lena@example.se"][0]
