@@ -43,8 +43,11 @@ type User struct {
 	Active     bool
 	Lang       string
 	Localities []LocalityRef // assigned localities (officials, group leaders), by name
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// PasswordSet is false for an invited account whose owner has not yet
+	// chosen a password from the invitation.
+	PasswordSet bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // The rights of staff accounts are decided here and nowhere else: the
@@ -131,8 +134,20 @@ const MinPasswordLen = 12
 // NormalizeEmail trims and lower-cases an e-mail address.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// Validate checks the input and normalises it in place.
-func (n *NewUser) Validate() error {
+// Validate checks the input and normalises it in place. The password is
+// required: an account made with one (on the command line, in the demo).
+func (n *NewUser) Validate() error { return n.validate(true) }
+
+// ValidateInvite checks the input for an invitation, which has no password:
+// the person chooses one from the invitation's link.
+func (n *NewUser) ValidateInvite() error {
+	if n.Password != "" {
+		return FieldError("password", "error.invite_no_password")
+	}
+	return n.validate(false)
+}
+
+func (n *NewUser) validate(password bool) error {
 	v := ValidationErrors{}
 	n.Email = NormalizeEmail(n.Email)
 	n.Name = strings.TrimSpace(n.Name)
@@ -153,13 +168,70 @@ func (n *NewUser) Validate() error {
 	if utf8.RuneCountInString(n.Department) > 100 {
 		v.Add("department", "error.too_long")
 	}
-	if err := ValidatePassword(n.Password); err != nil {
-		v.Add("password", ErrorKey(err))
+	if password {
+		if err := ValidatePassword(n.Password); err != nil {
+			v.Add("password", ErrorKey(err))
+		}
 	}
 	if n.Role == RoleGroupLeader && len(n.Localities) > 1 {
 		v.Add("localities", "error.groupleader_one_locality")
 	}
 	return v.Err()
+}
+
+// InvitationTTL is how long the link of an invitation works (once).
+const InvitationTTL = 72 * time.Hour
+
+// UserUpdate is what an admin changes on an account: its role, department
+// and localities (by slug).
+type UserUpdate struct {
+	Role       Role
+	Department string
+	Localities []string
+}
+
+// Validate checks the change and normalises it in place: a known role, a
+// department of at most 100 characters, each locality once, and at most one
+// locality for a group leader.
+func (c *UserUpdate) Validate() error {
+	v := ValidationErrors{}
+	c.Department = strings.TrimSpace(c.Department)
+	if !c.Role.Valid() {
+		v.Add("role", "error.role_invalid")
+	}
+	if utf8.RuneCountInString(c.Department) > 100 {
+		v.Add("department", "error.too_long")
+	}
+	var slugs []string
+	for _, s := range c.Localities {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(slugs, s) {
+			slugs = append(slugs, s)
+		}
+	}
+	c.Localities = slugs
+	if c.Role == RoleGroupLeader && len(c.Localities) > 1 {
+		v.Add("localities", "error.groupleader_one_locality")
+	}
+	return v.Err()
+}
+
+// CheckUserUpdate reports whether actor may give target the role in c: an
+// admin never takes the admin role from their own account, so there is
+// always an admin left who can manage the accounts.
+func CheckUserUpdate(actor, target *User, c UserUpdate) error {
+	if actor != nil && target != nil && actor.ID > 0 && actor.ID == target.ID && target.Role == RoleAdmin && c.Role != RoleAdmin {
+		return FieldError("role", "admin.cannot_demote_self")
+	}
+	return nil
+}
+
+// CheckSetActive reports whether actor may activate or deactivate the
+// account with the id: nobody deactivates their own account.
+func CheckSetActive(actor *User, targetID int64, active bool) error {
+	if !active && actor != nil && actor.ID > 0 && actor.ID == targetID {
+		return Errorf(EINVALID, "admin.cannot_deactivate_self")
+	}
+	return nil
 }
 
 // ValidatePassword checks a new password's length.
@@ -190,7 +262,23 @@ type UserService interface {
 	// the entries with ids below before (0 for the newest), and whether
 	// older ones follow.
 	AuditLog(ctx context.Context, before int64) ([]*AuditEntry, bool, error)
+	// CreateUser makes an account with the password in n: for the command
+	// line and the demo.
 	CreateUser(ctx context.Context, n NewUser) (*User, error)
+	// InviteUser makes an account without a password and, in the same
+	// transaction, queues the invitation with a link to choose one, valid
+	// InvitationTTL and once.
+	InviteUser(ctx context.Context, n NewUser) (*User, error)
+	// ResendInvitation sends a new invitation to an account that has not
+	// chosen its password; the earlier links stop working.
+	ResendInvitation(ctx context.Context, id int64) error
+	// SendPasswordReset e-mails an account a link to choose a new password,
+	// asked for by an admin.
+	SendPasswordReset(ctx context.Context, id int64) error
+	// ManagedUser returns an account with its e-mail address, to admins.
+	ManagedUser(ctx context.Context, id int64) (*User, error)
+	// UpdateUser changes an account's role, department and localities.
+	UpdateUser(ctx context.Context, id int64, c UserUpdate) error
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
 	// ListUsers returns every account with its e-mail address, for admins.
@@ -218,8 +306,9 @@ type UserService interface {
 	// answers the same whether or not there is such an account.
 	RequestPasswordReset(ctx context.Context, email, lang string) error
 	// CheckPasswordReset reports whether a reset link still works, without
-	// spending it: EUNAUTHORIZED when it does not.
-	CheckPasswordReset(ctx context.Context, token string) error
+	// spending it: EUNAUTHORIZED when it does not; and whether it is an
+	// invitation's link.
+	CheckPasswordReset(ctx context.Context, token string) (invitation bool, err error)
 	// ResetPassword spends a reset link and sets the account's password,
 	// ending its sessions and clearing its login limits.
 	ResetPassword(ctx context.Context, token, newPassword string) error

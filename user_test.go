@@ -3,6 +3,7 @@ package ortsplan
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -86,5 +87,100 @@ func TestContextActors(t *testing.T) {
 	anon := NewAnonymousContext(NewContextWithResident(sys, r))
 	if UserFromContext(anon) != nil || ResidentFromContext(anon) != nil || IsSystem(anon) || UserIDFromContext(anon) != 0 {
 		t.Fatal("an anonymous context keeps an actor")
+	}
+}
+
+func TestUserUpdateValidate(t *testing.T) {
+	long := strings.Repeat("x", 101)
+	cases := []struct {
+		name   string
+		in     UserUpdate
+		fields []string
+		slugs  []string
+	}{
+		{"official of two", UserUpdate{Role: RoleOfficial, Department: " Kommunstyrelseförvaltningen ", Localities: []string{"flen", "bettna"}}, nil, []string{"flen", "bettna"}},
+		{"group leader of one", UserUpdate{Role: RoleGroupLeader, Localities: []string{"flen"}}, nil, []string{"flen"}},
+		{"group leader of one, twice", UserUpdate{Role: RoleGroupLeader, Localities: []string{"flen", " flen", ""}}, nil, []string{"flen"}},
+		{"group leader of two", UserUpdate{Role: RoleGroupLeader, Localities: []string{"flen", "bettna"}}, []string{"localities"}, nil},
+		{"unknown role", UserUpdate{Role: "gast"}, []string{"role"}, nil},
+		{"long department", UserUpdate{Role: RoleAdmin, Department: long}, []string{"department"}, nil},
+		{"admin without localities", UserUpdate{Role: RoleAdmin}, nil, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.in.Validate()
+			fe := FieldErrors(err)
+			if len(fe) != len(c.fields) {
+				t.Fatalf("errors %v, want on %v", fe, c.fields)
+			}
+			for _, f := range c.fields {
+				if fe[f] == "" {
+					t.Errorf("no error on %s: %v", f, fe)
+				}
+			}
+			if err == nil && !slices.Equal(c.in.Localities, c.slugs) {
+				t.Errorf("localities %q, want %q", c.in.Localities, c.slugs)
+			}
+			if err == nil && c.in.Department != strings.TrimSpace(c.in.Department) {
+				t.Errorf("department not trimmed: %q", c.in.Department)
+			}
+		})
+	}
+}
+
+func TestAccountChangeRules(t *testing.T) {
+	admin := &User{ID: 1, Role: RoleAdmin, Active: true}
+	other := &User{ID: 2, Role: RoleAdmin, Active: true}
+	official := &User{ID: 3, Role: RoleOfficial, Active: true}
+	cases := []struct {
+		name            string
+		actor, target   *User
+		role            Role
+		updateRefused   bool
+		active          bool
+		setActiveRefuse bool
+	}{
+		{"admin keeps own role", admin, admin, RoleAdmin, false, false, true},
+		{"admin demotes self", admin, admin, RoleCoordinator, true, true, false},
+		{"admin demotes another admin", admin, other, RoleOfficial, false, false, false},
+		{"admin promotes an official", admin, official, RoleAdmin, false, false, false},
+		{"admin reactivates self", admin, admin, RoleAdmin, false, true, false},
+		{"the system demotes anyone", SystemUser, admin, RoleOfficial, false, false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := CheckUserUpdate(c.actor, c.target, UserUpdate{Role: c.role})
+			if (err != nil) != c.updateRefused {
+				t.Errorf("CheckUserUpdate = %v, refused want %v", err, c.updateRefused)
+			}
+			if err != nil && FieldErrors(err)["role"] != "admin.cannot_demote_self" {
+				t.Errorf("error %v, want a field error on role", err)
+			}
+			err = CheckSetActive(c.actor, c.target.ID, c.active)
+			if (err != nil) != c.setActiveRefuse {
+				t.Errorf("CheckSetActive(%v) = %v, refused want %v", c.active, err, c.setActiveRefuse)
+			}
+			if err != nil && ErrorCode(err) != EINVALID {
+				t.Errorf("code %s", ErrorCode(err))
+			}
+		})
+	}
+}
+
+func TestValidateInvite(t *testing.T) {
+	n := NewUser{Email: " Lena@Example.se ", Name: "Lena", Role: RoleOfficial}
+	if err := n.ValidateInvite(); err != nil || n.Email != "lena@example.se" {
+		t.Fatalf("invite without password: %v %q", err, n.Email)
+	}
+	if err := n.Validate(); FieldErrors(err)["password"] == "" {
+		t.Fatal("an account made with a password needs one")
+	}
+	n.Password = "ett-långt-lösenord"
+	if FieldErrors(n.ValidateInvite())["password"] != "error.invite_no_password" {
+		t.Fatal("an invitation took a password")
+	}
+	g := NewUser{Email: "g@example.se", Name: "G", Role: RoleGroupLeader, Localities: []string{"a", "b"}}
+	if FieldErrors(g.ValidateInvite())["localities"] == "" {
+		t.Fatal("a group leader invited with two localities")
 	}
 }

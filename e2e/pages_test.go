@@ -120,13 +120,22 @@ var pageKinds = []pageKind{
 	{name: "new-password", tmpl: "password_reset", as: visitor, path: "/nytt-losenord/{reset}", status: http.StatusOK},
 	{name: "new-password-errors", tmpl: "password_reset", as: visitor, path: "/nytt-losenord/{reset}", status: http.StatusBadRequest,
 		submit: url.Values{"new_password": {"kort"}, "confirm_password": {"kort"}}},
+	{name: "invitation", tmpl: "password_reset", as: visitor, path: "/nytt-losenord/{invite}", status: http.StatusOK},
+	{name: "invitation-errors", tmpl: "password_reset", as: visitor, path: "/nytt-losenord/{invite}", status: http.StatusBadRequest,
+		submit: url.Values{"new_password": {"kort"}, "confirm_password": {"annat"}}},
+	{name: "login-password-chosen", tmpl: "login", as: visitor, path: "/logga-in?losenord=valt", status: http.StatusOK},
 	{name: "new-password-invalid", tmpl: "password_reset", as: visitor, path: "/nytt-losenord/exempel", status: http.StatusNotFound},
 	{name: "not-found", tmpl: "error", as: visitor, path: "/finns-inte", status: http.StatusNotFound},
 
 	{name: "account", tmpl: "account", as: admin, path: "/konto", status: http.StatusOK},
 	{name: "admin-users", tmpl: "admin_users", as: admin, path: "/admin/anvandare", status: http.StatusOK},
 	{name: "admin-users-errors", tmpl: "admin_users", as: admin, path: "/admin/anvandare", status: http.StatusBadRequest,
-		submit: url.Values{"name": {""}, "email": {"inte-en-adress"}, "password": {"kort"}}},
+		submit: url.Values{"name": {""}, "email": {"inte-en-adress"}}},
+	{name: "admin-user", tmpl: "admin_user", as: admin, path: "/admin/anvandare", status: http.StatusOK,
+		link: regexp.MustCompile(`^/admin/anvandare/\d+$`)},
+	{name: "admin-user-invited", tmpl: "admin_user", as: admin, path: "/admin/anvandare/{invited}", status: http.StatusOK},
+	{name: "admin-user-errors", tmpl: "admin_user", as: admin, path: "/admin/anvandare/{invited}", status: http.StatusBadRequest,
+		submit: url.Values{"department": {strings.Repeat("Förvaltning ", 10)}}},
 	{name: "admin-outbox", tmpl: "admin_outbox", as: admin, path: "/admin/utkorg", status: http.StatusOK},
 	{name: "admin-outbox-message", tmpl: "admin_outbox_message", as: admin, path: "/admin/utkorg", status: http.StatusOK,
 		link: regexp.MustCompile(`^/admin/utkorg/\d+$`)},
@@ -149,7 +158,8 @@ var pageKinds = []pageKind{
 
 	// Meetings and groups; addMeetings makes the data and fills in the
 	// markers {group}, {meeting}, {held}, {token} (a confirmed registration's),
-	// {confirm} (one not confirmed yet) and {reset}.
+	// {confirm} (one not confirmed yet), {reset}, {invite} (an invitation's link) and
+	// {invited} (the invited account's id).
 	{name: "groups", tmpl: "groups", as: visitor, path: "/orter/sparreholm/arbetsgrupper", status: http.StatusOK},
 	{name: "group", tmpl: "group", as: visitor, path: "/orter/sparreholm/arbetsgrupper/{group}", status: http.StatusOK},
 	{name: "meetings", tmpl: "meetings", as: visitor, path: "/orter/sparreholm/moten", status: http.StatusOK},
@@ -196,7 +206,7 @@ func (s *site) kindsFor(t *testing.T, r role) []pageKind {
 	var ks []pageKind
 	fill := strings.NewReplacer("{group}", s.GroupSlug, "{meeting}", strconv.FormatInt(s.MeetingID, 10),
 		"{held}", strconv.FormatInt(s.HeldID, 10), "{token}", s.RegistrationCancelToken, "{confirm}", s.RegistrationConfirmToken,
-		"{reset}", s.PasswordResetToken)
+		"{reset}", s.PasswordResetToken, "{invite}", s.InvitationToken, "{invited}", strconv.FormatInt(s.InvitedID, 10))
 	for _, k := range pageKinds {
 		if k.as != r {
 			continue

@@ -40,6 +40,9 @@ type site struct {
 	RegistrationConfirmToken string
 	// PasswordResetToken is an unspent link for the official to choose a new password.
 	PasswordResetToken string
+	// InvitationToken is the unspent link of an invited account, whose id is InvitedID.
+	InvitationToken string
+	InvitedID       int64
 	// db is the site's database, for checks that read what the site stored.
 	db *sqlstore.DB
 	// residentTokens are one-time login links of a resident, one per login.
@@ -217,6 +220,18 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 		t.Fatalf("no reset link in %q", msgs[0].Text)
 	}
 	st.PasswordResetToken = reset[1]
+	// An invited account that has not chosen its password, for the invitation's pages.
+	invited, err := db.InviteUser(ctx, ortsplan.NewUser{Email: "inbjuden.e2e@ortsplan.example", Name: "Ines Inbjuden",
+		Role: ortsplan.RoleOfficial, Department: "Kultur- och fritidsförvaltningen", Localities: []string{"sparreholm"}})
+	if err != nil {
+		t.Fatalf("invite: %v", err)
+	}
+	msgs, _ = db.ListMessages(ctx, 1)
+	invitation := regexp.MustCompile(`/nytt-losenord/([A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Text)
+	if invitation == nil || msgs[0].To != invited.Email {
+		t.Fatalf("no invitation in %q", msgs[0].Text)
+	}
+	st.InvitationToken, st.InvitedID = invitation[1], invited.ID
 	// A "Vill du vara med?" sign-up for the staff inbox pages.
 	if err := db.CreateSignUp(ctx, &ortsplan.SignUp{LocalityID: l.ID, Name: "Vera Vilja", Email: "vera@ortsplan.example",
 		AgeGroup: "30-49", Message: "Jag vill hjälpa till med trafikfrågorna.", Interests: []string{"group:" + g.Slug}}); err != nil {

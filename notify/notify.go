@@ -211,8 +211,9 @@ func (c *Composer) ComposeResident(kind, toEmail, toName, lang string, i *ortspl
 	return c.message(d, toEmail, toName)
 }
 
-// ComposeStaff writes the e-mails to staff accounts: "password_reset" with
-// the one-time link to choose a new password.
+// ComposeStaff writes the e-mails to staff accounts with a one-time link:
+// "password_reset" (asked for on the login page), "password_reset_admin"
+// (asked for by an admin) and "invitation" (a new account's first password).
 func (c *Composer) ComposeStaff(kind string, to *ortsplan.User, lang, href string) *ortsplan.Message {
 	if to == nil {
 		return nil
@@ -228,6 +229,14 @@ func (c *Composer) ComposeStaff(kind string, to *ortsplan.User, lang, href strin
 		d.Subject = L.T("mail.password_reset.subject")
 		d.Paragraphs = append(d.Paragraphs, L.T("mail.password_reset.body"), L.T("mail.password_reset.not_you"))
 		d.Links = []link{{L.T("mail.password_reset.link"), href}}
+	case "password_reset_admin":
+		d.Subject = L.T("mail.password_reset.subject")
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.password_reset_admin.body"))
+		d.Links = []link{{L.T("mail.password_reset.link"), href}}
+	case "invitation":
+		d.Subject = L.T("mail.invitation.subject")
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.invitation.body", strings.ToLower(L.T("role."+string(to.Role)))), L.T("mail.invitation.valid"))
+		d.Links = []link{{L.T("mail.invitation.link"), href}}
 	default:
 		return nil
 	}

@@ -65,15 +65,20 @@ func TestComposeEveryNotice(t *testing.T) {
 
 func TestComposeStaff(t *testing.T) {
 	c := &Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
-	u := &ortsplan.User{Email: "kim@example.se", Name: "Kim <Berg>"}
-	for _, lang := range []string{"sv", "en", "xx"} {
-		msg := c.ComposeStaff("password_reset", u, lang, "https://ortsplan.example/nytt-losenord/tok123")
+	u := &ortsplan.User{Email: "kim@example.se", Name: "Kim <Berg>", Role: ortsplan.RoleOfficial}
+	for _, kl := range []string{"password_reset/sv", "password_reset/en", "password_reset/xx", "password_reset_admin/sv", "password_reset_admin/en",
+		"invitation/sv", "invitation/en", "invitation/xx"} {
+		kind, lang, _ := strings.Cut(kl, "/")
+		msg := c.ComposeStaff(kind, u, lang, "https://ortsplan.example/nytt-losenord/tok123")
 		if msg == nil || msg.To != "kim@example.se" || msg.Subject == "" || !strings.Contains(msg.Text, "https://ortsplan.example/nytt-losenord/tok123") ||
 			!strings.Contains(msg.HTML, `href="https://ortsplan.example/nytt-losenord/tok123"`) || strings.Contains(msg.HTML, "<Berg>") {
 			t.Fatalf("%s: %+v", lang, msg)
 		}
 		if want := map[string]string{"sv": "sv", "en": "en", "xx": "sv"}[lang]; msg.Lang != want {
-			t.Errorf("%s: language %s, want %s", lang, msg.Lang, want)
+			t.Errorf("%s: language %s, want %s", kl, msg.Lang, want)
+		}
+		if kind == "invitation" && (!strings.Contains(msg.Text, "72") || !strings.Contains(msg.Text, map[string]string{"sv": "som tjänsteperson", "en": "the role municipal official", "xx": "som tjänsteperson"}[lang])) {
+			t.Errorf("%s: the invitation does not say how long the link works or the role:\n%s", kl, msg.Text)
 		}
 	}
 	if c.ComposeStaff("unknown", u, "sv", "x") != nil || c.ComposeStaff("password_reset", nil, "sv", "x") != nil {

@@ -48,7 +48,7 @@ func (db *DB) RequestPasswordReset(ctx context.Context, email, lang string) erro
 			return dbErr("find account for reset", err)
 		}
 		var live int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM password_resets WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2",
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM password_resets WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2 AND purpose = 'reset'",
 			u.ID, now).Scan(&live); err != nil {
 			return dbErr("count reset links", err)
 		}
@@ -71,15 +71,15 @@ func (db *DB) RequestPasswordReset(ctx context.Context, email, lang string) erro
 }
 
 // CheckPasswordReset reports whether the link works: not spent, not expired,
-// and its account active. It spends nothing.
-func (db *DB) CheckPasswordReset(ctx context.Context, token string) error {
-	var id int64
-	err := db.db.QueryRowContext(ctx, `SELECT r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id
-		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.active`, hashToken(token), db.now()).Scan(&id)
+// and its account active; and whether it is an invitation. It spends nothing.
+func (db *DB) CheckPasswordReset(ctx context.Context, token string) (invitation bool, err error) {
+	var purpose string
+	err = db.db.QueryRowContext(ctx, `SELECT r.purpose FROM password_resets r JOIN users u ON u.id = r.user_id
+		WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.active`, hashToken(token), db.now()).Scan(&purpose)
 	if errors.Is(err, sql.ErrNoRows) {
-		return errResetInvalid
+		return false, errResetInvalid
 	}
-	return dbErr("check reset link", err)
+	return purpose == purposeInvite, dbErr("check reset link", err)
 }
 
 // ResetPassword spends the link and sets its account's password, in one
@@ -92,7 +92,7 @@ func (db *DB) ResetPassword(ctx context.Context, token, newPassword string) erro
 		return ortsplan.FieldError("new_password", ortsplan.ErrorKey(err))
 	}
 	// A link that does not work costs no password hashing.
-	if err := db.CheckPasswordReset(ctx, token); err != nil {
+	if _, err := db.CheckPasswordReset(ctx, token); err != nil {
 		return err
 	}
 	hash, err := HashPassword(newPassword)
@@ -102,8 +102,9 @@ func (db *DB) ResetPassword(ctx context.Context, token, newPassword string) erro
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var id int64
+		var purpose string
 		err := tx.QueryRowContext(ctx, `UPDATE password_resets SET used_at = $1
-			WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id`, now, hashToken(token)).Scan(&id)
+			WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id, purpose`, now, hashToken(token)).Scan(&id, &purpose)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errResetInvalid
 		} else if err != nil {
@@ -129,6 +130,10 @@ func (db *DB) ResetPassword(ctx context.Context, token, newPassword string) erro
 				return dbErr(q.what, err)
 			}
 		}
-		return audit(ctx, tx, now, id, "user:password_reset", fmt.Sprint(id), "")
+		action := "user:password_reset"
+		if purpose == purposeInvite {
+			action = "user:password_chosen" // the invitation's link: the account's first password
+		}
+		return audit(ctx, tx, now, id, action, email, "")
 	})
 }

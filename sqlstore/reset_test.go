@@ -77,7 +77,7 @@ func TestPasswordReset(t *testing.T) {
 
 		// Checking spends nothing; a short password leaves the link as it was.
 		for range 2 {
-			if err := db.CheckPasswordReset(ctx, token); err != nil {
+			if _, err := db.CheckPasswordReset(ctx, token); err != nil {
 				t.Fatalf("check: %v", err)
 			}
 		}
@@ -104,7 +104,7 @@ func TestPasswordReset(t *testing.T) {
 			t.Fatalf("%d audit rows for the reset, want 1", audited)
 		}
 		// Used once.
-		if err := db.CheckPasswordReset(ctx, token); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+		if _, err := db.CheckPasswordReset(ctx, token); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
 			t.Fatalf("check of a spent link: %v", err)
 		}
 		if err := db.ResetPassword(ctx, token, "ett tredje långt lösenord"); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
@@ -124,7 +124,7 @@ func TestPasswordReset(t *testing.T) {
 		if err := db.ResetPassword(ctx, links[1], "ett fjärde långt lösenord"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CheckPasswordReset(ctx, links[2]); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+		if _, err := db.CheckPasswordReset(ctx, links[2]); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
 			t.Fatalf("another link still works after a reset: %v", err)
 		}
 
@@ -133,7 +133,7 @@ func TestPasswordReset(t *testing.T) {
 		links = resetMails(t, db)["kim@example.se"]
 		late := links[len(links)-1]
 		now = now.Add(sqlstore.PasswordResetTTL + time.Second)
-		if err := db.CheckPasswordReset(ctx, late); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+		if _, err := db.CheckPasswordReset(ctx, late); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
 			t.Fatalf("check of an expired link: %v", err)
 		}
 		if err := db.ResetPassword(ctx, late, "ett femte långt lösenord"); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {

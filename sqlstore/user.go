@@ -30,11 +30,11 @@ func init() {
 	dummyHash = h
 }
 
-const userColumns = "u.id, u.email, u.name, u.role, u.department, u.active, u.lang, u.created_at, u.updated_at"
+const userColumns = "u.id, u.email, u.name, u.role, u.department, u.active, u.lang, u.password_hash <> '', u.created_at, u.updated_at"
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Department, &u.Active, &u.Lang, &u.CreatedAt, &u.UpdatedAt)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Department, &u.Active, &u.Lang, &u.PasswordSet, &u.CreatedAt, &u.UpdatedAt)
 	return &u, err
 }
 
@@ -211,8 +211,8 @@ func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) error {
 		if err != nil {
 			return err
 		}
-		if !active && admin.ID == id {
-			return ortsplan.Errorf(ortsplan.EINVALID, "admin.cannot_deactivate_self")
+		if err := ortsplan.CheckSetActive(admin, id, active); err != nil {
+			return err
 		}
 		var email string
 		if err := tx.QueryRowContext(ctx, "UPDATE users SET active = $1, updated_at = $2 WHERE id = $3 RETURNING email",
@@ -228,7 +228,7 @@ func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) error {
 		if !active {
 			action = "user:deactivate"
 		}
-		return audit(ctx, tx, now, ortsplan.UserIDFromContext(ctx), action, email, "")
+		return audit(ctx, tx, now, admin.ID, action, email, "")
 	})
 }
 
@@ -276,7 +276,8 @@ func (db *DB) Authenticate(ctx context.Context, email, password, addr string) (*
 	var active bool
 	var id int64
 	err = db.db.QueryRowContext(ctx, "SELECT id, password_hash, active FROM users WHERE email = $1", email).Scan(&id, &hash, &active)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && hash == "") {
+		// No account, or an invited one without a password yet: no password fits.
 		hash, id = dummyHash, 0
 	} else if err != nil {
 		return nil, dbErr("read user", err)

@@ -2,8 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/ortsplan/ortsplan"
 )
@@ -12,7 +12,6 @@ type usersData struct {
 	Users      []*ortsplan.User
 	Roles      []ortsplan.Role
 	Localities []*ortsplan.Locality
-	Created    string
 	Saved      bool
 }
 
@@ -30,7 +29,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	p := s.newPage(w, r)
 	p.Form = f
-	p.Data = usersData{Users: users, Roles: ortsplan.Roles, Localities: ls, Created: r.URL.Query().Get("skapad"), Saved: r.URL.Query().Get("sparat") == "1"}
+	p.Data = usersData{Users: users, Roles: ortsplan.Roles, Localities: ls, Saved: r.URL.Query().Get("sparat") == "1"}
 	s.render(w, r, status, "admin_users", p)
 }
 
@@ -38,16 +37,17 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
 	s.usersPage(w, r, http.StatusOK, &form{Values: map[string][]string{"role": {string(ortsplan.RoleOfficial)}}})
 }
 
+// adminCreateUser invites a person: the service makes the account without
+// a password and queues the e-mail with the link to choose one.
 func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
 	n := ortsplan.NewUser{
 		Email:      r.PostFormValue("email"),
 		Name:       r.PostFormValue("name"),
 		Role:       ortsplan.Role(r.PostFormValue("role")),
 		Department: r.PostFormValue("department"),
-		Password:   r.PostFormValue("password"),
 		Localities: r.PostForm["localities"],
 	}
-	u, err := s.svc.Users.CreateUser(r.Context(), n)
+	u, err := s.svc.Users.InviteUser(r.Context(), n)
 	if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
 		s.usersPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: "error.form"})
 		return
@@ -55,13 +55,95 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/anvandare?skapad="+urlQueryEscape(u.Email), http.StatusSeeOther)
+	http.Redirect(w, r, userPath(u.ID)+"?sparat=inbjuden", http.StatusSeeOther)
+}
+
+func userPath(id int64) string { return "/admin/anvandare/" + strconv.FormatInt(id, 10) }
+
+// userID reads the account id of the path; false (after a 404) for one that
+// is no number.
+func (s *Server) userID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.notFound(w, r)
+		return 0, false
+	}
+	return id, true
+}
+
+type userData struct {
+	Account    *ortsplan.User
+	Roles      []ortsplan.Role
+	Localities []*ortsplan.Locality
+	// Saved is what was just done: "1" (saved), "inbjuden" (invited),
+	// "inbjudan" (invitation sent again), "aterstallning" (reset link sent).
+	Saved string
+	// Self is the admin's own account: no demoting or deactivating it.
+	Self bool
+}
+
+// userPage is /admin/anvandare/{id}: an account's role, department and
+// localities, its state, and the links it can be sent.
+func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, id int64, f *form) {
+	ctx := r.Context()
+	u, err := s.svc.Users.ManagedUser(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ls, err := s.svc.Localities.ListLocalities(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f == nil {
+		f = &form{Values: url.Values{"role": {string(u.Role)}, "department": {u.Department}}}
+		for _, l := range u.Localities {
+			f.Values.Add("localities", l.Slug)
+		}
+	}
+	p := s.newPage(w, r)
+	p.Form = f
+	saved := r.URL.Query().Get("sparat")
+	if status != http.StatusOK {
+		saved = ""
+	}
+	me := ortsplan.UserFromContext(ctx)
+	p.Data = userData{Account: u, Roles: ortsplan.Roles, Localities: ls, Saved: saved, Self: me != nil && me.ID == u.ID}
+	s.render(w, r, status, "admin_user", p)
+}
+
+func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) {
+	if id, ok := s.userID(w, r); ok {
+		s.userPage(w, r, http.StatusOK, id, nil)
+	}
+}
+
+// adminUpdateUser changes an account's role, department and localities.
+func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.userID(w, r)
+	if !ok {
+		return
+	}
+	c := ortsplan.UserUpdate{
+		Role:       ortsplan.Role(r.PostFormValue("role")),
+		Department: r.PostFormValue("department"),
+		Localities: r.PostForm["localities"],
+	}
+	err := s.svc.Users.UpdateUser(r.Context(), id, c)
+	if fe := ortsplan.FieldErrors(err); fe != nil {
+		s.userPage(w, r, http.StatusBadRequest, id, &form{Values: r.PostForm, Errors: fe, Error: "error.form"})
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, userPath(id)+"?sparat=1", http.StatusSeeOther)
 }
 
 func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.notFound(w, r)
+	id, ok := s.userID(w, r)
+	if !ok {
 		return
 	}
 	active := r.PostFormValue("active") == "1"
@@ -69,7 +151,33 @@ func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/anvandare?sparat=1#user-"+strings.TrimSpace(r.PathValue("id")), http.StatusSeeOther)
+	http.Redirect(w, r, userPath(id)+"?sparat=1", http.StatusSeeOther)
+}
+
+// adminResendInvitation sends an account that has no password yet a new invitation.
+func (s *Server) adminResendInvitation(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.userID(w, r)
+	if !ok {
+		return
+	}
+	if err := s.svc.Users.ResendInvitation(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, userPath(id)+"?sparat=inbjudan", http.StatusSeeOther)
+}
+
+// adminSendReset e-mails an account a link to choose a new password.
+func (s *Server) adminSendReset(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.userID(w, r)
+	if !ok {
+		return
+	}
+	if err := s.svc.Users.SendPasswordReset(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, userPath(id)+"?sparat=aterstallning", http.StatusSeeOther)
 }
 
 type auditData struct {

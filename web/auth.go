@@ -12,6 +12,8 @@ import (
 type loginData struct {
 	// PasswordReset is set after a new password was chosen with a reset link.
 	PasswordReset bool
+	// PasswordChosen is set after an invited person chose their first password.
+	PasswordChosen bool
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -21,7 +23,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(w, r)
 	p.Form = &form{Values: r.URL.Query()}
-	p.Data = loginData{PasswordReset: r.URL.Query().Get("losenord") == "nytt"}
+	p.Data = loginData{PasswordReset: r.URL.Query().Get("losenord") == "nytt", PasswordChosen: r.URL.Query().Get("losenord") == "valt"}
 	s.render(w, r, http.StatusOK, "login", p)
 }
 
@@ -126,6 +128,8 @@ type passwordResetData struct {
 	Sent    bool
 	Token   string
 	Invalid bool
+	// Invitation is set for an invitation's link: the first password.
+	Invitation bool
 }
 
 func (s *Server) passwordResetPage(w http.ResponseWriter, r *http.Request, status int, d passwordResetData, f *form) {
@@ -169,14 +173,15 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) {
 // use the link up.
 func (s *Server) newPasswordForm(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if err := s.svc.Users.CheckPasswordReset(r.Context(), token); ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED {
+	invitation, err := s.svc.Users.CheckPasswordReset(r.Context(), token)
+	if ortsplan.ErrorCode(err) == ortsplan.EUNAUTHORIZED {
 		s.passwordResetPage(w, r, http.StatusNotFound, passwordResetData{Invalid: true}, &form{Values: url.Values{}, Error: ortsplan.ErrorKey(err)})
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.passwordResetPage(w, r, http.StatusOK, passwordResetData{Token: token}, nil)
+	s.passwordResetPage(w, r, http.StatusOK, passwordResetData{Token: token, Invitation: invitation}, nil)
 }
 
 // resetPassword spends the link and sets the new password, typed twice.
@@ -186,6 +191,8 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		s.passwordResetPage(w, r, http.StatusTooManyRequests, passwordResetData{Token: token}, &form{Values: url.Values{}, Error: "error.too_many_forms"})
 		return
 	}
+	// Whether the link is an invitation's only changes the words; the reset checks the link again.
+	invitation, _ := s.svc.Users.CheckPasswordReset(r.Context(), token)
 	newPw := r.PostFormValue("new_password")
 	var err error
 	if newPw != r.PostFormValue("confirm_password") {
@@ -195,10 +202,14 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	switch ortsplan.ErrorCode(err) {
 	case "":
-		s.log.Info("password reset", "request_id", reqInfo(r).ID)
+		s.log.Info("password reset", "request_id", reqInfo(r).ID, "invitation", invitation)
+		if invitation {
+			http.Redirect(w, r, "/logga-in?losenord=valt", http.StatusSeeOther)
+			return
+		}
 		http.Redirect(w, r, "/logga-in?losenord=nytt", http.StatusSeeOther)
 	case ortsplan.EINVALID:
-		s.passwordResetPage(w, r, http.StatusBadRequest, passwordResetData{Token: token}, &form{Values: url.Values{}, Errors: ortsplan.FieldErrors(err)})
+		s.passwordResetPage(w, r, http.StatusBadRequest, passwordResetData{Token: token, Invitation: invitation}, &form{Values: url.Values{}, Errors: ortsplan.FieldErrors(err)})
 	case ortsplan.EUNAUTHORIZED:
 		s.passwordResetPage(w, r, http.StatusBadRequest, passwordResetData{Invalid: true}, &form{Values: url.Values{}, Error: ortsplan.ErrorKey(err)})
 	default:

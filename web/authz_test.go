@@ -63,6 +63,7 @@ type authzFixture struct {
 	meeting, file, signUp             int64
 	idea, comment, flenIdea, flenComm int64
 	revision, message, targetUser     int64
+	invitedUser                       int64
 	failedMessage                     int64
 	regToken                          string
 	pngBytes, pdfBytes                []byte
@@ -124,6 +125,9 @@ func newAuthzFixture(t *testing.T, s *site) *authzFixture {
 	f.failedMessage = failed.ID
 	must(db.EnqueueMessage(ctx, &ortsplan.Message{To: "hemlig-deltagare@example.se", Subject: "RT", Text: "Hemlig kost RT"}))
 	target := s.user("rt-mal@example.se", ortsplan.RoleOfficial, "malmkoping")
+	invited, err := db.InviteUser(ctx, ortsplan.NewUser{Email: "rt-inbjuden@example.se", Name: "Inbjuden RT", Role: ortsplan.RoleOfficial, Localities: []string{"malmkoping"}})
+	must(err)
+	f.invitedUser = invited.ID
 	must(db.SQL().QueryRow("SELECT MAX(id) FROM revisions WHERE locality_id = $1", f.malm.ID).Scan(&f.revision))
 	must(db.SQL().QueryRow("SELECT MAX(id) FROM outbox").Scan(&f.message))
 	f.theme, f.theme2, f.action, f.action2, f.group, f.meeting, f.file, f.signUp = th.ID, th2.ID, a.ID, a2.ID, g.Slug, m.ID, file.ID, su.ID
@@ -463,8 +467,16 @@ func authzRows() []authzRow {
 		staffGet("GET /admin/anvandare", fixed("/admin/anvandare"), adminA),
 		staffGet("GET /admin/logg", fixed("/admin/logg"), adminA),
 		change("POST /admin/anvandare", fixed("/admin/anvandare"), func(*authzFixture) url.Values {
-			return url.Values{"email": {unique("ny-anstalld") + "@example.se"}, "name": {"Ny Anställd"}, "role": {"official"}, "password": {"ett långt lösenord här"}}
+			return url.Values{"email": {unique("ny-anstalld") + "@example.se"}, "name": {"Ny Anställd"}, "role": {"official"}, "localities": {"malmkoping"}}
 		}, adminA),
+		staffGet("GET /admin/anvandare/{id}", func(f *authzFixture) string { return "/admin/anvandare/" + id(f.targetUser) }, adminA),
+		change("POST /admin/anvandare/{id}", func(f *authzFixture) string { return "/admin/anvandare/" + id(f.targetUser) }, func(f *authzFixture) url.Values {
+			return url.Values{"role": {"official"}, "department": {unique("Förvaltning ")}, "localities": {"malmkoping"}}
+		}, adminA),
+		change("POST /admin/anvandare/{id}/inbjudan", func(f *authzFixture) string { return "/admin/anvandare/" + id(f.invitedUser) + "/inbjudan" },
+			func(*authzFixture) url.Values { return url.Values{} }, adminA),
+		change("POST /admin/anvandare/{id}/losenord", func(f *authzFixture) string { return "/admin/anvandare/" + id(f.targetUser) + "/losenord" },
+			func(*authzFixture) url.Values { return url.Values{} }, adminA),
 		change("POST /admin/anvandare/{id}/aktiv", func(f *authzFixture) string { return "/admin/anvandare/" + id(f.targetUser) + "/aktiv" }, func(f *authzFixture) url.Values {
 			u, _ := f.db.FindUserByID(sqltest.System(), f.targetUser)
 			if u.Active {

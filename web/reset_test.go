@@ -116,7 +116,7 @@ func TestPasswordResetFlow(t *testing.T) {
 		wantStatus(t, s.browser().post("/logga-in", url.Values{"email": {"kim@example.se"}, "password": {testPassword}}), http.StatusUnauthorized)
 		s.browser().login("kim@example.se", "ett helt nytt lösenord")
 		var audited int
-		db.SQL().QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'user:password_reset' AND subject = $1", itoa(kim.ID)).Scan(&audited)
+		db.SQL().QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'user:password_reset' AND subject = $1", kim.Email).Scan(&audited)
 		if audited != 1 {
 			t.Errorf("%d audit rows for the reset, want 1", audited)
 		}
