@@ -307,7 +307,7 @@ func TestFlowHistoryDiff(t *testing.T) {
 		// LF, so an edit must not mark line breaks as changed.
 		t.Errorf("the diff of the edit also marks %d changes of white space only: %v", len(blank), blank)
 	}
-	if stats := eval[string](tb, `([...document.querySelectorAll('main p')].find(p => p.textContent.includes('ord tillagda')) || {}).textContent || ''`); !strings.Contains(stats, "1 ord tillagda, 1 ord borttagna") {
+	if stats := eval[string](tb, `([...document.querySelectorAll('main p')].find(p => p.textContent.includes('Tillagda ord')) || {}).textContent || ''`); !strings.Contains(stats, "Tillagda ord: 1. Borttagna ord: 1.") {
 		t.Errorf("the summary of the diff is %q, want 1 word added and 1 removed", stats)
 	}
 

@@ -76,8 +76,9 @@ func (c *Catalog) Has(lang, key string) bool {
 func (c *Catalog) T(lang, key string, args ...any) string {
 	msg, ok := c.msgs[lang][key]
 	if !ok {
+		// A counted message has no text of its own: it needs N.
 		c.Missing.Add(1)
-		slog.Error("i18n: missing key", "lang", lang, "key", key)
+		slog.Error("i18n: missing key", "lang", lang, "key", key, "plural", c.IsPlural(lang, key))
 		return key
 	}
 	if len(args) > 0 {

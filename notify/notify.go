@@ -140,8 +140,8 @@ func (c *Composer) ComposeSignUp(kind string, su *ortsplan.SignUp, to *ortsplan.
 		d.Paragraphs = append(d.Paragraphs, L.T("mail.signup_notice.body", su.Name, su.LocalityName))
 		d.Links = []link{{L.T("mail.signup_inbox_link"), base + "/admin/anmalningar/" + itoa(su.ID)}}
 	case "signup_reminder":
-		d.Subject = L.T("mail.signup_reminder.subject", len(waiting))
-		d.Paragraphs = append(d.Paragraphs, L.T("mail.signup_reminder.body", len(waiting)))
+		d.Subject = L.N("mail.signup_reminder.subject", len(waiting))
+		d.Paragraphs = append(d.Paragraphs, L.N("mail.signup_reminder.body", len(waiting)))
 		for _, w := range waiting {
 			d.Facts = append(d.Facts, fact{w.LocalityName, w.Name + " (" + L.Date(w.CreatedAt) + ")"})
 		}
@@ -202,7 +202,7 @@ func (c *Composer) ComposeResident(kind, toEmail, toName, lang string, i *ortspl
 		d.Links = []link{{L.T("mail.idea_link"), href}}
 	case "idea_flagged":
 		d.Subject = L.T("mail.idea_flagged.subject", i.Title)
-		d.Paragraphs = append(d.Paragraphs, L.T("mail.idea_flagged.body", i.Title, i.Supports))
+		d.Paragraphs = append(d.Paragraphs, L.N("mail.idea_flagged.body", i.Supports, i.Title))
 		d.Links = []link{{L.T("mail.idea_link"), href}}
 	default:
 		return nil

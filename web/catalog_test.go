@@ -58,7 +58,7 @@ func TestEveryUsedKeyIsTranslated(t *testing.T) {
 			continue // a prefix that code completes, such as "phase.desc."
 		}
 		for _, lang := range i18n.Languages {
-			if !cat.Has(lang, key) {
+			if !cat.Has(lang, key) && !cat.IsPlural(lang, key) { // a counted message has its forms (i18n.N)
 				t.Errorf("%s uses %q, missing in %s.json", path, key, lang)
 			}
 		}

@@ -205,7 +205,7 @@ func buildEffects(L *i18n.Localizer, e *ortsplan.Effects) *effectsData {
 	joined := func(p *ortsplan.EffectPeriod) int { return p.Joined }
 	d.Sections = append(d.Sections, over("signups", []string{L.T("effects.signups"), L.T("effects.joined")},
 		[]func(*ortsplan.EffectPeriod) int{signups, joined}, []int{0, 1},
-		L.T("effects.signups.summary", num(e.Total(signups)), num(e.Total(joined)))+peak(signups)))
+		L.N("effects.signups.summary", e.Total(signups), num(e.Total(joined)))+peak(signups)))
 
 	// Sign-ups by age group, over the whole range.
 	ages := effectSection{ID: "ages", Heading: L.T("effects.ages.heading"), Caption: L.T("effects.ages.caption", d.Range),
@@ -242,7 +242,7 @@ func buildEffects(L *i18n.Localizer, e *ortsplan.Effects) *effectsData {
 	done := func(p *ortsplan.EffectPeriod) int { return p.Done }
 	d.Sections = append(d.Sections, over("ideas", []string{L.T("effects.proposed"), L.T("effects.answered"), L.T("effects.done")},
 		[]func(*ortsplan.EffectPeriod) int{proposed, answered, done}, []int{0, 1, 2},
-		L.T("effects.ideas.summary", num(e.Total(proposed)), num(e.Total(answered)), num(e.Total(done)))+peak(proposed)))
+		L.N("effects.ideas.summary", e.Total(proposed), num(e.Total(answered)), num(e.Total(done)))+peak(proposed)))
 
 	added := func(p *ortsplan.EffectPeriod) int { return p.ActionsAdded }
 	finished := func(p *ortsplan.EffectPeriod) int { return p.ActionsDone }

@@ -283,7 +283,7 @@ func changeValue(L *i18n.Localizer, field, v string) string {
 		}
 	case "description":
 		if n, err := strconv.Atoi(strings.TrimPrefix(v, "…")); err == nil {
-			return L.T("history.chars", n)
+			return L.N("history.chars", n)
 		}
 	case "phase_date":
 		if d, ph, ok := strings.Cut(v, " "); ok {
@@ -329,13 +329,6 @@ var templateFuncs = template.FuncMap{
 	},
 	"sub":  func(a, b int) int { return a - b },
 	"days": func(d time.Duration) int { return int(d.Hours() / 24) },
-	// plural uses the key's ".one" form for exactly one.
-	"plural": func(L *i18n.Localizer, key string, n int) string {
-		if n == 1 {
-			return L.T(key+".one", n)
-		}
-		return L.T(key, n)
-	},
 	"now": time.Now,
 	"fileSize": func(n int64) string {
 		if n < 1<<20 {

@@ -140,12 +140,9 @@ type ideaRow struct {
 func ideaRows(L *i18n.Localizer, ideas []*ortsplan.Idea) []ideaRow {
 	rows := make([]ideaRow, len(ideas))
 	for n, i := range ideas {
-		comments := L.T("ideas.comments", i.Comments)
-		if i.Comments == 1 {
-			comments = L.T("ideas.comments.one", i.Comments)
-		}
+		comments := L.N("ideas.comments", i.Comments)
 		rows[n] = ideaRow{ID: i.ID, Title: i.Title, Hidden: i.Hidden(), ISODate: isoDate(i.CreatedAt), Date: L.Date(i.CreatedAt),
-			Meta: L.T("ideastatus."+string(i.Status)) + " · " + L.T("ideas.supports", i.Supports) + " · " + comments}
+			Meta: L.T("ideastatus."+string(i.Status)) + " · " + L.N("ideas.supports", i.Supports) + " · " + comments}
 	}
 	return rows
 }

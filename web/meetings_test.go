@@ -449,7 +449,7 @@ func TestUnconfirmedRegistrationsDoNotFillTheMeeting(t *testing.T) {
 		leader := s.browser()
 		leader.login("leader@example.se", testPassword)
 		r = leader.get(mp)
-		if got := text(r, "#regs-caption"); got != "2 med plats, 0 på väntelistan, 60 inte bekräftade ännu" {
+		if got := text(r, "#regs-caption"); got != "Med plats: 2. På väntelistan: 0. Inte bekräftade ännu: 60." {
 			t.Errorf("the staff caption says %q", got)
 		}
 		states := map[string]int{}

@@ -93,11 +93,11 @@ func waited(l *i18n.Localizer, d time.Duration) string {
 	case d < 2*time.Minute:
 		return l.T("outbox.age.minute")
 	case d < 2*time.Hour:
-		return l.T("outbox.age.minutes", int(d/time.Minute))
+		return l.N("outbox.age.minutes", int(d/time.Minute))
 	case d < 48*time.Hour:
-		return l.T("outbox.age.hours", int(d/time.Hour))
+		return l.N("outbox.age.hours", int(d/time.Hour))
 	default:
-		return l.T("outbox.age.days", int(d/(24*time.Hour)))
+		return l.N("outbox.age.days", int(d/(24*time.Hour)))
 	}
 }
 
