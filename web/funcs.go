@@ -329,7 +329,7 @@ var templateFuncs = template.FuncMap{
 	},
 	"sub":  func(a, b int) int { return a - b },
 	"days": func(d time.Duration) int { return int(d.Hours() / 24) },
-	"now": time.Now,
+	"now":  time.Now,
 	"fileSize": func(n int64) string {
 		if n < 1<<20 {
 			return strconv.FormatInt(max(1, n>>10), 10) + " kB"
