@@ -120,6 +120,9 @@ func (db *DB) SendStaffMessage(ctx context.Context, m *ortsplan.StaffMessage) er
 		if done, err := db.sentNonce(ctx, tx, m, actor.ID); done || err != nil {
 			return err
 		}
+		if len(recipients) == 0 {
+			return ortsplan.FieldError("audience", "messages.no_recipients")
+		}
 		now := db.now()
 		var target, sender any
 		if m.Audience.TargetID > 0 {
