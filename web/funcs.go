@@ -351,7 +351,9 @@ var templateFuncs = template.FuncMap{
 	"statuses":    func() []ortsplan.ActionStatus { return ortsplan.ActionStatuses },
 	"timeOfDay":   func(t time.Time) string { return t.In(i18n.Stockholm()).Format("15:04") },
 	"audience":    audienceText,
-	"why":         func(L *i18n.Localizer, a ortsplan.Audience) string { return L.T("mail.message.why."+string(a.Kind), a.Name) },
+	"why": func(L *i18n.Localizer, a ortsplan.Audience) string {
+		return L.T("mail.message.why."+string(a.Kind), a.Name)
+	},
 	"md":          markdown.HTML,
 	"plain":       markdown.Plain,
 	"progressBar": progressBar,
