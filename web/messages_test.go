@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/i18n"
@@ -20,6 +21,10 @@ func stepValues(r *response, action, step string) url.Values {
 	return v
 }
 
+// TestStaffMessageToGroup drives the message pages through the real router
+// and login: a group (form, refused form, preview, send, repeat, refusals),
+// a meeting with and without its waiting list, and the followers (nobody,
+// then one with the unsubscribe headers).
 func TestStaffMessageToGroup(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := sqltest.System()
@@ -130,12 +135,69 @@ func TestStaffMessageToGroup(t *testing.T) {
 		send.Set("nonce", "en-annan-nonce-0123456789")
 		wantStatus(t, other.post("/orter/bettna/meddelanden", send), http.StatusForbidden)
 
-		// The followers: a form from the list, no one follows Bettna yet.
+		// The followers: a form from the list, no one follows Bettna yet, so there is nothing to send.
 		fr = b.get("/orter/bettna/meddelanden/nytt")
 		wantStatus(t, fr, 200)
 		if !strings.Contains(text(fr, ".facts"), "Följarna av Bettna") || !strings.Contains(text(fr, ".facts"), "Ingen mottagare") {
 			t.Fatalf("followers form: %q", text(fr, ".facts"))
 		}
+		nobody := stepValues(fr, "/orter/bettna/meddelanden", "send")
+		nobody.Set("subject", "Till ingen")
+		nobody.Set("body", "Text")
+		if r := b.post("/orter/bettna/meddelanden", nobody); r.StatusCode != http.StatusBadRequest || !strings.Contains(text(r, ".error-summary"), "inte nå någon") {
+			t.Fatalf("sending to nobody: %d %q", r.StatusCode, text(r, ".error-summary"))
+		}
+		// A meeting's registrants, and the waiting list when ticked.
+		start := time.Now().UTC().Add(20 * 24 * time.Hour).Truncate(time.Hour)
+		mt := &ortsplan.Meeting{LocalityID: l.ID, Kind: ortsplan.MeetingOpen, Title: "Stormöte om belysningen", Start: start, End: start.Add(time.Hour),
+			State: ortsplan.MeetingPlanned, Registration: true, Capacity: 1}
+		if err := db.SaveMeeting(ctx, mt); err != nil {
+			t.Fatal(err)
+		}
+		sqltest.Register(t, db, &ortsplan.Registration{MeetingID: mt.ID, Name: "Plats", Email: "plats@example.se", People: 1})
+		sqltest.Register(t, db, &ortsplan.Registration{MeetingID: mt.ID, Name: "Väntar", Email: "vantar@example.se", People: 1})
+		page := b.get("/moten/" + itoa(mt.ID))
+		href, ok = page.Doc.Find(`a[href*="/meddelanden/nytt?mote="]`).Attr("href")
+		if !ok {
+			t.Fatal("no link to write to the registrants on the meeting's staff page")
+		}
+		fr = b.get(href)
+		if got := text(fr, ".facts"); !strings.Contains(got, "1 mottagare") || fr.Doc.Find("#f-waitlist").Length() != 1 {
+			t.Fatalf("meeting form: %q", got)
+		}
+		form = stepValues(fr, "/orter/bettna/meddelanden", "preview")
+		form.Set("subject", "Om stormötet")
+		form.Set("body", "Mötet börjar en halvtimme senare.")
+		form.Set("waitlist", "1")
+		r = b.post("/orter/bettna/meddelanden", form)
+		if got := text(r, "#recipient-count"); got != "2 mottagare" || !strings.Contains(text(r, ".facts"), "väntelistan") {
+			t.Fatalf("preview with the waiting list: %q / %q", got, text(r, ".facts"))
+		}
+		n0, _ := db.ListMessages(ctx, 1000)
+		wantStatus(t, b.post("/orter/bettna/meddelanden", stepValues(r, "/orter/bettna/meddelanden", "send")), http.StatusSeeOther)
+		n1, _ := db.ListMessages(ctx, 1000)
+		if len(n1) != len(n0)+2 {
+			t.Fatalf("the meeting's message queued %d, want 2", len(n1)-len(n0))
+		}
+
+		// The followers: each copy with the unsubscribe link and headers.
+		anna := residentBrowser(t, s, "anna.foljare@example.se", "Anna")
+		wantStatus(t, anna.post("/orter/bettna/folj", url.Values{"mode": {"sammanfattning"}}), http.StatusSeeOther)
+		fr = b.get("/orter/bettna/meddelanden/nytt")
+		form = stepValues(fr, "/orter/bettna/meddelanden", "preview")
+		form.Set("subject", "Nytt i Bettna")
+		form.Set("body", "Belysningen sätts upp i maj.")
+		r = b.post("/orter/bettna/meddelanden", form)
+		if got := text(r, "#recipient-count"); got != "1 mottagare" {
+			t.Fatalf("followers' preview: %q", got)
+		}
+		wantStatus(t, b.post("/orter/bettna/meddelanden", stepValues(r, "/orter/bettna/meddelanden", "send")), http.StatusSeeOther)
+		last, _ := db.ListMessages(ctx, 1)
+		if last[0].To != "anna.foljare@example.se" || !strings.HasPrefix(last[0].Headers["List-Unsubscribe"], "<"+s.srv.URL+"/avregistrera/") ||
+			last[0].Headers["List-Unsubscribe-Post"] != "List-Unsubscribe=One-Click" || !strings.Contains(last[0].Text, "/avregistrera/") {
+			t.Fatalf("follower's copy: %+v", last[0])
+		}
+
 		// Hostile and unknown audiences answer 4xx.
 		for _, p := range []string{"/orter/bettna/meddelanden/nytt?grupp=finns-inte", "/orter/bettna/meddelanden/nytt?mote=abc", "/orter/bettna/meddelanden/nytt?mote=987654"} {
 			if r := b.get(p); r.StatusCode != http.StatusNotFound {
