@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -152,6 +153,32 @@ func TestStaffMessages(t *testing.T) {
 			t.Fatalf("outbox after the repeat: %d, want %d", n, before+2)
 		}
 
+		// Two sends of one form at the same moment: one queues, the other finds it.
+		n0 := len(outbox())
+		var wg sync.WaitGroup
+		results := make([]*ortsplan.StaffMessage, 2)
+		errs := make([]error, 2)
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = &ortsplan.StaffMessage{Audience: audiences["group"], Subject: "Samtidigt", Body: "Text", Nonce: "samtidig-nonce-0123456789"}
+				errs[i] = db.SendStaffMessage(editor, results[i])
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil && ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
+				t.Fatalf("concurrent send %d: %v", i, err)
+			}
+		}
+		if n := len(outbox()); n != n0+2 {
+			t.Fatalf("two sends of one form queued %d, want 2", n-n0)
+		}
+		if (errs[0] == nil && errs[1] == nil) && results[0].Repeated == results[1].Repeated {
+			t.Fatalf("both sends say repeated=%v", results[0].Repeated)
+		}
+
 		// The meeting: the waiting list only when chosen.
 		for _, c := range []struct {
 			name string
@@ -193,8 +220,8 @@ func TestStaffMessages(t *testing.T) {
 		}
 		list, err := db.StaffMessages(editor, malm.ID)
 		must(err)
-		if len(list) != 4 || list[0].Audience.Kind != ortsplan.AudienceFollowers || list[3].ID != msg.ID || list[3].Recipients != 2 ||
-			list[3].SenderName == "" || list[3].Audience.Name != "Torggruppen" {
+		if len(list) != 5 || list[0].Audience.Kind != ortsplan.AudienceFollowers || list[4].ID != msg.ID || list[4].Recipients != 2 ||
+			list[4].SenderName == "" || list[4].Audience.Name != "Torggruppen" {
 			t.Fatalf("list: %d %+v", len(list), list)
 		}
 		if others, err := db.StaffMessages(sqltest.AsUser(context.Background(), mustCreateUser(t, db, "flen2@example.se", ortsplan.RoleOfficial, "flen")), flen.ID); err != nil || len(others) != 0 {
