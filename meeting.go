@@ -230,6 +230,10 @@ type Composer interface {
 	// ComposeNews writes one e-mail with news for a follower, with the
 	// one-click unsubscribe link (also in the List-Unsubscribe headers).
 	ComposeNews(toEmail, toName, lang string, items []NewsItem, unsubscribeURL string) *Message
+	// ComposeMessage writes a staff message for one recipient: the staff's
+	// subject and text, a line saying why the recipient gets it, and for a
+	// follower the unsubscribe link (the store adds the List-Unsubscribe headers).
+	ComposeMessage(m *StaffMessage, toEmail, toName, lang, unsubscribeURL string) *Message
 }
 
 // MeetingFilter selects meetings for lists and calendars.
@@ -285,6 +289,19 @@ type MeetingService interface {
 	// DeleteExpiredRegistrations deletes unconfirmed registrations whose time
 	// to confirm ran out before before, with their tokens; a periodic job.
 	DeleteExpiredRegistrations(ctx context.Context, before time.Time) (int, error)
+
+	// MessageAudience fills in the audience's name and how many addresses a
+	// staff message to it reaches (never the addresses), for the preview.
+	// Only for accounts that may edit the audience's locality as stored.
+	MessageAudience(ctx context.Context, a *Audience) error
+	// SendStaffMessage keeps a staff message and queues one outbox message
+	// per recipient in the same transaction, with the same right as
+	// MessageAudience. A nonce sent before queues nothing and loads the
+	// stored message, with Repeated set.
+	SendStaffMessage(ctx context.Context, m *StaffMessage) error
+	// StaffMessages lists the messages sent in a locality, newest first, for
+	// accounts that may edit it.
+	StaffMessages(ctx context.Context, localityID int64) ([]*StaffMessage, error)
 }
 
 // Validate checks a meeting.

@@ -178,6 +178,13 @@ var pageKinds = []pageKind{
 		submit: url.Values{"title": {""}}},
 	{name: "group-new", tmpl: "group_edit", as: admin, path: "/orter/sparreholm/arbetsgrupper/ny", status: http.StatusOK},
 	{name: "group-edit", tmpl: "group_edit", as: admin, path: "/orter/sparreholm/arbetsgrupper/{group}/redigera", status: http.StatusOK},
+	{name: "messages", tmpl: "messages", as: admin, path: "/orter/sparreholm/meddelanden", status: http.StatusOK},
+	{name: "message-new", tmpl: "message_edit", as: admin, path: "/orter/sparreholm/meddelanden/nytt?grupp={group}", status: http.StatusOK},
+	{name: "message-new-meeting", tmpl: "message_edit", as: admin, path: "/orter/sparreholm/meddelanden/nytt?mote={meeting}", status: http.StatusOK},
+	{name: "message-errors", tmpl: "message_edit", as: admin, path: "/orter/sparreholm/meddelanden/nytt?grupp={group}", status: http.StatusBadRequest,
+		form: "/orter/sparreholm/meddelanden", submit: url.Values{"subject": {""}, "body": {""}, "step": {"preview"}}},
+	{name: "message-preview", tmpl: "message_preview", as: admin, path: "/orter/sparreholm/meddelanden/nytt?grupp={group}", status: http.StatusOK,
+		form: "/orter/sparreholm/meddelanden", submit: url.Values{"subject": {"Nästa träff"}, "body": {"Hej!\n\nVi ses på tisdag."}, "step": {"preview"}}},
 
 	// Photos and documents: the demo has them for Hälleforsnäs's first stormöte.
 	{name: "gallery", tmpl: "gallery", as: visitor, path: "/orter/halleforsnas/bilder", status: http.StatusOK},

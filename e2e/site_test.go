@@ -237,6 +237,11 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 		AgeGroup: "30-49", Message: "Jag vill hjälpa till med trafikfrågorna.", Interests: []string{"group:" + g.Slug}}); err != nil {
 		t.Fatalf("sign-up: %v", err)
 	}
+	// A message to the group, for the staff's list of messages.
+	if err := db.SendStaffMessage(ctx, &ortsplan.StaffMessage{Audience: ortsplan.Audience{Kind: ortsplan.AudienceGroup, LocalityID: l.ID, TargetID: g.ID},
+		Subject: "Välkommen till trafikgruppen", Body: "Hej!\n\nVi träffas första tisdagen varje månad.", Nonce: "e2e-sidans-meddelande-1"}); err != nil {
+		t.Fatalf("staff message: %v", err)
+	}
 }
 
 // missingTool stops a test whose tool is not installed: under CI=true it

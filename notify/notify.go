@@ -276,4 +276,26 @@ func (c *Composer) ComposeNews(toEmail, toName, lang string, items []ortsplan.Ne
 	return m
 }
 
+// ComposeMessage writes a staff message for one recipient, as plain text:
+// the staff's text as written, then why the recipient gets it, the
+// unsubscribe link for a follower, and the signature. The subject is the
+// staff's, on one line.
+func (c *Composer) ComposeMessage(m *ortsplan.StaffMessage, toEmail, toName, lang, unsubscribeURL string) *ortsplan.Message {
+	if m == nil || !m.Audience.Kind.Valid() {
+		return nil
+	}
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
+	}
+	L := c.Cat.For(lang)
+	var text strings.Builder
+	text.WriteString(m.Body + "\n\n-- \n")
+	text.WriteString(L.T("mail.message.why."+string(m.Audience.Kind), m.Audience.Name) + "\n")
+	if unsubscribeURL != "" {
+		text.WriteString(L.T("mail.news.unsubscribe") + ":\n" + unsubscribeURL + "\n")
+	}
+	text.WriteString(L.T("mail.signature", c.Org) + "\n")
+	return &ortsplan.Message{To: toEmail, ToName: toName, Subject: strings.Join(strings.Fields(m.Subject), " "), Text: text.String(), Lang: lang}
+}
+
 var _ ortsplan.Composer = (*Composer)(nil)

@@ -88,3 +88,23 @@ func TestComposeStaff(t *testing.T) {
 		t.Fatalf("%d missing translations", n)
 	}
 }
+
+func TestComposeMessage(t *testing.T) {
+	c := &Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
+	m := &ortsplan.StaffMessage{Audience: ortsplan.Audience{Kind: ortsplan.AudienceFollowers, LocalityID: 1, Name: "Bettna"},
+		Subject: "Nytt om bygget", Body: "Bygget börjar i maj.\nVälkomna på visning."}
+	msg := c.ComposeMessage(m, "anna@example.se", "Anna", "en", "https://ortsplan.example/avregistrera/tok")
+	if msg.To != "anna@example.se" || msg.Subject != "Nytt om bygget" || msg.Lang != "en" || msg.HTML != "" ||
+		!strings.HasPrefix(msg.Text, "Bygget börjar i maj.\nVälkomna på visning.\n\n-- \n") ||
+		!strings.Contains(msg.Text, "you follow Bettna") || !strings.Contains(msg.Text, "https://ortsplan.example/avregistrera/tok") {
+		t.Fatalf("follower's copy: %+v\n%s", msg, msg.Text)
+	}
+	m.Audience = ortsplan.Audience{Kind: ortsplan.AudienceGroup, TargetID: 2, Name: "Torggruppen"}
+	msg = c.ComposeMessage(m, "bo@example.se", "Bo", "xx", "")
+	if msg.Lang != "sv" || !strings.Contains(msg.Text, "med i Torggruppen") || strings.Contains(msg.Text, "avregistrera") {
+		t.Fatalf("member's copy: %+v\n%s", msg, msg.Text)
+	}
+	if c.ComposeMessage(&ortsplan.StaffMessage{Audience: ortsplan.Audience{Kind: "alla"}}, "x@example.se", "", "sv", "") != nil {
+		t.Fatal("an unknown audience gave a message")
+	}
+}

@@ -445,6 +445,12 @@ func authzRows() []authzRow {
 		change("POST /orter/{slug}/arbetsgrupper/{group}/organisationer", malm("/arbetsgrupper/rt-grupp/organisationer"), func(*authzFixture) url.Values {
 			return url.Values{"org_name": {unique("Förening ")}, "org_kind": {"forening"}}
 		}, editorA),
+		// Messages to a group's members, a meeting's registrants, the followers.
+		staffGet("GET /orter/{slug}/meddelanden", malm("/meddelanden"), editorA),
+		staffGet("GET /orter/{slug}/meddelanden/nytt", malm("/meddelanden/nytt?grupp=rt-grupp"), editorA),
+		change("POST /orter/{slug}/meddelanden", malm("/meddelanden"), func(*authzFixture) url.Values {
+			return url.Values{"group": {"rt-grupp"}, "subject": {"RT Hej gruppen"}, "body": {"RT Vi ses"}, "nonce": {unique("rt-nonce-")}, "step": {"send"}}
+		}, editorA),
 
 		// What waits for staff: lists of their own localities, details of others' refused.
 		get("GET /admin", fixed("/admin"), staffActors, editorA),

@@ -343,6 +343,10 @@ var templateFuncs = template.FuncMap{
 	"changeValue": changeValue,
 	"statuses":    func() []ortsplan.ActionStatus { return ortsplan.ActionStatuses },
 	"timeOfDay":   func(t time.Time) string { return t.In(i18n.Stockholm()).Format("15:04") },
+	"audience":    audienceText,
+	"why": func(L *i18n.Localizer, a ortsplan.Audience) string {
+		return L.T("mail.message.why."+string(a.Kind), a.Name)
+	},
 	"md":          markdown.HTML,
 	"plain":       markdown.Plain,
 	"progressBar": progressBar,

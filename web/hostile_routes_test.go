@@ -21,7 +21,7 @@ var hostileValues = []string{"%FF", "%00", "%1B", "99999999999999999999", "-1", 
 // hostileQuery are the query parameters the handlers read.
 var hostileQuery = []string{"q", "ort", "typ", "sida", "sortera", "period", "locality", "limit", "cursor", "from", "to", "till",
 	"lang", "tema", "foralder", "grupp", "status", "jamfor", "klart", "sparat", "anmald", "uppladdat", "tack", "sort", "phase", "fas", "skapad",
-	"fore", "igen"}
+	"fore", "igen", "mote", "skickat"}
 
 // TestHostileInputOnEveryRoute sends every route of the route table (see
 // authz_test.go) with each hostile value in each of its path's variables,

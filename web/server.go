@@ -364,6 +364,9 @@ func (s *Server) routes() *http.ServeMux {
 	staff("POST /orter/{slug}/arbetsgrupper/{group}/redigera", s.saveGroup)
 	staff("POST /orter/{slug}/arbetsgrupper/{group}/medlemmar", s.addMember)
 	staff("POST /orter/{slug}/arbetsgrupper/{group}/organisationer", s.addOrganisation)
+	staff("GET /orter/{slug}/meddelanden", s.staffMessagesPage)
+	staff("GET /orter/{slug}/meddelanden/nytt", s.newStaffMessage)
+	staff("POST /orter/{slug}/meddelanden", s.postStaffMessage)
 
 	// Staff: what waits for them, and the administration.
 	staff("GET /admin", s.adminHome)
