@@ -54,6 +54,22 @@ type SignUp struct {
 	Anonymised   bool
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// Receipt is set by CreateSignUp: a one-time secret that shows the
+	// person, for ReceiptValidFor, what they sent (see SignUpReceipt).
+	Receipt string
+}
+
+// ReceiptValidFor is how long the page after a sign-up shows what was sent.
+const ReceiptValidFor = time.Hour
+
+// SignUpReceipt is what the person who just signed up is shown: what they
+// sent, who will get in touch, and by when.
+type SignUpReceipt struct {
+	SignUp *SignUp
+	// Contacts are the people the sign-up was sent to: the chosen groups'
+	// contacts, or else the locality's. Names, roles and departments only.
+	Contacts []*Contact
+	AnswerBy time.Time // when the answer is due (SignUpWaitLimit)
 }
 
 // Waiting reports whether the sign-up has waited too long for an answer.
@@ -129,6 +145,9 @@ type SignUpService interface {
 	// CreateSignUp stores the sign-up first, then queues the confirmation and
 	// the notices to the locality's contacts (or the chosen group's contact).
 	CreateSignUp(ctx context.Context, s *SignUp) error
+	// SignUpReceipt returns what the sign-up with this receipt holds, for the
+	// page after sending it, until ReceiptValidFor has passed; else ENOTFOUND.
+	SignUpReceipt(ctx context.Context, receipt string) (*SignUpReceipt, error)
 	// SignUps lists the sign-ups within the filter that the acting account may see.
 	SignUps(ctx context.Context, f SignUpFilter) ([]*SignUp, error)
 	// FindSignUp returns a sign-up the acting account may see, else ENOTFOUND.

@@ -281,7 +281,7 @@ func (tb tab) open(base string, k pageKind, lang string) *network.Response {
 			for (const [name, v] of Object.entries(values)) {
 				const e = f.elements.namedItem(name);
 				if (!e) return 'no field ' + name + ' in the form ' + action;
-				e.value = v;
+				if (e.type === 'checkbox') e.checked = v !== ''; else e.value = v;
 			}
 			return '';
 		})(%s, %s)`, action, jv))

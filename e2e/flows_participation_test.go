@@ -193,13 +193,38 @@ func TestFlowSignUp(t *testing.T) {
 	if resp.Status != 200 {
 		t.Fatalf("the completed form gave status %d at %s", resp.Status, eval[string](tb, "location.href"))
 	}
-	if got := partPath(tb); got != "/var-med?tack=1&ort=bettna" {
-		t.Errorf("after the sign-up the address is %s, want /var-med?tack=1&ort=bettna", got)
+	// The sign-up ends on a page of its own (post, redirect, get) that says
+	// what was sent, to whom and by when, with no form to send again.
+	if got := partPath(tb); got != "/var-med/tack" {
+		t.Errorf("after the sign-up the address is %s, want /var-med/tack", got)
 	}
-	if notice := partText(tb, `main .notice[role=status]`); !strings.Contains(notice, "Tack") {
-		t.Errorf("after the sign-up the page shows the notice %q, want the thanks", notice)
+	if notice := partText(tb, `main .notice[role=status]`); !strings.Contains(notice, "Tack") || !strings.Contains(notice, "Bettna") ||
+		!strings.Contains(notice, "senast") {
+		t.Errorf("after the sign-up the page shows the notice %q, want the thanks for Bettna and by when someone answers", notice)
+	}
+	if eval[bool](tb, `!!document.querySelector('main form[method=post]')`) {
+		t.Errorf("the page after the sign-up holds a form to send again")
+	}
+	sent := partText(tb, `main dl.facts`)
+	for _, want := range []string{name, phone, message, interest.Label, "30–49 år"} {
+		if !strings.Contains(sent, want) {
+			t.Errorf("the page after the sign-up does not repeat %q: %q", want, sent)
+		}
+	}
+	if !eval[bool](tb, `!!document.querySelector('main a[href="/kalender"], main a[href^="/moten/"]')`) {
+		t.Errorf("the page after the sign-up leads to no meeting")
 	}
 	flowNoSideScroll(tb, "the thanks for the sign-up at 320 CSS pixels")
+	// Reloaded, it sends nothing again.
+	var before int
+	if err := s.db.SQL().QueryRow("SELECT COUNT(*) FROM signups WHERE name = $1", name).Scan(&before); err != nil || before != 1 {
+		t.Fatalf("%d sign-ups stored (%v), want 1", before, err)
+	}
+	tb.load("reload the page after the sign-up", chromedp.Reload())
+	var after int
+	if err := s.db.SQL().QueryRow("SELECT COUNT(*) FROM signups WHERE name = $1", name).Scan(&after); err != nil || after != 1 {
+		t.Fatalf("after a reload %d sign-ups are stored (%v), want 1", after, err)
+	}
 
 	// The group counts its members before the person joins.
 	groupPath := "/orter/bettna/arbetsgrupper/" + groupSlug

@@ -134,6 +134,18 @@ func (c *Composer) ComposeSignUp(kind string, su *ortsplan.SignUp, to *ortsplan.
 	case "signup_confirm":
 		d.Subject = L.T("mail.signup_confirm.subject", su.LocalityName)
 		d.Paragraphs = append(d.Paragraphs, L.T("mail.signup_confirm.body", su.LocalityName))
+		// The mail repeats what was sent, so the person can check it.
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.signup_confirm.sent"))
+		d.Facts = append(d.Facts, fact{L.T("join.name"), su.Name}, fact{L.T("join.email"), su.Email})
+		if su.Phone != "" {
+			d.Facts = append(d.Facts, fact{L.T("join.phone"), su.Phone})
+		}
+		if su.AgeGroup != "" {
+			d.Facts = append(d.Facts, fact{L.T("join.age_group"), L.T("agegroup." + su.AgeGroup)})
+		}
+		if su.Message != "" {
+			d.Facts = append(d.Facts, fact{L.T("join.message"), su.Message})
+		}
 		d.Links = []link{{L.T("mail.signup_confirm.link", su.LocalityName), base + "/orter/" + su.LocalitySlug}}
 	case "signup_notice":
 		d.Subject = L.T("mail.signup_notice.subject", su.Name, su.LocalityName)

@@ -108,3 +108,25 @@ func TestComposeMessage(t *testing.T) {
 		t.Fatal("an unknown audience gave a message")
 	}
 }
+
+// The confirmation of a sign-up repeats what the person sent.
+func TestSignUpConfirmationRepeatsWhatWasSent(t *testing.T) {
+	c := &Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
+	su := &ortsplan.SignUp{LocalitySlug: "bettna", LocalityName: "Bettna", Name: "Signe Östlund", Email: "signe@example.se",
+		Phone: "070-123 45 67", AgeGroup: "30-49", Message: "Jag kan hjälpa till med belysningen.", Lang: "sv"}
+	m := c.ComposeSignUp("signup_confirm", su, nil, nil)
+	if m == nil || m.To != su.Email {
+		t.Fatalf("message %+v", m)
+	}
+	for _, want := range []string{"Det här skickade du:", "Namn: Signe Östlund", "070-123 45 67", "30–49 år", "Jag kan hjälpa till med belysningen."} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("the text lacks %q:\n%s", want, m.Text)
+		}
+		if !strings.Contains(m.HTML, strings.TrimPrefix(want, "Namn: ")) {
+			t.Errorf("the HTML lacks %q", want)
+		}
+	}
+	if c.Cat.Missing.Load() != 0 {
+		t.Fatal("missing translations")
+	}
+}

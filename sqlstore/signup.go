@@ -36,13 +36,16 @@ func (db *DB) CreateSignUp(ctx context.Context, s *ortsplan.SignUp) error {
 			return dbErr("sign-up locality", err)
 		}
 		s.Status = ortsplan.SignUpNew
-		err = tx.QueryRowContext(ctx, `INSERT INTO signups (locality_id, name, email, phone, interests, age_group, message, show_name, lang, status, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
-			s.LocalityID, s.Name, s.Email, s.Phone, string(interests), s.AgeGroup, s.Message, s.ShowName, s.Lang, string(s.Status), now).Scan(&s.ID)
+		receipt := NewToken()
+		err = tx.QueryRowContext(ctx, `INSERT INTO signups (locality_id, name, email, phone, interests, age_group, message, show_name, lang, status,
+			receipt_hash, receipt_expires, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
+			s.LocalityID, s.Name, s.Email, s.Phone, string(interests), s.AgeGroup, s.Message, s.ShowName, s.Lang, string(s.Status),
+			hashToken(receipt), now.Add(ortsplan.ReceiptValidFor), now).Scan(&s.ID)
 		if err != nil {
 			return dbErr("insert sign-up", err)
 		}
-		s.CreatedAt, s.UpdatedAt = now, now
+		s.CreatedAt, s.UpdatedAt, s.Receipt = now, now, receipt
 		if db.Composer == nil {
 			return nil
 		}
@@ -66,6 +69,35 @@ func (db *DB) CreateSignUp(ctx context.Context, s *ortsplan.SignUp) error {
 		}
 		return nil
 	})
+}
+
+// SignUpReceipt returns the sign-up whose receipt this is, while it is
+// valid, with the people it was sent to. The receipt is the only key: it
+// was handed to the browser that sent the sign-up, and is kept as a hash.
+func (db *DB) SignUpReceipt(ctx context.Context, receipt string) (*ortsplan.SignUpReceipt, error) {
+	if receipt == "" || len(receipt) > 100 {
+		return nil, ortsplan.Errorf(ortsplan.ENOTFOUND, "error.not_found")
+	}
+	var out *ortsplan.SignUpReceipt
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		su, err := scanSignUp(tx.QueryRowContext(ctx, "SELECT "+signUpColumns+signUpFrom+
+			" WHERE s.receipt_hash = $1 AND s.receipt_expires > $2 AND NOT s.anonymised", hashToken(receipt), db.now()))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ortsplan.Errorf(ortsplan.ENOTFOUND, "error.not_found")
+		} else if err != nil {
+			return dbErr("sign-up receipt", err)
+		}
+		to, err := signUpRecipients(ctx, tx, su)
+		if err != nil {
+			return err
+		}
+		out = &ortsplan.SignUpReceipt{SignUp: su, AnswerBy: su.CreatedAt.Add(ortsplan.SignUpWaitLimit)}
+		for _, u := range to {
+			out.Contacts = append(out.Contacts, &ortsplan.Contact{UserID: u.ID, Name: u.Name})
+		}
+		return nil
+	})
+	return out, err
 }
 
 // signUpRecipients are the active contacts of the groups the person chose,

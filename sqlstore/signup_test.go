@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,58 @@ func TestSignUpsNoticesHandlingReminderAndAnonymising(t *testing.T) {
 		}
 		if sb, _ := db.FindSignUp(ctx, b.ID); sb.Name != "Bo" {
 			t.Fatal("a member's sign-up was anonymised")
+		}
+	})
+}
+
+// The receipt of a sign-up shows it, to whoever holds it, for an hour: with
+// the people it went to and the day the answer is due.
+func TestSignUpReceipt(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := sqltest.System()
+		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		l := mustCreateLocality(t, db, "bettna", "Bettna")
+		contact := mustCreateUser(t, db, "contact@example.se", ortsplan.RoleOfficial, "bettna")
+		leader := mustCreateUser(t, db, "leader@example.se", ortsplan.RoleGroupLeader, "bettna")
+		if err := db.UpdateLocality(ctx, l, &ortsplan.ContactChoice{IDs: []int64{contact.ID}, PageOwner: contact.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveGroup(ctx, &ortsplan.Group{LocalityID: l.ID, Slug: "bredband", Name: "Bredband", Kind: ortsplan.GroupWorking, ContactUserID: leader.ID}); err != nil {
+			t.Fatal(err)
+		}
+		a := &ortsplan.SignUp{LocalityID: l.ID, Name: "Alva", Email: "alva@example.se", Message: "Jag kan baka.", Lang: "sv"}
+		b := &ortsplan.SignUp{LocalityID: l.ID, Name: "Bo", Phone: "070-111 22 33", Interests: []string{"group:bredband"}}
+		for _, su := range []*ortsplan.SignUp{a, b} {
+			if err := db.CreateSignUp(ctx, su); err != nil {
+				t.Fatal(err)
+			}
+			if len(su.Receipt) < 40 {
+				t.Fatalf("receipt %q", su.Receipt)
+			}
+		}
+		anon := context.Background() // nobody logged in
+		rec, err := db.SignUpReceipt(anon, a.Receipt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.SignUp.ID != a.ID || rec.SignUp.Message != "Jag kan baka." || rec.SignUp.LocalityName != "Bettna" ||
+			!rec.AnswerBy.Equal(now.Add(ortsplan.SignUpWaitLimit)) || len(rec.Contacts) != 1 || rec.Contacts[0].Name != contact.Name {
+			t.Fatalf("receipt %+v, contacts %+v", rec.SignUp, rec.Contacts)
+		}
+		// The group's contact gets the sign-up that chose the group.
+		if rec, err := db.SignUpReceipt(anon, b.Receipt); err != nil || len(rec.Contacts) != 1 || rec.Contacts[0].Name != leader.Name {
+			t.Fatalf("b's receipt: %+v, %v", rec, err)
+		}
+		for _, bad := range []string{"", "gissning", a.Receipt + "x", strings.Repeat("a", 200)} {
+			if _, err := db.SignUpReceipt(anon, bad); ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND {
+				t.Fatalf("receipt %q: %v", bad, err)
+			}
+		}
+		// An hour later it shows nothing.
+		now = now.Add(ortsplan.ReceiptValidFor)
+		if _, err := db.SignUpReceipt(anon, a.Receipt); ortsplan.ErrorCode(err) != ortsplan.ENOTFOUND {
+			t.Fatalf("an hour later: %v", err)
 		}
 	})
 }

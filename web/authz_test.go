@@ -228,6 +228,7 @@ func authzRows() []authzRow {
 		public("GET /personuppgifter", fixed("/personuppgifter")),
 		public("GET /sprak", fixed("/sprak?lang=en&till=/orter")),
 		public("GET /var-med", fixed("/var-med?ort=malmkoping")),
+		public("GET /var-med/tack", fixed("/var-med/tack")),
 		public("GET /anmalan/{token}", fixed("/anmalan/inte-en-riktig-token")),
 		public("GET /anmalan/{token}/bekrafta", fixed("/anmalan/inte-en-riktig-token/bekrafta")),
 		public("GET /avregistrera/{token}", fixed("/avregistrera/inte-en-riktig-token")),

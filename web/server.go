@@ -300,6 +300,7 @@ func (s *Server) routes() *http.ServeMux {
 	// Taking part without an account: signing up, registering for a meeting.
 	mux.HandleFunc("GET /var-med", s.join)
 	mux.HandleFunc("POST /var-med", s.signUp)
+	mux.HandleFunc("GET /var-med/tack", s.signUpThanks)
 	mux.HandleFunc("POST /moten/{id}/anmalan", s.register)
 	mux.HandleFunc("GET /anmalan/{token}", s.cancelForm)
 	mux.HandleFunc("POST /anmalan/{token}", s.cancelRegistration)

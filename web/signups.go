@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ortsplan/ortsplan"
 )
@@ -17,7 +18,6 @@ type joinData struct {
 	Groups     []*ortsplan.Group
 	Themes     []*ortsplan.Theme
 	AgeGroups  []string
-	Thanks     bool
 }
 
 // joinPage is "Vill du vara med?": the sign-up form (no account needed) and
@@ -28,7 +28,7 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request, status int, f 
 		s.fail(w, r, err)
 		return
 	}
-	d := joinData{Localities: ls, AgeGroups: ortsplan.AgeGroups, Thanks: r.URL.Query().Get("tack") == "1"}
+	d := joinData{Localities: ls, AgeGroups: ortsplan.AgeGroups}
 	for _, l := range ls {
 		if l.Slug == slug {
 			d.Locality = l
@@ -74,7 +74,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("webbplats") != "" { // the honeypot: robots fill it in
-		http.Redirect(w, r, "/var-med?tack=1&ort="+url.QueryEscape(slug), http.StatusSeeOther)
+		http.Redirect(w, r, "/var-med/tack", http.StatusSeeOther)
 		return
 	}
 	su := &ortsplan.SignUp{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone"),
@@ -112,7 +112,81 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/var-med?tack=1&ort="+url.QueryEscape(slug), http.StatusSeeOther)
+	// The page after it shows what was sent to this browser alone, for an hour.
+	http.SetCookie(w, &http.Cookie{Name: receiptCookie, Value: su.Receipt, Path: "/var-med/tack", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(ortsplan.ReceiptValidFor / time.Second)})
+	http.Redirect(w, r, "/var-med/tack", http.StatusSeeOther)
+}
+
+// receiptCookie carries a sign-up's receipt from the form to the page after it.
+const receiptCookie = "anmalan"
+
+type thanksData struct {
+	Receipt *ortsplan.SignUpReceipt
+	// Interests names what the person chose (groups and focus areas).
+	Interests []string
+	// Next is the locality's next meeting; nil when none is planned.
+	Next *ortsplan.Meeting
+}
+
+// signUpThanks is the page after a sign-up (post, redirect, get): what was
+// sent, to whom, by when they answer, and the locality's next meeting. A
+// browser without a valid receipt (a robot, an hour later, another device)
+// gets the thanks without the details.
+func (s *Server) signUpThanks(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	d := thanksData{}
+	if c, err := r.Cookie(receiptCookie); err == nil {
+		rec, err := s.svc.SignUps.SignUpReceipt(ctx, c.Value)
+		switch ortsplan.ErrorCode(err) {
+		case "":
+			d.Receipt = rec
+		case ortsplan.ENOTFOUND:
+		default:
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if rec := d.Receipt; rec != nil {
+		su := rec.SignUp
+		names := map[string]string{}
+		gs, err := s.svc.Meetings.Groups(ctx, su.LocalityID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, g := range gs {
+			names["group:"+g.Slug] = g.Name
+		}
+		outline, err := s.svc.Plans.PlanOutline(ctx, su.LocalityID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, t := range outline.Themes {
+			names["theme:"+strconv.FormatInt(t.ID, 10)] = t.Title
+		}
+		for _, in := range su.Interests {
+			if n, ok := names[in]; ok {
+				d.Interests = append(d.Interests, n)
+			}
+		}
+		ms, err := s.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{LocalityID: su.LocalityID, From: s.cfg.Now(), Limit: 5})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, m := range ms {
+			if m.State != ortsplan.MeetingCancelled {
+				d.Next = m
+				break
+			}
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	p := s.newPage(w, r)
+	p.Data = d
+	s.render(w, r, http.StatusOK, "join_thanks", p)
 }
 
 // validInterests keeps only interests that name the locality's groups and themes.

@@ -41,8 +41,28 @@ func TestJoinFormAndInbox(t *testing.T) {
 		r = v.post("/var-med", url.Values{"ort": {"bettna"}, "name": {"Greta"}, "phone": {"070-765 43 21"}, "message": {"Jag har en idé om bredband."},
 			"interests": {"group:bredband", "group:finns-inte"}, "age_group": {"65-79"}, "consent": {"1"}})
 		wantStatus(t, r, http.StatusSeeOther)
-		if text(v.get(r.Header.Get("Location")), ".notice") == "" {
-			t.Error("no thank-you notice")
+		if loc := r.Header.Get("Location"); loc != "/var-med/tack" {
+			t.Fatalf("after the sign-up to %q, want the page of its own", loc)
+		}
+		// The page after it repeats what was sent to this browser, and only to it.
+		thanks := v.get("/var-med/tack")
+		wantStatus(t, thanks, http.StatusOK)
+		if cc := thanks.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("the receipt is sent with Cache-Control %q, want no-store", cc)
+		}
+		facts := text(thanks, "dl.facts")
+		for _, want := range []string{"Greta", "070-765 43 21", "Jag har en idé om bredband.", "65–79 år", "Bettna"} {
+			if !strings.Contains(facts, want) {
+				t.Errorf("the receipt does not repeat %q: %q", want, facts)
+			}
+		}
+		if !strings.Contains(text(thanks, ".notice"), "senast") {
+			t.Errorf("the receipt does not say by when someone answers: %q", text(thanks, ".notice"))
+		}
+		other := s.browser().get("/var-med/tack")
+		wantStatus(t, other, http.StatusOK)
+		if strings.Contains(other.Body, "Greta") || strings.Contains(other.Body, "070-765") || !strings.Contains(text(other, ".notice"), "Tack") {
+			t.Error("another browser sees the sign-up, or no thanks")
 		}
 		// Robots filling in the honeypot are quietly dropped.
 		s.browser().post("/var-med", url.Values{"ort": {"bettna"}, "name": {"Robot"}, "email": {"robot@example.se"}, "consent": {"1"}, "webbplats": {"x"}})
