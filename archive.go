@@ -72,3 +72,14 @@ func ArchiveCascade(themeID, actionID int64, actions []ArchiveNode) []int64 {
 	}
 	return out
 }
+
+// ArchivedItem is one archived row, as the staff's list of what is archived
+// shows it.
+type ArchivedItem struct {
+	Kind      string // theme, action, meeting, file
+	ID        int64
+	MeetingID int64 // a file's meeting
+	Title     string
+	Archived
+	ByName string
+}

@@ -151,6 +151,8 @@ var pageKinds = []pageKind{
 	{name: "theme-archive-errors", tmpl: "theme_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusBadRequest,
 		link: regexp.MustCompile(`^/orter/sparreholm/teman/\d+$`), form: "{path}/arkivera", submit: url.Values{"archive_reason": {""}}},
 	{name: "plan-edit-archived", tmpl: "plan_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera?sparat=arkiverad", status: http.StatusOK},
+	{name: "archive-list", tmpl: "archive_list", as: admin, path: "/orter/sparreholm/arkiv", status: http.StatusOK},
+	{name: "archive-list-empty", tmpl: "archive_list", as: admin, path: "/orter/bettna/arkiv", status: http.StatusOK},
 
 	{name: "forbidden", tmpl: "error", as: official, path: "/admin/anvandare", status: http.StatusForbidden},
 

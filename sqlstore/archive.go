@@ -204,3 +204,33 @@ func (db *DB) UpdateMeetingFile(ctx context.Context, f *ortsplan.MeetingFile) er
 			Title: fileName(f.Kind, f.Title, f.Alt), Changes: ch})
 	})
 }
+
+// ArchivedItems lists the locality's archived focus areas, actions,
+// meetings and files, newest first, for those who may edit the locality.
+func (db *DB) ArchivedItems(ctx context.Context, localityID int64) ([]*ortsplan.ArchivedItem, error) {
+	if err := db.mayRead(ctx, localityID); err != nil {
+		return nil, err
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT x.kind, x.id, x.meeting_id, x.title, x.archived_at, COALESCE(x.archived_by, 0), x.archive_reason, COALESCE(u.name, '')
+		FROM (
+			SELECT 'theme' AS kind, id, 0 AS meeting_id, title, archived_at, archived_by, archive_reason FROM themes WHERE locality_id = $1 AND archived_at IS NOT NULL
+			UNION ALL SELECT 'action', id, 0, title, archived_at, archived_by, archive_reason FROM actions WHERE locality_id = $1 AND archived_at IS NOT NULL
+			UNION ALL SELECT 'meeting', id, 0, title, archived_at, archived_by, archive_reason FROM meetings WHERE locality_id = $1 AND archived_at IS NOT NULL
+			UNION ALL SELECT 'file', f.id, f.meeting_id, CASE WHEN f.kind = 'photo' AND f.title = '' THEN f.alt ELSE f.title END, f.archived_at, f.archived_by, f.archive_reason
+				FROM meeting_files f JOIN meetings m ON m.id = f.meeting_id WHERE m.locality_id = $1 AND f.archived_at IS NOT NULL
+		) x LEFT JOIN users u ON u.id = x.archived_by
+		ORDER BY x.archived_at DESC, x.kind, x.id`, localityID)
+	if err != nil {
+		return nil, dbErr("archived items", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.ArchivedItem
+	for rows.Next() {
+		var it ortsplan.ArchivedItem
+		if err := rows.Scan(&it.Kind, &it.ID, &it.MeetingID, &it.Title, &it.At, &it.By, &it.Reason, &it.ByName); err != nil {
+			return nil, dbErr("archived items", err)
+		}
+		out = append(out, &it)
+	}
+	return out, rows.Err()
+}

@@ -328,6 +328,25 @@ func TestArchiveMeetingAndFiles(t *testing.T) {
 		if err := db.ArchiveMeeting(may, f.meeting.ID, "Igen igen"); ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
 			t.Errorf("archived twice: %v", err)
 		}
+
+		// The staff's list of what is archived, for those who may edit the locality only.
+		if _, err := db.ArchivedItems(sqltest.AsUser(ctx, f.other), f.loc.ID); ortsplan.ErrorCode(err) != ortsplan.EFORBIDDEN {
+			t.Errorf("archived items for an official of Flen: %v", err)
+		}
+		if _, err := db.ArchivedItems(ctx, f.loc.ID); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+			t.Errorf("archived items for nobody: %v", err)
+		}
+		items, err := db.ArchivedItems(may, f.loc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != 2 || items[0].Kind != "meeting" || items[0].Reason != "Dubblett av stormötet" || items[0].ByName == "" || items[0].At.IsZero() ||
+			items[1].Kind != "file" || items[1].Title != "Barn vid en zebrakorsning" || items[1].MeetingID != f.meeting.ID || items[1].By != f.editor.ID {
+			for _, it := range items {
+				t.Logf("%+v", *it)
+			}
+			t.Error("archived items are not the meeting and the photo, newest first")
+		}
 	})
 }
 

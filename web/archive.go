@@ -25,7 +25,9 @@ type archiveData struct {
 	What   string // theme, action, meeting: the explanation's key
 }
 
-func archiveCtx(p *page, action, what string) archiveData { return archiveData{P: p, Action: action, What: what} }
+func archiveCtx(p *page, action, what string) archiveData {
+	return archiveData{P: p, Action: action, What: what}
+}
 
 // archiveFailed reports whether err is a refused reason, which shows the
 // form again; anything else is answered as an error.
@@ -183,3 +185,24 @@ type fileManage struct {
 }
 
 func fileCtx(p *page, f *ortsplan.MeetingFile) fileManage { return fileManage{P: p, F: f} }
+
+type archiveListData struct {
+	Locality *ortsplan.Locality
+	Items    []*ortsplan.ArchivedItem
+}
+
+// archiveList shows staff what is archived in a locality, with the reasons.
+func (s *Server) archiveList(w http.ResponseWriter, r *http.Request) {
+	l, ok := s.editableLocality(w, r)
+	if !ok {
+		return
+	}
+	items, err := s.svc.Plans.ArchivedItems(r.Context(), l.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	p.Data = archiveListData{Locality: l, Items: items}
+	s.render(w, r, http.StatusOK, "archive_list", p)
+}

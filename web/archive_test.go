@@ -185,7 +185,7 @@ func TestArchiveThroughTheSite(t *testing.T) {
 
 		// The meeting, from its edit page.
 		r = staff.get(meetingPath + "/redigera")
-		if r.Doc.Find(`form[action="` + meetingPath + `/arkivera"]`).Length() != 1 {
+		if r.Doc.Find(`form[action="`+meetingPath+`/arkivera"]`).Length() != 1 {
 			t.Fatal("no archive form on the meeting's edit page")
 		}
 		r = staff.post(meetingPath+"/arkivera", url.Values{"archive_reason": {" "}})
@@ -226,5 +226,20 @@ func TestArchiveThroughTheSite(t *testing.T) {
 				t.Errorf("history lacks %q", want)
 			}
 		}
+
+		// Staff see what is archived in the locality, with the reasons; nobody else does.
+		r = staff.get("/orter/malmkoping/arkiv")
+		wantStatus(t, r, 200)
+		list := text(r, "table tbody")
+		for _, want := range []string{"Zebratrafiken", "Ingår nu i Torget", "Zebrakorsning vid skolan", "Dubblett av Trafiksäkerhet 3",
+			"Zebramötet", "Zebraprotokoll", "Fel dokument uppladdat"} {
+			if !strings.Contains(list, want) {
+				t.Errorf("the archive list lacks %q", want)
+			}
+		}
+		if n := r.Doc.Find("table tbody tr").Length(); n != 6 {
+			t.Errorf("the archive list has %d rows, want 6: the focus area, its 3 actions, the document and the meeting", n)
+		}
+		wantStatus(t, other.get("/orter/malmkoping/arkiv"), http.StatusForbidden)
 	})
 }

@@ -375,6 +375,7 @@ func authzRows() []authzRow {
 				"decision_date": {dateOf(v.Decision.On)}, "decision_body": {v.Decision.Body}, "decision_reference": {v.Decision.Reference}}
 		}, editorA),
 		staffGet("GET /orter/{slug}/handlingsplan/redigera", malm("/handlingsplan/redigera"), editorA),
+		staffGet("GET /orter/{slug}/arkiv", malm("/arkiv"), editorA),
 		change("POST /orter/{slug}/handlingsplan/redigera", malm("/handlingsplan/redigera"), func(f *authzFixture) url.Values {
 			p, _ := f.db.FindPlan(sqltest.System(), f.malm.ID)
 			return url.Values{"status": {string(p.Status)}, "version": {fmt.Sprint(p.Version)}, "next_review": {time.Now().AddDate(1, 0, 0).Add(time.Duration(p.Version) * 24 * time.Hour).Format("2006-01-02")},

@@ -342,6 +342,7 @@ func (s *Server) routes() *http.ServeMux {
 	staff("GET /orter/{slug}/vision/redigera", s.editVisionForm)
 	staff("POST /orter/{slug}/vision/redigera", s.editVision)
 	staff("GET /orter/{slug}/handlingsplan/redigera", s.editPlanForm)
+	staff("GET /orter/{slug}/arkiv", s.archiveList)
 	staff("POST /orter/{slug}/handlingsplan/redigera", s.editPlan)
 	staff("POST /orter/{slug}/teman", s.createTheme)
 	staff("GET /orter/{slug}/teman/{id}", s.editThemeForm)
