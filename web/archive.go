@@ -22,11 +22,12 @@ const savedArchived = "arkiverad"
 type archiveData struct {
 	P      *page
 	Action string
-	What   string // theme, action, meeting: the explanation's key
+	// Explain is the key of what archiving does to this kind of row.
+	Explain string
 }
 
-func archiveCtx(p *page, action, what string) archiveData {
-	return archiveData{P: p, Action: action, What: what}
+func archiveCtx(p *page, action, explain string) archiveData {
+	return archiveData{P: p, Action: action, Explain: explain}
 }
 
 // archiveFailed reports whether err is a refused reason, which shows the
