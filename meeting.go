@@ -266,6 +266,9 @@ type MeetingService interface {
 	// SaveMeeting creates or updates a meeting; moving or cancelling one queues
 	// a notice to everyone registered, in the same transaction.
 	SaveMeeting(ctx context.Context, m *Meeting) error
+	// ArchiveMeeting takes a meeting (and with it its files) out of every
+	// public list, with the reason and a revision; the row stays.
+	ArchiveMeeting(ctx context.Context, meetingID int64, reason string) error
 
 	// Register records an unconfirmed registration, which holds no place,
 	// and queues the e-mail with the confirm link (valid rule.ConfirmWithin).
@@ -477,6 +480,7 @@ func (f *MeetingFile) Validate() error {
 	switch f.Kind {
 	case FilePhoto:
 		CheckAlt(v, "alt", f.Alt)
+		checkText(v, "title", f.Title, false, maxTitle)
 	case FileDocument:
 		checkText(v, "title", f.Title, true, maxTitle)
 	default:
@@ -496,4 +500,10 @@ type FileService interface {
 	FindMeetingFile(ctx context.Context, id int64) (*MeetingFile, *Meeting, error)
 	// LocalityPhotos lists photos of the locality's meetings whose reports are published, newest first.
 	LocalityPhotos(ctx context.Context, localityID int64, limit int) ([]*MeetingFile, error)
+	// ArchiveMeetingFile archives a photo or document with the reason and
+	// returns its meeting as stored; the file is then served to nobody.
+	ArchiveMeetingFile(ctx context.Context, fileID int64, reason string) (meetingID int64, err error)
+	// UpdateMeetingFile changes a file's title and a photo's alt text (f.ID,
+	// f.Title, f.Alt), recorded in the history; f.MeetingID is set.
+	UpdateMeetingFile(ctx context.Context, f *MeetingFile) error
 }

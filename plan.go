@@ -413,6 +413,14 @@ type PlanService interface {
 	// transaction.
 	SaveAction(ctx context.Context, a *Action) error
 	MoveAction(ctx context.Context, actionID int64, delta int) error
+	// ArchiveTheme archives a focus area with all its live actions, and
+	// ArchiveAction an action with its live sub-actions (ArchiveCascade), each
+	// with the reason (CheckArchive) and a revision; the rows stay.
+	ArchiveTheme(ctx context.Context, themeID int64, reason string) error
+	ArchiveAction(ctx context.Context, actionID int64, reason string) error
+	// ArchivedItems lists what is archived in the locality, newest first:
+	// focus areas, actions, meetings and files. Staff who may edit it only.
+	ArchivedItems(ctx context.Context, localityID int64) ([]*ArchivedItem, error)
 	AddActionUpdate(ctx context.Context, u *ActionUpdate) error
 
 	// Revisions lists the locality's history, newest first; revisions of

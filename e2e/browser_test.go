@@ -278,6 +278,9 @@ func (tb tab) open(base string, k pageKind, lang string) *network.Response {
 		msg := eval[string](tb, fmt.Sprintf(`((action, values) => {
 			const f = [...document.forms].find(f => f.getAttribute('action') === action);
 			if (!f) return 'no form with action ' + action;
+			// A form in a closed disclosure is opened first, as a person does.
+			const d = f.closest('details');
+			if (d) d.open = true;
 			for (const [name, v] of Object.entries(values)) {
 				const e = f.elements.namedItem(name);
 				if (!e) return 'no field ' + name + ' in the form ' + action;

@@ -157,6 +157,15 @@ var pageKinds = []pageKind{
 		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`)},
 	{name: "action-edit-errors", tmpl: "action_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusBadRequest,
 		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`), submit: url.Values{"title": {""}}},
+	// Archiving: a reason refused on each edit page (a sent one would change
+	// the site for the other checks), and the pages that say "Arkiverat".
+	{name: "action-archive-errors", tmpl: "action_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusBadRequest,
+		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`), form: "{path}/arkivera", submit: url.Values{"archive_reason": {"ja"}}},
+	{name: "theme-archive-errors", tmpl: "theme_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusBadRequest,
+		link: regexp.MustCompile(`^/orter/sparreholm/teman/\d+$`), form: "{path}/arkivera", submit: url.Values{"archive_reason": {""}}},
+	{name: "plan-edit-archived", tmpl: "plan_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera?sparat=arkiverad", status: http.StatusOK},
+	{name: "archive-list", tmpl: "archive_list", as: admin, path: "/orter/sparreholm/arkiv", status: http.StatusOK},
+	{name: "archive-list-empty", tmpl: "archive_list", as: admin, path: "/orter/bettna/arkiv", status: http.StatusOK},
 
 	{name: "forbidden", tmpl: "error", as: official, path: "/admin/anvandare", status: http.StatusForbidden},
 
@@ -180,6 +189,14 @@ var pageKinds = []pageKind{
 	{name: "meeting-edit", tmpl: "meeting_edit", as: admin, path: "/moten/{meeting}/redigera", status: http.StatusOK},
 	{name: "meeting-edit-errors", tmpl: "meeting_edit", as: admin, path: "/moten/{meeting}/redigera", status: http.StatusBadRequest,
 		submit: url.Values{"title": {""}}},
+	{name: "meeting-archive-errors", tmpl: "meeting_edit", as: admin, path: "/moten/{meeting}/redigera", status: http.StatusBadRequest,
+		form: "/moten/{meeting}/arkivera", submit: url.Values{"archive_reason": {"  "}}},
+	{name: "meetings-archived", tmpl: "meetings", as: admin, path: "/orter/sparreholm/moten?sparat=arkiverad", status: http.StatusOK},
+	{name: "meeting-file-errors", tmpl: "meeting", as: admin, path: "/moten/{meeting}", status: http.StatusBadRequest,
+		form: "/moten/{meeting}/filer/{file}", submit: url.Values{"file{file}-title": {""}}},
+	{name: "meeting-file-archive-errors", tmpl: "meeting", as: admin, path: "/moten/{meeting}", status: http.StatusBadRequest,
+		form: "/moten/{meeting}/filer/{file}/arkivera", submit: url.Values{"file{file}-archive_reason": {"x"}}},
+	{name: "meeting-file-archived", tmpl: "meeting", as: admin, path: "/moten/{meeting}?sparat=arkiverad", status: http.StatusOK},
 	{name: "group-new", tmpl: "group_edit", as: admin, path: "/orter/sparreholm/arbetsgrupper/ny", status: http.StatusOK},
 	{name: "group-edit", tmpl: "group_edit", as: admin, path: "/orter/sparreholm/arbetsgrupper/{group}/redigera", status: http.StatusOK},
 	{name: "messages", tmpl: "messages", as: admin, path: "/orter/sparreholm/meddelanden", status: http.StatusOK},
@@ -217,12 +234,20 @@ func (s *site) kindsFor(t *testing.T, r role) []pageKind {
 	var ks []pageKind
 	fill := strings.NewReplacer("{group}", s.GroupSlug, "{meeting}", strconv.FormatInt(s.MeetingID, 10),
 		"{held}", strconv.FormatInt(s.HeldID, 10), "{token}", s.RegistrationCancelToken, "{confirm}", s.RegistrationConfirmToken,
-		"{reset}", s.PasswordResetToken, "{invite}", s.InvitationToken, "{invited}", strconv.FormatInt(s.InvitedID, 10))
+		"{reset}", s.PasswordResetToken, "{invite}", s.InvitationToken, "{invited}", strconv.FormatInt(s.InvitedID, 10),
+		"{file}", strconv.FormatInt(s.FileID, 10))
 	for _, k := range pageKinds {
 		if k.as != r {
 			continue
 		}
 		k.path, k.form = fill.Replace(k.path), fill.Replace(k.form)
+		if k.submit != nil {
+			sub := url.Values{}
+			for name, vs := range k.submit {
+				sub[fill.Replace(name)] = vs
+			}
+			k.submit = sub
+		}
 		if k.link != nil {
 			if c == nil {
 				c = newClient(t, s.URL)
@@ -240,6 +265,7 @@ func (s *site) kindsFor(t *testing.T, r role) []pageKind {
 			}
 			k.path, k.link = href, nil
 		}
+		k.form = strings.ReplaceAll(k.form, "{path}", k.path)
 		ks = append(ks, k)
 	}
 	return ks

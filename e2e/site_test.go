@@ -36,6 +36,7 @@ type site struct {
 	// token (its cancel link) and the token of one not confirmed yet.
 	GroupSlug                string
 	MeetingID, HeldID        int64
+	FileID                   int64 // a document of the upcoming meeting
 	RegistrationCancelToken  string
 	RegistrationConfirmToken string
 	// PasswordResetToken is an unspent link for the official to choose a new password.
@@ -174,6 +175,25 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 		t.Fatalf("register: %v", err)
 	}
 	st.GroupSlug, st.MeetingID, st.HeldID = g.Slug, m.ID, held.ID
+	// A document of the upcoming meeting, for the staff's file forms.
+	doc := &ortsplan.MeetingFile{MeetingID: m.ID, Kind: ortsplan.FileDocument, Title: "Protokoll från skolvägen",
+		Variants: []ortsplan.FileVariant{{Name: "file", Key: "e2e-protokoll.pdf", ContentType: "application/pdf", Size: 1200}}}
+	if err := db.AddMeetingFile(ctx, doc); err != nil {
+		t.Fatalf("add document: %v", err)
+	}
+	st.FileID = doc.ID
+	// An action archived with a reason, for the history's archive entries.
+	p, err := db.FindPlan(ctx, l.ID)
+	if err != nil || len(p.Themes) == 0 {
+		t.Fatalf("Sparreholm's plan: %v", err)
+	}
+	gone := &ortsplan.Action{ThemeID: p.Themes[0].ID, Title: "Gammal åtgärd som lades in två gånger", Status: ortsplan.ActionNotStarted}
+	if err := db.SaveAction(ctx, gone); err != nil {
+		t.Fatalf("save action: %v", err)
+	}
+	if err := db.ArchiveAction(ctx, gone.ID, "Dubblett av en annan åtgärd i samma fokusområde"); err != nil {
+		t.Fatalf("archive action: %v", err)
+	}
 	st.RegistrationCancelToken, st.RegistrationConfirmToken = reg.Token, pending.Token
 	// A resident's idea with a comment and a reply, for the idea pages.
 	if err := db.RequestLogin(ctx, ortsplan.LoginRequest{Email: "ortsbo@ortsplan.example", Name: "Olle Ortsbo", LocalityID: l.ID, Lang: "sv"}); err != nil {

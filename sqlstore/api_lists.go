@@ -75,6 +75,7 @@ func (db *DB) IdeaPage(ctx context.Context, q ortsplan.IdeaPageQuery) ([]*ortspl
 // MeetingPage returns a page of meetings by start time and id.
 func (db *DB) MeetingPage(ctx context.Context, q ortsplan.MeetingPageQuery) ([]*ortsplan.Meeting, error) {
 	w := &whereArgs{}
+	w.add("m.archived_at IS NULL")
 	if q.LocalityID > 0 {
 		w.add("m.locality_id = ?", q.LocalityID)
 	}

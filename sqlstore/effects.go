@@ -58,12 +58,15 @@ func (db *DB) firstEffectRecord(ctx context.Context, localityID int64) (time.Tim
 	for _, q := range []string{
 		"SELECT created_at FROM signups %s ORDER BY created_at LIMIT 1",
 		"SELECT created_at FROM ideas %s ORDER BY created_at LIMIT 1",
-		"SELECT starts_at FROM meetings %s ORDER BY starts_at LIMIT 1",
-		"SELECT created_at FROM actions %s ORDER BY created_at LIMIT 1",
+		"SELECT starts_at FROM meetings WHERE archived_at IS NULL %s ORDER BY starts_at LIMIT 1",
+		"SELECT created_at FROM actions WHERE archived_at IS NULL %s ORDER BY created_at LIMIT 1",
 	} {
 		where, args := "", []any{}
 		if localityID > 0 {
 			where, args = "WHERE locality_id = $1", []any{localityID}
+			if strings.Contains(q, "WHERE") {
+				where = "AND locality_id = $1"
+			}
 		}
 		var t time.Time
 		err := db.db.QueryRowContext(ctx, fmt.Sprintf(q, where), args...).Scan(&t)
@@ -200,7 +203,7 @@ func (db *DB) computeEffects(ctx context.Context, localityID int64, kind ortspla
 	// Meetings not cancelled, the people registered to them (confirmed with
 	// places, as ortsplan.Registration.HoldsPlace) and the participants recorded.
 	err = db.eachBucket(ctx, b, `SELECT `+b.index("starts_at")+`, COUNT(*), COALESCE(SUM(participants), 0)
-		FROM meetings WHERE state <> 'installt' AND `+b.within("starts_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a, &c}, func(i int) {
+		FROM meetings WHERE archived_at IS NULL AND state <> 'installt' AND `+b.within("starts_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a, &c}, func(i int) {
 		e.Periods[i].Meetings += int(a)
 		e.Periods[i].Participants += int(c)
 	})
@@ -209,7 +212,7 @@ func (db *DB) computeEffects(ctx context.Context, localityID int64, kind ortspla
 	}
 	err = db.eachBucket(ctx, b, `SELECT `+b.index("m.starts_at")+`, COALESCE(SUM(r.people), 0)
 		FROM registrations r JOIN meetings m ON m.id = r.meeting_id
-		WHERE r.cancelled_at IS NULL AND r.confirmed_at IS NOT NULL AND NOT r.waitlisted AND m.state <> 'installt' AND `+b.within("m.starts_at")+b.locality("m.locality_id")+`
+		WHERE r.cancelled_at IS NULL AND r.confirmed_at IS NOT NULL AND NOT r.waitlisted AND m.archived_at IS NULL AND m.state <> 'installt' AND `+b.within("m.starts_at")+b.locality("m.locality_id")+`
 		GROUP BY 1`, []any{&a}, func(i int) { e.Periods[i].Registered += int(a) })
 	if err != nil {
 		return nil, err
@@ -234,14 +237,14 @@ func (db *DB) computeEffects(ctx context.Context, localityID int64, kind ortspla
 
 	// Plan actions added and finished.
 	err = db.eachBucket(ctx, b, `SELECT `+b.index("created_at")+`, COUNT(*)
-		FROM actions WHERE `+b.within("created_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a}, func(i int) {
+		FROM actions WHERE archived_at IS NULL AND `+b.within("created_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a}, func(i int) {
 		e.Periods[i].ActionsAdded += int(a)
 	})
 	if err != nil {
 		return nil, err
 	}
 	err = db.eachBucket(ctx, b, `SELECT `+b.index("done_at")+`, COUNT(*)
-		FROM actions WHERE status = 'genomford' AND `+b.within("done_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a}, func(i int) {
+		FROM actions WHERE archived_at IS NULL AND status = 'genomford' AND `+b.within("done_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a}, func(i int) {
 		e.Periods[i].ActionsDone += int(a)
 	})
 	if err != nil {
@@ -255,9 +258,9 @@ func (db *DB) computeEffects(ctx context.Context, localityID int64, kind ortspla
 
 // actionFigures fills in the actions by status and the plan progress now.
 func (db *DB) actionFigures(ctx context.Context, localityID int64, e *ortsplan.Effects) error {
-	where, args := "", []any{}
+	where, args := " WHERE archived_at IS NULL", []any{}
 	if localityID > 0 {
-		where, args = " WHERE locality_id = $1", []any{localityID}
+		where, args = " WHERE archived_at IS NULL AND locality_id = $1", []any{localityID}
 	}
 	rows, err := db.db.QueryContext(ctx, "SELECT status, COUNT(*) FROM actions"+where+" GROUP BY status", args...)
 	if err != nil {

@@ -24,7 +24,7 @@ func (db *DB) AddMeetingFile(ctx context.Context, f *ortsplan.MeetingFile) error
 		base = f.Variants[0].Key
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := mayEditRow(ctx, tx, "meeting for file", "SELECT locality_id FROM meetings WHERE id = $1", f.MeetingID); err != nil {
+		if _, err := mayEditRow(ctx, tx, "meeting for file", "SELECT locality_id FROM meetings WHERE id = $1 AND archived_at IS NULL", f.MeetingID); err != nil {
 			return err
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO meeting_files (meeting_id, kind, file_key, title, alt, width, height, size, variants, created_at)
@@ -52,8 +52,11 @@ func scanFile(row interface{ Scan(...any) error }) (*ortsplan.MeetingFile, error
 	return &f, nil
 }
 
-func (db *DB) files(ctx context.Context, q string, args ...any) ([]*ortsplan.MeetingFile, error) {
-	rows, err := db.db.QueryContext(ctx, "SELECT "+fileColumns+" FROM meeting_files f JOIN meetings m ON m.id = f.meeting_id "+q, args...)
+// files lists live files of live meetings: cond is the rest of the WHERE
+// clause and what follows it.
+func (db *DB) files(ctx context.Context, cond string, args ...any) ([]*ortsplan.MeetingFile, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT "+fileColumns+` FROM meeting_files f JOIN meetings m ON m.id = f.meeting_id
+		WHERE f.archived_at IS NULL AND m.archived_at IS NULL AND `+cond, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: files: %w", err)
 	}
@@ -75,7 +78,7 @@ func (db *DB) files(ctx context.Context, q string, args ...any) ([]*ortsplan.Mee
 func (db *DB) MeetingFiles(ctx context.Context, meetingID int64) ([]*ortsplan.MeetingFile, error) {
 	var localityID int64
 	var published sql.NullTime
-	err := db.db.QueryRowContext(ctx, "SELECT locality_id, report_published FROM meetings WHERE id = $1", meetingID).Scan(&localityID, &published)
+	err := db.db.QueryRowContext(ctx, "SELECT locality_id, report_published FROM meetings WHERE id = $1 AND archived_at IS NULL", meetingID).Scan(&localityID, &published)
 	if err != nil {
 		return nil, notFound(err, "meeting files")
 	}
@@ -86,7 +89,7 @@ func (db *DB) MeetingFiles(ctx context.Context, meetingID int64) ([]*ortsplan.Me
 	if !published.Valid && !editor {
 		return nil, nil
 	}
-	fs, err := db.files(ctx, "WHERE f.meeting_id = $1 ORDER BY f.id", meetingID)
+	fs, err := db.files(ctx, "f.meeting_id = $1 ORDER BY f.id", meetingID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +104,7 @@ func (db *DB) MeetingFiles(ctx context.Context, meetingID int64) ([]*ortsplan.Me
 // FindMeetingFile returns a file and its meeting, when the acting account
 // may see it (see MeetingFiles); else ENOTFOUND.
 func (db *DB) FindMeetingFile(ctx context.Context, id int64) (*ortsplan.MeetingFile, *ortsplan.Meeting, error) {
-	fs, err := db.files(ctx, "WHERE f.id = $1", id)
+	fs, err := db.files(ctx, "f.id = $1", id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -130,7 +133,7 @@ func (db *DB) LocalityPhotos(ctx context.Context, localityID int64, limit int) (
 	if limit <= 0 {
 		limit = 200
 	}
-	return db.files(ctx, fmt.Sprintf(`WHERE m.locality_id = $1 AND f.kind = 'photo' AND m.report_published IS NOT NULL
+	return db.files(ctx, fmt.Sprintf(`m.locality_id = $1 AND f.kind = 'photo' AND m.report_published IS NOT NULL
 		ORDER BY m.starts_at DESC, f.id LIMIT %d`, limit), localityID)
 }
 

@@ -132,12 +132,12 @@ func (db *DB) Logout(ctx context.Context, token string) error {
 }
 
 const ideaColumns = `i.id, i.locality_id, l.slug, l.name, COALESCE(i.resident_id, 0), i.author_name, i.title, i.body,
-	COALESCE(i.theme_id, 0), COALESCE(t.title, ''), i.photo, i.photo_alt, i.status, i.answer,
-	COALESCE(u.name, ''), i.answered_at, COALESCE(i.action_id, 0), COALESCE(a.title, ''), i.supports, i.comments, i.hidden_reason,
+	COALESCE(t.id, 0), COALESCE(t.title, ''), i.photo, i.photo_alt, i.status, i.answer,
+	COALESCE(u.name, ''), i.answered_at, COALESCE(a.id, 0), COALESCE(a.title, ''), i.supports, i.comments, i.hidden_reason,
 	i.hidden_at, i.restored_reason, i.restored_at, i.flagged_at, i.created_at, i.updated_at`
 
 const ideaFrom = ` FROM ideas i JOIN localities l ON l.id = i.locality_id LEFT JOIN users u ON u.id = i.answered_by
-	LEFT JOIN actions a ON a.id = i.action_id LEFT JOIN themes t ON t.id = i.theme_id`
+	LEFT JOIN actions a ON a.id = i.action_id AND a.archived_at IS NULL LEFT JOIN themes t ON t.id = i.theme_id AND t.archived_at IS NULL`
 
 func scanIdea(row interface{ Scan(...any) error }) (*ortsplan.Idea, error) {
 	var i ortsplan.Idea
@@ -177,7 +177,7 @@ func (db *DB) CreateIdea(ctx context.Context, i *ortsplan.Idea) error {
 		var theme any
 		if i.ThemeID > 0 {
 			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM themes WHERE id = $1 AND locality_id = $2", i.ThemeID, i.LocalityID).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM themes WHERE id = $1 AND locality_id = $2 AND archived_at IS NULL", i.ThemeID, i.LocalityID).Scan(&n); err != nil {
 				return dbErr("idea theme", err)
 			}
 			if n == 0 {
@@ -517,7 +517,7 @@ func (db *DB) AnswerIdea(ctx context.Context, a ortsplan.IdeaAnswer) error {
 		var action any
 		if a.ActionID > 0 {
 			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE id = $1 AND locality_id = $2", a.ActionID, i.LocalityID).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE id = $1 AND locality_id = $2 AND archived_at IS NULL", a.ActionID, i.LocalityID).Scan(&n); err != nil {
 				return dbErr("answer action", err)
 			}
 			if n == 0 {

@@ -305,6 +305,7 @@ func (db *DB) Meetings(ctx context.Context, f ortsplan.MeetingFilter) ([]*ortspl
 		args = append(args, v)
 		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
 	}
+	where = append(where, "m.archived_at IS NULL")
 	if f.LocalityID > 0 {
 		add("m.locality_id = ?", f.LocalityID)
 	}
@@ -317,10 +318,7 @@ func (db *DB) Meetings(ctx context.Context, f ortsplan.MeetingFilter) ([]*ortspl
 	if !f.To.IsZero() {
 		add("m.starts_at < ?", f.To.UTC())
 	}
-	q := "SELECT " + meetingColumns + meetingFrom
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	q := "SELECT " + meetingColumns + meetingFrom + " WHERE " + strings.Join(where, " AND ")
 	if f.Latest {
 		q += " ORDER BY m.starts_at DESC, m.id DESC"
 	} else {
@@ -347,7 +345,7 @@ func (db *DB) Meetings(ctx context.Context, f ortsplan.MeetingFilter) ([]*ortspl
 
 // FindMeeting returns one meeting.
 func (db *DB) FindMeeting(ctx context.Context, id int64) (*ortsplan.Meeting, error) {
-	m, err := scanMeeting(db.db.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1", id))
+	m, err := scanMeeting(db.db.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1 AND m.archived_at IS NULL", id))
 	if err != nil {
 		return nil, notFound(err, "find meeting")
 	}
@@ -380,7 +378,7 @@ func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 				return err
 			}
 		} else {
-			loc, err := mayEditRow(ctx, tx, "update meeting", "SELECT locality_id FROM meetings WHERE id = $1", m.ID)
+			loc, err := mayEditRow(ctx, tx, "update meeting", "SELECT locality_id FROM meetings WHERE id = $1 AND archived_at IS NULL", m.ID)
 			if err != nil {
 				return err
 			}
@@ -522,7 +520,7 @@ func (db *DB) Registrations(ctx context.Context, meetingID int64) ([]*ortsplan.R
 // that transactions which give places by the counts go one at a time.
 func (db *DB) lockMeeting(ctx context.Context, tx *sql.Tx, id int64, what string) (*ortsplan.Meeting, error) {
 	var got int64
-	if err := tx.QueryRowContext(ctx, "SELECT id FROM meetings WHERE id = $1"+db.forUpdate(), id).Scan(&got); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM meetings WHERE id = $1 AND archived_at IS NULL"+db.forUpdate(), id).Scan(&got); err != nil {
 		return nil, notFound(err, what)
 	}
 	m, err := scanMeeting(tx.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = $1", id))

@@ -226,7 +226,7 @@ func (db *DB) PlanOutline(ctx context.Context, localityID int64) (*ortsplan.Plan
 		return nil, err
 	}
 	rows, err := db.db.QueryContext(ctx, `SELECT id, theme_id, COALESCE(parent_id, 0), status, progress, weight
-		FROM actions WHERE locality_id = $1 ORDER BY position, id`, localityID)
+		FROM actions WHERE locality_id = $1 AND archived_at IS NULL ORDER BY position, id`, localityID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: plan outline: %w", err)
 	}
@@ -248,7 +248,7 @@ func (db *DB) PlanOutline(ctx context.Context, localityID int64) (*ortsplan.Plan
 
 func (db *DB) themes(ctx context.Context, localityID int64) ([]*ortsplan.Theme, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id, locality_id, title, description, position, version
-		FROM themes WHERE locality_id = $1 ORDER BY position, id`, localityID)
+		FROM themes WHERE locality_id = $1 AND archived_at IS NULL ORDER BY position, id`, localityID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: themes: %w", err)
 	}
@@ -276,7 +276,7 @@ func scanAction(row interface{ Scan(...any) error }) (*ortsplan.Action, error) {
 }
 
 func (db *DB) actions(ctx context.Context, where string, args ...any) ([]*ortsplan.Action, error) {
-	rows, err := db.db.QueryContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE "+where+" ORDER BY a.position, a.id", args...)
+	rows, err := db.db.QueryContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE a.archived_at IS NULL AND ("+where+") ORDER BY a.position, a.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: actions: %w", err)
 	}
@@ -390,7 +390,7 @@ func (db *DB) SaveTheme(ctx context.Context, t *ortsplan.Theme) error {
 			}
 			t.Version = 1
 		} else {
-			err := tx.QueryRowContext(ctx, "SELECT locality_id, title FROM themes WHERE id = $1", t.ID).Scan(&t.LocalityID, &oldTitle)
+			err := tx.QueryRowContext(ctx, "SELECT locality_id, title FROM themes WHERE id = $1 AND archived_at IS NULL", t.ID).Scan(&t.LocalityID, &oldTitle)
 			if err != nil {
 				return notFound(err, "update theme")
 			}
@@ -417,11 +417,11 @@ func (db *DB) SaveTheme(ctx context.Context, t *ortsplan.Theme) error {
 func (db *DB) MoveTheme(ctx context.Context, themeID int64, delta int) error {
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		localityID, err := mayEditRow(ctx, tx, "move theme", "SELECT locality_id FROM themes WHERE id = $1", themeID)
+		localityID, err := mayEditRow(ctx, tx, "move theme", "SELECT locality_id FROM themes WHERE id = $1 AND archived_at IS NULL", themeID)
 		if err != nil {
 			return err
 		}
-		title, moved, err := swapPosition(ctx, tx, "themes", "locality_id = $1", []any{localityID}, themeID, delta)
+		title, moved, err := swapPosition(ctx, tx, "themes", "locality_id = $1 AND archived_at IS NULL", []any{localityID}, themeID, delta)
 		if err != nil || !moved {
 			return err
 		}
@@ -498,7 +498,7 @@ func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 		old := &ortsplan.Action{}
 		if a.ID != 0 {
 			var err error
-			if localityID, err = mayEditRow(ctx, tx, "update action", "SELECT locality_id FROM actions WHERE id = $1", a.ID); err != nil {
+			if localityID, err = mayEditRow(ctx, tx, "update action", "SELECT locality_id FROM actions WHERE id = $1 AND archived_at IS NULL", a.ID); err != nil {
 				return err
 			}
 			if old, err = scanAction(tx.QueryRowContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE a.id = $1", a.ID)); err != nil {
@@ -506,7 +506,7 @@ func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 			}
 		}
 		var themeLocality int64
-		err := tx.QueryRowContext(ctx, "SELECT locality_id FROM themes WHERE id = $1", a.ThemeID).Scan(&themeLocality)
+		err := tx.QueryRowContext(ctx, "SELECT locality_id FROM themes WHERE id = $1 AND archived_at IS NULL", a.ThemeID).Scan(&themeLocality)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && a.ID != 0 && themeLocality != localityID {
 			return ortsplan.FieldError("theme", "error.choose_from_list")
 		} else if err != nil {
@@ -520,7 +520,7 @@ func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 		}
 		var parent any
 		if a.ParentID != 0 {
-			p, err := scanAction(tx.QueryRowContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE a.id = $1 AND a.locality_id = $2",
+			p, err := scanAction(tx.QueryRowContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE a.id = $1 AND a.locality_id = $2 AND a.archived_at IS NULL",
 				a.ParentID, localityID))
 			if errors.Is(err, sql.ErrNoRows) {
 				p = nil
@@ -529,7 +529,7 @@ func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 			}
 			var kids int
 			if a.ID != 0 {
-				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE parent_id = $1", a.ID).Scan(&kids); err != nil {
+				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM actions WHERE parent_id = $1 AND archived_at IS NULL", a.ID).Scan(&kids); err != nil {
 					return dbErr("count sub-actions", err)
 				}
 			}
@@ -626,7 +626,7 @@ func idStr(id int64) string {
 func (db *DB) MoveAction(ctx context.Context, actionID int64, delta int) error {
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		localityID, err := mayEditRow(ctx, tx, "move action", "SELECT locality_id FROM actions WHERE id = $1", actionID)
+		localityID, err := mayEditRow(ctx, tx, "move action", "SELECT locality_id FROM actions WHERE id = $1 AND archived_at IS NULL", actionID)
 		if err != nil {
 			return err
 		}
@@ -635,9 +635,9 @@ func (db *DB) MoveAction(ctx context.Context, actionID int64, delta int) error {
 			actionID).Scan(&themeID, &parentID); err != nil {
 			return notFound(err, "move action")
 		}
-		scope, args := "theme_id = $1 AND parent_id IS NULL", []any{themeID}
+		scope, args := "theme_id = $1 AND parent_id IS NULL AND archived_at IS NULL", []any{themeID}
 		if parentID != 0 {
-			scope, args = "parent_id = $1", []any{parentID}
+			scope, args = "parent_id = $1 AND archived_at IS NULL", []any{parentID}
 		}
 		title, moved, err := swapPosition(ctx, tx, "actions", scope, args, actionID, delta)
 		if err != nil || !moved {
@@ -654,7 +654,7 @@ func (db *DB) AddActionUpdate(ctx context.Context, u *ortsplan.ActionUpdate) err
 	}
 	now := db.now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		localityID, err := mayEditRow(ctx, tx, "action update", "SELECT locality_id FROM actions WHERE id = $1", u.ActionID)
+		localityID, err := mayEditRow(ctx, tx, "action update", "SELECT locality_id FROM actions WHERE id = $1 AND archived_at IS NULL", u.ActionID)
 		if err != nil {
 			return err
 		}
@@ -787,7 +787,7 @@ type planFigure struct {
 // planFigures computes every locality's plan progress from its actions.
 func (db *DB) planFigures(ctx context.Context) (map[int64]planFigure, error) {
 	rows, err := db.db.QueryContext(ctx, `SELECT id, locality_id, theme_id, COALESCE(parent_id, 0), status, progress, weight
-		FROM actions ORDER BY position, id`)
+		FROM actions WHERE archived_at IS NULL ORDER BY position, id`)
 	if err != nil {
 		return nil, dbErr("summary actions", err)
 	}

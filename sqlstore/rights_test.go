@@ -48,10 +48,15 @@ type rightsFixture struct {
 	group      *ortsplan.Group
 	org        *ortsplan.Organisation
 	signUp     *ortsplan.SignUp
-	resident   int64
-	editor     *ortsplan.User // an official of Malmköping: may
-	admin      *ortsplan.User
-	actors     map[string]context.Context // may not
+	file       *ortsplan.MeetingFile
+	// Rows only the archiving cases (run last) archive.
+	archTheme   *ortsplan.Theme
+	archAction  *ortsplan.Action
+	archMeeting *ortsplan.Meeting
+	resident    int64
+	editor      *ortsplan.User // an official of Malmköping: may
+	admin       *ortsplan.User
+	actors      map[string]context.Context // may not
 }
 
 func newRightsFixture(t *testing.T, db *sqlstore.DB) *rightsFixture {
@@ -94,8 +99,16 @@ func newRightsFixture(t *testing.T, db *sqlstore.DB) *rightsFixture {
 		State: ortsplan.MeetingPlanned, Registration: true, Capacity: 10}
 	must(db.SaveMeeting(ctx, f.meeting))
 	sqltest.Register(t, db, &ortsplan.Registration{MeetingID: f.meeting.ID, Name: "Karin", Email: "karin@example.se", People: 1})
-	must(db.AddMeetingFile(ctx, &ortsplan.MeetingFile{MeetingID: f.meeting.ID, Kind: ortsplan.FileDocument, Title: "Dagordning",
-		Variants: []ortsplan.FileVariant{{Name: "file", Key: "m-doc", ContentType: "application/pdf", Size: 10}}}))
+	f.file = &ortsplan.MeetingFile{MeetingID: f.meeting.ID, Kind: ortsplan.FileDocument, Title: "Dagordning",
+		Variants: []ortsplan.FileVariant{{Name: "file", Key: "m-doc", ContentType: "application/pdf", Size: 10}}}
+	must(db.AddMeetingFile(ctx, f.file))
+	f.archTheme = &ortsplan.Theme{LocalityID: f.other.ID, Title: "Gamla stationen"}
+	must(db.SaveTheme(ctx, f.archTheme))
+	f.archAction = &ortsplan.Action{ThemeID: f.theme.ID, Title: "Dubblett", Status: ortsplan.ActionNotStarted}
+	must(db.SaveAction(ctx, f.archAction))
+	f.archMeeting = &ortsplan.Meeting{LocalityID: f.other.ID, Kind: ortsplan.MeetingOpen, Title: "Felaktigt möte", Start: start, End: start.Add(time.Hour),
+		State: ortsplan.MeetingPlanned}
+	must(db.SaveMeeting(ctx, f.archMeeting))
 	f.signUp = &ortsplan.SignUp{LocalityID: f.other.ID, Name: "Sara", Email: "sara@example.se"}
 	must(db.CreateSignUp(ctx, f.signUp))
 
@@ -263,6 +276,23 @@ func rightsCases() []rightsCase {
 		}},
 		{"Unhide idea", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
 			return toggle(ctx, db, ortsplan.Moderation{IdeaID: f.hiddenIdea.ID, Kind: ortsplan.ModerateIdea, TargetID: f.hiddenIdea.ID, Reason: "Granskad"})
+		}},
+		{"UpdateMeetingFile", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
+			return db.UpdateMeetingFile(ctx, &ortsplan.MeetingFile{ID: f.file.ID, Title: fmt.Sprintf("Dagordning %d", time.Now().UnixNano())})
+		}},
+		// Archiving, last: each archives its own row once.
+		{"ArchiveAction", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
+			return db.ArchiveAction(ctx, f.archAction.ID, "Dubblett av Bänkar")
+		}},
+		{"ArchiveTheme", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
+			return db.ArchiveTheme(ctx, f.archTheme.ID, "Ingår i Torget")
+		}},
+		{"ArchiveMeeting", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
+			return db.ArchiveMeeting(ctx, f.archMeeting.ID, "Lades in av misstag")
+		}},
+		{"ArchiveMeetingFile", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
+			_, err := db.ArchiveMeetingFile(ctx, f.file.ID, "Fel dokument")
+			return err
 		}},
 	}
 }

@@ -43,15 +43,16 @@ func containsID(ids []int64, id int64) bool {
 	return false
 }
 
-// Late actions: a planned end before today, neither done nor cancelled
+// Late actions: a planned end before today, neither done nor cancelled, not
+// archived (archived rows are in no list)
 // (ortsplan.ActionLate says the same for one action).
-const lateActionWhere = `a.end_on IS NOT NULL AND a.end_on < $1 AND a.status NOT IN ('genomford', 'avbruten')`
+const lateActionWhere = `a.archived_at IS NULL AND a.end_on IS NOT NULL AND a.end_on < $1 AND a.status NOT IN ('genomford', 'avbruten')`
 
 // Meetings held without notes and meetings soon (ortsplan.MeetingNeedsNotes
 // and MeetingSoon say the same for one meeting).
 const (
-	needsNotesWhere = `m.state <> 'installt' AND COALESCE(m.ends_at, m.starts_at) < $1 AND (m.report_published IS NULL OR TRIM(m.report) = '')`
-	soonWhere       = `m.state <> 'installt' AND m.starts_at >= $1 AND m.starts_at < $2`
+	needsNotesWhere = `m.archived_at IS NULL AND m.state <> 'installt' AND COALESCE(m.ends_at, m.starts_at) < $1 AND (m.report_published IS NULL OR TRIM(m.report) = '')`
+	soonWhere       = `m.archived_at IS NULL AND m.state <> 'installt' AND m.starts_at >= $1 AND m.starts_at < $2`
 )
 
 // Workload counts what waits for the acting staff member; see ortsplan.Workload.

@@ -56,17 +56,19 @@ var secrets = []string{"hemlig-deltagare@example.se", "Hemlig kost RT", "hemlig-
 
 // authzFixture holds the ids of Malmköping's rows the requests name.
 type authzFixture struct {
-	db                                *sqlstore.DB
-	malm, flen                        *ortsplan.Locality
-	theme, theme2, action, action2    int64
-	group                             string
-	meeting, file, signUp             int64
-	idea, comment, flenIdea, flenComm int64
-	revision, message, targetUser     int64
-	invitedUser                       int64
-	failedMessage                     int64
-	regToken                          string
-	pngBytes, pdfBytes                []byte
+	db                             *sqlstore.DB
+	malm, flen                     *ortsplan.Locality
+	theme, theme2, action, action2 int64
+	group                          string
+	meeting, file, signUp          int64
+	// Rows only the archiving requests archive, once each.
+	archTheme, archAction, archMeeting, archFile int64
+	idea, comment, flenIdea, flenComm            int64
+	revision, message, targetUser                int64
+	invitedUser                                  int64
+	failedMessage                                int64
+	regToken                                     string
+	pngBytes, pdfBytes                           []byte
 }
 
 func newAuthzFixture(t *testing.T, s *site) *authzFixture {
@@ -103,6 +105,18 @@ func newAuthzFixture(t *testing.T, s *site) *authzFixture {
 	file := &ortsplan.MeetingFile{MeetingID: m.ID, Kind: ortsplan.FileDocument, Title: "RT Dagordning",
 		Variants: []ortsplan.FileVariant{{Name: "file", Key: "rt-dagordning.pdf", ContentType: "application/pdf", Size: int64(len(f.pdfBytes))}}}
 	must(db.AddMeetingFile(ctx, file))
+	archFile := &ortsplan.MeetingFile{MeetingID: m.ID, Kind: ortsplan.FileDocument, Title: "RT Fel dokument",
+		Variants: []ortsplan.FileVariant{{Name: "file", Key: "rt-dagordning.pdf", ContentType: "application/pdf", Size: int64(len(f.pdfBytes))}}}
+	must(db.AddMeetingFile(ctx, archFile))
+	f.archFile = archFile.ID
+	archTheme := &ortsplan.Theme{LocalityID: f.malm.ID, Title: "RT Gamla stationen"}
+	must(db.SaveTheme(ctx, archTheme))
+	archAction := &ortsplan.Action{ThemeID: th2.ID, Title: "RT Dubblett", Status: ortsplan.ActionNotStarted}
+	must(db.SaveAction(ctx, archAction))
+	archMeeting := &ortsplan.Meeting{LocalityID: f.malm.ID, Kind: ortsplan.MeetingOpen, Title: "RT Felaktigt möte", Start: start, End: start.Add(time.Hour),
+		State: ortsplan.MeetingPlanned}
+	must(db.SaveMeeting(ctx, archMeeting))
+	f.archTheme, f.archAction, f.archMeeting = archTheme.ID, archAction.ID, archMeeting.ID
 	su := &ortsplan.SignUp{LocalityID: f.malm.ID, Name: "Anmäld RT", Email: "hemlig-anmalan@example.se", Phone: "070-111 22 33"}
 	must(db.CreateSignUp(ctx, su))
 
@@ -366,6 +380,7 @@ func authzRows() []authzRow {
 				"decision_date": {dateOf(v.Decision.On)}, "decision_body": {v.Decision.Body}, "decision_reference": {v.Decision.Reference}}
 		}, editorA),
 		staffGet("GET /orter/{slug}/handlingsplan/redigera", malm("/handlingsplan/redigera"), editorA),
+		staffGet("GET /orter/{slug}/arkiv", malm("/arkiv"), editorA),
 		change("POST /orter/{slug}/handlingsplan/redigera", malm("/handlingsplan/redigera"), func(f *authzFixture) url.Values {
 			p, _ := f.db.FindPlan(sqltest.System(), f.malm.ID)
 			return url.Values{"status": {string(p.Status)}, "version": {fmt.Sprint(p.Version)}, "next_review": {time.Now().AddDate(1, 0, 0).Add(time.Duration(p.Version) * 24 * time.Hour).Format("2006-01-02")},
@@ -389,6 +404,8 @@ func authzRows() []authzRow {
 			}
 			return url.Values{"riktning": {"upp"}}
 		}, editorA),
+		change("POST /orter/{slug}/teman/{id}/arkivera", func(f *authzFixture) string { return "/orter/flen/teman/" + id(f.archTheme) + "/arkivera" },
+			func(*authzFixture) url.Values { return url.Values{"archive_reason": {"Ingår i RT Torget"}} }, editorA),
 		staffGet("GET /orter/{slug}/atgarder/ny", malm("/atgarder/ny"), editorA),
 		change("POST /orter/{slug}/atgarder", fixed("/orter/flen/atgarder"), func(f *authzFixture) url.Values {
 			return url.Values{"title": {"Ny åtgärd RT"}, "status": {"ej_paborjad"}, "theme": {id(f.theme)}, "version": {"0"}, "progress": {"0"}}
@@ -413,6 +430,8 @@ func authzRows() []authzRow {
 		}, func(*authzFixture) url.Values {
 			return url.Values{"update_text": {"Beställt RT"}, "update_on": {time.Now().Format("2006-01-02")}}
 		}, editorA),
+		change("POST /orter/{slug}/atgarder/{id}/arkivera", func(f *authzFixture) string { return "/orter/flen/atgarder/" + id(f.archAction) + "/arkivera" },
+			func(*authzFixture) url.Values { return url.Values{"archive_reason": {"Dubblett av RT Bänkar"}} }, editorA),
 		staffGet("GET /orter/{slug}/moten/nytt", malm("/moten/nytt"), editorA),
 		change("POST /orter/{slug}/moten", malm("/moten"), func(*authzFixture) url.Values {
 			return url.Values{"title": {"Nytt möte RT"}, "kind": {"stormote"}, "state": {"planerat"}, "date": {time.Now().AddDate(0, 2, 0).Format("2006-01-02")},
@@ -426,6 +445,18 @@ func authzRows() []authzRow {
 				"start_time": {m.Start.In(sthlm).Format("15:04")}, "end_time": {m.End.In(sthlm).Format("15:04")}, "place_name": {m.PlaceName},
 				"registration": {"1"}, "capacity": {fmt.Sprint(m.Capacity)}, "version": {fmt.Sprint(m.Version)}}
 		}, editorA),
+		change("POST /moten/{id}/arkivera", func(f *authzFixture) string { return "/moten/" + id(f.archMeeting) + "/arkivera" },
+			func(*authzFixture) url.Values { return url.Values{"archive_reason": {"Lades in av misstag RT"}} }, editorA),
+		change("POST /moten/{id}/filer/{file}", func(f *authzFixture) string { return "/moten/" + id(f.meeting) + "/filer/" + id(f.file) },
+			func(f *authzFixture) url.Values {
+				return url.Values{"file" + id(f.file) + "-title": {unique("RT Dagordning ")}}
+			}, editorA),
+		change("POST /moten/{id}/filer/{file}/arkivera", func(f *authzFixture) string {
+			return "/moten/" + id(f.meeting) + "/filer/" + id(f.archFile) + "/arkivera"
+		},
+			func(f *authzFixture) url.Values {
+				return url.Values{"file" + id(f.archFile) + "-archive_reason": {"Fel dokument RT"}}
+			}, editorA),
 		{pattern: "POST /moten/{id}/filer", path: func(f *authzFixture) string { return "/moten/" + id(f.meeting) + "/filer" }, file: "upload_file",
 			control: editorA, form: func(*authzFixture) url.Values {
 				return url.Values{"upload_title": {"Protokoll RT"}, "filename": {"protokoll.pdf"}}

@@ -140,7 +140,9 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", v.ContentType)
 	h.Set("X-Content-Type-Options", "nosniff")
 	if public {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		// Not immutable: once the file or its meeting is archived, it is
+		// gone for everyone (404), so caches must ask again.
+		h.Set("Cache-Control", "public, no-cache")
 	} else {
 		h.Set("Cache-Control", "private, no-store")
 	}

@@ -23,6 +23,7 @@ type meetingsData struct {
 	Upcoming []*ortsplan.Meeting
 	Archive  []yearGroup
 	CanEdit  bool
+	Archived bool // a meeting was archived
 }
 
 // splitMeetings puts upcoming meetings first (soonest first) and the rest in an
@@ -68,7 +69,7 @@ func (s *Server) localityMeetings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := meetingsData{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.ID)}
+	d := meetingsData{Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.ID), Archived: r.URL.Query().Get("sparat") == savedArchived}
 	d.Upcoming, d.Archive = splitMeetings(ms, s.cfg.Now())
 	p := s.newPage(w, r)
 	p.Data = d
@@ -116,6 +117,7 @@ type meetingData struct {
 	ShowFiles     bool // published, or the viewer may edit
 	Uploaded      bool
 	Saved         bool
+	Archived      bool // a file was archived
 	MaxUploadMB   int64
 }
 
@@ -149,6 +151,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 	d.ShowFiles = !m.ReportPublished.IsZero() || d.CanEdit
 	d.Uploaded = r.URL.Query().Get("uppladdat") == "1"
 	d.Saved = r.URL.Query().Get("sparat") == "1"
+	d.Archived = r.URL.Query().Get("sparat") == savedArchived
 	d.MaxUploadMB = s.cfg.UploadLimits.MaxBytes >> 20
 	{
 		// The service lists only what the visitor may see.
@@ -182,6 +185,15 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if f == nil {
 		f = &form{Values: url.Values{"people": {"1"}}}
+	}
+	if d.CanEdit {
+		// Each file's form starts from what is stored, unless it was the one sent.
+		for _, file := range append(append([]*ortsplan.MeetingFile{}, d.Photos...), d.Documents...) {
+			if f.Scope != "file-"+strconv.FormatInt(file.ID, 10) {
+				f.Values.Set(fileField(file.ID, "title"), file.Title)
+				f.Values.Set(fileField(file.ID, "alt"), file.Alt)
+			}
+		}
 	}
 	p := s.newPage(w, r)
 	p.Form = f

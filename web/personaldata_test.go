@@ -63,7 +63,7 @@ func publicOutputs(f personalFixture) []string {
 var notPublicRoutes = []string{
 	"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/filer/", "/bild/", "/logga-in", "/inloggning/", "/nytt-losenord/",
 	"/mina-uppgifter", "/anmalningar.csv", "/avregistrera/", "/anmalan/", "/bekrafta", "/admin", "/konto", "/sprak", "/redigera", "/ny", "/nytt",
-	"/atgarder/", "/teman/", "/historik/{id}", "/meddelanden",
+	"/atgarder/", "/teman/", "/historik/{id}", "/meddelanden", "/arkiv",
 }
 
 // TestNoPersonalDataInPublicOutputs stores personal data of every kind —

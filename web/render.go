@@ -31,6 +31,9 @@ func parseTemplates(as *assets) (*templates, error) {
 		"phaseKey":  func(p ortsplan.Phase) string { return "phase." + string(p) },
 		"roleKey":   func(r ortsplan.Role) string { return "role." + string(r) },
 		"hasPrefix": strings.HasPrefix,
+		"archive":   archiveCtx,
+		"fileField": fileField,
+		"fileCtx":   fileCtx,
 	}
 	for k, v := range templateFuncs {
 		funcs[k] = v
@@ -130,6 +133,9 @@ func (f *form) Ordered() []fieldError {
 	}
 	return out
 }
+
+// In reports whether the form sent was the page's form named scope.
+func (f *form) In(scope string) bool { return f != nil && f.Scope == scope }
 
 // Get returns a submitted value.
 func (f *form) Get(name string) string {
