@@ -257,6 +257,10 @@ type Follow struct {
 	Token        string // for the one-click unsubscribe link
 }
 
+// AnonymousResident is the name shown for a resident who gave none: never
+// a part of their e-mail address.
+const AnonymousResident = "Anonym ortsbo"
+
 // FollowService lets the acting resident follow localities, and sends the news.
 type FollowService interface {
 	Follow(ctx context.Context, localityID int64, mode FollowMode) error

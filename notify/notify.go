@@ -195,11 +195,12 @@ func (c *Composer) ComposeResident(kind, toEmail, toName, lang string, i *ortspl
 	}
 	L := c.Cat.For(lang)
 	d := mailData{Lang: lang, Signature: L.T("mail.signature", c.Org)}
-	name := toName
-	if name == "" {
-		name = toEmail
+	// Greet by name, never by the e-mail address.
+	if toName == "" || toName == ortsplan.AnonymousResident {
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting_plain"))
+	} else {
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting", toName))
 	}
-	d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting", name))
 	switch kind {
 	case "login":
 		d.Subject = L.T("mail.login.subject")

@@ -85,8 +85,8 @@ func (db *DB) Login(ctx context.Context, token string) (string, *ortsplan.Reside
 		}
 		err = tx.QueryRowContext(ctx, "SELECT id FROM residents WHERE email = $1", email).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			if name == "" {
-				name = strings.SplitN(email, "@", 2)[0]
+			if name == "" { // never a part of the e-mail address: it is shown publicly
+				name = ortsplan.AnonymousResident
 			}
 			var l any
 			if loc.Valid {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -229,6 +230,24 @@ func TestHiddenIdeaHidesItsComments(t *testing.T) {
 		must(t, db.Hide(mod, ortsplan.Moderation{IdeaID: idea.ID, Kind: ortsplan.ModerateComment, TargetID: first.ID, Reason: "Personangrepp"}))
 		if err := db.AddComment(asRes, &ortsplan.Comment{IdeaID: idea.ID, ParentID: first.ID, Body: "Svar"}); ortsplan.FieldErrors(err)["comment"] != "error.reply_invalid" {
 			t.Fatalf("a reply to a hidden comment: %v", err)
+		}
+	})
+}
+
+// A resident who gives no name is shown as "Anonym ortsbo", never by a part
+// of the e-mail address, and the login mail greets without the address.
+func TestResidentWithoutNameIsAnonymous(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
+		_, r := residentLogin(t, db, "gunbritt@example.se", "", 0)
+		if r.Name != ortsplan.AnonymousResident {
+			t.Fatalf("a resident without a name is called %q", r.Name)
+		}
+		msgs, _ := db.ListMessages(sqltest.System(), 5)
+		for _, m := range msgs {
+			if strings.Contains(m.Text, "Hej gunbritt") || !strings.Contains(m.Text, "Hej!") {
+				t.Fatalf("the login mail greets: %q", m.Text)
+			}
 		}
 	})
 }

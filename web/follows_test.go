@@ -24,7 +24,24 @@ func TestFollowUnsubscribeAndMyData(t *testing.T) {
 		if r.Doc.Find(`form[action="/orter/bettna/folj"] select[name="mode"]`).Length() != 1 {
 			t.Fatal("no follow form for a logged-in resident")
 		}
+		if got := text(r, "#follow-state"); !strings.Contains(got, "Du följer inte Bettna") {
+			t.Fatalf("before following the page says %q", got)
+		}
 		wantStatus(t, anna.post("/orter/bettna/folj", url.Values{"mode": {"direkt"}}), http.StatusSeeOther)
+		// Following shows: the state in words, the mode chosen, and a way to stop.
+		r = anna.get("/orter/bettna")
+		if got := text(r, "#follow-state"); !strings.Contains(got, "Du följer Bettna") || !strings.Contains(got, "direkt") {
+			t.Fatalf("after following the page says %q", got)
+		}
+		if !r.Doc.Find(`#f-mode option[value="direkt"]`).Is("[selected]") {
+			t.Fatal("the mode chosen is not selected")
+		}
+		if r.Doc.Find(`form[action="/orter/bettna/folj"] input[name=mode][value=""] ~ button`).Length() != 1 {
+			t.Fatal("no way to stop following")
+		}
+		if got := text(anna.get("/orter/sparreholm"), "#follow-state"); !strings.Contains(got, "inte") {
+			t.Fatalf("another locality says %q", got)
+		}
 		// A change in Bettna's plan reaches Anna at once, with the unsubscribe headers.
 		l := mustLocality(t, db, "bettna")
 		if err := db.SaveTheme(ctx, &ortsplan.Theme{LocalityID: l.ID, Title: "Cykelvägar"}); err != nil {

@@ -20,6 +20,9 @@ type localityView struct {
 	Contacts []*ortsplan.Contact
 	CanEdit  bool
 	Owner    *ortsplan.Contact // sidansvarig
+	// Following is the logged-in resident's follow of the locality; nil
+	// when they do not follow it (or nobody is logged in).
+	Following *ortsplan.Follow
 }
 
 // loadLocality reads a locality and what its pages need. Drafts are kept for
@@ -69,6 +72,19 @@ func (s *Server) localityPage(name string, depth planDepth) http.HandlerFunc {
 		if err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		if name == "locality" && reqInfo(r).Resident != nil {
+			// Whether the resident follows the locality, for its follow form.
+			fs, err := s.svc.Follows.Follows(r.Context())
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			for _, f := range fs {
+				if f.LocalityID == v.Locality.ID {
+					v.Following = f
+				}
+			}
 		}
 		p := s.newPage(w, r)
 		p.Data = v
