@@ -257,6 +257,13 @@ type Follow struct {
 	Token        string // for the one-click unsubscribe link
 }
 
+// DeletionReport says what deleting a resident's account removed: the
+// follows, the sign-ups and registrations made with its address, and the
+// ideas and comments kept as public records without the name.
+type DeletionReport struct {
+	Follows, SignUps, Registrations, Ideas, Comments int
+}
+
 // AnonymousResident is the name shown for a resident who gave none: never
 // a part of their e-mail address.
 const AnonymousResident = "Anonym ortsbo"
@@ -280,7 +287,10 @@ type PersonalDataService interface {
 	ExportResident(ctx context.Context) (map[string]any, error)
 	// DeleteResident removes the account; ideas and comments stay as public
 	// records without the name.
-	DeleteResident(ctx context.Context) error
+	// It also anonymises the sign-ups and meeting registrations made with
+	// the account's e-mail address (cancelling those for meetings to come),
+	// and reports what it removed.
+	DeleteResident(ctx context.Context) (*DeletionReport, error)
 }
 
 // NewsItem is one piece of news for a follower.

@@ -320,37 +320,65 @@ func (db *DB) ExportResident(ctx context.Context) (map[string]any, error) {
 // DeleteResident scrubs the acting resident's account: ideas and comments
 // stay as public records without the name; follows, sessions and pending
 // news go.
-func (db *DB) DeleteResident(ctx context.Context) error {
+func (db *DB) DeleteResident(ctx context.Context) (*ortsplan.DeletionReport, error) {
 	res := ortsplan.ResidentFromContext(ctx)
 	if res == nil {
-		return errResidentLogin
+		return nil, errResidentLogin
 	}
 	residentID := res.ID
 	now := db.now()
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		gone, err := tx.ExecContext(ctx, `UPDATE residents SET email = $1, name = '', deleted_at = $2 WHERE id = $3 AND deleted_at IS NULL`,
-			fmt.Sprintf("deleted-%d@invalid", residentID), now, residentID)
+	rep := &ortsplan.DeletionReport{}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var email string
+		err := tx.QueryRowContext(ctx, "SELECT email FROM residents WHERE id = $1 AND deleted_at IS NULL", residentID).Scan(&email)
 		if err != nil {
+			return notFound(err, "delete resident")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE residents SET email = $1, name = '', deleted_at = $2 WHERE id = $3`,
+			fmt.Sprintf("deleted-%d@invalid", residentID), now, residentID); err != nil {
 			return dbErr("delete resident", err)
 		}
-		if n, err := gone.RowsAffected(); err != nil {
-			return dbErr("delete resident", err)
-		} else if n == 0 {
-			return notFound(sql.ErrNoRows, "delete resident")
+		email = ortsplan.NormalizeEmail(email)
+		steps := []struct {
+			n    *int
+			q    string
+			args []any
+		}{
+			{&rep.Ideas, "UPDATE ideas SET author_name = '' WHERE resident_id = $1", []any{residentID}},
+			{&rep.Comments, "UPDATE idea_comments SET author_name = '' WHERE resident_id = $1", []any{residentID}},
+			{&rep.Follows, "DELETE FROM follows WHERE resident_id = $1", []any{residentID}},
+			{nil, "DELETE FROM resident_sessions WHERE resident_id = $1", []any{residentID}},
+			{nil, "DELETE FROM notifications WHERE resident_id = $1", []any{residentID}},
+			// Sign-ups and registrations made with the same address: the
+			// personal data goes, the counts stay; registrations for meetings
+			// to come are cancelled, and their links stop working.
+			{&rep.SignUps, `UPDATE signups SET name = '', email = '', phone = '', message = '', notes = '', anonymised = $1,
+				receipt_hash = NULL, updated_at = $2 WHERE email = $3 AND NOT anonymised`, []any{true, now, email}},
+			{nil, `DELETE FROM registration_tokens WHERE registration_id IN (SELECT id FROM registrations WHERE email = $1)`, []any{email}},
+			{&rep.Registrations, `UPDATE registrations SET name = '', email = '', needs = '',
+				cancelled_at = CASE WHEN cancelled_at IS NULL AND meeting_id IN (SELECT id FROM meetings WHERE starts_at > $1) THEN $1 ELSE cancelled_at END
+				WHERE email = $2`, []any{now, email}},
 		}
-		for _, q := range []string{
-			"UPDATE ideas SET author_name = '' WHERE resident_id = $1",
-			"UPDATE idea_comments SET author_name = '' WHERE resident_id = $1",
-			"DELETE FROM follows WHERE resident_id = $1",
-			"DELETE FROM resident_sessions WHERE resident_id = $1",
-			"DELETE FROM notifications WHERE resident_id = $1",
-		} {
-			if _, err := tx.ExecContext(ctx, q, residentID); err != nil {
+		for _, st := range steps {
+			r, err := tx.ExecContext(ctx, st.q, st.args...)
+			if err != nil {
 				return fmt.Errorf("sqlstore: delete resident: %w", err)
 			}
+			if st.n != nil {
+				n, err := r.RowsAffected()
+				if err != nil {
+					return dbErr("delete resident", err)
+				}
+				*st.n = int(n)
+			}
 		}
-		return audit(ctx, tx, now, 0, "resident:delete", fmt.Sprint(residentID), "")
+		return audit(ctx, tx, now, 0, "resident:delete", fmt.Sprint(residentID),
+			fmt.Sprintf("follows %d, sign-ups %d, registrations %d", rep.Follows, rep.SignUps, rep.Registrations))
 	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
 
 var (

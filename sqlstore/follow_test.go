@@ -92,8 +92,43 @@ func TestFollowNewsUnsubscribeExportDelete(t *testing.T) {
 				t.Errorf("export lacks %s: %s", want, js)
 			}
 		}
-		if err := db.DeleteResident(sqltest.AsResident(ctx, bo.ID)); err != nil {
+		// Bo also signed up and registered for two meetings, one held and
+		// one to come, with the same address (in other letter case).
+		if err := db.CreateSignUp(ctx, &ortsplan.SignUp{LocalityID: l.ID, Name: "Bo B", Email: "Bo@Example.se", Phone: "070-111 22 99", Message: "Hej"}); err != nil {
 			t.Fatal(err)
+		}
+		rule := ortsplan.RegistrationRule{MaxPeople: 4, ConfirmWithin: 2 * time.Hour}
+		coming := newMeeting(t, db, l, now.Add(10*24*time.Hour), 10)
+		held := newMeeting(t, db, l, now.Add(2*time.Hour), 10)
+		for _, m := range []*ortsplan.Meeting{coming, held} {
+			if err := db.Register(ctx, &ortsplan.Registration{MeetingID: m.ID, Name: "Bo B", Email: "bo@example.se", People: 2, Needs: "Rullstol"}, rule); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Register(ctx, &ortsplan.Registration{MeetingID: coming.ID, Name: "Anna", Email: "anna@example.se", People: 1}, rule); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(3 * time.Hour) // the second meeting is now over
+		rep, err := db.DeleteResident(sqltest.AsResident(ctx, bo.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *rep != (ortsplan.DeletionReport{Follows: 1, SignUps: 1, Registrations: 2, Ideas: 1, Comments: 0}) {
+			t.Fatalf("deletion report %+v", *rep)
+		}
+		var leftS, leftR, cancelled, others int
+		db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE lower(email) = 'bo@example.se' OR name = 'Bo B' OR phone = '070-111 22 99'`).Scan(&leftS)
+		db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM registrations WHERE email = 'bo@example.se' OR name = 'Bo B' OR needs = 'Rullstol'`).Scan(&leftR)
+		left := leftS + leftR
+		db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM registrations WHERE meeting_id = $1 AND email = '' AND cancelled_at IS NOT NULL`, coming.ID).Scan(&cancelled)
+		db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM registrations WHERE email = 'anna@example.se' AND cancelled_at IS NULL`).Scan(&others)
+		if left != 0 || cancelled != 1 || others != 1 {
+			t.Fatalf("after deletion: %d rows with Bo's data left, %d coming registration cancelled (want 1), Anna's kept: %d", left, cancelled, others)
+		}
+		var heldPeople int
+		db.SQL().QueryRowContext(ctx, `SELECT COALESCE(SUM(people), 0) FROM registrations WHERE meeting_id = $1 AND cancelled_at IS NULL`, held.ID).Scan(&heldPeople)
+		if heldPeople != 2 {
+			t.Fatalf("the held meeting counts %d people, want the 2 kept without the name", heldPeople)
 		}
 		got, _ := db.FindIdea(ctx, idea.ID)
 		if got.AuthorName != "" || got.Title != "Bänkar" {

@@ -101,14 +101,15 @@ func (s *Server) deleteMe(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "my_data", p)
 		return
 	}
-	if err := s.svc.PersonalData.DeleteResident(r.Context()); err != nil {
+	rep, err := s.svc.PersonalData.DeleteResident(r.Context())
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.clearCookie(w, residentCookie)
 	p := s.newPage(w, r)
 	p.Resident = nil
-	p.Data = unsubscribeData{Deleted: true}
+	p.Data = unsubscribeData{Deleted: rep}
 	s.render(w, r, http.StatusOK, "unsubscribe", p)
 }
 
@@ -116,7 +117,9 @@ type unsubscribeData struct {
 	Token   string
 	Follow  *ortsplan.Follow
 	Done    bool
-	Deleted bool
+	// Deleted says what deleting the account removed; nil on the
+	// unsubscribe pages.
+	Deleted *ortsplan.DeletionReport
 }
 
 // unsubscribeForm asks before ending the follow named in an e-mail link.

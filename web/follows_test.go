@@ -87,7 +87,21 @@ func TestFollowUnsubscribeAndMyData(t *testing.T) {
 		if r.Doc.Find("#f-confirm-error").Length() != 1 {
 			t.Fatal("deletion without confirmation not refused at the box")
 		}
-		wantStatus(t, anna.post("/mina-uppgifter/radera", url.Values{"confirm": {"1"}}), 200)
+		// A sign-up made with the same address goes with the account.
+		if err := db.CreateSignUp(ctx, &ortsplan.SignUp{LocalityID: l.ID, Name: "Anna A", Email: "anna@example.se", Message: "Jag vill vara med."}); err != nil {
+			t.Fatal(err)
+		}
+		r = anna.post("/mina-uppgifter/radera", url.Values{"confirm": {"1"}})
+		wantStatus(t, r, 200)
+		done := text(r, ".notice")
+		for _, want := range []string{"Ditt konto är raderat", "1 anmälan om att vara med", "0 anmälningar till möten", "1 idé finns kvar"} {
+			if !strings.Contains(done, want) {
+				t.Errorf("the confirmation does not say %q: %q", want, done)
+			}
+		}
+		if list, _ := db.SignUps(ctx, ortsplan.SignUpFilter{}); len(list) != 1 || list[0].Name != "" || list[0].Email != "" {
+			t.Fatalf("the sign-up made with the address kept its data: %+v", list)
+		}
 		wantStatus(t, anna.get("/mina-uppgifter"), http.StatusSeeOther) // logged out
 		ideas, _ := db.Ideas(ctx, l.ID, ortsplan.SortNewest)
 		r = s.browser().get("/ideer/" + itoa(ideas[0].ID))
