@@ -114,9 +114,9 @@ func (s *Server) deleteMe(w http.ResponseWriter, r *http.Request) {
 }
 
 type unsubscribeData struct {
-	Token   string
-	Follow  *ortsplan.Follow
-	Done    bool
+	Token  string
+	Follow *ortsplan.Follow
+	Done   bool
 	// Deleted says what deleting the account removed; nil on the
 	// unsubscribe pages.
 	Deleted *ortsplan.DeletionReport
