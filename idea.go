@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Resident is an optional account for proposing and supporting ideas. It has
@@ -196,6 +197,44 @@ type ResidentService interface {
 	Login(ctx context.Context, token string) (string, *Resident, error)
 	ResidentBySession(ctx context.Context, token string) (*Resident, error)
 	Logout(ctx context.Context, token string) error
+	// UpdateResident changes the acting resident's display name and home
+	// locality (0 for none); their ideas and comments show the new name.
+	UpdateResident(ctx context.Context, p ResidentProfile) error
+	// Contributions lists the acting resident's latest ideas and comments,
+	// at most MaxContributions of each, newest first.
+	Contributions(ctx context.Context) ([]*Idea, []*Comment, error)
+}
+
+// MaxContributions bounds each list of a resident's own ideas and comments.
+const MaxContributions = 50
+
+// ResidentProfile is what a resident may change about themselves.
+type ResidentProfile struct {
+	Name string
+	// Anonymous chooses, on purpose, to be shown as AnonymousResident.
+	Anonymous  bool
+	LocalityID int64
+}
+
+// Validate requires a display name unless the resident chose to be
+// anonymous, and sets Name to what will be shown.
+func (p *ResidentProfile) Validate() error {
+	v := ValidationErrors{}
+	p.Name = strings.TrimSpace(p.Name)
+	switch {
+	case p.Anonymous:
+		p.Name = AnonymousResident
+	case p.Name == "":
+		v.Add("name", "error.display_name_required")
+	case utf8.RuneCountInString(p.Name) > 100:
+		v.Add("name", "error.too_long")
+	case strings.Contains(p.Name, "@"):
+		v.Add("name", "error.display_name_email")
+	}
+	if p.LocalityID < 0 {
+		v.Add("locality", "error.choose_from_list")
+	}
+	return v.Err()
 }
 
 // IdeaService manages ideas, supports, comments, answers and moderation.

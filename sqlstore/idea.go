@@ -723,3 +723,79 @@ var (
 	_ ortsplan.IdeaService     = (*DB)(nil)
 	_ ortsplan.ResidentService = (*DB)(nil)
 )
+
+// UpdateResident changes the acting resident's display name and home
+// locality, and the name their ideas and comments show, in one transaction.
+func (db *DB) UpdateResident(ctx context.Context, p ortsplan.ResidentProfile) error {
+	res := ortsplan.ResidentFromContext(ctx)
+	if res == nil {
+		return errResidentLogin
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var loc any
+		if p.LocalityID > 0 {
+			var id int64
+			err := tx.QueryRowContext(ctx, "SELECT id FROM localities WHERE id = $1", p.LocalityID).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ortsplan.FieldError("locality", "error.choose_from_list")
+			} else if err != nil {
+				return dbErr("resident locality", err)
+			}
+			loc = id
+		}
+		var old string
+		if err := tx.QueryRowContext(ctx, "SELECT name FROM residents WHERE id = $1 AND deleted_at IS NULL", res.ID).Scan(&old); err != nil {
+			return notFound(err, "update resident")
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE residents SET name = $1, locality_id = $2 WHERE id = $3", p.Name, loc, res.ID); err != nil {
+			return dbErr("update resident", err)
+		}
+		if old == p.Name {
+			return nil
+		}
+		for _, q := range []string{
+			"UPDATE ideas SET author_name = $1 WHERE resident_id = $2",
+			"UPDATE idea_comments SET author_name = $1 WHERE resident_id = $2",
+		} {
+			if _, err := tx.ExecContext(ctx, q, p.Name, res.ID); err != nil {
+				return dbErr("rename resident", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Contributions lists the acting resident's own latest ideas and comments.
+func (db *DB) Contributions(ctx context.Context) ([]*ortsplan.Idea, []*ortsplan.Comment, error) {
+	res := ortsplan.ResidentFromContext(ctx)
+	if res == nil {
+		return nil, nil, errResidentLogin
+	}
+	rows, err := db.db.QueryContext(ctx, "SELECT "+ideaColumns+ideaFrom+" WHERE i.resident_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT $2",
+		res.ID, ortsplan.MaxContributions)
+	if err != nil {
+		return nil, nil, dbErr("own ideas", err)
+	}
+	defer rows.Close()
+	var ideas []*ortsplan.Idea
+	for rows.Next() {
+		i, err := scanIdea(rows)
+		if err != nil {
+			return nil, nil, dbErr("own ideas", err)
+		}
+		ideas = append(ideas, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, dbErr("own ideas", err)
+	}
+	comments, err := db.scanComments(ctx, `SELECT id, idea_id, COALESCE(parent_id, 0), COALESCE(resident_id, 0), author_name, body, hidden_reason,
+		hidden_at, restored_reason, restored_at, created_at FROM idea_comments WHERE resident_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+		res.ID, ortsplan.MaxContributions)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ideas, comments, nil
+}

@@ -251,3 +251,59 @@ func TestResidentWithoutNameIsAnonymous(t *testing.T) {
 		}
 	})
 }
+
+// A resident changes their name (their ideas and comments follow) and home
+// locality, and sees their own ideas and comments, never another's.
+func TestResidentProfileAndContributions(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := sqltest.System()
+		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: "https://ortsplan.example", Org: "Flens kommun"}
+		l := mustCreateLocality(t, db, "bettna", "Bettna")
+		other := mustCreateLocality(t, db, "vadsbro", "Vadsbro")
+		_, anna := residentLogin(t, db, "anna@example.se", "Anna", l.ID)
+		_, bo := residentLogin(t, db, "bo@example.se", "Bo", l.ID)
+		as := sqltest.AsResident(ctx, anna.ID)
+		idea := &ortsplan.Idea{LocalityID: l.ID, ResidentID: anna.ID, Title: "Bänkar", Body: "Fler bänkar."}
+		if err := db.CreateIdea(as, idea); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddComment(as, &ortsplan.Comment{IdeaID: idea.ID, Body: "Och en papperskorg."}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddComment(sqltest.AsResident(ctx, bo.ID), &ortsplan.Comment{IdeaID: idea.ID, Body: "Bra!"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.UpdateResident(as, ortsplan.ResidentProfile{Name: "  Anna Andersson ", LocalityID: other.ID}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.FindIdea(ctx, idea.ID)
+		ideas, comments, err := db.Contributions(as)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.AuthorName != "Anna Andersson" || len(ideas) != 1 || len(comments) != 1 || comments[0].AuthorName != "Anna Andersson" ||
+			comments[0].Body != "Och en papperskorg." {
+			t.Fatalf("after the rename: idea by %q, own ideas %d, own comments %+v", got.AuthorName, len(ideas), comments)
+		}
+		var home int64
+		db.SQL().QueryRow("SELECT locality_id FROM residents WHERE id = $1", anna.ID).Scan(&home)
+		if home != other.ID {
+			t.Fatalf("home locality %d, want %d", home, other.ID)
+		}
+		// An empty name is refused unless anonymity is chosen; an address is no name.
+		for p, field := range map[*ortsplan.ResidentProfile]string{{Name: " "}: "name", {Name: "anna@example.se"}: "name", {Name: "Anna", LocalityID: 99999}: "locality"} {
+			if fe := ortsplan.FieldErrors(db.UpdateResident(as, *p)); fe[field] == "" {
+				t.Fatalf("%+v accepted: %v", p, fe)
+			}
+		}
+		if err := db.UpdateResident(as, ortsplan.ResidentProfile{Anonymous: true}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.FindIdea(ctx, idea.ID); got.AuthorName != ortsplan.AnonymousResident {
+			t.Fatalf("the anonymous resident's idea shows %q", got.AuthorName)
+		}
+		if err := db.UpdateResident(ctx, ortsplan.ResidentProfile{Name: "X"}); ortsplan.ErrorCode(err) != ortsplan.EUNAUTHORIZED {
+			t.Fatalf("without a resident: %v", err)
+		}
+	})
+}

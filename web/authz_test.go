@@ -323,6 +323,7 @@ func authzRows() []authzRow {
 		}, everyone),
 		open("POST /orter/{slug}/folj", malm("/folj"), func(*authzFixture) url.Values { return url.Values{"mode": {"direkt"}} }, []string{residentA}),
 		open("POST /mina-uppgifter/radera", fixed("/mina-uppgifter/radera"), func(*authzFixture) url.Values { return url.Values{} }, []string{residentA}),
+		open("POST /mina-uppgifter", fixed("/mina-uppgifter"), func(*authzFixture) url.Values { return url.Values{"name": {"Nytt namn RT"}} }, []string{residentA}),
 
 		// The idea's answer and moderation: the idea's locality decides.
 		change("POST /ideer/{id}/{what}", func(f *authzFixture) string { return "/ideer/" + id(f.idea) + "/svar" }, func(f *authzFixture) url.Values {

@@ -37,12 +37,17 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 }
 
 type myData struct {
-	Resident *ortsplan.Resident
-	Follows  []*ortsplan.Follow
-	Modes    []ortsplan.FollowMode
+	Resident   *ortsplan.Resident
+	Follows    []*ortsplan.Follow
+	Modes      []ortsplan.FollowMode
+	Localities []*ortsplan.Locality
+	Ideas      []*ortsplan.Idea
+	Comments   []*ortsplan.Comment
+	Saved      bool
 }
 
-// myData is /mina-uppgifter: what is stored about the resident, the follows,
+// myData is /mina-uppgifter: what is stored about the resident, their name
+// and home locality to change, their own ideas and comments, the follows,
 // the download of all data, and deleting the account.
 func (s *Server) myDataPage(w http.ResponseWriter, r *http.Request) {
 	res := reqInfo(r).Resident
@@ -50,16 +55,80 @@ func (s *Server) myDataPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/logga-in/boende?till=%2Fmina-uppgifter", http.StatusSeeOther)
 		return
 	}
-	d := myData{Resident: res, Modes: []ortsplan.FollowMode{ortsplan.FollowImmediate, ortsplan.FollowDigest}}
+	s.myPage(w, r, http.StatusOK, res, profileValues(res))
+}
+
+func profileValues(res *ortsplan.Resident) *form {
+	v := url.Values{"name": {res.Name}, "ort": {res.LocalitySlug}}
+	if res.Name == ortsplan.AnonymousResident {
+		v.Set("name", "")
+		v.Set("anonymous", "1")
+	}
+	return &form{Values: v, Scope: "profile"}
+}
+
+// myPage renders /mina-uppgifter with f, the form sent (or to fill in).
+func (s *Server) myPage(w http.ResponseWriter, r *http.Request, status int, res *ortsplan.Resident, f *form) {
+	ctx := r.Context()
+	d := myData{Resident: res, Modes: []ortsplan.FollowMode{ortsplan.FollowImmediate, ortsplan.FollowDigest},
+		Saved: r.URL.Query().Get("sparat") == "1"}
 	var err error
-	if d.Follows, err = s.svc.Follows.Follows(r.Context()); err != nil {
+	if d.Follows, err = s.svc.Follows.Follows(ctx); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	if d.Localities, err = s.svc.Localities.ListLocalities(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Ideas, d.Comments, err = s.svc.Residents.Contributions(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f.In("delete") { // the profile form shows what is stored
+		f.Values.Set("name", res.Name)
+		f.Values.Set("ort", res.LocalitySlug)
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
 	p := s.newPage(w, r)
 	p.Data = d
-	p.Form = &form{Values: url.Values{}}
-	s.render(w, r, http.StatusOK, "my_data", p)
+	p.Form = f
+	s.render(w, r, status, "my_data", p)
+}
+
+// updateMe saves the resident's display name and home locality.
+func (s *Server) updateMe(w http.ResponseWriter, r *http.Request) {
+	res := reqInfo(r).Resident
+	if res == nil {
+		s.residentRequired(w, r, "/mina-uppgifter")
+		return
+	}
+	p := ortsplan.ResidentProfile{Name: r.PostFormValue("name"), Anonymous: r.PostFormValue("anonymous") == "1"}
+	if slug := r.PostFormValue("ort"); slug != "" {
+		l, err := s.svc.Localities.FindLocality(r.Context(), slug)
+		switch ortsplan.ErrorCode(err) {
+		case "":
+			p.LocalityID = l.ID
+		case ortsplan.ENOTFOUND:
+			p.LocalityID = -1 // Validate asks to choose from the list
+		default:
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if err := s.svc.Residents.UpdateResident(r.Context(), p); err != nil {
+		if fe := ortsplan.FieldErrors(err); fe != nil {
+			if fe["locality"] != "" {
+				fe["ort"] = fe["locality"]
+				delete(fe, "locality")
+			}
+			s.myPage(w, r, http.StatusBadRequest, res, &form{Values: r.PostForm, Errors: fe, Error: "error.form", Scope: "profile"})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/mina-uppgifter?sparat=1", http.StatusSeeOther)
 }
 
 // myDataJSON downloads everything stored about the resident.
@@ -90,15 +159,8 @@ func (s *Server) deleteMe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("confirm") != "1" {
-		follows, err := s.svc.Follows.Follows(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		p := s.newPage(w, r)
-		p.Data = myData{Resident: res, Follows: follows, Modes: []ortsplan.FollowMode{ortsplan.FollowImmediate, ortsplan.FollowDigest}}
-		p.Form = &form{Values: url.Values{}, Errors: ortsplan.ValidationErrors{"confirm": "error.confirm_delete"}, Error: "error.form"}
-		s.render(w, r, http.StatusBadRequest, "my_data", p)
+		s.myPage(w, r, http.StatusBadRequest, res, &form{Values: url.Values{}, Errors: ortsplan.ValidationErrors{"confirm": "error.confirm_delete"},
+			Error: "error.form", Scope: "delete"})
 		return
 	}
 	rep, err := s.svc.PersonalData.DeleteResident(r.Context())

@@ -110,3 +110,46 @@ func TestFollowUnsubscribeAndMyData(t *testing.T) {
 		}
 	})
 }
+
+// On /mina-uppgifter a resident changes the name shown and the home
+// locality, and finds their own ideas.
+func TestResidentChangesNameAndSeesOwnIdeas(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := sqltest.System()
+		s := newSite(t, db)
+		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
+		anna := residentBrowser(t, s, "anna@example.se", "Anna")
+		l := mustLocality(t, db, "bettna")
+		var resID int64
+		if err := db.SQL().QueryRow("SELECT id FROM residents WHERE email = 'anna@example.se'").Scan(&resID); err != nil {
+			t.Fatal(err)
+		}
+		idea := &ortsplan.Idea{LocalityID: l.ID, ResidentID: resID, Title: "Belysning vid korsningen", Body: "Det är mörkt."}
+		if err := db.CreateIdea(sqltest.AsResident(ctx, resID), idea); err != nil {
+			t.Fatal(err)
+		}
+		r := anna.get("/mina-uppgifter")
+		wantStatus(t, r, http.StatusOK)
+		if r.Doc.Find(`main a[href="/ideer/` + itoa(idea.ID) + `"]`).Length() != 1 {
+			t.Fatal("the resident's own idea is not listed")
+		}
+		f := formValues(r, "/mina-uppgifter")
+		f.Set("name", "")
+		f.Set("ort", "sparreholm")
+		r = anna.post("/mina-uppgifter", f)
+		wantStatus(t, r, http.StatusBadRequest)
+		if !strings.Contains(text(r, ".error-summary"), "Anonym ortsbo") || !r.Doc.Find(`#f-ort option[value="sparreholm"]`).Is("[selected]") {
+			t.Fatalf("an empty name: %q, and the locality chosen is kept: %v", text(r, ".error-summary"), r.Doc.Find(`#f-ort option[selected]`).AttrOr("value", ""))
+		}
+		f.Set("name", "Anna från Bettna")
+		r = anna.post("/mina-uppgifter", f)
+		wantStatus(t, r, http.StatusSeeOther)
+		r = anna.get(r.Header.Get("Location"))
+		if !strings.Contains(text(r, ".notice"), "sparade") || !strings.Contains(text(r, "dl.facts"), "Anna från Bettna") || !strings.Contains(text(r, "dl.facts"), "Sparreholm") {
+			t.Fatalf("after saving: %q / %q", text(r, ".notice"), text(r, "dl.facts"))
+		}
+		if !strings.Contains(s.browser().get("/ideer/"+itoa(idea.ID)).Body, "Anna från Bettna") {
+			t.Fatal("the idea does not show the new name")
+		}
+	})
+}

@@ -330,6 +330,14 @@ var templateFuncs = template.FuncMap{
 	"sub":  func(a, b int) int { return a - b },
 	"days": func(d time.Duration) int { return int(d.Hours() / 24) },
 	"now":  time.Now,
+	// excerpt is the first n letters of s on one line, "…" when cut.
+	"excerpt": func(s string, n int) string {
+		s = strings.Join(strings.Fields(s), " ")
+		if r := []rune(s); len(r) > n {
+			return strings.TrimSpace(string(r[:n])) + "…"
+		}
+		return s
+	},
 	"fileSize": func(n int64) string {
 		if n < 1<<20 {
 			return strconv.FormatInt(max(1, n>>10), 10) + " kB"

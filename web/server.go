@@ -319,6 +319,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /ideer/{id}/{what}", s.ideaAction) // support, comment and report; answer and moderation check staff rights in the service
 	mux.HandleFunc("POST /orter/{slug}/folj", s.follow)
 	mux.HandleFunc("GET /mina-uppgifter", s.myDataPage)
+	mux.HandleFunc("POST /mina-uppgifter", s.updateMe)
 	mux.HandleFunc("GET /mina-uppgifter.json", s.myDataJSON)
 	mux.HandleFunc("POST /mina-uppgifter/radera", s.deleteMe)
 
