@@ -130,7 +130,7 @@ func TestResidentChangesNameAndSeesOwnIdeas(t *testing.T) {
 		}
 		r := anna.get("/mina-uppgifter")
 		wantStatus(t, r, http.StatusOK)
-		if r.Doc.Find(`main a[href="/ideer/` + itoa(idea.ID) + `"]`).Length() != 1 {
+		if r.Doc.Find(`main a[href="/ideer/`+itoa(idea.ID)+`"]`).Length() != 1 {
 			t.Fatal("the resident's own idea is not listed")
 		}
 		f := formValues(r, "/mina-uppgifter")
