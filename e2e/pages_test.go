@@ -94,6 +94,8 @@ var pageKinds = []pageKind{
 	{name: "idea-staff", tmpl: "idea", as: admin, path: "/orter/sparreholm/ideer", status: http.StatusOK,
 		link: regexp.MustCompile(`^/ideer/\d+$`)},
 	{name: "my-data", tmpl: "my_data", as: resident, path: "/mina-uppgifter", status: http.StatusOK},
+	{name: "my-data-errors", tmpl: "my_data", as: resident, path: "/mina-uppgifter", status: http.StatusBadRequest,
+		submit: url.Values{"name": {""}}},
 	{name: "locality-resident", tmpl: "locality", as: resident, path: "/orter/sparreholm", status: http.StatusOK},
 	{name: "idea-resident", tmpl: "idea", as: resident, path: "/orter/sparreholm/ideer", status: http.StatusOK,
 		link: regexp.MustCompile(`^/ideer/\d+$`)},
