@@ -318,6 +318,7 @@ type commentData struct {
 
 var templateFuncs = template.FuncMap{
 	"commentCtx": func(p *page, c *ortsplan.Comment) commentData { return commentData{p, c} },
+	"newsCtx":    func(p *page, n *news, all bool) newsData { return newsData{p, n, all} },
 	"authorName": func(L *i18n.Localizer, name string) string {
 		if name == "" {
 			return L.T("ideas.former_user")

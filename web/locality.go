@@ -23,6 +23,9 @@ type localityView struct {
 	// Following is the logged-in resident's follow of the locality; nil
 	// when they do not follow it (or nobody is logged in).
 	Following *ortsplan.Follow
+	// News is the Aktuellt page's: the locality's next meetings, latest
+	// ideas and plan changes.
+	News *news
 }
 
 // loadLocality reads a locality and what its pages need. Drafts are kept for
@@ -73,6 +76,14 @@ func (s *Server) localityPage(name string, depth planDepth) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
+		if name == "locality" {
+			n, err := s.loadNews(r.Context(), s.cat.For(reqInfo(r).Lang), v.Locality.ID, []*ortsplan.Locality{v.Locality})
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			v.News = n
+		}
 		if name == "locality" && reqInfo(r).Resident != nil {
 			// Whether the resident follows the locality, for its follow form.
 			fs, err := s.svc.Follows.Follows(r.Context())
@@ -101,6 +112,7 @@ type localitiesData struct {
 	Phase      ortsplan.Phase
 	Map        any
 	CanCreate  bool
+	News       *news // the home page's
 }
 
 // localityRow is a line of the locality table with its texts made in Go:
@@ -145,8 +157,17 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	var all []*ortsplan.Locality
+	for _, l := range ls {
+		all = append(all, l.Locality)
+	}
+	n, err := s.loadNews(r.Context(), s.cat.For(reqInfo(r).Lang), 0, all)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p := s.newPage(w, r)
-	p.Data = localitiesData{Localities: ls, Phases: ortsplan.Phases}
+	p.Data = localitiesData{Localities: ls, Phases: ortsplan.Phases, News: n}
 	p.Updated = updated
 	s.render(w, r, http.StatusOK, "home", p)
 }
