@@ -20,31 +20,31 @@ func day(s string) time.Time {
 // only a month or a year is known, the note says the date is approximate.
 var history = map[string][]ortsplan.PhaseChange{
 	"flen": {
-		{Phase: ortsplan.PhaseMobilising, On: day("2013-02-01"), Note: "Stormöten 2013–2014. Ungefärligt datum."},
-		{Phase: ortsplan.PhaseImplementing, On: day("2014-12-01"), Note: "Ungefärligt datum."},
+		{Phase: ortsplan.PhaseMobilising, On: day("2013-02-01"), Note: "Stormöten 2013–2014 (ungefärligt)."},
+		{Phase: ortsplan.PhaseImplementing, On: day("2014-12-01"), Note: "(ungefärligt)"},
 	},
 	"malmkoping": {
 		{Phase: ortsplan.PhaseMobilising, On: day("2011-05-05"), Note: "Första öppna mötet."},
-		{Phase: ortsplan.PhaseImplementing, On: day("2012-06-01"), Note: "Vision och handlingsplan antagna av kommunfullmäktige. Ungefärligt datum."},
+		{Phase: ortsplan.PhaseImplementing, On: day("2012-06-01"), Note: "Vision och handlingsplan antagna av kommunfullmäktige (ungefärligt)."},
 	},
 	"halleforsnas": {
 		{Phase: ortsplan.PhaseMobilising, On: day("2011-04-06"), Note: "Över 80 ortsbor kom till det första mötet."},
-		{Phase: ortsplan.PhaseInitial, On: day("2011-06-01"), Note: "Fyra arbetsgrupper bildades. Ungefärligt datum."},
-		{Phase: ortsplan.PhaseImplementing, On: day("2012-06-01"), Note: "Ungefärligt datum."},
-		{Phase: ortsplan.PhaseClosing, On: day("2019-01-01"), Note: "Handlingsplanen är till stor del genomförd. Ungefärligt datum."},
+		{Phase: ortsplan.PhaseInitial, On: day("2011-06-01"), Note: "Fyra arbetsgrupper bildades (ungefärligt)."},
+		{Phase: ortsplan.PhaseImplementing, On: day("2012-06-01"), Note: "(ungefärligt)"},
+		{Phase: ortsplan.PhaseClosing, On: day("2019-01-01"), Note: "Handlingsplanen är till stor del genomförd (ungefärligt)."},
 	},
 	"sparreholm": {
 		{Phase: ortsplan.PhaseMobilising, On: day("2011-01-01"), Note: "Arbetet startade i januari 2011."},
-		{Phase: ortsplan.PhaseInitial, On: day("2011-06-01"), Note: "Ungefärligt datum."},
+		{Phase: ortsplan.PhaseInitial, On: day("2011-06-01"), Note: "(ungefärligt)"},
 		{Phase: ortsplan.PhaseImplementing, On: day("2012-04-01"), Note: "Vision och handlingsplan antagna av kommunfullmäktige i april 2012."},
 	},
 	"bettna": {
 		{Phase: ortsplan.PhaseMobilising, On: day("2012-05-01"), Note: "Arbetet startade i maj 2012."},
-		{Phase: ortsplan.PhaseInitial, On: day("2012-10-01"), Note: "Visionsgrupp och SWOT-analys. Ungefärligt datum."},
+		{Phase: ortsplan.PhaseInitial, On: day("2012-10-01"), Note: "Visionsgrupp och SWOT-analys (ungefärligt)."},
 	},
 	"skebokvarn": {
 		{Phase: ortsplan.PhaseMobilising, On: day("2012-11-19"), Note: "Första stormötet."},
-		{Phase: ortsplan.PhaseInitial, On: day("2013-03-01"), Note: "Ungefärligt datum."},
+		{Phase: ortsplan.PhaseInitial, On: day("2013-03-01"), Note: "(ungefärligt)"},
 		{Phase: ortsplan.PhaseImplementing, On: day("2015-09-01"), Note: "Planen antogs efter ett stormöte i september 2015."},
 	},
 }
