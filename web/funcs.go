@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -331,6 +332,17 @@ var templateFuncs = template.FuncMap{
 	"sub":  func(a, b int) int { return a - b },
 	"days": func(d time.Duration) int { return int(d.Hours() / 24) },
 	"now":  time.Now,
+	// loginLink is the header's login link, coming back to a public page
+	// after logging in; pages that carry a one-time token in their address
+	// are never named in another address.
+	"loginLink": func(path string) string {
+		for _, p := range []string{"/orter", "/ideer/", "/moten/", "/kalender", "/var-med", "/sok", "/effekter", "/oppna-data"} {
+			if path == p || strings.HasPrefix(path, p+"/") || (strings.HasSuffix(p, "/") && strings.HasPrefix(path, p)) {
+				return "/logga-in?till=" + url.QueryEscape(path)
+			}
+		}
+		return "/logga-in"
+	},
 	// excerpt is the first n letters of s on one line, "…" when cut.
 	"excerpt": func(s string, n int) string {
 		s = strings.Join(strings.Fields(s), " ")

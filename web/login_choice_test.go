@@ -21,8 +21,12 @@ func TestLoginIsAChoiceAndCalendarInMenu(t *testing.T) {
 		if r.Doc.Find(`.main-nav a[href="/kalender"]`).Length() != 1 {
 			t.Fatal("the main menu has no link to the calendar")
 		}
-		if r.Doc.Find(`.main-nav a[href="/logga-in"]`).Length() != 1 {
-			t.Fatal("the main menu has no login link")
+		if r.Doc.Find(`.main-nav a[href="/logga-in?till=%2Forter%2Fbettna"]`).Length() != 1 {
+			t.Fatalf("the main menu's login link does not come back to the page: %v", r.Doc.Find(`.main-nav a[href^="/logga-in"]`).AttrOr("href", ""))
+		}
+		// A page with a one-time token in its address is never named in another.
+		if got := b.get("/anmalan/hemlig-token-123").Doc.Find(`.main-nav a[href^="/logga-in"]`).AttrOr("href", ""); got != "/logga-in" {
+			t.Fatalf("the login link on a token page is %q", got)
 		}
 		r = b.get("/logga-in?till=" + url.QueryEscape("/orter/bettna/ideer"))
 		wantStatus(t, r, http.StatusOK)
