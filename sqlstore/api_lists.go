@@ -176,15 +176,24 @@ func (db *DB) GroupPage(ctx context.Context, q ortsplan.GroupPageQuery) ([]*orts
 	return gs, orows.Err()
 }
 
-// RecentRevisions returns the newest revisions that are not drafts, of one
-// locality or (localityID 0) across localities.
+// notArchivedRevision leaves out the revisions of what is archived: the news
+// and the feeds no longer show an archived focus area, action (with its
+// progress updates), meeting or file; only the history does.
+const notArchivedRevision = `
+	AND NOT (r.kind = 'theme' AND EXISTS (SELECT 1 FROM themes x WHERE x.id = r.entity_id AND x.archived_at IS NOT NULL))
+	AND NOT (r.kind IN ('action', 'update') AND EXISTS (SELECT 1 FROM actions x WHERE x.id = r.entity_id AND x.archived_at IS NOT NULL))
+	AND NOT (r.kind = 'meeting' AND EXISTS (SELECT 1 FROM meetings x WHERE x.id = r.entity_id AND x.archived_at IS NOT NULL))
+	AND NOT (r.kind = 'file' AND EXISTS (SELECT 1 FROM meeting_files x WHERE x.id = r.entity_id AND x.archived_at IS NOT NULL))`
+
+// RecentRevisions returns the newest revisions that are neither drafts nor
+// of something archived, of one locality or (localityID 0) of all.
 func (db *DB) RecentRevisions(ctx context.Context, localityID int64, limit int) ([]*ortsplan.Revision, error) {
 	where, args := "", []any{}
 	if localityID > 0 {
 		where, args = " AND r.locality_id = $1", []any{localityID}
 	}
 	rows, err := db.db.QueryContext(ctx, "SELECT "+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.actor_id
-		WHERE NOT r.draft`+where+` ORDER BY r.created_at DESC, r.id DESC`+fmt.Sprintf(" LIMIT %d", pageLimit(limit)), args...)
+		WHERE NOT r.draft`+notArchivedRevision+where+` ORDER BY r.created_at DESC, r.id DESC`+fmt.Sprintf(" LIMIT %d", pageLimit(limit)), args...)
 	if err != nil {
 		return nil, dbErr("recent revisions", err)
 	}
