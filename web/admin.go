@@ -141,43 +141,37 @@ func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, userPath(id)+"?sparat=1", http.StatusSeeOther)
 }
 
+// userAction is an admin's button on an account's page: do runs the
+// service call for the account in the path, and the page says saved.
+func (s *Server) userAction(do func(r *http.Request, id int64) error, saved string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := s.userID(w, r)
+		if !ok {
+			return
+		}
+		if err := do(r, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, userPath(id)+"?sparat="+saved, http.StatusSeeOther)
+	}
+}
+
+// adminSetActive deactivates or reactivates an account.
 func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.userID(w, r)
-	if !ok {
-		return
-	}
-	active := r.PostFormValue("active") == "1"
-	if err := s.svc.Users.SetUserActive(r.Context(), id, active); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, userPath(id)+"?sparat=1", http.StatusSeeOther)
+	s.userAction(func(r *http.Request, id int64) error {
+		return s.svc.Users.SetUserActive(r.Context(), id, r.PostFormValue("active") == "1")
+	}, "1")(w, r)
 }
 
 // adminResendInvitation sends an account that has no password yet a new invitation.
 func (s *Server) adminResendInvitation(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.userID(w, r)
-	if !ok {
-		return
-	}
-	if err := s.svc.Users.ResendInvitation(r.Context(), id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, userPath(id)+"?sparat=inbjudan", http.StatusSeeOther)
+	s.userAction(func(r *http.Request, id int64) error { return s.svc.Users.ResendInvitation(r.Context(), id) }, "inbjudan")(w, r)
 }
 
 // adminSendReset e-mails an account a link to choose a new password.
 func (s *Server) adminSendReset(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.userID(w, r)
-	if !ok {
-		return
-	}
-	if err := s.svc.Users.SendPasswordReset(r.Context(), id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, userPath(id)+"?sparat=aterstallning", http.StatusSeeOther)
+	s.userAction(func(r *http.Request, id int64) error { return s.svc.Users.SendPasswordReset(r.Context(), id) }, "aterstallning")(w, r)
 }
 
 type auditData struct {

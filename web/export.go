@@ -10,6 +10,7 @@ import (
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/i18n"
+	"github.com/ortsplan/ortsplan/web/opendata"
 )
 
 // Staff exports of personal data: sign-ups and a meeting's registrations as
@@ -18,19 +19,7 @@ import (
 // cached anywhere.
 
 func staffCSV(w http.ResponseWriter, L *i18n.Localizer, filename string, heads ...string) *csv.Writer {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
-	row := make([]string, len(heads))
-	for i, k := range heads {
-		row[i] = L.T(k)
-	}
-	cw.Write(row)
-	return cw
+	return opendata.StartCSV(w, L, filename, "no-store", heads...)
 }
 
 func csvTime(t time.Time) string {

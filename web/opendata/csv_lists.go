@@ -19,11 +19,19 @@ import (
 // csvPageSize is how many rows are read from the store at a time.
 const csvPageSize = 500
 
-// startCSV writes the headers, the byte order mark and the column heads.
+// startCSV writes a public CSV file's headers, cached a minute.
 func (h *Handler) startCSV(w http.ResponseWriter, L *i18n.Localizer, filename string, heads ...string) *csv.Writer {
+	return StartCSV(w, L, filename, "public, max-age=60", heads...)
+}
+
+// StartCSV writes the headers of a CSV download in the open data format
+// (UTF-8 with a byte order mark, semicolons, CRLF), with the given
+// Cache-Control, and the translated column heads. The staff exports use it
+// too, never cached.
+func StartCSV(w http.ResponseWriter, L *i18n.Localizer, filename, cacheControl string, heads ...string) *csv.Writer {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`.csv"`)
-	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Header().Set("Cache-Control", cacheControl)
 	w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'
