@@ -83,3 +83,6 @@ type ArchivedItem struct {
 	Archived
 	ByName string
 }
+
+// MaxArchivedItems is how many archived items a locality's archive list shows.
+const MaxArchivedItems = 200

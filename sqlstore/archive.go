@@ -206,7 +206,8 @@ func (db *DB) UpdateMeetingFile(ctx context.Context, f *ortsplan.MeetingFile) er
 }
 
 // ArchivedItems lists the locality's archived focus areas, actions,
-// meetings and files, newest first, for those who may edit the locality.
+// meetings and files, newest first (the latest MaxArchivedItems), for those
+// who may edit the locality.
 func (db *DB) ArchivedItems(ctx context.Context, localityID int64) ([]*ortsplan.ArchivedItem, error) {
 	if err := db.mayRead(ctx, localityID); err != nil {
 		return nil, err
@@ -219,7 +220,7 @@ func (db *DB) ArchivedItems(ctx context.Context, localityID int64) ([]*ortsplan.
 			UNION ALL SELECT 'file', f.id, f.meeting_id, CASE WHEN f.kind = 'photo' AND f.title = '' THEN f.alt ELSE f.title END, f.archived_at, f.archived_by, f.archive_reason
 				FROM meeting_files f JOIN meetings m ON m.id = f.meeting_id WHERE m.locality_id = $1 AND f.archived_at IS NOT NULL
 		) x LEFT JOIN users u ON u.id = x.archived_by
-		ORDER BY x.archived_at DESC, x.kind, x.id`, localityID)
+		ORDER BY x.archived_at DESC, x.kind, x.id LIMIT $2`, localityID, ortsplan.MaxArchivedItems)
 	if err != nil {
 		return nil, dbErr("archived items", err)
 	}
