@@ -38,23 +38,30 @@ func loadAssets() (*assets, error) {
 		if err != nil {
 			return err
 		}
-		name := path.Base(p)
-		sum := sha256.Sum256(b)
-		h := hex.EncodeToString(sum[:])[:10]
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + h + ext
-		typ := mime.TypeByExtension(ext)
-		if typ == "" {
-			typ = "application/octet-stream"
-		}
-		a.byName[name] = hashed
-		a.files[hashed] = asset{body: b, typ: typ, etag: `"` + h + `"`}
+		a.add(path.Base(p), b, "")
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("web: load assets: %w", err)
 	}
 	return a, nil
+}
+
+// add serves b under name's content-hashed form; typ "" is taken from the
+// name's extension.
+func (a *assets) add(name string, b []byte, typ string) {
+	sum := sha256.Sum256(b)
+	h := hex.EncodeToString(sum[:])[:10]
+	ext := path.Ext(name)
+	hashed := strings.TrimSuffix(name, ext) + "." + h + ext
+	if typ == "" {
+		typ = mime.TypeByExtension(ext)
+	}
+	if typ == "" {
+		typ = "application/octet-stream"
+	}
+	a.byName[name] = hashed
+	a.files[hashed] = asset{body: b, typ: typ, etag: `"` + h + `"`}
 }
 
 // url returns the hashed URL of a static file; an unknown name panics at

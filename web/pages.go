@@ -9,16 +9,7 @@ import (
 
 // contentDate is when the fixed texts (accessibility statement, privacy notice)
 // were last revised; it is shown as their "Senast uppdaterad".
-var contentDate = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-
-// static serves a page whose content lives entirely in the catalogs.
-func (s *Server) static(name string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		p := s.newPage(w, r)
-		p.Updated = contentDate
-		s.render(w, r, http.StatusOK, name, p)
-	}
-}
+var contentDate = time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
 
 // setLanguage remembers the chosen language in a cookie and returns to the page.
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {

@@ -77,6 +77,7 @@ type page struct {
 	Work *ortsplan.Workload
 
 	Org          string
+	Brand        brandPage
 	ContactEmail string
 	ContactPhone string
 	OtherLang    string
@@ -235,7 +236,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request) *page {
 	}
 	p := &page{
 		L: s.cat.For(ri.Lang), Lang: ri.Lang, User: ri.User, Resident: ri.Resident, CSRF: s.ensureCSRF(w, r), Path: r.URL.Path,
-		Org: s.cfg.OrgName, ContactEmail: s.cfg.ContactEmail, ContactPhone: s.cfg.ContactPhone,
+		Org: s.cfg.OrgName, Brand: s.brand, ContactEmail: s.cfg.ContactEmail, ContactPhone: s.cfg.ContactPhone,
 		OtherLang: other, OtherLangURL: "/sprak?lang=" + other + "&till=" + urlQueryEscape(r.URL.RequestURI()),
 	}
 	if ri.User != nil {

@@ -110,6 +110,11 @@ type Config struct {
 	MailSent bool
 	// StoreCache reports the store's cache, for /metrics; nil for none.
 	StoreCache func() cache.Stats
+	// Brand is the organisation's accent colour, logo and home picture.
+	Brand Brand
+	// Statements are the facts the accessibility statement and the privacy
+	// page state; see Statements.
+	Statements Statements
 	// OutboxStats reads the outbox's figures for /metrics (no personal data,
 	// so it asks for no account); nil leaves them out.
 	OutboxStats func(context.Context) (ortsplan.OutboxStats, error)
@@ -117,6 +122,7 @@ type Config struct {
 
 // Server serves the site.
 type Server struct {
+	brand    brandPage
 	svc      Services
 	cfg      Config
 	cat      *i18n.Catalog
@@ -209,13 +215,17 @@ func New(svc Services, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	brand, err := setupBrand(cfg.Brand, as)
+	if err != nil {
+		return nil, err
+	}
 	tm, err := parseTemplates(as)
 	if err != nil {
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
 	s := &Server{
-		svc: svc, cfg: cfg, cat: cat, tmpl: tm, assets: as, log: cfg.Logger,
+		svc: svc, cfg: cfg, cat: cat, tmpl: tm, assets: as, log: cfg.Logger, brand: brand,
 		registry: reg, metrics: newMetrics(reg), secure: u.Scheme == "https",
 		uploads:     make(chan struct{}, uploadsAtOnce),
 		effectsHTML: newEffectsHTMLCache(),
@@ -293,8 +303,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /oppna-data", s.openDataPage)
 	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
 	mux.HandleFunc("GET /robots.txt", s.robots)
-	mux.HandleFunc("GET /tillganglighet", s.static("accessibility"))
-	mux.HandleFunc("GET /personuppgifter", s.static("privacy"))
+	mux.HandleFunc("GET /tillganglighet", s.statement("accessibility"))
+	mux.HandleFunc("GET /personuppgifter", s.statement("privacy"))
 	mux.HandleFunc("GET /sprak", s.setLanguage)
 
 	// Taking part without an account: signing up, registering for a meeting.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +122,52 @@ func TestPostgresTimeoutsHold(t *testing.T) {
 	}
 	if err == nil {
 		t.Fatal("a server that never answers: no error")
+	}
+}
+
+// The look and the statements' facts come from flags; what fails its check
+// stops the start with a message that names the flag.
+func TestLookAndStatementFlags(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	logo := write("logo.svg", `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>`)
+	bad := write("bad.svg", `<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>`)
+	parse := func(args ...string) (*Main, error) {
+		m := NewMain(io.Discard, io.Discard)
+		return m, m.ParseServe(args)
+	}
+	m, err := parse("--accent-color", "#005a9c", "--logo", logo, "--a11y-method", "Granskat med NVDA.", "--a11y-assessed", "2026-10-05",
+		"--log-retention-days", "14", "--signup-retention-months", "18", "--mail-retention-days", "30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := m.web.Statements
+	if m.web.Brand.Accent != "#005a9c" || len(m.web.Brand.Logo) == 0 || st.A11yMethod != "Granskat med NVDA." ||
+		st.A11yAssessed.Format(time.DateOnly) != "2026-10-05" || st.LogRetentionDays != 14 || st.SignUpRetentionMonths != 18 || st.MailRetentionDays != 30 {
+		t.Fatalf("parsed %+v %+v", m.web.Brand, st)
+	}
+	// The demo draws its own home picture, with a description.
+	if m, err = parse("--demo"); err != nil || len(m.web.Brand.HomePicture) == 0 || m.web.Brand.HomePictureAlt == "" {
+		t.Fatalf("--demo: %v, picture %d bytes, alt %q", err, len(m.web.Brand.HomePicture), m.web.Brand.HomePictureAlt)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--accent-color", "#ffcc00"}, "--accent-color: the accent colour #ffcc00 has a contrast of 1.5"},
+		{[]string{"--logo", bad}, "--logo " + bad + ": the SVG logo has an event attribute onload"},
+		{[]string{"--logo", filepath.Join(dir, "missing.svg")}, "--logo:"},
+		{[]string{"--home-picture", logo, "--home-picture-alt", "x"}, "--home-picture " + logo + ": the picture is neither"},
+		{[]string{"--a11y-assessed", "5 okt"}, "--a11y-assessed: want a date"},
+	} {
+		if _, err := parse(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want an error with %q", tc.args, err, tc.want)
+		}
 	}
 }

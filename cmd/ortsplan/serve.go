@@ -102,6 +102,13 @@ func (m *Main) ParseServe(args []string) error {
 	fs.DurationVar(&m.shutdownTimeout, "shutdown-timeout", 30*time.Second, "then, how long requests in flight (such as uploads) get to finish before they are cut off")
 	fs.StringVar(&m.smtp.From, "mail-from", "Ortsplan <noreply@localhost>", "sender of outgoing e-mail")
 	fs.IntVar(&m.mailDays, "mail-retention-days", 90, "days after which sent e-mail, and e-mail given up, is deleted from the outbox with its text and addresses")
+	fs.StringVar(&m.web.Brand.Accent, "accent-color", "", "the organisation's accent colour as #rrggbb; refused unless it has a contrast of 4.5:1 against white (default #0b4f8a)")
+	logo := fs.String("logo", "", "the organisation's logo: a file with an SVG (no scripts, nothing from outside) or a PNG, shown in the header")
+	home := fs.String("home-picture", "", "a PNG or JPEG shown at the top of the home page (with --home-picture-alt)")
+	fs.StringVar(&m.web.Brand.HomePictureAlt, "home-picture-alt", "", "text that describes the home page's picture")
+	fs.StringVar(&m.web.Statements.A11yMethod, "a11y-method", "", "how the organisation assessed accessibility, in Swedish, for the accessibility statement (e.g. \"Granskat med skärmläsaren NVDA och med 200 procents förstoring av …\")")
+	assessed := fs.String("a11y-assessed", "", "date of that assessment, YYYY-MM-DD")
+	fs.IntVar(&m.web.Statements.LogRetentionDays, "log-retention-days", 0, "days the server's and the proxy's logs are kept, as the privacy page states it (0: the page states no time)")
 	storage := fs.String("storage", "", "where uploaded files are kept: "+storageFlagHelp+" (default <data>/files)")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
@@ -141,9 +148,61 @@ func (m *Main) ParseServe(args []string) error {
 		return fmt.Errorf("--registration-confirm-hours must be at least 1, not %d", m.confirmHours)
 	}
 	m.web.RegistrationRule.ConfirmWithin = time.Duration(m.confirmHours) * time.Hour
+	if err := m.parseLook(*logo, *home, *assessed); err != nil {
+		return err
+	}
 	if m.loadDemo && m.web.ContactEmail == "" {
 		m.web.ContactEmail = "ortsutveckling@ortsplan.example"
 	}
+	return nil
+}
+
+// parseLook reads the logo and the home picture and checks them with the
+// accent colour and the assessment date, so a wrong one stops the start with
+// the reason. The demo gets a home picture drawn in code.
+func (m *Main) parseLook(logo, home, assessed string) error {
+	if m.web.Brand.Accent != "" {
+		if _, err := ortsplan.CheckAccent(m.web.Brand.Accent); err != nil {
+			return fmt.Errorf("--accent-color: %w", err)
+		}
+	}
+	if logo != "" {
+		b, err := os.ReadFile(logo)
+		if err != nil {
+			return fmt.Errorf("--logo: %w", err)
+		}
+		if _, err := ortsplan.CheckLogo(b); err != nil {
+			return fmt.Errorf("--logo %s: %w", logo, err)
+		}
+		m.web.Brand.Logo = b
+	}
+	if home != "" {
+		b, err := os.ReadFile(home)
+		if err != nil {
+			return fmt.Errorf("--home-picture: %w", err)
+		}
+		if _, err := ortsplan.CheckPicture(b); err != nil {
+			return fmt.Errorf("--home-picture %s: %w", home, err)
+		}
+		if m.web.Brand.HomePictureAlt == "" {
+			return fmt.Errorf("--home-picture needs --home-picture-alt, a text that describes the picture")
+		}
+		m.web.Brand.HomePicture = b
+	} else if m.loadDemo {
+		m.web.Brand.HomePicture, m.web.Brand.HomePictureAlt = demo.HomePicture()
+	}
+	if assessed != "" {
+		t, err := time.Parse(time.DateOnly, assessed)
+		if err != nil {
+			return fmt.Errorf("--a11y-assessed: want a date as YYYY-MM-DD, not %q", assessed)
+		}
+		m.web.Statements.A11yAssessed = t
+	}
+	if m.web.Statements.LogRetentionDays < 0 {
+		return fmt.Errorf("--log-retention-days cannot be negative")
+	}
+	m.web.Statements.SignUpRetentionMonths = m.retentionMonths
+	m.web.Statements.MailRetentionDays = m.mailDays
 	return nil
 }
 
