@@ -368,6 +368,10 @@ func TestFlowIdea(t *testing.T) {
 	if got := partText(tb, "h1"); got != title {
 		t.Errorf("the idea's page has the heading %q, want %q", got, title)
 	}
+	// The idea's own page thanks its proposer and says what happens now.
+	if got := partText(tb, "main .notice[role=status]"); !strings.Contains(got, "du får ett mejl när den har fått svar") {
+		t.Errorf("after sending the idea the page says %q, want the thanks and what happens now", got)
+	}
 	if got := partText(tb, "main .prose"); got != body {
 		t.Errorf("the idea's page shows the description %q, want %q", got, body)
 	}

@@ -416,11 +416,14 @@ func TestFlowRegistration(t *testing.T) {
 	if resp.Status != 200 {
 		t.Fatalf("the corrected form gave status %d", resp.Status)
 	}
-	notice := eval[string](tb, `(document.querySelector('#anmalan ~ .notice[role=status]') || {}).textContent || ''`)
+	if got := partPath(tb); got != meeting+"/anmald" {
+		t.Errorf("after registering the address is %s, want %s/anmald", got, meeting)
+	}
+	notice := eval[string](tb, `(document.querySelector('main .notice[role=status]') || {}).textContent || ''`)
 	if !strings.Contains(notice, "bekräfta anmälan inom 48 timmar") {
 		t.Errorf("after registering the page shows the notice %q, want one with %q (page %s)", notice, "bekräfta anmälan inom 48 timmar", eval[string](tb, "location.href"))
 	}
-	flowNoSideScroll(tb, "the meeting page after registering, at 320 CSS pixels")
+	flowNoSideScroll(tb, "the page after registering, at 320 CSS pixels")
 
 	// The e-mail waits in the outbox, with a link to confirm and one to cancel.
 	staff := newTab(t, browser)
@@ -443,6 +446,9 @@ func TestFlowRegistration(t *testing.T) {
 	}
 	if !strings.Contains(text, name) {
 		t.Errorf("the confirmation does not greet %s:\n%s", name, text)
+	}
+	if !strings.Contains(text, needs) {
+		t.Errorf("the confirmation does not repeat the needs %q that were sent:\n%s", needs, text)
 	}
 	reg, m, err := s.db.FindRegistrationByToken(context.Background(), link[strings.LastIndex(link, "/")+1:])
 	if err != nil {

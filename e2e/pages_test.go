@@ -182,6 +182,7 @@ var pageKinds = []pageKind{
 	{name: "meeting", tmpl: "meeting", as: visitor, path: "/moten/{meeting}", status: http.StatusOK},
 	{name: "meeting-register-errors", tmpl: "meeting", as: visitor, path: "/moten/{meeting}", status: http.StatusBadRequest,
 		form: "/moten/{meeting}/anmalan#anmalan", submit: url.Values{"name": {""}, "email": {"inte-en-adress"}}},
+	{name: "registration-sent", tmpl: "registration_sent", as: visitor, path: "/moten/{meeting}/anmald", status: http.StatusOK},
 	{name: "meeting-held", tmpl: "meeting", as: visitor, path: "/moten/{held}", status: http.StatusOK},
 	{name: "registration-cancel", tmpl: "registration_cancel", as: visitor, path: "/anmalan/{token}", status: http.StatusOK},
 	{name: "registration-confirm", tmpl: "registration_confirm", as: visitor, path: "/anmalan/{confirm}/bekrafta", status: http.StatusOK},

@@ -82,6 +82,9 @@ func TestSite(t *testing.T) {
 
 // startSite serves the real web layer from a fresh, migrated SQLite database
 // loaded with the Flen demo. It stops at the end of the test.
+// testLogo stands in for a municipality's logo: a shield drawn for the tests.
+const testLogo = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 48"><path d="M2 2h36v22c0 12-9 19-18 22C11 43 2 36 2 24z" fill="#005a9c"/><path d="M8 26l8-10 6 7 4-4 6 7z" fill="#fff"/></svg>`
+
 func startSite(t *testing.T) *site {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(sqltest.System(), 3*time.Minute)
@@ -117,12 +120,15 @@ func startSite(t *testing.T) *site {
 	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
 	addMeetings(ctx, t, db, st)
 
+	home, homeAlt := demo.HomePicture()
 	h, err := web.New(web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db,
 		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",
 		Storage:      files,
+		// The look a municipality configures: its colour, a logo, a picture.
+		Brand: web.Brand{Accent: "#005a9c", Logo: []byte(testLogo), HomePicture: home, HomePictureAlt: homeAlt},
 		// Warnings and errors show in the output of a failed test.
 		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})

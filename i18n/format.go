@@ -17,10 +17,12 @@ var stockholm = func() *time.Location {
 // Stockholm returns the Europe/Stockholm location.
 func Stockholm() *time.Location { return stockholm }
 
-// Date formats t as a long date in the localizer's language, e.g. "5 maj 2011".
+// Date formats t as a long date in the localizer's language, e.g. "5 maj
+// 2011", with a no-break space between the day and the month, which Swedish
+// typography keeps on one line.
 func (l *Localizer) Date(t time.Time) string {
 	t = t.In(stockholm)
-	return strconv.Itoa(t.Day()) + " " + l.T("month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
+	return strconv.Itoa(t.Day()) + "\u00a0" + l.T("month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
 }
 
 // Number formats n with the language's thousands separator: "6 577" in

@@ -3,6 +3,7 @@ package i18n
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCatalogsHaveSameKeys(t *testing.T) {
@@ -47,5 +48,20 @@ func TestMissingKeyIsCounted(t *testing.T) {
 	c := MustLoad()
 	if got := c.For("en").T("no.such.key"); got != "no.such.key" || c.Missing.Load() != 1 {
 		t.Fatalf("missing key: got %q, count %d", got, c.Missing.Load())
+	}
+}
+
+// Dates keep the day and the month together with a no-break space, and
+// Swedish numbers group thousands with one.
+func TestDatesAndNumbersKeepTogether(t *testing.T) {
+	c := MustLoad()
+	d := time.Date(2012, 11, 19, 18, 30, 0, 0, Stockholm())
+	for lang, want := range map[string]string{"sv": "19\u00a0november 2012", "en": "19\u00a0November 2012"} {
+		if got := c.For(lang).Date(d); got != want {
+			t.Errorf("%s: Date = %q, want %q", lang, got, want)
+		}
+	}
+	if got := c.For("sv").Number(6577); got != "6\u00a0577" {
+		t.Errorf("Number(6577) = %q", got)
 	}
 }

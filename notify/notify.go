@@ -46,7 +46,7 @@ type mailData struct {
 // When formats a meeting's time in Stockholm, e.g. "19 november 2012 kl. 18:30–20:30".
 func When(L *i18n.Localizer, m *ortsplan.Meeting) string {
 	loc := i18n.Stockholm()
-	s := L.Date(m.Start) + " " + L.T("mail.at") + " " + m.Start.In(loc).Format("15:04")
+	s := L.Date(m.Start) + " " + L.T("mail.at") + "\u00a0" + m.Start.In(loc).Format("15:04")
 	if !m.End.IsZero() {
 		s += "–" + m.End.In(loc).Format("15:04")
 	}
@@ -91,7 +91,11 @@ func (c *Composer) Compose(kind string, m *ortsplan.Meeting, r *ortsplan.Registr
 	}
 	switch kind {
 	case ortsplan.NoticeConfirm, ortsplan.NoticeAlready, ortsplan.NoticeRegistered, ortsplan.NoticeWaitlisted:
-		d.Facts = append(d.Facts, fact{L.T("mail.people"), itoa(int64(r.People))})
+		// The mail repeats what was sent, so the person can check it.
+		d.Facts = append(d.Facts, fact{L.T("mail.name"), r.Name}, fact{L.T("mail.people"), itoa(int64(r.People))})
+		if r.Needs != "" {
+			d.Facts = append(d.Facts, fact{L.T("mail.needs"), r.Needs})
+		}
 	}
 	d.Links = []link{{L.T("mail.meeting_link"), meetingURL}}
 	if token != "" {
@@ -106,7 +110,7 @@ func (c *Composer) Compose(kind string, m *ortsplan.Meeting, r *ortsplan.Registr
 
 // At formats a moment in Stockholm, e.g. "19 november 2012 kl. 18:30".
 func At(L *i18n.Localizer, t time.Time) string {
-	return L.Date(t) + " " + L.T("mail.at") + " " + t.In(i18n.Stockholm()).Format("15:04")
+	return L.Date(t) + " " + L.T("mail.at") + "\u00a0" + t.In(i18n.Stockholm()).Format("15:04")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -139,7 +139,7 @@ func TestRegistrationConfirmation(t *testing.T) {
 		// The e-mail asks to confirm by then, with the confirm and the cancel link.
 		mails := mailsTo(t, db, "anna@example.se")
 		if len(mails) != 1 || !strings.HasPrefix(mails[0].Subject, "Bekräfta din anmälan") ||
-			!strings.Contains(mails[0].Text, "Bekräfta senast 25 november 2026 kl. 15:00") {
+			!strings.Contains(mails[0].Text, "Bekräfta senast 25\u00a0november 2026 kl.\u00a015:00") {
 			t.Fatalf("confirm e-mail: %+v", mails)
 		}
 		c, k := confirmLink.FindStringSubmatch(mails[0].Text), cancelLink.FindStringSubmatch(mails[0].Text)

@@ -230,6 +230,7 @@ func authzRows() []authzRow {
 		public("GET /kalender", fixed("/kalender")),
 		public("GET /kalender.ics", fixed("/kalender.ics")),
 		public("GET /orter/{slug}/kalender.ics", malm("/kalender.ics")),
+		public("GET /moten/{id}/anmald", func(f *authzFixture) string { return "/moten/" + id(f.meeting) + "/anmald" }),
 		public("GET /moten/{id}/kalender.ics", func(f *authzFixture) string { return "/moten/" + id(f.meeting) + "/kalender.ics" }),
 		public("GET /ideer/{id}", func(f *authzFixture) string { return "/ideer/" + id(f.idea) }),
 		public("GET /ideer/{id}/bild/{variant}", func(f *authzFixture) string { return "/ideer/" + id(f.idea) + "/bild/page" }),

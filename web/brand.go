@@ -42,8 +42,8 @@ func setupBrand(b Brand, as *assets) (brandPage, error) {
 			return p, fmt.Errorf("web: %w", err)
 		}
 		css := fmt.Sprintf(":root { --accent: %s; --accent-dark: %s; --link: %s; }\n", c.Hex(), c.Darker(0.72).Hex(), c.Hex())
-		as.add("theme.css", []byte(css), "text/css; charset=utf-8")
-		if p.Theme, err = as.url("theme.css"); err != nil {
+		as.add("brand-theme.css", []byte(css), "text/css; charset=utf-8")
+		if p.Theme, err = as.url("brand-theme.css"); err != nil {
 			return p, err
 		}
 	}
@@ -52,9 +52,9 @@ func setupBrand(b Brand, as *assets) (brandPage, error) {
 		if err != nil {
 			return p, fmt.Errorf("web: %w", err)
 		}
-		name := "logo.svg"
+		name := "brand-logo.svg"
 		if typ == "image/png" {
-			name = "logo.png"
+			name = "brand-logo.png"
 			cfg, _, _ := image.DecodeConfig(bytes.NewReader(b.Logo))
 			p.LogoWidth, p.LogoHeight = cfg.Width, cfg.Height
 		}
@@ -71,9 +71,9 @@ func setupBrand(b Brand, as *assets) (brandPage, error) {
 		if b.HomePictureAlt == "" {
 			return p, fmt.Errorf("web: the home picture needs a text that describes it (--home-picture-alt)")
 		}
-		name := "home.png"
+		name := "brand-home.png"
 		if typ == "image/jpeg" {
-			name = "home.jpg"
+			name = "brand-home.jpg"
 		}
 		cfg, _, _ := image.DecodeConfig(bytes.NewReader(b.HomePicture))
 		p.HomeWidth, p.HomeHeight, p.HomeAlt = cfg.Width, cfg.Height, b.HomePictureAlt

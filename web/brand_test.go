@@ -43,7 +43,7 @@ func TestBrandFromConfiguration(t *testing.T) {
 	b := s.browser()
 	r := b.get("/")
 	wantStatus(t, r, http.StatusOK)
-	theme := r.Doc.Find(`link[rel=stylesheet][href^="/static/theme."]`).AttrOr("href", "")
+	theme := r.Doc.Find(`link[rel=stylesheet][href^="/static/brand-theme."]`).AttrOr("href", "")
 	if theme == "" {
 		t.Fatal("the page links no theme stylesheet")
 	}
@@ -53,7 +53,7 @@ func TestBrandFromConfiguration(t *testing.T) {
 		t.Fatalf("the theme stylesheet is %q (%s), want the accent #005a9c", css.Body, css.Header.Get("Content-Type"))
 	}
 	logo := r.Doc.Find(`.site-header .brand img.brand-logo`)
-	if src := logo.AttrOr("src", ""); !strings.HasPrefix(src, "/static/logo.") || !strings.HasSuffix(src, ".svg") {
+	if src := logo.AttrOr("src", ""); !strings.HasPrefix(src, "/static/brand-logo.") || !strings.HasSuffix(src, ".svg") {
 		t.Fatalf("the header's logo is %q", src)
 	} else if alt, ok := logo.Attr("alt"); !ok || alt != "" {
 		t.Errorf("the logo's alt is %q, want empty (the name stands beside it)", alt)
@@ -73,7 +73,7 @@ func TestBrandFromConfiguration(t *testing.T) {
 
 	// Without configuration there is neither a theme nor a logo nor a picture.
 	plain := newSite(t, sqltest.Open(t, sqlstore.SQLite)).browser().get("/")
-	if n := plain.Doc.Find(`link[href^="/static/theme."], img.brand-logo, img.hero`).Length(); n != 0 {
+	if n := plain.Doc.Find(`link[href^="/static/brand-theme."], img.brand-logo, img.hero`).Length(); n != 0 {
 		t.Errorf("an unconfigured site shows %d brand elements", n)
 	}
 }

@@ -147,7 +147,7 @@ func TestCoordinatorBuildsALocalityAndItsPlan(t *testing.T) {
 			t.Errorf("theme order: first is %q", text(r, "section.theme h2"))
 		}
 		body := r.Doc.Find("main").Text()
-		for _, want := range []string{"Gång- och cykelväg till skolan", "Förstudie", "Förstudien är klar.", "KS 2026/42", "15 juni 2027", "100\u00a0%"} {
+		for _, want := range []string{"Gång- och cykelväg till skolan", "Förstudie", "Förstudien är klar.", "KS 2026/42", "15\u00a0juni 2027", "100\u00a0%"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("plan page lacks %q", want)
 			}

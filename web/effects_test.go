@@ -61,7 +61,7 @@ func TestEffectsDashboard(t *testing.T) {
 		}
 		idea := func() int64 {
 			r := anna.post("/orter/testby/ideer", url.Values{"title": {"Bänkar vid sjön"}, "body": {"Så att fler kan vila."}})
-			id, err := strconv.ParseInt(strings.TrimPrefix(r.Header.Get("Location"), "/ideer/"), 10, 64)
+			id, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("Location"), "/ideer/"), "?klart=ny"), 10, 64)
 			if err != nil {
 				t.Fatalf("idea not created: %d %s", r.StatusCode, r.Header.Get("Location"))
 			}

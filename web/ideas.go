@@ -254,7 +254,7 @@ func (s *Server) createIdea(w http.ResponseWriter, r *http.Request, up *uploadFo
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/ideer/"+strconv.FormatInt(i.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, "/ideer/"+strconv.FormatInt(i.ID, 10)+"?klart=ny", http.StatusSeeOther)
 }
 
 type ideaData struct {
@@ -290,6 +290,9 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, f 
 	d := &ideaData{Idea: i, Locality: l, Resident: reqInfo(r).Resident, CanEdit: reqInfo(r).User.CanEditLocality(l.ID),
 		Statuses: ortsplan.IdeaStatuses[1:], Threshold: s.cfg.IdeaThreshold}
 	if done := r.URL.Query().Get("klart"); slices.Contains([]string{"anmalan", "svar", "svar-utan-mejl", "dold", "visad"}, done) {
+		d.Done = done
+	} else if done == "ny" && d.Resident != nil && d.Resident.ID == i.ResidentID {
+		// Only the one who proposed it is thanked for it.
 		d.Done = done
 	}
 	page := 1

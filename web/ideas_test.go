@@ -65,7 +65,17 @@ func TestIdeasFlow(t *testing.T) {
 		}
 		r = anna.post("/orter/bettna/ideer", url.Values{"title": {"Pumptrack vid skolan"}, "body": {"Det behövs en pumptrack."}})
 		wantStatus(t, r, http.StatusSeeOther)
-		ideaPath := r.Header.Get("Location")
+		// The new idea's page thanks its proposer, and no one else.
+		ideaPath, done, _ := strings.Cut(r.Header.Get("Location"), "?")
+		if done != "klart=ny" {
+			t.Fatalf("the new idea answered %q, want its page with ?klart=ny", r.Header.Get("Location"))
+		}
+		if got := text(anna.get(ideaPath+"?klart=ny"), "main .notice[role=status]"); !strings.Contains(got, "Tack! Din idé är publicerad") {
+			t.Errorf("the proposer is told %q", got)
+		}
+		if n := s.browser().get(ideaPath + "?klart=ny").Doc.Find("main .notice[role=status]").Length(); n != 0 {
+			t.Errorf("a visitor is thanked for someone else's idea")
+		}
 		r = anna.get(ideaPath)
 		checkShell(t, r, "sv")
 		if !strings.Contains(r.Body, "Föreslagen av Anna") || !strings.Contains(text(r, "#answer-heading"), "Kommunens svar") {

@@ -63,7 +63,7 @@ func TestLocalityPublicPages(t *testing.T) {
 		if n := r.Doc.Find("ol.timeline li").Length(); n != 3 {
 			t.Errorf("timeline has %d steps, want 3", n)
 		}
-		if !strings.Contains(r.Doc.Find("ol.timeline").Text(), "1 april 2012") {
+		if !strings.Contains(r.Doc.Find("ol.timeline").Text(), "1\u00a0april 2012") {
 			t.Error("adoption date missing from the timeline")
 		}
 		if !strings.Contains(r.Body, "Sparreholms vision 2019") {

@@ -108,7 +108,6 @@ type meetingData struct {
 	Past          bool
 	Registrations []*ortsplan.Registration // staff only
 	Pending       int                      // staff only: people of registrations not confirmed yet
-	Registered    string                   // "1" after the registration form was sent
 	MaxPeople     int                      // most people a registration may bring
 	ConfirmHours  int                      // hours to confirm a registration
 	Now           time.Time                // for the registrations' states
@@ -145,7 +144,7 @@ func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int,
 	now := s.cfg.Now()
 	rule := s.cfg.RegistrationRule
 	d := meetingData{Meeting: m, Locality: l, CanEdit: reqInfo(r).User.CanEditLocality(l.ID),
-		Past: !m.Start.After(now), Registered: r.URL.Query().Get("anmald"), Now: now,
+		Past: !m.Start.After(now), Now: now,
 		MaxPeople: rule.MaxPeople, ConfirmHours: int(rule.ConfirmWithin.Round(time.Hour) / time.Hour)}
 	d.Open = m.RegistrationOpen(now)
 	d.ShowFiles = !m.ReportPublished.IsZero() || d.CanEdit
@@ -213,7 +212,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	sent := "/moten/" + strconv.FormatInt(id, 10) + "?anmald=1#anmalan"
+	sent := "/moten/" + strconv.FormatInt(id, 10) + "/anmald"
 	if !s.formByAddr.Allow(s.clientAddr(r)) {
 		s.meetingPage(w, r, http.StatusTooManyRequests, &form{Values: r.PostForm, Error: "error.too_many_forms"})
 		return
@@ -239,6 +238,45 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, sent, http.StatusSeeOther)
+}
+
+// registrationSentData is the page after the registration form.
+type registrationSentData struct {
+	Meeting       *ortsplan.Meeting
+	Locality      *ortsplan.Locality
+	ConfirmHours  int
+	ResendMinutes int
+}
+
+// registrationSent is where the registration form ends: it says what happens
+// now (an e-mail with a link to confirm within the time) and names the
+// meeting, without repeating what was typed, since the address says nothing
+// of who sent it. A robot caught by the honeypot lands here too.
+func (s *Server) registrationSent(w http.ResponseWriter, r *http.Request) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	m, err := s.svc.Meetings.FindMeeting(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !m.Registration {
+		s.notFound(w, r)
+		return
+	}
+	l, err := s.svc.Localities.FindLocality(r.Context(), m.LocalitySlug)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	p.Data = registrationSentData{Meeting: m, Locality: l,
+		ConfirmHours:  int(s.cfg.RegistrationRule.ConfirmWithin.Round(time.Hour) / time.Hour),
+		ResendMinutes: int(ortsplan.RegistrationResendAfter / time.Minute)}
+	s.render(w, r, http.StatusOK, "registration_sent", p)
 }
 
 type cancelData struct {

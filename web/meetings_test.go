@@ -118,11 +118,11 @@ func TestMeetingPagesAndRegistration(t *testing.T) {
 		r = v.post(mp+"/anmalan", url.Values{"name": {"Åsa Öberg"}, "email": {"asa@example.se"}, "people": {"2"}, "needs": {"Laktosfritt"}})
 		wantStatus(t, r, http.StatusSeeOther)
 		r = v.get(r.Header.Get("Location"))
-		if got := text(r, ".notice"); !strings.Contains(got, "Titta nu i din e-post") || !strings.Contains(got, "inom 48 timmar") {
+		if got := text(r, ".notice"); !strings.Contains(got, "Vi har skickat ett mejl") || !strings.Contains(got, "inom 48 timmar") {
 			t.Fatalf("no word of the confirm link on the page: %q", got)
 		}
 		// Until Åsa confirms, her two people take no place of the two.
-		if got := r.Doc.Find("#anmalan").Parent().Text(); !strings.Contains(got, "2 platser kvar") || strings.Contains(got, "Fullt") {
+		if got := v.get(mp).Doc.Find("#anmalan").Parent().Text(); !strings.Contains(got, "2 platser kvar") || strings.Contains(got, "Fullt") {
 			t.Errorf("an unconfirmed registration takes places: %q", got)
 		}
 
@@ -154,8 +154,18 @@ func TestMeetingPagesAndRegistration(t *testing.T) {
 		// told on the page; the form answered him as it answered Åsa.
 		r = s.browser().post(mp+"/anmalan", url.Values{"name": {"Bo"}, "email": {"bo@example.se"}, "people": {"1"}})
 		wantStatus(t, r, http.StatusSeeOther)
-		if got := r.Header.Get("Location"); got != mp+"?anmald=1#anmalan" {
+		if got := r.Header.Get("Location"); got != mp+"/anmald" {
 			t.Fatalf("the form answered %s", got)
+		}
+		// The form ends on a page of its own that says what to do now and
+		// names the meeting; it has no form to send again.
+		sent := s.browser().get(mp + "/anmald")
+		wantStatus(t, sent, http.StatusOK)
+		if got := text(sent, ".notice"); !strings.Contains(got, "bekräfta anmälan inom 48 timmar") {
+			t.Errorf("the page after the form says %q", got)
+		}
+		if sent.Doc.Find(`main a[href="`+mp+`"]`).Length() == 0 || sent.Doc.Find("main form").Length() != 0 {
+			t.Errorf("the page after the form does not link the meeting, or has a form")
 		}
 		r = s.browser().post(linkIn(t, db, "bo@example.se", confirmLinkRE), nil)
 		if got := text(r, ".notice"); !strings.Contains(got, "väntelistan") {
@@ -165,7 +175,7 @@ func TestMeetingPagesAndRegistration(t *testing.T) {
 		wantStatus(t, s.browser().post(mp+"/anmalan", url.Values{"name": {"Cilla"}, "email": {"cilla@example.se"}, "people": {"1"}}), http.StatusSeeOther)
 		// The honeypot quietly drops robots, with the same answer.
 		r = s.browser().post(mp+"/anmalan", url.Values{"name": {"Robot"}, "email": {"robot@example.se"}, "people": {"1"}, "webbplats": {"http://spam"}})
-		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != mp+"?anmald=1#anmalan" {
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != mp+"/anmald" {
 			t.Errorf("the honeypot answered %d %s", r.StatusCode, r.Header.Get("Location"))
 		}
 

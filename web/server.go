@@ -312,6 +312,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /var-med", s.signUp)
 	mux.HandleFunc("GET /var-med/tack", s.signUpThanks)
 	mux.HandleFunc("POST /moten/{id}/anmalan", s.register)
+	mux.HandleFunc("GET /moten/{id}/anmald", s.registrationSent)
 	mux.HandleFunc("GET /anmalan/{token}", s.cancelForm)
 	mux.HandleFunc("POST /anmalan/{token}", s.cancelRegistration)
 	mux.HandleFunc("GET /anmalan/{token}/bekrafta", s.confirmForm)
