@@ -40,7 +40,7 @@ func TestComposeEveryNotice(t *testing.T) {
 				t.Errorf("%s/%s: confirm link present=%v", lang, kind, hasConfirm)
 			}
 			// 10:00 UTC is 12:00 in Stockholm in May.
-			if hasBy := strings.Contains(msg.Text, "30 ") && strings.Contains(msg.Text, "12:00"); hasBy != (kind == ortsplan.NoticeConfirm) {
+			if hasBy := strings.Contains(msg.Text, "30\u00a0") && strings.Contains(msg.Text, "12:00"); hasBy != (kind == ortsplan.NoticeConfirm) {
 				t.Errorf("%s/%s: the time to confirm by present=%v:\n%s", lang, kind, hasBy, msg.Text)
 			}
 			if strings.Contains(msg.HTML, "<Skebokvarn>") || !strings.Contains(msg.HTML, "&lt;Skebokvarn&gt;") {
