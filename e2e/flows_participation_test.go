@@ -421,16 +421,16 @@ func TestFlowIdea(t *testing.T) {
 	staff.logIn(s.URL, s.Admin)
 	staff.load("open the idea as staff", chromedp.Navigate(s.URL+ideaPath))
 	answer := chromedp.CSS(`form[action^="` + ideaPath + `/svar"] button[type=submit]`)
-	partChoose(staff, "f-status", "Ej aktuell")
+	partChoose(staff, "f-status", "Inte aktuell")
 	if got := eval[string](staff, `document.getElementById('f-answer').value`); got != "" {
 		t.Fatalf("the answer field holds %q, want it empty", got)
 	}
 	resp = staff.load("save the answer without a reason", chromedp.Click(answer))
 	if resp.Status != http.StatusBadRequest {
-		t.Errorf("the answer Ej aktuell without a reason gave status %d, want 400", resp.Status)
+		t.Errorf("the answer Inte aktuell without a reason gave status %d, want 400", resp.Status)
 	}
 	if got := partText(staff, "#f-answer-error"); got == "" {
-		t.Errorf("the answer Ej aktuell without a reason shows no error at the answer field #f-answer-error")
+		t.Errorf("the answer Inte aktuell without a reason shows no error at the answer field #f-answer-error")
 	} else {
 		t.Logf("the answer field says %q", got)
 	}
@@ -465,8 +465,8 @@ func TestFlowIdea(t *testing.T) {
 	visitor := newTab(t, browser)
 	visitor.load("open the idea as a visitor", chromedp.Navigate(s.URL+ideaPath))
 	box := partText(visitor, ".answer")
-	if !strings.Contains(box, "Ej aktuell") || !strings.Contains(box, reason) {
-		t.Errorf("the visitor's answer box says %q, want Ej aktuell and %q", box, reason)
+	if !strings.Contains(box, "Inte aktuell") || !strings.Contains(box, reason) {
+		t.Errorf("the visitor's answer box says %q, want Inte aktuell and %q", box, reason)
 	}
 	if eval[bool](visitor, `!!document.querySelector('form[action*="/svar"], form[action$="/stod"]')`) {
 		t.Errorf("the visitor sees the answer form or the support button")

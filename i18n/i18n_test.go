@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -63,5 +64,42 @@ func TestDatesAndNumbersKeepTogether(t *testing.T) {
 	}
 	if got := c.For("sv").Number(6577); got != "6\u00a0577" {
 		t.Errorf("Number(6577) = %q", got)
+	}
+}
+
+// TestPlainSwedish keeps the Swedish catalog in plain language, in the
+// spirit of Språkrådet's klarspråk: none of the stiff official words that
+// have a plain word beside them, "på orten" rather than "i orten", and no
+// sentence longer than 30 words.
+func TestPlainSwedish(t *testing.T) {
+	c := MustLoad()
+	stiff := map[string]string{
+		"ej": "inte", "samt": "och", "erhålla": "få", "erhåller": "får", "tillhandahålla": "ge", "tillhandahåller": "ger",
+		"vänligen": "(stryk)", "härmed": "(stryk)", "avseende": "om", "beträffande": "om", "gällande": "om", "nyttja": "använda",
+		"erforderlig": "som behövs", "föreligger": "finns", "inkomma": "skicka", "tillställa": "skicka", "dylik": "sådan",
+		"i orten": "på orten", "åtgärdas snarast": "rättas så snart vi kan",
+	}
+	word := regexp.MustCompile(`[\p{L}]+`)
+	for _, key := range c.Keys("sv") {
+		text := c.T("sv", key)
+		lower := strings.ToLower(text)
+		for stiffWord, plain := range stiff {
+			if strings.Contains(stiffWord, " ") {
+				if regexp.MustCompile(`(^|[^\p{L}])` + stiffWord + `($|[^\p{L}])`).MatchString(lower) {
+					t.Errorf("%s: %q has %q; write %q", key, text, stiffWord, plain)
+				}
+				continue
+			}
+			for _, w := range word.FindAllString(lower, -1) {
+				if w == stiffWord {
+					t.Errorf("%s: %q has %q; write %q", key, text, stiffWord, plain)
+				}
+			}
+		}
+		for _, sentence := range regexp.MustCompile(`[.!?]\s`).Split(text, -1) {
+			if n := len(word.FindAllString(sentence, -1)); n > 30 {
+				t.Errorf("%s: a sentence of %d words; split it: %q", key, n, sentence)
+			}
+		}
 	}
 }
