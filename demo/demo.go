@@ -164,7 +164,11 @@ func Load(ctx context.Context, s Store, files media.Storage) (*Result, error) {
 	if err := loadProcess(s, ck, localities, users); err != nil {
 		return nil, err
 	}
-	if err := loadMeetings(s, ck, files, localities, users, time.Now()); err != nil {
+	now := time.Now()
+	if err := loadMeetings(s, ck, files, localities, users, now); err != nil {
+		return nil, err
+	}
+	if err := loadLife(s, ck, files, localities, now); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -18,10 +18,13 @@ type clock struct {
 	coord *ortsplan.User
 	// actions are the ids of the plan actions written, by "slug/title".
 	actions map[string]int64
+	// groups and meetings written, by "slug/slug" and "slug/title".
+	groups   map[string]int64
+	meetings map[string]*ortsplan.Meeting
 }
 
 func newClock(ctx context.Context) *clock {
-	return &clock{sys: ortsplan.NewSystemContext(ctx), actions: map[string]int64{}}
+	return &clock{sys: ortsplan.NewSystemContext(ctx), actions: map[string]int64{}, groups: map[string]int64{}, meetings: map[string]*ortsplan.Meeting{}}
 }
 
 // at is the coordinator's context, dated when.

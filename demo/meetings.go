@@ -183,6 +183,7 @@ func loadMeetings(s Store, ck *clock, st media.Storage, ls map[string]*ortsplan.
 				return fmt.Errorf("demo: group %s: %w", dg.slug, err)
 			}
 			groupIDs[dg.slug] = g.ID
+			ck.groups[l.Slug+"/"+dg.slug] = g.ID
 			for _, m := range dg.members {
 				m.GroupID = g.ID
 				if err := s.AddGroupMember(ctx, &m); err != nil {
@@ -218,6 +219,7 @@ func loadMeetings(s Store, ck *clock, st media.Storage, ls map[string]*ortsplan.
 			if err := s.SaveMeeting(ctx, &m); err != nil {
 				return fmt.Errorf("demo: meeting %q: %w", m.Title, err)
 			}
+			ck.meetings[l.Slug+"/"+m.Title] = &m
 			if err := loadMeetingFiles(ctx, s, st, l, i, &m, dm); err != nil {
 				return err
 			}
