@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -247,8 +246,7 @@ func loadLocalityImages(s Store, ck *clock, st media.Storage, ls map[string]*ort
 		}
 		l := ls[l0.Slug]
 		ctx := ck.at(clockTime(planFrom[l.Slug].AddDate(0, 1, 0), 9))
-		data := media.Generate(p.seed, 1280, 720)
-		f, err := media.StoreUpload(ctx, st, fmt.Sprintf("demo-%s-picture", l.Slug), bytes.NewReader(data), media.DefaultLimits(), false)
+		f, err := storePicture(ctx, st, fmt.Sprintf("demo-%s-picture", l.Slug), p.seed, 1280, 720)
 		if err != nil {
 			return fmt.Errorf("demo: picture of %s: %w", l.Slug, err)
 		}

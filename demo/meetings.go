@@ -234,8 +234,7 @@ func loadMeetingFiles(ctx context.Context, s Store, st media.Storage, l *ortspla
 		return nil
 	}
 	for _, p := range dm.photos {
-		data := media.Generate(p.seed, 1280, 853)
-		f, err := media.StoreUpload(ctx, st, fmt.Sprintf("demo-%s-%d-%d", l.Slug, i, p.seed), bytes.NewReader(data), media.DefaultLimits(), false)
+		f, err := storePicture(ctx, st, fmt.Sprintf("demo-%s-%d-%d", l.Slug, i, p.seed), p.seed, 1280, 853)
 		if err != nil {
 			return fmt.Errorf("demo: photo: %w", err)
 		}
