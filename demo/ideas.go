@@ -66,7 +66,7 @@ var ideas = []demoIdea{
 		answer: answer(ortsplan.IdeaReceived, 10, "Tack! Vi tar med förslaget till mötet med handlarna i centrum.")},
 	{slug: "flen", by: 3, daysAgo: 40, title: "Cykelparkering med tak vid stationen",
 		body: "Cyklarna blir blöta och det finns för få platser. En cykelparkering med tak och ställ att låsa fast ramen i behövs.", supports: 11},
-	{slug: "flen", by: 23, daysAgo: 12, title: "Hundrastgård i Flen",
+	{slug: "flen", by: 23, daysAgo: 12, title: "Inhägnad plats för hundar i Flen",
 		body: "Det finns ingen inhägnad plats där hundar kan springa lösa. Ett förslag är gräsytan bakom idrottsplatsen.", supports: 3},
 	{slug: "flen", by: 0, daysAgo: 300, title: "Konstgräsplan vid varje skola",
 		body: "Bygg en konstgräsplan vid alla skolor i Flen så att barnen kan spela fotboll året om.", supports: 4,
@@ -112,10 +112,10 @@ var ideas = []demoIdea{
 		answer: answer(ortsplan.IdeaNotRelevant, 30, "Tack för förslaget. Vårdcentraler är regionens ansvar och inte kommunens. Vi har lämnat förslaget vidare till Region Sörmland.")},
 
 	// Sparreholm
-	{slug: "sparreholm", by: 11, daysAgo: 450, title: "Trygg gångväg till stationen",
+	{slug: "sparreholm", by: 11, daysAgo: 450, title: "Trygg väg till stationen för den som går",
 		body: "Det saknas trottoar på en bit av vägen mellan Spårvägen och Nyköpingsvägen. Många går där till tåget i mörker.", supports: 12,
 		comments: []demoComment{{by: 12, days: 2, body: "Särskilt farligt på vintern när plogvallarna tar upp vägrenen."}},
-		answer:   answer(ortsplan.IdeaReceived, 15, "Tack. En bättre gångväg på sträckan finns med i ortens handlingsplan, och vi följer upp den där.")},
+		answer:   answer(ortsplan.IdeaReceived, 15, "Tack. En bättre väg för gående på sträckan finns med i ortens handlingsplan, och vi följer upp den där.")},
 	{slug: "sparreholm", by: 12, daysAgo: 200, title: "Bryggor och grillplats vid Hälleren",
 		body: "En gemensam grillplats med bänkar vid badet skulle göra stranden till en mötesplats på sommarkvällarna.", supports: 8,
 		answer: answer(ortsplan.IdeaDone, 90, "Grillplatsen och två nya bänkar är på plats vid badet.")},
