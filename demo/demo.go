@@ -127,12 +127,17 @@ func Load(ctx context.Context, s Store, files media.Storage) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{AdminEmail: AdminEmail, AdminPassword: Password(20)}
+	ck := newClock(work)
 	localities := map[string]*ortsplan.Locality{}
 	for _, l := range Localities() {
 		if h := history[l.Slug]; len(h) > 0 {
 			l.Phase, l.PhaseSince = h[0].Phase, h[0].On
 		}
-		if err := s.CreateLocality(ctx, l); err != nil {
+		since := l.PhaseSince
+		if since.IsZero() {
+			since = day("2019-01-15")
+		}
+		if err := s.CreateLocality(ck.system(clockTime(since, 8)), l); err != nil {
 			return nil, fmt.Errorf("demo: locality %s: %w", l.Slug, err)
 		}
 		localities[l.Slug] = l
@@ -155,11 +160,15 @@ func Load(ctx context.Context, s Store, files media.Storage) (*Result, error) {
 	}
 	// The process, visions and plans are recorded as the coordinator's work,
 	// with the coordinator's rights.
-	ctx = ortsplan.NewContextWithUser(work, users["samordnare@ortsplan.example"])
-	if err := loadProcess(ctx, s, localities, users); err != nil {
+	ck.coord = users["samordnare@ortsplan.example"]
+	if err := loadProcess(s, ck, localities, users); err != nil {
 		return nil, err
 	}
-	if err := loadMeetings(ctx, s, files, localities, users, time.Now()); err != nil {
+	now := time.Now()
+	if err := loadMeetings(s, ck, files, localities, users, now); err != nil {
+		return nil, err
+	}
+	if err := loadLife(s, ck, files, localities, now); err != nil {
 		return nil, err
 	}
 	return res, nil

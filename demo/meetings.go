@@ -168,10 +168,11 @@ func asciiOnly(s string) string {
 }
 
 // loadMeetings adds groups, organisations and meetings; files are stored when st is not nil.
-func loadMeetings(ctx context.Context, s Store, st media.Storage, ls map[string]*ortsplan.Locality, users map[string]*ortsplan.User, now time.Time) error {
+func loadMeetings(s Store, ck *clock, st media.Storage, ls map[string]*ortsplan.Locality, users map[string]*ortsplan.User, now time.Time) error {
 	loc, _ := time.LoadLocation("Europe/Stockholm")
 	for _, l0 := range Localities() {
 		l := ls[l0.Slug]
+		ctx := ck.at(clockTime(planFrom[l.Slug], 10))
 		groupIDs := map[string]int64{}
 		for _, dg := range groups[l.Slug] {
 			g := &ortsplan.Group{LocalityID: l.ID, Slug: dg.slug, Name: dg.name, Kind: dg.kind, Theme: dg.theme, Description: dg.description, Open: true}
@@ -182,6 +183,7 @@ func loadMeetings(ctx context.Context, s Store, st media.Storage, ls map[string]
 				return fmt.Errorf("demo: group %s: %w", dg.slug, err)
 			}
 			groupIDs[dg.slug] = g.ID
+			ck.groups[l.Slug+"/"+dg.slug] = g.ID
 			for _, m := range dg.members {
 				m.GroupID = g.ID
 				if err := s.AddGroupMember(ctx, &m); err != nil {
@@ -202,33 +204,53 @@ func loadMeetings(ctx context.Context, s Store, st media.Storage, ls map[string]
 				m.Start = time.Date(d.Year(), d.Month(), d.Day(), 18, 30, 0, 0, loc).UTC()
 				m.End = m.Start.Add(2 * time.Hour)
 			}
+			// A meeting to come was announced four weeks before (or a day
+			// ago); one held is dated when its notes were published.
+			when := m.Start.AddDate(0, 0, -28)
+			if when.After(now) {
+				when = now.AddDate(0, 0, -1)
+			}
+			if !m.ReportPublished.IsZero() {
+				when = m.ReportPublished
+			} else if m.Start.Before(now) {
+				when = m.Start.AddDate(0, 0, 1)
+			}
+			ctx := ck.at(when)
 			if err := s.SaveMeeting(ctx, &m); err != nil {
 				return fmt.Errorf("demo: meeting %q: %w", m.Title, err)
 			}
-			if st == nil {
-				continue
+			ck.meetings[l.Slug+"/"+m.Title] = &m
+			if err := loadMeetingFiles(ctx, s, st, l, i, &m, dm); err != nil {
+				return err
 			}
-			for _, p := range dm.photos {
-				data := media.Generate(p.seed, 1280, 853)
-				f, err := media.StoreUpload(ctx, st, fmt.Sprintf("demo-%s-%d-%d", l.Slug, i, p.seed), bytes.NewReader(data), media.DefaultLimits(), false)
-				if err != nil {
-					return fmt.Errorf("demo: photo: %w", err)
-				}
-				f.MeetingID, f.Alt = m.ID, p.alt
-				if err := s.AddMeetingFile(ctx, f); err != nil {
-					return err
-				}
-			}
-			if dm.document != "" {
-				f, err := media.StoreUpload(ctx, st, fmt.Sprintf("demo-%s-%d-doc", l.Slug, i), bytes.NewReader(minimalPDF(dm.document)), media.DefaultLimits(), false)
-				if err != nil {
-					return fmt.Errorf("demo: document: %w", err)
-				}
-				f.MeetingID, f.Title = m.ID, dm.document
-				if err := s.AddMeetingFile(ctx, f); err != nil {
-					return err
-				}
-			}
+		}
+	}
+	return nil
+}
+
+// loadMeetingFiles stores a meeting's photos and document, when st is not nil.
+func loadMeetingFiles(ctx context.Context, s Store, st media.Storage, l *ortsplan.Locality, i int, m *ortsplan.Meeting, dm demoMeeting) error {
+	if st == nil {
+		return nil
+	}
+	for _, p := range dm.photos {
+		f, err := storePicture(ctx, st, fmt.Sprintf("demo-%s-%d-%d", l.Slug, i, p.seed), p.seed, 1280, 853)
+		if err != nil {
+			return fmt.Errorf("demo: photo: %w", err)
+		}
+		f.MeetingID, f.Alt = m.ID, p.alt
+		if err := s.AddMeetingFile(ctx, f); err != nil {
+			return err
+		}
+	}
+	if dm.document != "" {
+		f, err := media.StoreUpload(ctx, st, fmt.Sprintf("demo-%s-%d-doc", l.Slug, i), bytes.NewReader(minimalPDF(dm.document)), media.DefaultLimits(), false)
+		if err != nil {
+			return fmt.Errorf("demo: document: %w", err)
+		}
+		f.MeetingID, f.Title = m.ID, dm.document
+		if err := s.AddMeetingFile(ctx, f); err != nil {
+			return err
 		}
 	}
 	return nil

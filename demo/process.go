@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -229,14 +228,13 @@ var plans = map[string]demoPlan{
 	},
 }
 
-func loadProcess(ctx context.Context, s Store, ls map[string]*ortsplan.Locality, users map[string]*ortsplan.User) error {
+func loadProcess(s Store, ck *clock, ls map[string]*ortsplan.Locality, users map[string]*ortsplan.User) error {
 	for _, loc := range Localities() {
 		slug, l := loc.Slug, ls[loc.Slug]
-		for _, c := range history[slug][min(1, len(history[slug])):] {
-			c.LocalityID = l.ID
-			if err := s.ChangePhase(ctx, &c); err != nil {
-				return fmt.Errorf("demo: phase %s: %w", slug, err)
-			}
+		// The locality's page and its contacts date from when the work began.
+		started := clockTime(l.PhaseSince, 9)
+		if l.PhaseSince.IsZero() {
+			started = clockTime(day("2019-01-15"), 9)
 		}
 		// The first contact listed is the page owner.
 		choice := &ortsplan.ContactChoice{}
@@ -246,25 +244,37 @@ func loadProcess(ctx context.Context, s Store, ls map[string]*ortsplan.Locality,
 		if len(choice.IDs) > 0 {
 			choice.PageOwner = choice.IDs[0]
 		}
-		if err := s.UpdateLocality(ctx, l, choice); err != nil {
+		if err := s.UpdateLocality(ck.at(started), l, choice); err != nil {
 			return fmt.Errorf("demo: contacts %s: %w", slug, err)
+		}
+		for _, c := range history[slug][min(1, len(history[slug])):] {
+			c.LocalityID = l.ID
+			if err := s.ChangePhase(ck.at(clockTime(c.On, 10)), &c); err != nil {
+				return fmt.Errorf("demo: phase %s: %w", slug, err)
+			}
 		}
 		if v, ok := visions[slug]; ok {
 			vi := v.vision
 			vi.LocalityID = l.ID
+			// A vision is written while the plan is: dated at its decision,
+			// or else at the start of the plan work; its draft two months before.
+			when := planFrom[slug].AddDate(0, 3, 0)
+			if !vi.Decision.On.IsZero() {
+				when = vi.Decision.On
+			}
 			if v.draft != "" {
 				d := &ortsplan.Vision{LocalityID: l.ID, Title: vi.Title, Body: v.draft, Status: ortsplan.StatusDraft}
-				if err := s.SaveVision(ctx, d); err != nil {
+				if err := s.SaveVision(ck.at(clockTime(when.AddDate(0, -2, 0), 11)), d); err != nil {
 					return fmt.Errorf("demo: vision draft %s: %w", slug, err)
 				}
 				vi.Version = d.Version
 			}
-			if err := s.SaveVision(ctx, &vi); err != nil {
+			if err := s.SaveVision(ck.at(clockTime(when, 11)), &vi); err != nil {
 				return fmt.Errorf("demo: vision %s: %w", slug, err)
 			}
 		}
 		if p, ok := plans[slug]; ok {
-			if err := loadPlan(ctx, s, l, p); err != nil {
+			if err := loadPlan(s, ck, l, p); err != nil {
 				return fmt.Errorf("demo: plan %s: %w", slug, err)
 			}
 		}
@@ -272,43 +282,75 @@ func loadProcess(ctx context.Context, s Store, ls map[string]*ortsplan.Locality,
 	return nil
 }
 
-func loadPlan(ctx context.Context, s Store, l *ortsplan.Locality, p demoPlan) error {
+// planDates dates a plan's actions: n is the action's place in the plan,
+// counted over the whole plan, so each is added a few weeks after the last.
+type planDates struct {
+	from time.Time
+	n    int
+}
+
+func (pd *planDates) next() (added, finished time.Time) {
+	added = clockTime(pd.from.AddDate(0, 0, 12*pd.n), 13)
+	// A finished action took one to four years, by its place in the plan.
+	finished = clockTime(added.AddDate(1+pd.n%4, pd.n%7, 0), 14)
+	pd.n++
+	return added, finished
+}
+
+func loadPlan(s Store, ck *clock, l *ortsplan.Locality, p demoPlan) error {
+	pd := &planDates{from: planFrom[l.Slug]}
 	for _, dt := range p.themes {
 		t := &ortsplan.Theme{LocalityID: l.ID, Title: dt.title, Description: dt.description}
-		if err := s.SaveTheme(ctx, t); err != nil {
+		if err := s.SaveTheme(ck.at(clockTime(pd.from, 12)), t); err != nil {
 			return err
 		}
 		for _, da := range dt.actions {
-			if err := loadAction(ctx, s, l, t.ID, 0, da); err != nil {
+			if err := loadAction(s, ck, pd, l, t.ID, 0, da); err != nil {
 				return err
 			}
 		}
 	}
 	plan := p.plan
 	plan.LocalityID = l.ID
-	return s.SavePlan(ctx, &plan)
+	when := pd.from.AddDate(0, 6, 0)
+	if !plan.Decision.On.IsZero() {
+		when = plan.Decision.On
+	}
+	return s.SavePlan(ck.at(clockTime(when, 15)), &plan)
 }
 
-func loadAction(ctx context.Context, s Store, l *ortsplan.Locality, themeID, parentID int64, da demoAction) error {
+// loadAction adds an action with its sub-actions, updates and later edit.
+// An action already finished is added as started and finished later, on
+// the day it was, so the history and the effects show both.
+func loadAction(s Store, ck *clock, pd *planDates, l *ortsplan.Locality, themeID, parentID int64, da demoAction) error {
 	a := da.a
 	a.ThemeID, a.ParentID = themeID, parentID
-	if err := s.SaveAction(ctx, &a); err != nil {
+	added, finished := pd.next()
+	if a.Status == ortsplan.ActionDone && da.later == nil {
+		a.Status, a.Progress = ortsplan.ActionOngoing, min(a.Progress, 50)
+		da.later = done
+	}
+	if err := s.SaveAction(ck.at(added), &a); err != nil {
 		return fmt.Errorf("action %q: %w", a.Title, err)
 	}
+	ck.actions[l.Slug+"/"+a.Title] = a.ID
 	for _, sub := range da.subs {
-		if err := loadAction(ctx, s, l, themeID, a.ID, sub); err != nil {
+		if err := loadAction(s, ck, pd, l, themeID, a.ID, sub); err != nil {
 			return err
 		}
 	}
 	for _, u := range da.updates {
 		u.ActionID = a.ID
-		if err := s.AddActionUpdate(ctx, &u); err != nil {
+		if err := s.AddActionUpdate(ck.at(clockTime(u.On, 14)), &u); err != nil {
 			return err
+		}
+		if u.On.After(finished) {
+			finished = clockTime(u.On, 15)
 		}
 	}
 	if da.later != nil {
 		da.later(&a)
-		if err := s.SaveAction(ctx, &a); err != nil {
+		if err := s.SaveAction(ck.at(finished), &a); err != nil {
 			return err
 		}
 	}

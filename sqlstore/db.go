@@ -157,3 +157,12 @@ func notFound(err error, what string) error {
 	}
 	return fmt.Errorf("sqlstore: %s: %w", what, err)
 }
+
+// nowFor is when a write in ctx happens: now, or in a history context (made
+// only from the system's; see ortsplan.NewHistoryContext) the time it names.
+func (db *DB) nowFor(ctx context.Context) time.Time {
+	if t, ok := ortsplan.HistoryTime(ctx); ok {
+		return t.UTC()
+	}
+	return db.now()
+}

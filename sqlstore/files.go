@@ -18,7 +18,7 @@ func (db *DB) AddMeetingFile(ctx context.Context, f *ortsplan.MeetingFile) error
 	if err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	base := ""
 	if len(f.Variants) > 0 {
 		base = f.Variants[0].Key

@@ -162,7 +162,7 @@ func (db *DB) CreateIdea(ctx context.Context, i *ortsplan.Idea) error {
 	if err := i.Validate(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := resident(ctx, tx)
 		if err != nil {
@@ -273,7 +273,7 @@ func (db *DB) Ideas(ctx context.Context, localityID int64, sort ortsplan.IdeaSor
 // count; an idea reaching the threshold in time is flagged to the
 // coordinators once (ortsplan.IdeaThreshold.ShouldFlag).
 func (db *DB) Support(ctx context.Context, ideaID int64, on bool, rule ortsplan.IdeaThreshold) error {
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := resident(ctx, tx)
 		if err != nil {
@@ -359,7 +359,7 @@ func (db *DB) AddComment(ctx context.Context, c *ortsplan.Comment) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := resident(ctx, tx)
 		if err != nil {
@@ -501,7 +501,7 @@ func (db *DB) scanComments(ctx context.Context, q string, args ...any) ([]*ortsp
 
 // AnswerIdea records the municipality's official answer and tells the proposer.
 func (db *DB) AnswerIdea(ctx context.Context, a ortsplan.IdeaAnswer) error {
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		// The right comes first: someone without it learns nothing of the rules.
 		if _, err := mayEditRow(ctx, tx, "answer idea", "SELECT locality_id FROM ideas WHERE id = $1", a.IdeaID); err != nil {
@@ -601,7 +601,7 @@ func (db *DB) Report(ctx context.Context, r ortsplan.Report) error {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, "INSERT INTO content_reports (kind, target_id, reason, created_at) VALUES ($1, $2, $3, $4)",
-			r.Kind, r.TargetID, r.Reason, db.now())
+			r.Kind, r.TargetID, r.Reason, db.nowFor(ctx))
 		return dbErr("report", err)
 	})
 }
@@ -621,7 +621,7 @@ func (db *DB) Unhide(ctx context.Context, m ortsplan.Moderation) error {
 }
 
 func (db *DB) moderate(ctx context.Context, m ortsplan.Moderation, hide bool) error {
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		// The right to the idea's locality comes first, then that the target
 		// belongs to the idea, then the decision's rules.

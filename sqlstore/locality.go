@@ -44,7 +44,7 @@ func (db *DB) CreateLocality(ctx context.Context, l *ortsplan.Locality) error {
 	if err := l.Validate(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	since := l.PhaseSince
 	if since.IsZero() {
 		since = now
@@ -95,7 +95,7 @@ func (db *DB) UpdateLocality(ctx context.Context, l *ortsplan.Locality, contacts
 	if err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		old, err := scanLocality(tx.QueryRowContext(ctx, "SELECT "+localityColumns+" FROM localities WHERE id = $1", l.ID))
 		if err != nil {
@@ -297,7 +297,7 @@ func (db *DB) SetLocalityImage(ctx context.Context, localityID int64, image []or
 	if err != nil {
 		return nil, err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	var old []ortsplan.FileVariant
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		var oldJSON, oldAlt, name string

@@ -121,7 +121,7 @@ func (db *DB) SaveGroup(ctx context.Context, g *ortsplan.Group) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	var contact any
 	if g.ContactUserID > 0 {
 		contact = g.ContactUserID
@@ -172,7 +172,7 @@ func (db *DB) AddGroupMember(ctx context.Context, m *ortsplan.GroupMember) error
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	m.JoinedAt = now
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := mayEditRow(ctx, tx, "group for member", "SELECT locality_id FROM working_groups WHERE id = $1", m.GroupID); err != nil {
@@ -218,7 +218,7 @@ func (db *DB) SaveOrganisation(ctx context.Context, o *ortsplan.Organisation) er
 				return err
 			}
 			err := tx.QueryRowContext(ctx, `INSERT INTO organisations (locality_id, name, kind, website, description, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, o.LocalityID, o.Name, string(o.Kind), o.Website, o.Description, db.now()).Scan(&o.ID)
+				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, o.LocalityID, o.Name, string(o.Kind), o.Website, o.Description, db.nowFor(ctx)).Scan(&o.ID)
 			return dbErr("insert organisation", err)
 		}
 		loc, err := mayEditRow(ctx, tx, "update organisation", "SELECT locality_id FROM organisations WHERE id = $1", o.ID)
@@ -249,7 +249,7 @@ func (db *DB) LinkGroupOrganisation(ctx context.Context, groupID int64, o *ortsp
 		if o.ID == 0 {
 			o.LocalityID = loc
 			if err := tx.QueryRowContext(ctx, `INSERT INTO organisations (locality_id, name, kind, website, description, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, o.LocalityID, o.Name, string(o.Kind), o.Website, o.Description, db.now()).Scan(&o.ID); err != nil {
+				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, o.LocalityID, o.Name, string(o.Kind), o.Website, o.Description, db.nowFor(ctx)).Scan(&o.ID); err != nil {
 				return dbErr("insert organisation", err)
 			}
 		}
@@ -367,7 +367,7 @@ func (db *DB) SaveMeeting(ctx context.Context, m *ortsplan.Meeting) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	var group any
 	if m.GroupID > 0 {
 		group = m.GroupID
@@ -587,7 +587,7 @@ func (db *DB) Register(ctx context.Context, r *ortsplan.Registration, rule ortsp
 	if r.Lang == "" {
 		r.Lang = "sv"
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		m, err := db.lockMeeting(ctx, tx, r.MeetingID, "register")
 		if err != nil {
@@ -657,7 +657,7 @@ func (db *DB) FindRegistrationByToken(ctx context.Context, token string) (*ortsp
 // be confirmed (cancelled, expired, the meeting closed) the registration and
 // meeting found are returned with the error, for the page that says so.
 func (db *DB) ConfirmRegistration(ctx context.Context, token string) (*ortsplan.Registration, *ortsplan.Meeting, error) {
-	now := db.now()
+	now := db.nowFor(ctx)
 	var reg *ortsplan.Registration
 	var meeting *ortsplan.Meeting
 	err := db.tx(ctx, func(tx *sql.Tx) error {
@@ -708,7 +708,7 @@ func (db *DB) ConfirmRegistration(ctx context.Context, token string) (*ortsplan.
 // up from the waiting list while places allow, in the order they confirmed,
 // telling each of them.
 func (db *DB) CancelRegistration(ctx context.Context, token string) (*ortsplan.Meeting, error) {
-	now := db.now()
+	now := db.nowFor(ctx)
 	var meeting *ortsplan.Meeting
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		r, err := registrationByToken(ctx, tx, token, "cancel registration")

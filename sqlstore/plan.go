@@ -20,7 +20,7 @@ func (db *DB) ChangePhase(ctx context.Context, c *ortsplan.PhaseChange) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var old string
 		if err := tx.QueryRowContext(ctx, "SELECT phase FROM localities WHERE id = $1", c.LocalityID).Scan(&old); err != nil {
@@ -111,7 +111,7 @@ func (db *DB) SaveVision(ctx context.Context, v *ortsplan.Vision) error {
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if err := lockLocality(ctx, tx, v.LocalityID); err != nil {
 			return err
@@ -321,7 +321,7 @@ func (db *DB) SavePlan(ctx context.Context, p *ortsplan.Plan) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if err := lockLocality(ctx, tx, p.LocalityID); err != nil {
 			return err
@@ -375,7 +375,7 @@ func (db *DB) SaveTheme(ctx context.Context, t *ortsplan.Theme) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var oldTitle string
 		if t.ID == 0 {
@@ -415,7 +415,7 @@ func (db *DB) SaveTheme(ctx context.Context, t *ortsplan.Theme) error {
 
 // MoveTheme moves a theme up (delta < 0) or down among its locality's themes.
 func (db *DB) MoveTheme(ctx context.Context, themeID int64, delta int) error {
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		localityID, err := mayEditRow(ctx, tx, "move theme", "SELECT locality_id FROM themes WHERE id = $1 AND archived_at IS NULL", themeID)
 		if err != nil {
@@ -492,7 +492,7 @@ func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 	if a.Status == ortsplan.ActionDone {
 		a.Progress = 100
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var localityID int64
 		old := &ortsplan.Action{}
@@ -624,7 +624,7 @@ func idStr(id int64) string {
 
 // MoveAction moves an action up or down among its siblings.
 func (db *DB) MoveAction(ctx context.Context, actionID int64, delta int) error {
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		localityID, err := mayEditRow(ctx, tx, "move action", "SELECT locality_id FROM actions WHERE id = $1 AND archived_at IS NULL", actionID)
 		if err != nil {
@@ -652,7 +652,7 @@ func (db *DB) AddActionUpdate(ctx context.Context, u *ortsplan.ActionUpdate) err
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		localityID, err := mayEditRow(ctx, tx, "action update", "SELECT locality_id FROM actions WHERE id = $1 AND archived_at IS NULL", u.ActionID)
 		if err != nil {

@@ -27,7 +27,7 @@ func (db *DB) CreateSignUp(ctx context.Context, s *ortsplan.SignUp) error {
 	if s.Lang == "" {
 		s.Lang = "sv"
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, "SELECT slug, name FROM localities WHERE id = $1", s.LocalityID).Scan(&s.LocalitySlug, &s.LocalityName)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -253,7 +253,7 @@ func (db *DB) UpdateSignUp(ctx context.Context, u ortsplan.SignUpUpdate) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	now := db.now()
+	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var localityID int64
 		if err := tx.QueryRowContext(ctx, "SELECT locality_id FROM signups WHERE id = $1", u.ID).Scan(&localityID); err != nil {

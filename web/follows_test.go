@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/i18n"
@@ -41,6 +42,10 @@ func TestFollowUnsubscribeAndMyData(t *testing.T) {
 		}
 		if got := text(anna.get("/orter/sparreholm"), "#follow-state"); !strings.Contains(got, "inte") {
 			t.Fatalf("another locality says %q", got)
+		}
+		// The demo's residents' news (comments on their ideas) go out first.
+		if _, err := db.SendNotifications(ctx); err != nil {
+			t.Fatal(err)
 		}
 		// A change in Bettna's plan reaches Anna at once, with the unsubscribe headers.
 		l := mustLocality(t, db, "bettna")
@@ -99,7 +104,14 @@ func TestFollowUnsubscribeAndMyData(t *testing.T) {
 				t.Errorf("the confirmation does not say %q: %q", want, done)
 			}
 		}
-		if list, _ := db.SignUps(ctx, ortsplan.SignUpFilter{}); len(list) != 1 || list[0].Name != "" || list[0].Email != "" {
+		var list []*ortsplan.SignUp // the demo's sign-ups are days old
+		all, _ := db.SignUps(ctx, ortsplan.SignUpFilter{})
+		for _, su := range all {
+			if time.Since(su.CreatedAt) < time.Hour {
+				list = append(list, su)
+			}
+		}
+		if len(list) != 1 || list[0].Name != "" || list[0].Email != "" {
 			t.Fatalf("the sign-up made with the address kept its data: %+v", list)
 		}
 		wantStatus(t, anna.get("/mina-uppgifter"), http.StatusSeeOther) // logged out
