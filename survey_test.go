@@ -101,7 +101,11 @@ func TestCheckResponse(t *testing.T) {
 		{"option twice", func() []ortsplan.SurveyAnswer { a := ok(); a[1].Choices = []int{0, 0}; return a }, "q2", "error.choose_from_list"},
 		{"scale six", func() []ortsplan.SurveyAnswer { a := ok(); a[2].Value = 6; return a }, "q3", "survey.scale_invalid"},
 		{"scale zero with text", func() []ortsplan.SurveyAnswer { a := ok(); a[2] = ortsplan.SurveyAnswer{Value: -2}; return a }, "q3", "survey.scale_invalid"},
-		{"long text", func() []ortsplan.SurveyAnswer { a := ok(); a[3].Text = strings.Repeat("å", ortsplan.MaxSurveyText+1); return a }, "q4", "error.too_long"},
+		{"long text", func() []ortsplan.SurveyAnswer {
+			a := ok()
+			a[3].Text = strings.Repeat("å", ortsplan.MaxSurveyText+1)
+			return a
+		}, "q4", "error.too_long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
