@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -259,6 +260,8 @@ type surveysData struct {
 	Locality *ortsplan.Locality
 	Now      time.Time
 	CanEdit  bool
+	// ViKansla offers this year's vi-känsla survey for the locality in one click.
+	ViKansla bool
 }
 
 // surveys lists the surveys that have opened (staff see theirs to come too).
@@ -275,6 +278,7 @@ func (s *Server) surveys(w http.ResponseWriter, r *http.Request) {
 	}
 	u := reqInfo(r).User
 	d.CanEdit = u.IsStaff()
+	d.ViKansla = d.Locality != nil && u.CanEditSurvey(d.Locality.ID)
 	f.Public = !d.CanEdit
 	ss, err := s.svc.Surveys.Surveys(r.Context(), f)
 	if err != nil {
@@ -634,4 +638,65 @@ func (s *Server) surveyResultsCSV(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cw.Flush()
+}
+
+// viKanslaView is the effects dashboard's vi-känsla section: the mean of the
+// vi-känsla survey per locality and year, with the number of answers.
+type viKanslaView struct {
+	Chart    template.HTML
+	Rows     []effectRow
+	Locality bool // one locality: no locality column
+}
+
+// viKanslaSection reads and lays out the vi-känsla for the dashboard; nil
+// when no vi-känsla survey has answers.
+func (s *Server) viKanslaSection(r *http.Request, L *i18n.Localizer, lang string, l *ortsplan.Locality) (*viKanslaView, error) {
+	var id int64
+	if l != nil {
+		id = l.ID
+	}
+	years, err := s.svc.Surveys.ViKansla(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	v := &viKanslaView{Locality: l != nil}
+	var cats []string
+	var means []float64
+	for _, y := range years {
+		if y.Responses == 0 {
+			continue
+		}
+		label := strconv.Itoa(y.Year)
+		if l == nil {
+			label = y.LocalityName + " " + label
+		}
+		cats, means = append(cats, label), append(means, y.Mean)
+		row := effectRow{Label: strconv.Itoa(y.Year), Values: []string{formatMean(lang, y.Mean), L.Number(y.Responses)}}
+		if l == nil {
+			row.Values = append([]string{y.LocalityName}, row.Values...)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	if len(v.Rows) == 0 {
+		return v, nil
+	}
+	v.Chart = chart.Bars{ID: "chart-vikansla", Title: L.T("vikansla.heading"), Desc: L.T("effects.chart_desc"), Categories: cats,
+		Series: []chart.Series{{Name: L.T("vikansla.mean"), Values: means}}, Decimals: 2}.SVG()
+	return v, nil
+}
+
+// surveysClosingSoon lists the staff home's open surveys that close within
+// ortsplan.SurveysClosingWithin, of one locality when the home is filtered.
+func (s *Server) surveysClosingSoon(r *http.Request, localityID int64) ([]*ortsplan.Survey, error) {
+	ss, err := s.svc.Surveys.SurveysClosingSoon(r.Context())
+	if err != nil || localityID == 0 {
+		return ss, err
+	}
+	out := ss[:0]
+	for _, sv := range ss {
+		if sv.LocalityID == localityID {
+			out = append(out, sv)
+		}
+	}
+	return out, nil
 }
