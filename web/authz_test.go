@@ -284,6 +284,8 @@ func authzRows() []authzRow {
 		public("GET /api/v1/ideas", fixed("/api/v1/ideas")),
 		public("GET /api/v1/ideas/{id}", func(f *authzFixture) string { return "/api/v1/ideas/" + id(f.idea) }),
 		public("GET /api/v1/effects", fixed("/api/v1/effects?locality=malmkoping")),
+		public("GET /api/v1/surveys", fixed("/api/v1/surveys?locality=malmkoping")),
+		public("GET /api/v1/surveys/{id}", func(f *authzFixture) string { return "/api/v1/surveys/" + id(f.survey) }),
 		public("/api/v1/", fixed("/api/v1/finns-inte")),
 		public("/", fixed("/finns-inte")),
 

@@ -54,7 +54,7 @@ func publicOutputs(f personalFixture) []string {
 		"/sitemap.xml", "/robots.txt",
 		// Surveys: a free-text answer not reviewed shows nowhere.
 		"/enkater", "/enkater?ort=bettna", "/enkater/" + itoa(f.survey), "/enkater/" + itoa(f.survey) + "/resultat",
-		"/enkater/" + itoa(f.survey) + "/resultat.csv",
+		"/enkater/" + itoa(f.survey) + "/resultat.csv", "/api/v1/surveys", "/api/v1/surveys/" + itoa(f.survey),
 	}
 }
 

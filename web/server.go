@@ -232,7 +232,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	reg.MustRegister(s.uploadGauges()...)
 	reg.MustRegister(newOutboxCollector(cfg))
 	s.openData = opendata.New(opendata.Services{Localities: svc.Localities, Plans: svc.Plans, Meetings: svc.Meetings,
-		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects},
+		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects, Surveys: svc.Surveys},
 		opendata.Config{BaseURL: cfg.BaseURL, OrgName: cfg.OrgName, DataLicence: cfg.DataLicence, DataLicenceURL: cfg.DataLicenceURL,
 			Catalog: cat, Logger: cfg.Logger, Now: cfg.Now, Fail: s.fail,
 			Lang: func(r *http.Request) string { return reqInfo(r).Lang }, RequestID: func(r *http.Request) string { return reqInfo(r).ID }})
