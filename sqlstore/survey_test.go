@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/demo"
 	"github.com/ortsplan/ortsplan/i18n"
 	"github.com/ortsplan/ortsplan/notify"
 	"github.com/ortsplan/ortsplan/sqlstore"
@@ -261,6 +262,47 @@ func TestViKanslaPerYear(t *testing.T) {
 			{LocalityID: hf.ID, LocalityName: "Hälleforsnäs", Year: 2025, Mean: 4, Responses: 2}}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("vi-känsla %v, want %v", got, want)
+		}
+	})
+}
+
+// TestDemoSurveys: the demo's vi-känsla survey for Hälleforsnäs is answered
+// in two years and shows a change; Malmköping has an open survey closing soon.
+func TestDemoSurveys(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		if _, err := demo.Load(context.Background(), db, nil); err != nil {
+			t.Fatal(err)
+		}
+		hf, err := db.FindLocality(sqltest.System(), "halleforsnas")
+		if err != nil {
+			t.Fatal(err)
+		}
+		years, err := db.ViKansla(context.Background(), hf.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(years) != 2 || years[0].Year != 2024 || years[1].Year != 2025 {
+			t.Fatalf("years %+v", years)
+		}
+		for i, y := range demo.ViKanslaYears {
+			if years[i].Responses != y.Web+y.Paper {
+				t.Errorf("%d: %d answers, want %d", y.Year, years[i].Responses, y.Web+y.Paper)
+			}
+		}
+		if years[1].Mean-years[0].Mean < 0.2 {
+			t.Errorf("no clear change: %.2f then %.2f", years[0].Mean, years[1].Mean)
+		}
+		t.Logf("vi-känsla in Hälleforsnäs: 2024 %.2f (%d answers), 2025 %.2f (%d answers)", years[0].Mean, years[0].Responses, years[1].Mean, years[1].Responses)
+		open, err := db.Surveys(sqltest.System(), ortsplan.SurveyFilter{Public: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, s := range open {
+			found = found || (s.State(time.Now(), time.Local) == ortsplan.SurveyOpen && s.LocalitySlug == "malmkoping" && s.Responses == 18 && s.PaperResponses == 4)
+		}
+		if !found {
+			t.Error("no open survey for Malmköping")
 		}
 	})
 }
