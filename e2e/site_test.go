@@ -36,6 +36,8 @@ type site struct {
 	// token (its cancel link) and the token of one not confirmed yet.
 	GroupSlug                string
 	MeetingID, HeldID        int64
+	// SurveyID is the demo's open survey (Malmköping), ViKanslaID Hälleforsnäs's vi-känsla survey of 2025.
+	SurveyID, ViKanslaID int64
 	FileID                   int64 // a document of the upcoming meeting
 	RegistrationCancelToken  string
 	RegistrationConfirmToken string
@@ -116,6 +118,12 @@ func startSite(t *testing.T) *site {
 
 	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
 	addMeetings(ctx, t, db, st)
+	if err := db.SQL().QueryRow("SELECT MAX(id) FROM surveys WHERE template = ''").Scan(&st.SurveyID); err != nil {
+		t.Fatalf("the demo's open survey: %v", err)
+	}
+	if err := db.SQL().QueryRow("SELECT MAX(id) FROM surveys WHERE template = 'vikansla'").Scan(&st.ViKanslaID); err != nil {
+		t.Fatalf("the demo's vi-känsla survey: %v", err)
+	}
 
 	h, err := web.New(web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db,
 		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Ping: db.Ping}, web.Config{
