@@ -34,10 +34,10 @@ type site struct {
 	// In Sparreholm: a working group, an upcoming meeting with registration,
 	// a held meeting with a published report, a confirmed registration's
 	// token (its cancel link) and the token of one not confirmed yet.
-	GroupSlug                string
-	MeetingID, HeldID        int64
+	GroupSlug         string
+	MeetingID, HeldID int64
 	// SurveyID is the demo's open survey (Malmköping), ViKanslaID Hälleforsnäs's vi-känsla survey of 2025.
-	SurveyID, ViKanslaID int64
+	SurveyID, ViKanslaID     int64
 	FileID                   int64 // a document of the upcoming meeting
 	RegistrationCancelToken  string
 	RegistrationConfirmToken string
