@@ -192,7 +192,7 @@ func TestSurveyAnswersCountedUnderConcurrency(t *testing.T) {
 					defer wg.Done()
 					a := []ortsplan.SurveyAnswer{{Choices: []int{i % 2}}, {Choices: []int{0, 1}}, {Value: i%5 + 1}, {}}
 					err := db.AnswerSurvey(context.Background(), &ortsplan.SurveyResponse{SurveyID: s.ID, Answers: a}, fmt.Sprintf("b%d", i))
-					if err != nil && ortsplan.ErrorCode(err) != ortsplan.ECONFLICT {
+					if err != nil && ortsplan.ErrorKey(err) != "survey.already_answered" {
 						errs <- err
 					}
 				}(i)

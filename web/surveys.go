@@ -74,8 +74,11 @@ func (s *Server) questionViews(p *page, sv *ortsplan.Survey) []surveyQuestionVie
 		case ortsplan.QuestionScale:
 			for i := ortsplan.ScaleMin; i <= ortsplan.ScaleMax; i++ {
 				label := strconv.Itoa(i)
-				if i == ortsplan.ScaleMin || i == ortsplan.ScaleMax {
-					label += " – " + p.L.T("survey.scale_"+label)
+				switch i {
+				case ortsplan.ScaleMin:
+					label += " – " + p.L.T("survey.scale_1")
+				case ortsplan.ScaleMax:
+					label += " – " + p.L.T("survey.scale_5")
 				}
 				v.Options = append(v.Options, option{strconv.Itoa(i), label})
 			}

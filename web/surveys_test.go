@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
@@ -189,5 +191,47 @@ func TestSurveyAnswering(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantStatus(t, c.get("/enkater/"+itoa(up.ID)), http.StatusNotFound)
+	})
+}
+
+// TestViKanslaOnEffects: the dashboard shows the demo's vi-känsla for
+// Hälleforsnäs per year, with the number of answers, beside the counted
+// figures; the municipality's names the locality; the staff home lists the
+// survey closing soon.
+func TestViKanslaOnEffects(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		s := newSite(t, db)
+		b := s.browser()
+		r := b.get("/orter/halleforsnas/effekter")
+		wantStatus(t, r, http.StatusOK)
+		rows := r.Doc.Find("#vikansla-table tbody tr")
+		if rows.Length() != 2 || r.Doc.Find("#vikansla-heading").Length() != 1 || r.Doc.Find(`svg.chart[role="img"] title`).FilterFunction(func(_ int, s *goquery.Selection) bool {
+			return strings.Contains(s.Text(), "Vi-känsla")
+		}).Length() != 1 {
+			t.Fatalf("vi-känsla section: %d rows\n%s", rows.Length(), truncate(text(r, "#vikansla-heading ~ *"), 500))
+		}
+		cells := func(row *goquery.Selection) string {
+			return strings.Join(row.Children().Map(func(_ int, c *goquery.Selection) string { return c.Text() }), " ")
+		}
+		if got := cells(rows.Eq(0)); got != "2024 3,31 34" {
+			t.Errorf("2024 row %q", got)
+		}
+		if got := cells(rows.Eq(1)); got != "2025 3,69 40" {
+			t.Errorf("2025 row %q", got)
+		}
+		all := b.get("/effekter")
+		if !strings.Contains(text(all, "#vikansla-table"), "Hälleforsnäs") {
+			t.Error("the municipality's dashboard does not name the locality")
+		}
+		if got := text(b.get("/orter/bettna/effekter"), "#vikansla-heading + p + p"); !strings.Contains(got, "Ingen vi-känsla-enkät") {
+			t.Errorf("Bettna without a vi-känsla survey says %q", got)
+		}
+		s.user("samordnare-e@example.se", ortsplan.RoleCoordinator)
+		staff := s.browser()
+		staff.login("samordnare-e@example.se", testPassword)
+		home := staff.get("/admin")
+		if !strings.Contains(text(home, "main"), "Stora Torget i sommar") {
+			t.Errorf("the staff home does not list the survey closing soon: %s", truncate(text(home, "main"), 600))
+		}
 	})
 }
