@@ -226,7 +226,7 @@ var pageKinds = []pageKind{
 	{name: "survey-results", tmpl: "survey_results", as: visitor, path: "/enkater/{vikansla}/resultat", status: http.StatusOK},
 	{name: "survey-results-staff", tmpl: "survey_results", as: admin, path: "/enkater/{survey}/resultat", status: http.StatusOK},
 	{name: "survey-new", tmpl: "survey_edit", as: admin, path: "/enkater/ny?ort=sparreholm", status: http.StatusOK},
-	{name: "survey-new-errors", tmpl: "survey_edit", as: admin, path: "/enkater/ny?ort=sparreholm", status: http.StatusBadRequest,
+	{name: "survey-new-errors", tmpl: "survey_edit", as: admin, path: "/enkater/ny?ort=sparreholm", status: http.StatusBadRequest, form: "/enkater/ny",
 		submit: url.Values{"title": {""}, "q1_text": {"Vad tycker du?"}, "q1_kind": {"single"}}},
 	{name: "survey-edit", tmpl: "survey_edit", as: admin, path: "/enkater/{survey}/redigera", status: http.StatusOK},
 	{name: "survey-paper", tmpl: "survey_paper", as: admin, path: "/enkater/{survey}/papper", status: http.StatusOK},
