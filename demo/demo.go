@@ -171,5 +171,11 @@ func Load(ctx context.Context, s Store, files media.Storage) (*Result, error) {
 	if err := loadLife(s, ck, files, localities, now); err != nil {
 		return nil, err
 	}
+	// Surveys, where the store has them (sqlstore.DB does).
+	if ss, ok := s.(ortsplan.SurveyService); ok {
+		if err := loadSurveys(ctx, ss, localities, time.Now()); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }

@@ -215,6 +215,23 @@ var pageKinds = []pageKind{
 	{name: "gallery-empty", tmpl: "gallery", as: visitor, path: "/orter/sparreholm/bilder", status: http.StatusOK},
 	{name: "meeting-photos", tmpl: "meeting", as: visitor, path: "/orter/halleforsnas/bilder", status: http.StatusOK,
 		link: regexp.MustCompile(`^/moten/\d+$`)},
+
+	// Surveys: {survey} is the demo's open survey for Malmköping, {vikansla}
+	// Hälleforsnäs's closed vi-känsla survey of 2025.
+	{name: "surveys", tmpl: "surveys", as: visitor, path: "/enkater", status: http.StatusOK},
+	{name: "surveys-locality-staff", tmpl: "surveys", as: admin, path: "/enkater?ort=halleforsnas", status: http.StatusOK},
+	{name: "survey", tmpl: "survey", as: visitor, path: "/enkater/{survey}", status: http.StatusOK},
+	{name: "survey-errors", tmpl: "survey", as: visitor, path: "/enkater/{survey}", status: http.StatusBadRequest,
+		submit: url.Values{"q4": {"  "}}},
+	{name: "survey-closed", tmpl: "survey", as: visitor, path: "/enkater/{vikansla}", status: http.StatusOK},
+	{name: "survey-results", tmpl: "survey_results", as: visitor, path: "/enkater/{vikansla}/resultat", status: http.StatusOK},
+	{name: "survey-results-staff", tmpl: "survey_results", as: admin, path: "/enkater/{survey}/resultat", status: http.StatusOK},
+	{name: "survey-new", tmpl: "survey_edit", as: admin, path: "/enkater/ny?ort=sparreholm", status: http.StatusOK},
+	{name: "survey-new-errors", tmpl: "survey_edit", as: admin, path: "/enkater/ny?ort=sparreholm", status: http.StatusBadRequest, form: "/enkater/ny",
+		submit: url.Values{"title": {""}, "q1_text": {"Vad tycker du?"}, "q1_kind": {"single"}}},
+	{name: "survey-edit", tmpl: "survey_edit", as: admin, path: "/enkater/{survey}/redigera", status: http.StatusOK},
+	{name: "survey-paper", tmpl: "survey_paper", as: admin, path: "/enkater/{survey}/papper", status: http.StatusOK},
+	{name: "effects-vikansla", tmpl: "effects", as: visitor, path: "/orter/halleforsnas/effekter", status: http.StatusOK},
 }
 
 // loginFor returns the login of a staff role.
@@ -238,7 +255,7 @@ func (s *site) kindsFor(t *testing.T, r role) []pageKind {
 	fill := strings.NewReplacer("{group}", s.GroupSlug, "{meeting}", strconv.FormatInt(s.MeetingID, 10),
 		"{held}", strconv.FormatInt(s.HeldID, 10), "{token}", s.RegistrationCancelToken, "{confirm}", s.RegistrationConfirmToken,
 		"{reset}", s.PasswordResetToken, "{invite}", s.InvitationToken, "{invited}", strconv.FormatInt(s.InvitedID, 10),
-		"{file}", strconv.FormatInt(s.FileID, 10))
+		"{file}", strconv.FormatInt(s.FileID, 10), "{survey}", strconv.FormatInt(s.SurveyID, 10), "{vikansla}", strconv.FormatInt(s.ViKanslaID, 10))
 	for _, k := range pageKinds {
 		if k.as != r {
 			continue

@@ -34,8 +34,10 @@ type site struct {
 	// In Sparreholm: a working group, an upcoming meeting with registration,
 	// a held meeting with a published report, a confirmed registration's
 	// token (its cancel link) and the token of one not confirmed yet.
-	GroupSlug                string
-	MeetingID, HeldID        int64
+	GroupSlug         string
+	MeetingID, HeldID int64
+	// SurveyID is the demo's open survey (Malmköping), ViKanslaID Hälleforsnäs's vi-känsla survey of 2025.
+	SurveyID, ViKanslaID     int64
 	FileID                   int64 // a document of the upcoming meeting
 	RegistrationCancelToken  string
 	RegistrationConfirmToken string
@@ -119,10 +121,16 @@ func startSite(t *testing.T) *site {
 
 	st := &site{Admin: login{res.AdminEmail, res.AdminPassword}, Official: officialLogin}
 	addMeetings(ctx, t, db, st)
+	if err := db.SQL().QueryRow("SELECT MAX(id) FROM surveys WHERE template = ''").Scan(&st.SurveyID); err != nil {
+		t.Fatalf("the demo's open survey: %v", err)
+	}
+	if err := db.SQL().QueryRow("SELECT MAX(id) FROM surveys WHERE template = 'vikansla'").Scan(&st.ViKanslaID); err != nil {
+		t.Fatalf("the demo's vi-känsla survey: %v", err)
+	}
 
 	home, homeAlt := demo.HomePicture()
 	h, err := web.New(web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db,
-		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Ping: db.Ping}, web.Config{
+		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Ping: db.Ping}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",

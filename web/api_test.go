@@ -389,6 +389,29 @@ func TestOpenAPIConformance(t *testing.T) {
 		}
 		check("/api/v1/effects?period=month", 400)
 		check("/api/v1/effects?locality=atlantis", 404)
+		// Surveys: an open one (results not yet public) and a closed one with answers.
+		open := openSurvey(t, db, mustLocality(t, db, "bettna").ID, "Öppen enkät")
+		closed := openSurvey(t, db, 0, "Stängd enkät")
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(db.AnswerSurvey(ctx, &ortsplan.SurveyResponse{SurveyID: closed.ID, Answers: []ortsplan.SurveyAnswer{{Choices: []int{1}}, {}, {Value: 5}, {Text: "Bra"}}}, "api-test-browser-token"))
+		today := ortsplan.SurveyDay(time.Now(), time.UTC)
+		closed.Opens, closed.Closes = today.AddDate(0, 0, -30), today.AddDate(0, 0, -2)
+		must(db.SaveSurvey(ctx, closed))
+		check("/api/v1/surveys", 200)
+		check("/api/v1/surveys?locality=bettna", 200)
+		check("/api/v1/surveys?locality=atlantis", 404)
+		if r := check("/api/v1/surveys/"+itoa(open.ID), 200); !strings.Contains(r.Body, `"results": null`) {
+			t.Errorf("open survey's results in the API: %s", truncate(r.Body, 400))
+		}
+		if r := check("/api/v1/surveys/"+itoa(closed.ID), 200); !strings.Contains(r.Body, `"mean": 5`) || strings.Contains(r.Body, `"Bra"`) {
+			t.Errorf("closed survey in the API: %s", truncate(r.Body, 1500))
+		}
+		check("/api/v1/surveys/999999", 404)
 
 		// Every documented response of every path was seen.
 		for _, path := range documented {

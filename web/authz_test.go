@@ -68,6 +68,7 @@ type authzFixture struct {
 	invitedUser                                  int64
 	failedMessage                                int64
 	regToken                                     string
+	survey, surveyText                           int64
 	pngBytes, pdfBytes                           []byte
 }
 
@@ -146,6 +147,13 @@ func newAuthzFixture(t *testing.T, s *site) *authzFixture {
 	must(db.SQL().QueryRow("SELECT MAX(id) FROM outbox").Scan(&f.message))
 	f.theme, f.theme2, f.action, f.action2, f.group, f.meeting, f.file, f.signUp = th.ID, th2.ID, a.ID, a2.ID, g.Slug, m.ID, file.ID, su.ID
 	f.idea, f.comment, f.flenIdea, f.flenComm, f.targetUser = idea.ID, c.ID, fi.ID, fc.ID, target.ID
+	today := ortsplan.SurveyDay(time.Now(), time.UTC)
+	sv := &ortsplan.Survey{LocalityID: f.malm.ID, Title: "RT Enkät", Opens: today.AddDate(0, 0, -1), Closes: today.AddDate(0, 1, 0), ResultsWhileOpen: true,
+		Questions: []ortsplan.SurveyQuestion{{Kind: ortsplan.QuestionScale, Text: "RT Trivs du?"}, {Kind: ortsplan.QuestionText, Text: "RT Något mer?"}}}
+	must(db.SaveSurvey(ctx, sv))
+	must(db.AnswerSurvey(ctx, &ortsplan.SurveyResponse{SurveyID: sv.ID, Answers: []ortsplan.SurveyAnswer{{Value: 3}, {Text: "RT Fler bänkar"}}}, "rt-webblasare-0123456789"))
+	f.survey = sv.ID
+	must(db.SQL().QueryRow("SELECT MAX(id) FROM survey_answers WHERE survey_id = $1 AND body IS NOT NULL", sv.ID).Scan(&f.surveyText))
 
 	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
 	for x := 0; x < 40; x++ {
@@ -277,6 +285,8 @@ func authzRows() []authzRow {
 		public("GET /api/v1/ideas", fixed("/api/v1/ideas")),
 		public("GET /api/v1/ideas/{id}", func(f *authzFixture) string { return "/api/v1/ideas/" + id(f.idea) }),
 		public("GET /api/v1/effects", fixed("/api/v1/effects?locality=malmkoping")),
+		public("GET /api/v1/surveys", fixed("/api/v1/surveys?locality=malmkoping")),
+		public("GET /api/v1/surveys/{id}", func(f *authzFixture) string { return "/api/v1/surveys/" + id(f.survey) }),
 		public("/api/v1/", fixed("/api/v1/finns-inte")),
 		public("/", fixed("/finns-inte")),
 
@@ -357,6 +367,40 @@ func authzRows() []authzRow {
 		open("POST /konto/losenord", fixed("/konto/losenord"), func(*authzFixture) url.Values {
 			return url.Values{"old_password": {"inte det rätta"}, "new_password": {"ett nytt långt lösenord"}, "confirm_password": {"ett nytt långt lösenord"}}
 		}, staffActors),
+		// Surveys: anyone answers and reads open results; the survey's locality decides the rest.
+		public("GET /enkater", fixed("/enkater?ort=malmkoping")),
+		public("GET /enkater/{id}", func(f *authzFixture) string { return "/enkater/" + id(f.survey) }),
+		open("POST /enkater/{id}", func(f *authzFixture) string { return "/enkater/" + id(f.survey) }, func(*authzFixture) url.Values {
+			return url.Values{"q1": {"4"}}
+		}, everyone),
+		public("GET /enkater/{id}/resultat", func(f *authzFixture) string { return "/enkater/" + id(f.survey) + "/resultat" }),
+		public("GET /enkater/{id}/resultat.csv", func(f *authzFixture) string { return "/enkater/" + id(f.survey) + "/resultat.csv" }),
+		get("GET /enkater/ny", fixed("/enkater/ny"), staffActors, ""),
+		change("POST /enkater/ny", fixed("/enkater/ny"), func(f *authzFixture) url.Values {
+			return url.Values{"title": {"Ny enkät RT"}, "locality": {id(f.malm.ID)}, "opens": {"2026-01-01"}, "closes": {"2026-01-31"}, "rows": {"1"},
+				"q1_text": {"Trivs du?"}, "q1_kind": {"scale"}}
+		}, editorA),
+		staffGet("GET /enkater/{id}/redigera", func(f *authzFixture) string { return "/enkater/" + id(f.survey) + "/redigera" }, editorA),
+		change("POST /enkater/{id}/redigera", func(f *authzFixture) string { return "/enkater/" + id(f.survey) + "/redigera" }, func(f *authzFixture) url.Values {
+			sv, _ := f.db.FindSurvey(sqltest.System(), f.survey)
+			return url.Values{"title": {unique("RT Enkät ")}, "locality": {id(f.malm.ID)}, "opens": {dateOf(sv.Opens)}, "closes": {dateOf(sv.Closes)},
+				"results_while_open": {"1"}, "rows": {"2"}, "q1_text": {sv.Questions[0].Text}, "q1_kind": {"scale"},
+				"q2_text": {sv.Questions[1].Text}, "q2_kind": {"text"}}
+		}, editorA),
+		staffGet("GET /enkater/{id}/papper", func(f *authzFixture) string { return "/enkater/" + id(f.survey) + "/papper" }, editorA),
+		change("POST /enkater/{id}/papper", func(f *authzFixture) string { return "/enkater/" + id(f.survey) + "/papper" }, func(*authzFixture) url.Values {
+			return url.Values{"q1": {"2"}}
+		}, editorA),
+		change("POST /enkater/{id}/fritext/{text}", func(f *authzFixture) string { return "/enkater/" + id(f.survey) + "/fritext/" + id(f.surveyText) },
+			func(f *authzFixture) url.Values {
+				var review string
+				f.db.SQL().QueryRow("SELECT review FROM survey_answers WHERE id = $1", f.surveyText).Scan(&review)
+				if review == "approved" {
+					return url.Values{"review": {"hidden"}}
+				}
+				return url.Values{"review": {"approved"}}
+			}, editorA),
+		change("POST /orter/{slug}/vi-kansla", malm("/vi-kansla"), func(*authzFixture) url.Values { return url.Values{} }, editorA),
 		staffGet("GET /orter/ny", fixed("/orter/ny"), adminA),
 		change("POST /orter", fixed("/orter"), func(*authzFixture) url.Values {
 			return url.Values{"name": {"Ny ort"}, "slug": {unique("ny-ort-")}, "phase": {"mobiliserande"}, "since": {"2026-11-01"}}

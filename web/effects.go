@@ -82,6 +82,8 @@ type effectsData struct {
 	Status    effectSection
 	Effects   *ortsplan.Effects
 	Body      template.HTML // the rendered figures, "effects-body"
+	// ViKansla is the vi-känsla survey's mean per year (surveys.go), read per request.
+	ViKansla *viKanslaView
 }
 
 // Building the charts and tables takes longer than the rest of the page, so
@@ -143,6 +145,10 @@ func (s *Server) effectsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := *cached
 	d.Locality, d.BadPeriod, d.Base = l, bad, r.URL.Path
+	if d.ViKansla, err = s.viKanslaSection(r, p.L, p.Lang, l); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p.Data = &d
 	if l != nil {
 		p.Feed = "/orter/" + l.Slug + "/flode.atom"

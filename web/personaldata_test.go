@@ -20,7 +20,7 @@ import (
 
 // personalFixture holds the ids of the records that carry personal data.
 type personalFixture struct {
-	idea, hiddenIdea, meeting int64
+	idea, hiddenIdea, meeting, survey int64
 }
 
 // publicOutputs is every public output an anonymous visitor can fetch: pages,
@@ -52,6 +52,9 @@ func publicOutputs(f personalFixture) []string {
 		// Feeds, calendars, sitemap.
 		"/flode.atom", "/orter/bettna/flode.atom", "/kalender.ics", "/orter/bettna/kalender.ics", "/moten/" + meeting + "/kalender.ics",
 		"/sitemap.xml", "/robots.txt",
+		// Surveys: a free-text answer not reviewed shows nowhere.
+		"/enkater", "/enkater?ort=bettna", "/enkater/" + itoa(f.survey), "/enkater/" + itoa(f.survey) + "/resultat",
+		"/enkater/" + itoa(f.survey) + "/resultat.csv", "/api/v1/surveys", "/api/v1/surveys/" + itoa(f.survey),
 	}
 }
 
@@ -63,7 +66,7 @@ func publicOutputs(f personalFixture) []string {
 var notPublicRoutes = []string{
 	"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/filer/", "/bild/", "/logga-in", "/inloggning/", "/nytt-losenord/",
 	"/mina-uppgifter", "/anmalningar.csv", "/avregistrera/", "/anmalan/", "/bekrafta", "/admin", "/konto", "/sprak", "/redigera", "/ny", "/nytt",
-	"/atgarder/", "/teman/", "/historik/{id}", "/meddelanden", "/arkiv",
+	"/atgarder/", "/teman/", "/historik/{id}", "/meddelanden", "/arkiv", "/papper",
 }
 
 // TestNoPersonalDataInPublicOutputs stores personal data of every kind —
@@ -87,6 +90,7 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 			"personal.hemlig@example.se",
 			"Dold idé om något olämpligt", "Dold kommentar med olämpligt innehåll",
 			"osa.obekraftad@example.se", "Osa Obekräftad", "Hemlig rullstolsplats",
+			"Ogranskad fritext om grannen Nils",
 		}
 		displayNames := []string{"Idella Idésson", "Kalle Kommentarsson"}
 
@@ -126,6 +130,13 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 		r = idella.post("/orter/bettna/ideer", url.Values{"title": {"En annan idé"}, "body": {never[13]}})
 		f.hiddenIdea, _ = parseTrailingID(r.Header.Get("Location"))
 		f.meeting = m.ID
+		sv := openSurvey(t, db, l.ID, "Bettnaenkäten")
+		sv.ResultsWhileOpen = true
+		if err := db.SaveSurvey(ctx, sv); err != nil {
+			t.Fatal(err)
+		}
+		f.survey = sv.ID
+		wantStatus(t, s.browser().post("/enkater/"+itoa(sv.ID), url.Values{"q1": {"0"}, "q4": {never[18]}}), http.StatusSeeOther)
 		if f.idea == 0 || f.hiddenIdea == 0 {
 			t.Fatal("ideas not created")
 		}

@@ -45,6 +45,8 @@ type Services struct {
 	Work ortsplan.WorkService
 	// Exports gives staff their localities' personal data as files.
 	Exports ortsplan.ExportService
+	// Surveys writes, answers and counts the surveys (enkäter).
+	Surveys ortsplan.SurveyService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 }
@@ -54,7 +56,7 @@ func (svc Services) check() error {
 	for name, v := range map[string]any{"Users": svc.Users, "Residents": svc.Residents, "Localities": svc.Localities,
 		"Plans": svc.Plans, "Meetings": svc.Meetings, "Files": svc.Files, "SignUps": svc.SignUps, "Ideas": svc.Ideas,
 		"Follows": svc.Follows, "PersonalData": svc.PersonalData, "Search": svc.Search, "OpenData": svc.OpenData,
-		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work, "Exports": svc.Exports} {
+		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work, "Exports": svc.Exports, "Surveys": svc.Surveys} {
 		if v == nil {
 			return fmt.Errorf("web: no %s service configured", name)
 		}
@@ -240,7 +242,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	reg.MustRegister(s.uploadGauges()...)
 	reg.MustRegister(newOutboxCollector(cfg))
 	s.openData = opendata.New(opendata.Services{Localities: svc.Localities, Plans: svc.Plans, Meetings: svc.Meetings,
-		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects},
+		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects, Surveys: svc.Surveys},
 		opendata.Config{BaseURL: cfg.BaseURL, OrgName: cfg.OrgName, DataLicence: cfg.DataLicence, DataLicenceURL: cfg.DataLicenceURL,
 			Catalog: cat, Logger: cfg.Logger, Now: cfg.Now, Fail: s.fail,
 			Lang: func(r *http.Request) string { return reqInfo(r).Lang }, RequestID: func(r *http.Request) string { return reqInfo(r).ID }})
@@ -386,6 +388,21 @@ func (s *Server) routes() *http.ServeMux {
 	staff("GET /orter/{slug}/meddelanden", s.staffMessagesPage)
 	staff("GET /orter/{slug}/meddelanden/nytt", s.newStaffMessage)
 	staff("POST /orter/{slug}/meddelanden", s.postStaffMessage)
+
+	// Surveys: anyone answers; staff write them, type in paper answers and review free texts.
+	mux.HandleFunc("GET /enkater", s.surveys)
+	mux.HandleFunc("GET /enkater/{id}", s.survey)
+	mux.HandleFunc("POST /enkater/{id}", s.answerSurveyAs(false))
+	mux.HandleFunc("GET /enkater/{id}/resultat", s.surveyResults)
+	mux.HandleFunc("GET /enkater/{id}/resultat.csv", s.surveyResultsCSV)
+	staff("GET /enkater/ny", s.newSurveyForm)
+	staff("POST /enkater/ny", s.saveSurvey)
+	staff("GET /enkater/{id}/redigera", s.editSurveyForm)
+	staff("POST /enkater/{id}/redigera", s.saveSurvey)
+	staff("GET /enkater/{id}/papper", s.surveyPaperForm)
+	staff("POST /enkater/{id}/papper", s.answerSurveyAs(true))
+	staff("POST /enkater/{id}/fritext/{text}", s.reviewSurveyText)
+	staff("POST /orter/{slug}/vi-kansla", s.createViKansla)
 
 	// Staff: what waits for them, and the administration.
 	staff("GET /admin", s.adminHome)

@@ -93,6 +93,8 @@ func (s *Server) parseWorkFilter(w http.ResponseWriter, r *http.Request) (*workF
 type workHomeData struct {
 	Filter *workFilter
 	Work   *ortsplan.Workload
+	// Surveys are the open surveys closing soon (surveys.go).
+	Surveys []*ortsplan.Survey
 }
 
 // adminHome is the staff home: what waits, with a count and a link each.
@@ -106,8 +108,13 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	surveys, err := s.surveysClosingSoon(r, wf.LocalityID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p := s.newPage(w, r)
-	p.Data = workHomeData{Filter: f, Work: work}
+	p.Data = workHomeData{Filter: f, Work: work, Surveys: surveys}
 	s.render(w, r, http.StatusOK, "admin_home", p)
 }
 

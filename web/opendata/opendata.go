@@ -23,6 +23,7 @@ type Services struct {
 	Ideas      ortsplan.IdeaService
 	OpenData   ortsplan.OpenDataService
 	Effects    ortsplan.EffectService
+	Surveys    ortsplan.SurveyService
 }
 
 // Config holds the open data's settings and what it borrows from the site.
@@ -87,6 +88,8 @@ func (h *Handler) Register(mux Mux) {
 		{"GET /api/v1/ideas", h.apiIdeas},
 		{"GET /api/v1/ideas/{id}", h.apiIdea},
 		{"GET /api/v1/effects", h.apiEffects},
+		{"GET /api/v1/surveys", h.apiSurveys},
+		{"GET /api/v1/surveys/{id}", h.apiSurvey},
 		{"/api/v1/", h.apiFallback},
 	} {
 		var next http.Handler = rt.fn
