@@ -58,7 +58,9 @@ build_hydra() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	tmp=$out.tmp-$$
+	# Hydra's other replace directive (pop) is copied into the throwaway module.
 	(cd "$dir" && GOWORK=off GOFLAGS= go mod init x >/dev/null 2>&1 &&
+		GOWORK=off GOFLAGS= go mod edit -replace github.com/gobuffalo/pop/v6=github.com/ory/pop/v6@v6.2.1-0.20241121111754-e5dfc0f3344b &&
 		GOWORK=off GOFLAGS= go get -tool "$hydra_module@$hydra_version" &&
 		CGO_ENABLED=0 GOWORK=off GOFLAGS= go build -trimpath -ldflags='-s -w' -o "$tmp" "$hydra_module")
 	mv "$tmp" "$out"
