@@ -298,6 +298,10 @@ type UserService interface {
 	// LoginWait); the answers are the same whether or not the e-mail has an
 	// account.
 	Authenticate(ctx context.Context, email, password, addr string) (*User, error)
+	// LoginOIDC finds, links or creates the account an identity provider
+	// vouched for (by its sub claim) and refuses unmapped or deactivated
+	// people with EFORBIDDEN; both outcomes are audited.
+	LoginOIDC(ctx context.Context, l OIDCLogin) (*User, error)
 	// ChangePassword changes the acting account's password after checking the old one.
 	ChangePassword(ctx context.Context, oldPassword, newPassword string) error
 

@@ -5,6 +5,7 @@
 # run finds it in a second.
 #
 #   scripts/tools.sh weed   # SeaweedFS, the S3 server the storage tests use
+#   scripts/tools.sh hydra  # Ory Hydra, the OpenID Provider the login tests use
 #
 # Use it as: export ORTSPLAN_TEST_WEED=$(scripts/tools.sh weed)
 set -euo pipefail
@@ -38,10 +39,39 @@ build_weed() {
 	echo "$out"
 }
 
+# Ory Hydra (Apache-2.0), pinned, built the same way inside its own module.
+hydra_module=github.com/ory/hydra/v2
+hydra_version=v2.3.0
+
+build_hydra() {
+	local out dir tmp
+	out=$(go env GOCACHE)/ortsplan-tools/hydra-$hydra_version/hydra
+	if [ -x "$out" ] && "$out" version >/dev/null 2>&1; then
+		echo "$out"
+		return
+	fi
+	echo "building $hydra_module@$hydra_version (once; it is cached in $(dirname "$out"))" >&2
+	# Its go.mod replaces its client with a folder the module zip leaves out,
+	# so it is built as a tool of a throwaway module, where replace
+	# directives of a dependency do not apply.
+	dir=$(dirname "$out")/mod
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	tmp=$out.tmp-$$
+	# Hydra's other replace directive (pop) is copied into the throwaway module.
+	(cd "$dir" && GOWORK=off GOFLAGS= go mod init x >/dev/null 2>&1 &&
+		GOWORK=off GOFLAGS= go mod edit -replace github.com/gobuffalo/pop/v6=github.com/ory/pop/v6@v6.2.1-0.20241121111754-e5dfc0f3344b &&
+		GOWORK=off GOFLAGS= go get -tool "$hydra_module@$hydra_version" &&
+		CGO_ENABLED=0 GOWORK=off GOFLAGS= go build -trimpath -ldflags='-s -w' -o "$tmp" "$hydra_module")
+	mv "$tmp" "$out"
+	echo "$out"
+}
+
 case "${1:-}" in
 weed) build_weed ;;
+hydra) build_hydra ;;
 *)
-	echo "usage: scripts/tools.sh weed" >&2
+	echo "usage: scripts/tools.sh weed|hydra" >&2
 	exit 2
 	;;
 esac

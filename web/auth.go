@@ -14,6 +14,10 @@ type loginData struct {
 	PasswordReset bool
 	// PasswordChosen is set after an invited person chose their first password.
 	PasswordChosen bool
+	// OIDC is set when staff can sign in through the identity provider;
+	// OIDCLabel is its button's text ("" gives the translated default).
+	OIDC      bool
+	OIDCLabel string
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -23,7 +27,8 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(w, r)
 	p.Form = &form{Values: r.URL.Query()}
-	p.Data = loginData{PasswordReset: r.URL.Query().Get("losenord") == "nytt", PasswordChosen: r.URL.Query().Get("losenord") == "valt"}
+	p.Data = loginData{PasswordReset: r.URL.Query().Get("losenord") == "nytt", PasswordChosen: r.URL.Query().Get("losenord") == "valt",
+		OIDC: s.cfg.OIDC != nil, OIDCLabel: s.cfg.OIDCLabel}
 	s.render(w, r, http.StatusOK, "login", p)
 }
 
@@ -89,6 +94,11 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.clearCookie(w, sessionCookie)
+	if end := s.endSessionURL(r); end != "" {
+		s.clearCookie(w, oidcLoginCookie)
+		http.Redirect(w, r, end, http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -102,6 +102,10 @@ type Config struct {
 	// time to confirm); handed to the meeting service with each registration.
 	// Parts not set take ortsplan.DefaultRegistrationRule's.
 	RegistrationRule ortsplan.RegistrationRule
+	// OIDC, when set, offers staff login through the identity provider.
+	OIDC *OIDC
+	// OIDCLabel is the login button's text ("" gives the default).
+	OIDCLabel string
 	// KeepOriginals keeps uploaded photos' original bytes (staff only) beside the re-encoded sizes.
 	KeepOriginals bool
 	Logger        *slog.Logger
@@ -344,6 +348,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /nytt-losenord/{token}", s.newPasswordForm)
 	mux.HandleFunc("POST /nytt-losenord/{token}", s.resetPassword)
 	mux.HandleFunc("POST /logga-ut", s.logout)
+	if s.cfg.OIDC != nil {
+		mux.HandleFunc("GET /logga-in/oidc", s.oidcStart)
+		mux.HandleFunc("GET /logga-in/oidc/callback", s.oidcCallback)
+	}
 	staff("GET /konto", s.account)
 	staff("POST /konto/losenord", s.changePassword)
 
