@@ -292,7 +292,8 @@ func (tb tab) open(base string, k pageKind, lang string) *network.Response {
 			tb.t.Fatalf("%s: %s", k.name, msg)
 		}
 		resp = tb.load("send the form "+k.action(),
-			chromedp.Click(chromedp.CSS(`form[action="`+k.action()+`"] button[type=submit]`)))
+			// The form's own submit button, not one that only adds rows.
+			chromedp.Click(chromedp.CSS(`form[action="`+k.action()+`"] button[type=submit]:not([name="more"])`)))
 	}
 	if int(resp.Status) != k.status {
 		tb.t.Errorf("%s (%s): status %d, want %d", k.name, lang, resp.Status, k.status)
