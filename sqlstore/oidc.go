@@ -82,7 +82,16 @@ func (db *DB) LoginOIDC(ctx context.Context, l ortsplan.OIDCLogin) (*User, error
 		return nil, err
 	}
 	if refused != "" {
-		return nil, ortsplan.Errorf(ortsplan.EFORBIDDEN, "oidc.refused_"+refused)
+		return nil, ortsplan.Errorf(ortsplan.EFORBIDDEN, oidcRefusals[refused])
 	}
 	return db.FindUserByID(ctx, id)
+}
+
+// oidcRefusals are the messages of LoginOIDC's refusals, by reason.
+var oidcRefusals = map[string]string{
+	"no_subject":  "oidc.refused_no_subject",
+	"unmapped":    "oidc.refused_unmapped",
+	"no_email":    "oidc.refused_no_email",
+	"email_taken": "oidc.refused_email_taken",
+	"deactivated": "oidc.refused_deactivated",
 }
