@@ -238,6 +238,10 @@ func authzRows() []authzRow {
 		public("GET /kalender", fixed("/kalender")),
 		public("GET /kalender.ics", fixed("/kalender.ics")),
 		public("GET /orter/{slug}/kalender.ics", malm("/kalender.ics")),
+		// Staff login through the identity provider: not configured here, so
+		// nobody reaches it (404 for every actor).
+		get("GET /logga-in/oidc", fixed("/logga-in/oidc"), nil, ""),
+		get("GET /logga-in/oidc/callback", fixed("/logga-in/oidc/callback?state=x&code=y"), nil, ""),
 		public("GET /moten/{id}/anmald", func(f *authzFixture) string { return "/moten/" + id(f.meeting) + "/anmald" }),
 		public("GET /moten/{id}/kalender.ics", func(f *authzFixture) string { return "/moten/" + id(f.meeting) + "/kalender.ics" }),
 		public("GET /ideer/{id}", func(f *authzFixture) string { return "/ideer/" + id(f.idea) }),

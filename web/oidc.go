@@ -72,6 +72,10 @@ const (
 // PKCE verifier in a short-lived cookie bound to this browser.
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 	o := s.cfg.OIDC
+	if o == nil {
+		s.notFound(w, r)
+		return
+	}
 	state, nonce, verifier := randomToken(), randomToken(), oauth2.GenerateVerifier()
 	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Value: state + "." + nonce + "." + verifier,
 		Path: "/logga-in/oidc", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 600})
@@ -83,6 +87,10 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 // cookie is cleared first, so a replayed callback finds none.
 func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	o := s.cfg.OIDC
+	if o == nil {
+		s.notFound(w, r)
+		return
+	}
 	s.clearOIDCCookie(w)
 	c, err := r.Cookie(oidcCookie)
 	var parts []string

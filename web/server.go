@@ -348,10 +348,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /nytt-losenord/{token}", s.newPasswordForm)
 	mux.HandleFunc("POST /nytt-losenord/{token}", s.resetPassword)
 	mux.HandleFunc("POST /logga-ut", s.logout)
-	if s.cfg.OIDC != nil {
-		mux.HandleFunc("GET /logga-in/oidc", s.oidcStart)
-		mux.HandleFunc("GET /logga-in/oidc/callback", s.oidcCallback)
-	}
+	// Registered always, so the route table covers them; without an
+	// identity provider configured they answer 404.
+	mux.HandleFunc("GET /logga-in/oidc", s.oidcStart)
+	mux.HandleFunc("GET /logga-in/oidc/callback", s.oidcCallback)
 	staff("GET /konto", s.account)
 	staff("POST /konto/losenord", s.changePassword)
 
