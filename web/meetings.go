@@ -126,7 +126,7 @@ func (s *Server) meeting(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) meetingPage(w http.ResponseWriter, r *http.Request, status int, f *form) {
-	m, ok := s.meetingInPath(w, r)
+	m, ok := s.pathMeeting(w, r)
 	if !ok {
 		return
 	}
@@ -242,28 +242,12 @@ type registrationSentData struct {
 	ResendMinutes int
 }
 
-// meetingInPath finds the meeting the path's {id} names, or answers 404
-// (a malformed or unknown id) or the service's error, and returns false.
-func (s *Server) meetingInPath(w http.ResponseWriter, r *http.Request) (*ortsplan.Meeting, bool) {
-	id, ok := parseID(r.PathValue("id"))
-	if !ok {
-		s.notFound(w, r)
-		return nil, false
-	}
-	m, err := s.svc.Meetings.FindMeeting(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	return m, true
-}
-
 // registrationSent is where the registration form ends: it says what happens
 // now (an e-mail with a link to confirm within the time) and names the
 // meeting, without repeating what was typed, since the address says nothing
 // of who sent it. A robot caught by the honeypot lands here too.
 func (s *Server) registrationSent(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.meetingInPath(w, r)
+	m, ok := s.pathMeeting(w, r)
 	if !ok {
 		return
 	}
@@ -437,7 +421,7 @@ func (s *Server) localityICS(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.meetingInPath(w, r)
+	m, ok := s.pathMeeting(w, r)
 	if !ok {
 		return
 	}

@@ -104,16 +104,46 @@ type surveyData struct {
 	NeedLogin bool // one per resident and nobody logged in
 }
 
-// surveyPage shows a survey with its answer form while it is open.
-func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request, status int, paper bool, f *form) {
+// pathSurvey loads the survey the path's {id} names, or answers 404 or the
+// service's error.
+func (s *Server) pathSurvey(w http.ResponseWriter, r *http.Request) (*ortsplan.Survey, bool) {
 	id, ok := parseID(r.PathValue("id"))
 	if !ok {
 		s.notFound(w, r)
-		return
+		return nil, false
 	}
 	sv, err := s.svc.Surveys.FindSurvey(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
+		return nil, false
+	}
+	return sv, true
+}
+
+// pathSurveyResults loads the results of the path's survey; results not yet
+// public to this person answer 403 with the service's reason.
+func (s *Server) pathSurveyResults(w http.ResponseWriter, r *http.Request) (*ortsplan.SurveyResults, bool) {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
+		s.notFound(w, r)
+		return nil, false
+	}
+	res, err := s.svc.Surveys.SurveyResults(r.Context(), id)
+	if err != nil {
+		if ortsplan.ErrorCode(err) == ortsplan.EFORBIDDEN {
+			s.renderError(w, r, http.StatusForbidden, ortsplan.ErrorKey(err))
+		} else {
+			s.fail(w, r, err)
+		}
+		return nil, false
+	}
+	return res, true
+}
+
+// surveyPage shows a survey with its answer form while it is open.
+func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request, status int, paper bool, f *form) {
+	sv, ok := s.pathSurvey(w, r)
+	if !ok {
 		return
 	}
 	ri := reqInfo(r)
@@ -131,6 +161,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	if !paper && d.State == ortsplan.SurveyOpen {
 		browser := s.surveyBrowser(w, r)
+		var err error
 		if d.Answered, err = s.svc.Surveys.Answered(r.Context(), sv.ID, browser); err != nil {
 			s.fail(w, r, err)
 			return
@@ -206,14 +237,8 @@ func parseResponse(sv *ortsplan.Survey, f url.Values) (*ortsplan.SurveyResponse,
 // typed in by staff (paper).
 func (s *Server) answerSurveyAs(paper bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := parseID(r.PathValue("id"))
+		sv, ok := s.pathSurvey(w, r)
 		if !ok {
-			s.notFound(w, r)
-			return
-		}
-		sv, err := s.svc.Surveys.FindSurvey(r.Context(), id)
-		if err != nil {
-			s.fail(w, r, err)
 			return
 		}
 		again := func(status int, f *form) { s.surveyPage(w, r, status, paper, f) }
@@ -415,14 +440,8 @@ func (s *Server) editSurveyForm(w http.ResponseWriter, r *http.Request) {
 
 // editableSurvey loads the survey of the path; the service decides on saving.
 func (s *Server) editableSurvey(w http.ResponseWriter, r *http.Request) (*ortsplan.Survey, bool) {
-	id, ok := parseID(r.PathValue("id"))
+	sv, ok := s.pathSurvey(w, r)
 	if !ok {
-		s.notFound(w, r)
-		return nil, false
-	}
-	sv, err := s.svc.Surveys.FindSurvey(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
 		return nil, false
 	}
 	if !reqInfo(r).User.CanEditSurvey(sv.LocalityID) {
@@ -562,18 +581,8 @@ type surveyResultsData struct {
 }
 
 func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request) {
-	id, ok := parseID(r.PathValue("id"))
+	res, ok := s.pathSurveyResults(w, r)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	res, err := s.svc.Surveys.SurveyResults(r.Context(), id)
-	if err != nil {
-		if ortsplan.ErrorCode(err) == ortsplan.EFORBIDDEN {
-			s.renderError(w, r, http.StatusForbidden, ortsplan.ErrorKey(err))
-			return
-		}
-		s.fail(w, r, err)
 		return
 	}
 	p := s.newPage(w, r)
@@ -603,18 +612,8 @@ func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request) {
 // surveyResultsCSV gives the counts, one row per question and option or
 // step, and the free texts shown on the page.
 func (s *Server) surveyResultsCSV(w http.ResponseWriter, r *http.Request) {
-	id, ok := parseID(r.PathValue("id"))
+	res, ok := s.pathSurveyResults(w, r)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	res, err := s.svc.Surveys.SurveyResults(r.Context(), id)
-	if err != nil {
-		if ortsplan.ErrorCode(err) == ortsplan.EFORBIDDEN {
-			s.renderError(w, r, http.StatusForbidden, ortsplan.ErrorKey(err))
-			return
-		}
-		s.fail(w, r, err)
 		return
 	}
 	L := s.cat.For(reqInfo(r).Lang)
@@ -622,7 +621,7 @@ func (s *Server) surveyResultsCSV(w http.ResponseWriter, r *http.Request) {
 	if reqInfo(r).User != nil {
 		cache = "no-store"
 	}
-	cw := opendata.StartCSV(w, L, "enkat-"+strconv.FormatInt(id, 10), cache, "survey.csv_question", "survey.csv_text", "survey.csv_answer",
+	cw := opendata.StartCSV(w, L, "enkat-"+strconv.FormatInt(res.Survey.ID, 10), cache, "survey.csv_question", "survey.csv_text", "survey.csv_answer",
 		"survey.csv_count", "survey.csv_paper")
 	for n, q := range res.Questions {
 		text := s.questionText(L, q.Question)
