@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -13,7 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/ortsplan/ortsplan"
-	"github.com/ortsplan/ortsplan/demo"
+	"github.com/ortsplan/ortsplan/demo/demotest"
 	"github.com/ortsplan/ortsplan/media"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
@@ -32,11 +31,21 @@ type site struct {
 	storage media.Storage
 }
 
-// newSite serves the real router over the given database, with the demo loaded.
+// TestMain drops the demo template (see demotest) when the tests end.
+func TestMain(m *testing.M) { demotest.Main(m) }
+
+// newSite serves the real router over the given empty database, with the
+// demo loaded. The demo comes as a copy of one loaded once per process
+// (demotest): db, fresh from sqltest, is turned into that copy in place, so
+// the test's db and the site's are one, keeping db's clock and composer.
 func newSite(t testing.TB, db *sqlstore.DB, mutate ...func(*web.Config, *web.Services)) *site {
 	t.Helper()
-	if _, err := demo.Load(context.Background(), db, nil); err != nil {
-		t.Fatalf("load demo: %v", err)
+	loaded, _ := demotest.Open(t, db.Dialect)
+	loaded.Now, loaded.Composer, loaded.PublicURL = db.Now, db.Composer, db.PublicURL
+	empty := *db
+	*db = *loaded
+	if err := empty.Close(); err != nil {
+		t.Fatalf("close the empty database: %v", err)
 	}
 	return serveSite(t, db, mutate...)
 }
