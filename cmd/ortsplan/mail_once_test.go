@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -73,7 +72,7 @@ func TestServeReleasesMailOnClose(t *testing.T) {
 	db.Close()
 
 	_, port, _ := net.SplitHostPort(l.Addr().String())
-	var stdout, stderr bytes.Buffer
+	var stdout, stderr lockedBuffer // the server's jobs log while the test reads
 	m := NewMain(&stdout, &stderr)
 	if err := m.ParseServe([]string{"--addr", "127.0.0.1:0", "--data", data, "--smtp-host", "127.0.0.1", "--smtp-port", port,
 		"--smtp-tls", "none", "--mail-from", "Ortsplan <noreply@flen.example>"}); err != nil {
@@ -158,7 +157,7 @@ func TestServeDeletesOldMail(t *testing.T) {
 	}
 	db.Close()
 
-	var stdout, stderr bytes.Buffer
+	var stdout, stderr lockedBuffer // the server's jobs log while the test reads
 	m := NewMain(&stdout, &stderr)
 	if err := m.ParseServe([]string{"--addr", "127.0.0.1:0", "--data", data, "--mail-retention-days", "30"}); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log"
@@ -79,7 +78,7 @@ func TestServeSendsOutboxMail(t *testing.T) {
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	t.Setenv("ORTSPLAN_SMTP_HOST", "127.0.0.1")
 	t.Setenv("ORTSPLAN_SMTP_PORT", port)
-	var stdout, stderr bytes.Buffer
+	var stdout, stderr lockedBuffer // the server's jobs log while the test reads
 	m := NewMain(&stdout, &stderr)
 	if err := m.ParseServe([]string{"--addr", "127.0.0.1:0", "--data", data, "--smtp-tls", "none",
 		"--mail-from", "Ortsplan <noreply@flen.example>"}); err != nil {

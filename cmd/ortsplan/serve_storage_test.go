@@ -56,7 +56,7 @@ func TestServeDemoOnS3(t *testing.T) {
 	t.Setenv("AWS_SECRET_ACCESS_KEY", srv.SecretKey)
 	spec := srv.Spec(t)
 	data := t.TempDir()
-	var stdout, stderr bytes.Buffer
+	var stdout, stderr lockedBuffer // the server's jobs log while the test reads
 	m := NewMain(&stdout, &stderr)
 	if err := m.ParseServe([]string{"--demo", "--addr", "127.0.0.1:0", "--data", data, "--storage", spec}); err != nil {
 		t.Fatal(err)
