@@ -86,3 +86,12 @@ func (db *DB) SetCacheBytes(maxBytes int64) { db.cache = newStoreCache(maxBytes)
 
 // CacheStats reports how the store's cache is used, for /metrics.
 func (db *DB) CacheStats() cache.Stats { return db.cache.Stats() }
+
+// pageScope is the change counter that moves with every change to what a
+// public page shows (migration 0023).
+const pageScope = -1
+
+// PageVersion reads the page counter: the web server's page cache keeps
+// rendered pages under it, so one indexed read per request tells whether a
+// kept page still shows what the database holds.
+func (db *DB) PageVersion(ctx context.Context) (int64, error) { return db.counter(ctx, pageScope) }
