@@ -271,7 +271,8 @@ func (c *client) csrf(in *instance) string {
 			return k.Value
 		}
 	}
-	_, body := c.get(in, "/logga-in")
+	// An anonymous visitor's pages carry no token, and need none.
+	_, body := c.get(in, "/")
 	doc, _ := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	return doc.Find(`input[name="csrf"]`).AttrOr("value", "")
 }
@@ -399,6 +400,30 @@ func TestTwoInstances(t *testing.T) {
 		t.Fatalf("the session made on A, on B: %d", res.StatusCode)
 	}
 
+	// Each keeps the anonymous plan page in its page cache; a theme saved
+	// on A shows on B at the next request, and B's old ETag gets no 304.
+	const plan = "/orter/bettna/handlingsplan"
+	visitor := newClient(t)
+	etags := map[*instance]string{}
+	for _, in := range []*instance{a, b} {
+		visitor.get(in, plan)
+		res, _ := visitor.get(in, plan)
+		etags[in] = res.Header.Get("ETag")
+		req, _ := http.NewRequest(http.MethodGet, in.base+plan, nil)
+		req.Header.Set("If-None-Match", etags[in])
+		if res, _ := visitor.do(req); etags[in] == "" || res.StatusCode != http.StatusNotModified {
+			t.Fatalf("the plan page on %s: ETag %q, revalidated with %d, want 304", in.name, etags[in], res.StatusCode)
+		}
+	}
+	if res := admin.post(a, "/orter/bettna/teman", url.Values{"theme_title": {"Tema sparat på A"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a theme saved on A: %d", res.StatusCode)
+	}
+	again, _ := http.NewRequest(http.MethodGet, b.base+plan, nil)
+	again.Header.Set("If-None-Match", etags[b])
+	if res, body := visitor.do(again); res.StatusCode != http.StatusOK || !bytes.Contains(body, []byte("Tema sparat på A")) {
+		t.Fatalf("B after the change on A: %d, the new theme shown: %v", res.StatusCode, bytes.Contains(body, []byte("Tema sparat på A")))
+	}
+
 	// A photo uploaded through A is served by B.
 	var meeting int64
 	if err := db.QueryRow("SELECT id FROM meetings ORDER BY id LIMIT 1").Scan(&meeting); err != nil {
@@ -432,7 +457,7 @@ func TestTwoInstances(t *testing.T) {
 	if src == "" {
 		t.Fatalf("the meeting page on A shows no image of file %d", fileID)
 	}
-	visitor := newClient(t)
+	visitor = newClient(t)
 	resA, photoA := visitor.get(a, src)
 	resB, photoB := visitor.get(b, src)
 	if resA.StatusCode != 200 || resB.StatusCode != 200 || !bytes.Equal(photoA, photoB) || len(photoB) == 0 {

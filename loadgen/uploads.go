@@ -436,6 +436,19 @@ func (r *resident) staffLogin(ctx context.Context, base, email, password string)
 	if status != http.StatusSeeOther {
 		return fmt.Errorf("loadgen: the administrator's login gave status %d", status)
 	}
+	return r.signedInToken(ctx, base, "/logga-ut")
+}
+
+// signedInToken reads the CSRF token a signed-in person's forms carry (an
+// anonymous visitor's carry none), from the log-out form.
+func (r *resident) signedInToken(ctx context.Context, base, logout string) error {
+	doc, err := r.page(ctx, base+"/")
+	if err != nil {
+		return err
+	}
+	if r.token = formToken(doc, logout); r.token == "" {
+		return fmt.Errorf("loadgen: no CSRF token in the log-out form after logging in")
+	}
 	return nil
 }
 
@@ -488,7 +501,7 @@ func (r *resident) residentLogin(ctx context.Context, base string, admin *reside
 	if status != http.StatusSeeOther {
 		return fmt.Errorf("following the login link: status %d", status)
 	}
-	return nil
+	return r.signedInToken(ctx, base, "/logga-ut/boende")
 }
 
 // postIdea posts an idea with a photo as the form does: the token first.

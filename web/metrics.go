@@ -15,6 +15,8 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// pageCache counts what the page cache did with anonymous page requests.
+	pageCache *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -26,8 +28,12 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "ortsplan_http_request_duration_seconds", Help: "HTTP request duration by route.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route", "method"}),
+		pageCache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ortsplan_page_cache_requests_total",
+			Help: "Anonymous page requests by what the page cache did: hit (sent a kept page), miss (rendered and kept it) or pass (rendered a page it may not keep).",
+		}, []string{"result"}),
 	}
-	reg.MustRegister(m.requests, m.duration,
+	reg.MustRegister(m.requests, m.duration, m.pageCache,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -40,6 +40,10 @@ type request struct {
 	User     *ortsplan.User
 	Session  string
 	Resident *ortsplan.Resident
+	// cacheable is set by render for a page the page cache may keep.
+	cacheable bool
+	// route is the route of a page the page cache sent, for the metrics.
+	route string
 }
 
 type reqKey struct{}
@@ -99,6 +103,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	}))
 	var h http.Handler = mux
 	h = s.checkCSRF(mux, h)
+	h = s.pageCache(mux, h)
 	h = s.withContext(h)
 	h = s.refuseBadInput(h)
 	h = cop.Handler(h)
@@ -146,6 +151,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				}
 			}
 			route := r.Pattern
+			if route == "" {
+				route = ri.route // a page sent from the page cache
+			}
 			if route == "" {
 				route = "unmatched"
 			}
@@ -249,6 +257,15 @@ func (s *Server) checkCSRF(mux *http.ServeMux, next http.Handler) http.Handler {
 			return
 		}
 		normalizeNewlines(r)
+		if ri.User == nil && ri.Resident == nil {
+			// An anonymous visitor's form came from a page that may be
+			// cached and shared, so it carries no token: the cross-origin
+			// check has already refused it if a browser sent it from another
+			// site, and no one's account is signed in for a forged form to
+			// act as.
+			next.ServeHTTP(w, r)
+			return
+		}
 		if ri.CSRF == "" || subtle.ConstantTimeCompare([]byte(token), []byte(ri.CSRF)) != 1 {
 			s.log.Warn("csrf token missing or wrong", "request_id", ri.ID, "path", safeLog(r.URL.Path))
 			s.renderError(w, r, http.StatusForbidden, "error.csrf")

@@ -18,13 +18,18 @@ func TestHealthAndMetrics(t *testing.T) {
 		wantStatus(t, b.get("/readyz"), 200)
 		b.get("/orter")
 		b.get("/orter/flen")
-		b.get("/orter/flen")
+		// In English: a new page for the page cache, the same overview for the store's.
+		en, _ := http.NewRequest(http.MethodGet, b.s.srv.URL+"/orter/flen", nil)
+		en.Header.Set("Accept-Language", "en")
+		b.do(en)
+		b.get("/orter/flen") // from the page cache, still counted by route
 		b.get("/finns-inte")
 		r := b.get("/metrics")
 		wantStatus(t, r, 200)
 		for _, want := range []string{
 			`ortsplan_http_requests_total{code="200",method="GET",route="GET /orter"} 1`,
-			`ortsplan_http_requests_total{code="200",method="GET",route="GET /orter/{slug}"} 2`,
+			`ortsplan_http_requests_total{code="200",method="GET",route="GET /orter/{slug}"} 3`,
+			`ortsplan_page_cache_requests_total{result="hit"} 1`,
 			`ortsplan_http_requests_total{code="404",method="GET",route="/"} 1`,
 			`ortsplan_http_request_duration_seconds_count{method="GET",route="GET /orter"} 1`,
 		} {

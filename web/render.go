@@ -67,7 +67,6 @@ type page struct {
 	Lang     string
 	User     *ortsplan.User
 	Resident *ortsplan.Resident
-	CSRF     string
 	Path     string
 	Updated  time.Time
 	Feed     string // the page's Atom feed, if any
@@ -82,6 +81,20 @@ type page struct {
 	ContactPhone string
 	OtherLang    string
 	OtherLangURL string
+
+	// token gives the signed-in visitor's CSRF token, setting its cookie
+	// the first time (see CSRF).
+	token func() string
+}
+
+// CSRF is the token a page's forms carry for a signed-in visitor. For an
+// anonymous visitor it is empty: that page may be kept by the page cache and
+// sent to others, and checkCSRF asks no token of anonymous forms.
+func (p *page) CSRF() string {
+	if (p.User == nil && p.Resident == nil) || p.token == nil {
+		return ""
+	}
+	return p.token()
 }
 
 // form carries a form's submitted values and errors back to the template, so
@@ -235,9 +248,10 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request) *page {
 		other = "sv"
 	}
 	p := &page{
-		L: s.cat.For(ri.Lang), Lang: ri.Lang, User: ri.User, Resident: ri.Resident, CSRF: s.ensureCSRF(w, r), Path: r.URL.Path,
+		L: s.cat.For(ri.Lang), Lang: ri.Lang, User: ri.User, Resident: ri.Resident, Path: r.URL.Path,
 		Org: s.cfg.OrgName, Brand: s.brand, ContactEmail: s.cfg.ContactEmail, ContactPhone: s.cfg.ContactPhone,
 		OtherLang: other, OtherLangURL: "/sprak?lang=" + other + "&till=" + urlQueryEscape(r.URL.RequestURI()),
+		token: func() string { return s.ensureCSRF(w, r) },
 	}
 	if ri.User != nil {
 		// The staff menu shows what waits; a page is still shown without it.
@@ -298,6 +312,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Set("Content-Language", p.Lang)
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-cache")
+		// The page cache may keep a page that anyone would be shown alike.
+		if r.Method == http.MethodGet && status == http.StatusOK && p.User == nil && p.Resident == nil && p.Form == nil {
+			reqInfo(r).cacheable = true
+		}
 	}
 	if p.User != nil || p.Resident != nil {
 		h.Set("Cache-Control", "private, no-store")

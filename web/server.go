@@ -49,6 +49,10 @@ type Services struct {
 	Surveys ortsplan.SurveyService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
+	// PageVersion reads the page counter, which moves with every committed
+	// change to what a public page shows; nil turns the page cache off
+	// (see pagecache.go).
+	PageVersion func(ctx context.Context) (int64, error)
 }
 
 // check reports the first service that is missing.
@@ -124,6 +128,15 @@ type Config struct {
 	// OutboxStats reads the outbox's figures for /metrics (no personal data,
 	// so it asks for no account); nil leaves them out.
 	OutboxStats func(context.Context) (ortsplan.OutboxStats, error)
+	// PageCacheBytes is the budget of rendered anonymous pages kept in memory
+	// (DefaultPageCacheBytes when 0; below 0 keeps none).
+	PageCacheBytes int64
+	// SharedCacheMaxAge is how long a shared cache in front (nginx, Varnish,
+	// a CDN) may keep an anonymous page without asking (s-maxage), and
+	// SharedCacheStale how long after that it may still serve it while it
+	// asks again (stale-while-revalidate). 0 lets it keep none.
+	SharedCacheMaxAge time.Duration
+	SharedCacheStale  time.Duration
 }
 
 // Server serves the site.
@@ -153,6 +166,8 @@ type Server struct {
 
 	maps        svgmap.Memo                                // the locality map, drawn again only when a locality changes
 	effectsHTML *cache.Cache[effectsHTMLKey, *effectsData] // rendered dashboards, see effects.go
+	pages       *cache.Cache[pageKey, *keptPage]           // rendered anonymous pages, see pagecache.go
+	pageCC      string                                     // their Cache-Control
 	openData    *opendata.Handler
 
 	handler http.Handler
@@ -239,6 +254,14 @@ func New(svc Services, cfg Config) (*Server, error) {
 		formByAddr:  newRateLimiter(30, time.Minute, cfg.Now),
 	}
 	caches := map[string]func() cache.Stats{"effects_html": s.effectsHTML.Stats, "markdown": markdown.CacheStats, "map": s.maps.CacheStats}
+	if svc.PageVersion != nil && cfg.PageCacheBytes >= 0 {
+		if cfg.PageCacheBytes == 0 {
+			cfg.PageCacheBytes = DefaultPageCacheBytes
+		}
+		s.pages = newPageCache(cfg.PageCacheBytes)
+		s.pageCC = pageCacheControl(cfg.SharedCacheMaxAge, cfg.SharedCacheStale)
+		caches["pages"] = s.pages.Stats
+	}
 	if cfg.StoreCache != nil {
 		caches["store"] = cfg.StoreCache
 	}

@@ -56,6 +56,7 @@ type Main struct {
 	mailDays        int // --mail-retention-days
 	confirmHours    int // --registration-confirm-hours
 	cacheMB         int
+	pageCacheMB     int
 	server          *http.Server
 	listener        net.Listener
 	done            chan error
@@ -87,6 +88,11 @@ func (m *Main) ParseServe(args []string) error {
 		"hours within which a meeting registration must be confirmed through the e-mailed link; until then it holds no place")
 	fs.IntVar(&m.uploadMB, "upload-max-mb", 15, "largest upload in MB (photos are re-encoded; staff's up to 40 megapixels, residents' up to 12)")
 	fs.IntVar(&m.cacheMB, "cache-mb", 64, "memory budget in MB of the store's cache (locality lists, overviews, effects figures)")
+	fs.IntVar(&m.pageCacheMB, "page-cache-mb", 16, "memory budget in MB of rendered pages kept for anonymous visitors (0 keeps none)")
+	fs.DurationVar(&m.web.SharedCacheMaxAge, "shared-cache-max-age", 10*time.Second,
+		"how long a shared cache in front (nginx, Varnish, a CDN) may keep an anonymous page without asking again (s-maxage; 0 for never)")
+	fs.DurationVar(&m.web.SharedCacheStale, "shared-cache-stale", time.Minute,
+		"how long after that a shared cache may still send the page while it asks again (stale-while-revalidate)")
 	fs.StringVar(&m.web.DataLicence, "data-licence", "", "licence of the open data, e.g. \"CC BY 4.0\" (default CC0 1.0)")
 	fs.StringVar(&m.web.DataLicenceURL, "data-licence-url", "", "address of the open data licence's text")
 	fs.BoolVar(&m.web.KeepOriginals, "keep-originals", false, "also keep uploaded photos' original files, EXIF included (shown to staff only)")
@@ -239,6 +245,10 @@ func (m *Main) Run(ctx context.Context) error {
 		m.DB.SetCacheBytes(int64(m.cacheMB) << 20)
 	}
 	m.web.StoreCache = m.DB.CacheStats
+	m.web.PageCacheBytes = int64(m.pageCacheMB) << 20
+	if m.pageCacheMB <= 0 {
+		m.web.PageCacheBytes = -1
+	}
 	m.web.OutboxStats = m.DB.OutboxCounts
 	m.web.MailSent = m.smtp.Host != ""
 	m.DB.PublicURL = m.baseURL
@@ -264,7 +274,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.web.ResidentUploadLimits = media.ResidentLimits()
 	m.web.ResidentUploadLimits.MaxBytes = int64(m.uploadMB) << 20
 	h, err := web.New(web.Services{Users: m.DB, Residents: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Follows: m.DB,
-		PersonalData: m.DB, Search: m.DB, OpenData: m.DB, Outbox: m.DB, Effects: m.DB, Work: m.DB, Exports: m.DB, Surveys: m.DB, Ping: m.DB.Ping}, m.web)
+		PersonalData: m.DB, Search: m.DB, OpenData: m.DB, Outbox: m.DB, Effects: m.DB, Work: m.DB, Exports: m.DB, Surveys: m.DB, Ping: m.DB.Ping, PageVersion: m.DB.PageVersion}, m.web)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,254 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/ortsplan/ortsplan/cache"
+	"github.com/ortsplan/ortsplan/i18n"
+)
+
+// The page cache keeps the pages anonymous visitors are shown, rendered,
+// per address and language, under the page counter (Services.PageVersion):
+// a counter the database moves in the same transaction as every change to
+// what a public page shows. Each request for a page reads the counter, one
+// indexed read; a page kept under the current value is sent as it is, and a
+// commit anywhere moves the counter on, so no server sends a page older than
+// the data, however many run. Pages that also depend on the clock (a
+// meeting that has begun, a survey that has closed) are kept at most
+// pageMaxAge.
+//
+// Each kept page has an ETag, the hash of its bytes, so a browser or a
+// shared cache asks again with If-None-Match and gets 304 Not Modified; and
+// Cache-Control lets a shared cache (nginx, Varnish, a CDN) keep it for
+// Config.SharedCacheMaxAge and serve it stale while it asks again for
+// Config.SharedCacheStale.
+//
+// Only GET requests without cookies other than the language and the old
+// CSRF token are answered from it, and only pages that render for an
+// anonymous visitor without a form's values are kept (render marks them). A
+// signed-in person always gets a fresh page. Pages for anonymous visitors
+// carry no CSRF token, so one rendering serves everyone: their forms are
+// protected by the cross-origin check instead (see checkCSRF).
+
+// pageMaxAge bounds how long a page is kept even when nothing changed.
+const pageMaxAge = 2 * time.Minute
+
+// DefaultPageCacheBytes is the page cache's budget unless Config says otherwise.
+const DefaultPageCacheBytes = 16 << 20
+
+// pageKey names a kept page.
+type pageKey struct {
+	uri, lang string
+	version   int64
+}
+
+// keptPage is a rendered page and what is sent with it. A page of a
+// kilobyte or more is also kept compressed, with zstd and gzip, so a kept
+// page is never compressed again; it carries no token, so compressing it
+// tells an eavesdropper nothing secret (no BREACH).
+type keptPage struct {
+	body, zstd, gzip []byte
+	contentType      string
+	lang             string
+	etag             string
+	at               time.Time
+}
+
+func newPageCache(maxBytes int64) *cache.Cache[pageKey, *keptPage] {
+	return cache.New(maxBytes, func(k pageKey, p *keptPage) int {
+		return 160 + len(k.uri) + len(p.body) + len(p.zstd) + len(p.gzip) + len(p.contentType) + len(p.etag)
+	})
+}
+
+// pageCacheControl is the Cache-Control of a kept page: a browser asks again
+// each time (and gets 304 while nothing changed); a shared cache may keep it
+// for maxAge and serve it stale while it asks again for stale.
+func pageCacheControl(maxAge, stale time.Duration) string {
+	if maxAge <= 0 {
+		return "public, no-cache"
+	}
+	cc := fmt.Sprintf("public, max-age=0, s-maxage=%d", int(maxAge.Seconds()))
+	if stale > 0 {
+		cc += fmt.Sprintf(", stale-while-revalidate=%d", int(stale.Seconds()))
+	}
+	return cc
+}
+
+// cacheableRequest reports whether a request may be answered with a kept
+// page: a GET or HEAD whose cookies, if any, change nothing on the page but
+// its language.
+func cacheableRequest(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	for _, c := range r.Cookies() {
+		if c.Name != i18n.CookieName && c.Name != csrfCookie {
+			return false
+		}
+	}
+	return r.Header.Get("Authorization") == ""
+}
+
+// pageCache answers anonymous page requests from the cache and keeps what
+// render marked cacheable. It runs inside withContext, which has set the
+// language and found no one signed in.
+func (s *Server) pageCache(mux *http.ServeMux, next http.Handler) http.Handler {
+	if s.pages == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ri := reqInfo(r)
+		if !cacheableRequest(r) || ri.User != nil || ri.Resident != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		version, err := s.svc.PageVersion(r.Context())
+		if err != nil {
+			s.log.Warn("page counter", "request_id", ri.ID, "err", err)
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := pageKey{uri: r.URL.RequestURI(), lang: ri.Lang, version: version}
+		if p, ok := s.pages.Get(key); ok && s.cfg.Now().Sub(p.at) < pageMaxAge {
+			s.metrics.pageCache.WithLabelValues("hit").Inc()
+			_, ri.route = mux.Handler(r)
+			s.sendPage(w, r, p)
+			return
+		}
+		if r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &pageRecorder{ResponseWriter: w, ri: ri}
+		next.ServeHTTP(rec, r)
+		if rec.buf == nil {
+			s.metrics.pageCache.WithLabelValues("pass").Inc()
+			return
+		}
+		s.metrics.pageCache.WithLabelValues("miss").Inc()
+		body := bytes.Clone(rec.buf.Bytes())
+		sum := sha256.Sum256(body)
+		p := &keptPage{body: body, contentType: w.Header().Get("Content-Type"), lang: w.Header().Get("Content-Language"),
+			etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`, at: s.cfg.Now()}
+		if len(body) >= 1024 {
+			p.zstd = zstdEncoder.EncodeAll(body, nil)
+			var gz bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
+			zw.Write(body)
+			zw.Close()
+			p.gzip = gz.Bytes()
+		}
+		s.pages.Set(key, p)
+		s.sendPage(w, r, p)
+	})
+}
+
+// sendPage sends a kept page, or 304 when the client holds it already.
+func (s *Server) sendPage(w http.ResponseWriter, r *http.Request, p *keptPage) {
+	h := w.Header()
+	h.Set("ETag", p.etag)
+	h.Set("Cache-Control", s.pageCC)
+	if etagMatches(r.Header.Get("If-None-Match"), p.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", p.contentType)
+	if p.lang != "" {
+		h.Set("Content-Language", p.lang)
+	}
+	body := p.body
+	if p.zstd != nil {
+		h.Add("Vary", "Accept-Encoding")
+		ae := r.Header.Get("Accept-Encoding")
+		switch {
+		case acceptsCoding(ae, "zstd"):
+			body = p.zstd
+			h.Set("Content-Encoding", "zstd")
+		case acceptsCoding(ae, "gzip"):
+			body = p.gzip
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// zstdEncoder compresses kept pages; EncodeAll may be called at once from
+// many goroutines.
+var zstdEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+
+// acceptsCoding reports whether an Accept-Encoding value accepts a coding:
+// named (or *) without q=0.
+func acceptsCoding(header, coding string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), coding) && strings.TrimSpace(name) != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
+}
+
+// etagMatches is If-None-Match's weak comparison (RFC 9110, 13.1.2): any
+// listed tag, or *, equal to etag when the W/ prefixes are ignored.
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// pageRecorder keeps a response that render marked cacheable instead of
+// sending it; any other response goes through untouched, streamed as before.
+type pageRecorder struct {
+	http.ResponseWriter
+	ri    *request
+	buf   *bytes.Buffer
+	wrote bool
+}
+
+func (w *pageRecorder) WriteHeader(code int) {
+	if w.wrote {
+		return
+	}
+	w.wrote = true
+	if code == http.StatusOK && w.ri.cacheable && len(w.Header().Values("Set-Cookie")) == 0 {
+		w.buf = new(bytes.Buffer)
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *pageRecorder) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.buf != nil {
+		return w.buf.Write(b)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *pageRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
