@@ -10,8 +10,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +29,7 @@ type Kind struct {
 type Targets struct {
 	Slugs    []string
 	Meetings []int64
+	Ideas    []int64
 	Words    []string // search words
 }
 
@@ -34,15 +37,18 @@ func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 
 // Kinds are the page kinds the load test knows, in report order.
 var Kinds = []Kind{
+	{"home", func(*Targets, *rand.Rand) string { return "/" }},
 	{"orter", func(*Targets, *rand.Rand) string { return "/orter" }},
 	{"locality", func(t *Targets, r *rand.Rand) string { return "/orter/" + pick(r, t.Slugs) }},
 	{"plan", func(t *Targets, r *rand.Rand) string { return "/orter/" + pick(r, t.Slugs) + "/handlingsplan" }},
 	{"meeting", func(t *Targets, r *rand.Rand) string { return fmt.Sprintf("/moten/%d", pick(r, t.Meetings)) }},
 	{"ideas-by-support", func(t *Targets, r *rand.Rand) string { return "/orter/" + pick(r, t.Slugs) + "/ideer?sortera=stod" }},
+	{"one-idea", func(t *Targets, r *rand.Rand) string { return fmt.Sprintf("/ideer/%d", pick(r, t.Ideas)) }},
 	{"search", func(t *Targets, r *rand.Rand) string { return "/sok?q=" + url.QueryEscape(pick(r, t.Words)) }},
 	{"api-localities", func(*Targets, *rand.Rand) string { return "/api/v1/localities" }},
 	{"api-meetings", func(t *Targets, r *rand.Rand) string { return "/api/v1/meetings?locality=" + pick(r, t.Slugs) }},
 	{"effects", func(*Targets, *rand.Rand) string { return "/effekter" }},
+	{"calendar", func(*Targets, *rand.Rand) string { return "/kalender" }},
 }
 
 // KindNames lists the names of Kinds.
@@ -58,10 +64,17 @@ func KindNames() []string {
 type Config struct {
 	URL      string        // the server, e.g. http://127.0.0.1:8080
 	Clients  int           // concurrent keep-alive clients
-	Duration time.Duration // how long to drive it
+	Duration time.Duration // how long to drive it (each kind, with PerKind)
 	Kinds    []string      // kinds to request, round robin; empty for all
 	PID      int           // the server's process, for VmHWM; 0 reads /metrics
 	Seed     uint64
+	// PerKind drives each kind alone for Duration, one after the other,
+	// rather than all of them in turn at once.
+	PerKind bool
+	// Limit also drives a server in this process that sends the same
+	// answers from memory (the limit), the same way, for each kind's share
+	// of it.
+	Limit bool
 }
 
 // Result holds the figures of one kind.
@@ -74,6 +87,21 @@ type Result struct {
 	P50, P99  time.Duration
 	Max       time.Duration
 	latencies []time.Duration
+
+	// Raw and Sent are the mean size of an answer uncompressed and as
+	// sent to a client that takes gzip.
+	Raw, Sent int
+	// LimitRPS and LimitP99 are the memory server's, when Config.Limit.
+	LimitRPS float64
+	LimitP99 time.Duration
+}
+
+// Share is the kind's requests per second as a share of the limit's.
+func (r *Result) Share() float64 {
+	if r.LimitRPS == 0 {
+		return 0
+	}
+	return r.RPS / r.LimitRPS
 }
 
 // Report is the outcome of a run.
@@ -155,8 +183,23 @@ func Discover(ctx context.Context, c *http.Client, base string) (*Targets, error
 	if err != nil {
 		return nil, err
 	}
-	if len(t.Slugs) == 0 || len(t.Meetings) == 0 {
-		return nil, fmt.Errorf("loadgen: the server has %d localities and %d meetings; load a data set first", len(t.Slugs), len(t.Meetings))
+	err = pages(ctx, c, base+"/api/v1/ideas?limit=200", 2, func(items json.RawMessage) error {
+		var is []struct {
+			ID int64 `json:"id"`
+		}
+		if err := json.Unmarshal(items, &is); err != nil {
+			return err
+		}
+		for _, i := range is {
+			t.Ideas = append(t.Ideas, i.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(t.Slugs) == 0 || len(t.Meetings) == 0 || len(t.Ideas) == 0 {
+		return nil, fmt.Errorf("loadgen: the server has %d localities, %d meetings and %d ideas; load a data set first", len(t.Slugs), len(t.Meetings), len(t.Ideas))
 	}
 	return t, nil
 }
@@ -208,7 +251,13 @@ func getJSON(ctx context.Context, c *http.Client, u string, v any) error {
 	return json.NewDecoder(resp.Body).Decode(v)
 }
 
-// Run drives the server and returns the report.
+// pathsPerKind is how many addresses of each kind a run picks, and draws
+// from; the limit is sent the same ones.
+const pathsPerKind = 40
+
+// Run discovers the server's pages, then drives it with cfg.Clients
+// clients requesting the kinds in turn (or each alone, cfg.PerKind), and,
+// with cfg.Limit, the memory server the same way.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	base := strings.TrimRight(cfg.URL, "/")
 	if cfg.Clients <= 0 {
@@ -233,52 +282,185 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep := &Report{Clients: cfg.Clients}
 	rep.PageWeight, _ = PageWeight(ctx, c, base+"/orter/"+t.Slugs[0])
 
+	// Each kind's addresses, drawn once, so the server and the limit get
+	// the same ones; and what the server answers to them, for the sizes
+	// and for the limit to send.
+	r := rand.New(rand.NewPCG(cfg.Seed, 0))
+	paths := make([][]string, len(kinds))
+	for k, kind := range kinds {
+		seen := map[string]bool{}
+		for range pathsPerKind * 4 {
+			p := kind.Path(t, r)
+			if !seen[p] {
+				seen[p] = true
+				paths[k] = append(paths[k], p)
+			}
+			if len(paths[k]) == pathsPerKind {
+				break
+			}
+		}
+	}
+	answers := map[string]*answer{}
+	results := make([]*Result, len(kinds))
+	for k, kind := range kinds {
+		results[k] = &Result{Kind: kind.Name}
+		raw, sent := 0, 0
+		for _, p := range paths[k] {
+			a, n, err := record(ctx, c, base+p)
+			if err != nil {
+				return nil, err
+			}
+			answers[p] = a
+			raw += n
+			sent += len(a.body)
+		}
+		results[k].Raw, results[k].Sent = raw/len(paths[k]), sent/len(paths[k])
+	}
+
 	mem := newMemWatch(c, base, cfg.PID)
 	memCtx, stopMem := context.WithCancel(ctx)
 	memDone := make(chan struct{})
 	go func() { mem.watch(memCtx); close(memDone) }()
+	start := time.Now()
+	phases := [][]int{}
+	if cfg.PerKind {
+		for k := range kinds {
+			phases = append(phases, []int{k})
+		}
+	} else {
+		all := make([]int, len(kinds))
+		for k := range all {
+			all[k] = k
+		}
+		phases = append(phases, all)
+	}
+	for _, ks := range phases {
+		d := drive(ctx, c, base, cfg, ks, paths, results, false)
+		rep.Duration += d
+	}
+	stopMem()
+	<-memDone
+	rep.PeakMemory, rep.MemorySrc = mem.peak, mem.src
+	rep.Kinds = results
+	for _, res := range results {
+		rep.Total += res.Requests
+	}
+	if !cfg.PerKind {
+		rep.Duration = time.Since(start)
+	}
+	if cfg.Limit {
+		srv := httptest.NewServer(memoryServer(answers))
+		defer srv.Close()
+		lc := Client(cfg.Clients)
+		for _, ks := range phases {
+			drive(ctx, lc, srv.URL, cfg, ks, paths, results, true)
+		}
+	}
+	return rep, nil
+}
 
+// drive runs cfg.Clients clients for cfg.Duration on the kinds ks, each
+// client taking them in turn, and fills their results (or their limit's).
+func drive(ctx context.Context, c *http.Client, base string, cfg Config, ks []int, paths [][]string, results []*Result, limit bool) time.Duration {
 	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	per := make([][]*Result, cfg.Clients)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for i := 0; i < cfg.Clients; i++ {
-		res := make([]*Result, len(kinds))
-		for k := range res {
-			res[k] = &Result{Kind: kinds[k].Name}
+	for i := range cfg.Clients {
+		res := make([]*Result, len(ks))
+		for j := range res {
+			res[j] = &Result{}
 		}
 		per[i] = res
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			r := rand.New(rand.NewPCG(cfg.Seed, uint64(i)))
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(cfg.Seed, uint64(i)+1))
 			for n := i; runCtx.Err() == nil; n++ {
-				k := n % len(kinds)
-				one(runCtx, c, base+kinds[k].Path(t, r), res[k])
+				j := n % len(ks)
+				one(runCtx, c, base+pick(r, paths[ks[j]]), res[j])
 			}
-		}(i)
+		})
 	}
 	wg.Wait()
-	rep.Duration = time.Since(start)
-	stopMem()
-	<-memDone
-	rep.PeakMemory, rep.MemorySrc = mem.peak, mem.src
-	for k := range kinds {
-		sum := &Result{Kind: kinds[k].Name}
+	d := time.Since(start)
+	for j, k := range ks {
+		sum := &Result{}
 		for _, res := range per {
-			sum.Requests += res[k].Requests
-			sum.Errors += res[k].Errors
+			sum.Requests += res[j].Requests
+			sum.Errors += res[j].Errors
 			if sum.FirstErr == "" {
-				sum.FirstErr = res[k].FirstErr
+				sum.FirstErr = res[j].FirstErr
 			}
-			sum.latencies = append(sum.latencies, res[k].latencies...)
+			sum.latencies = append(sum.latencies, res[j].latencies...)
 		}
-		sum.summarise(rep.Duration)
-		rep.Total += sum.Requests
-		rep.Kinds = append(rep.Kinds, sum)
+		sum.summarise(d)
+		out := results[k]
+		if limit {
+			out.LimitRPS, out.LimitP99 = sum.RPS, sum.P99
+			continue
+		}
+		out.Requests, out.Errors, out.FirstErr, out.latencies = sum.Requests, sum.Errors, sum.FirstErr, sum.latencies
+		out.RPS, out.P50, out.P99, out.Max = sum.RPS, sum.P50, sum.P99, sum.Max
 	}
-	return rep, nil
+	return d
+}
+
+// answer is what the server sent to an address, for the memory server.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// record fetches an address as a client taking gzip does, keeping the
+// answer, and returns the size of its uncompressed body too.
+func record(ctx context.Context, c *http.Client, u string) (*answer, int, error) {
+	get := func(enc string) (*http.Response, []byte, error) {
+		req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
+		if enc != "" {
+			req.Header.Set("Accept-Encoding", enc)
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		return res, b, err
+	}
+	res, body, err := get("gzip")
+	if err != nil {
+		return nil, 0, fmt.Errorf("loadgen: %s: %w", u, err)
+	}
+	_, plain, err := get("")
+	if err != nil {
+		return nil, 0, fmt.Errorf("loadgen: %s: %w", u, err)
+	}
+	h := http.Header{}
+	for _, k := range []string{"Content-Type", "Content-Encoding", "Cache-Control", "ETag", "Vary", "Content-Security-Policy"} {
+		if v := res.Header.Values(k); len(v) > 0 {
+			h[k] = v
+		}
+	}
+	return &answer{status: res.StatusCode, header: h, body: body}, len(plain), nil
+}
+
+// memoryServer sends the recorded answers, as they were, from memory: the
+// most any server could do on this machine with these answers.
+func memoryServer(answers map[string]*answer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, ok := answers[r.URL.RequestURI()]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		for k, v := range a.header {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
+		w.WriteHeader(a.status)
+		w.Write(a.body)
+	})
 }
 
 // one makes a request and records it; requests cut off by the end of the run
@@ -316,11 +498,16 @@ func one(ctx context.Context, c *http.Client, u string, res *Result) {
 func (rep *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "%d clients for %s, %d requests (%.0f/s)\n\n", rep.Clients, rep.Duration.Round(time.Millisecond), rep.Total,
 		float64(rep.Total)/rep.Duration.Seconds())
-	fmt.Fprintf(w, "%-18s %9s %9s %9s %9s %9s %7s\n", "kind", "requests", "req/s", "p50", "p99", "max", "errors")
+	fmt.Fprintf(w, "%-18s %9s %9s %9s %7s %9s %9s %9s %9s %9s %7s\n", "kind", "requests", "req/s", "limit/s", "share", "p50", "p99", "max", "raw KB", "sent KB", "errors")
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
 	kinds := rep.Kinds
 	for _, k := range kinds {
-		fmt.Fprintf(w, "%-18s %9d %9.0f %9s %9s %9s %7d\n", k.Kind, k.Requests, k.RPS, ms(k.P50), ms(k.P99), ms(k.Max), k.Errors)
+		limit, share := "-", "-"
+		if k.LimitRPS > 0 {
+			limit, share = fmt.Sprintf("%.0f", k.LimitRPS), fmt.Sprintf("%.3f", k.Share())
+		}
+		fmt.Fprintf(w, "%-18s %9d %9.0f %9s %7s %9s %9s %9s %9.1f %9.1f %7d\n", k.Kind, k.Requests, k.RPS, limit, share,
+			ms(k.P50), ms(k.P99), ms(k.Max), float64(k.Raw)/1024, float64(k.Sent)/1024, k.Errors)
 	}
 	for _, k := range kinds {
 		if k.FirstErr != "" {

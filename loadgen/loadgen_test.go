@@ -49,6 +49,9 @@ func fakeServer(t *testing.T) *httptest.Server {
 		}
 		fmt.Fprintf(w, `{"data":[{"slug":"ekby","name":"Ekby"}],"links":{"next":"http://%s/api/v1/localities?cursor=2"}}`, r.Host)
 	})
+	mux.HandleFunc("GET /api/v1/ideas", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"data":[{"id":7}],"links":{}}`)
+	})
 	mux.HandleFunc("GET /api/v1/meetings", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"meetings":[{"id":4},{"id":9}]}`)
 	})
@@ -129,6 +132,41 @@ func TestRunReportsPerKind(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestRunAgainstTheLimit drives each kind alone, then the memory server
+// with the same answers: each kind has a limit, the sizes raw and as sent.
+func TestRunAgainstTheLimit(t *testing.T) {
+	srv := fakeServer(t)
+	rep, err := Run(context.Background(), Config{URL: srv.URL, Clients: 2, Duration: 200 * time.Millisecond,
+		Kinds: []string{"meeting", "locality"}, PerKind: true, Limit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range rep.Kinds {
+		if k.Requests == 0 || k.Errors != 0 || k.LimitRPS == 0 || k.Share() <= 0 {
+			t.Errorf("%s: %d requests, %d errors (%s), limit %.0f/s", k.Kind, k.Requests, k.Errors, k.FirstErr, k.LimitRPS)
+		}
+	}
+	if len(rep.Kinds) != 2 {
+		t.Fatalf("%d kinds, want 2", len(rep.Kinds))
+	}
+	l, m := rep.Kinds[0], rep.Kinds[1] // in the order of Kinds
+	// The meeting page takes 2 ms here; from memory it takes less.
+	if m.LimitRPS <= m.RPS || m.Share() >= 1 {
+		t.Errorf("meeting: %.0f/s, limit %.0f/s", m.RPS, m.LimitRPS)
+	}
+	if l.Raw < 2000 || l.Sent >= l.Raw || m.Raw != 2 || m.Sent != 2 {
+		t.Errorf("sizes: locality %d raw, %d sent; meeting %d, %d", l.Raw, l.Sent, m.Raw, m.Sent)
+	}
+	if rep.Duration < 400*time.Millisecond {
+		t.Errorf("two kinds alone for 200 ms took %s", rep.Duration)
+	}
+	var out strings.Builder
+	rep.Print(&out)
+	if !strings.Contains(out.String(), "share") || !strings.Contains(out.String(), "sent KB") {
+		t.Errorf("report:\n%s", out.String())
 	}
 }
 

@@ -19,13 +19,15 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	duration := fs.Duration("duration", 10*time.Second, "how long to run")
 	kinds := fs.String("kinds", "", "comma-separated page kinds (default all: "+strings.Join(loadgen.KindNames(), ", ")+")")
 	pid := fs.Int("pid", 0, "the server's process id, for its peak memory (VmHWM); without it /metrics is sampled")
+	perKind := fs.Bool("per-kind", false, "drive each kind alone for --duration, one after the other")
+	limit := fs.Bool("limit", false, "also drive a server in this process that sends the same answers from memory, for each kind's share of that limit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	cfg := loadgen.Config{URL: *u, Clients: *clients, Duration: *duration, PID: *pid, Seed: 1}
+	cfg := loadgen.Config{URL: *u, Clients: *clients, Duration: *duration, PID: *pid, Seed: 1, PerKind: *perKind, Limit: *limit}
 	if *kinds != "" {
 		for _, k := range strings.Split(*kinds, ",") {
 			cfg.Kinds = append(cfg.Kinds, strings.TrimSpace(k))
