@@ -117,12 +117,22 @@ func (h *SearchHit) Path() string {
 	return loc
 }
 
+// SearchCap bounds a search's work: matches are counted up to it, and the
+// newest SearchCap matches (with the filters) are the ones ranked by
+// relevance and paged, so a common word costs what a rare one does.
+const SearchCap = 1000
+
 // SearchResults is one page of hits, best first.
 type SearchResults struct {
 	Hits  []*SearchHit
-	Total int // hits on all pages, with the filters
-	// ByKind counts the hits per filter, ignoring the kind filter.
-	ByKind map[SearchKind]int
+	Total int // hits on all pages, with the filters; at most SearchCap
+	// Capped says there are more than Total hits (over SearchCap).
+	Capped bool
+	// ByKind counts the hits per filter, ignoring the kind filter; when
+	// ByKindCapped they are counted among the newest SearchCap matches only,
+	// so each is at least that.
+	ByKind       map[SearchKind]int
+	ByKindCapped bool
 	// Terms are the words actually searched for; none when nothing usable was typed.
 	Terms   []fts.Term
 	Page    int

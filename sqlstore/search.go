@@ -39,47 +39,65 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 		args = append(args, q.Locality)
 		where += " AND l.slug = $" + strconv.Itoa(len(args))
 	}
-	// Counts per filter, for the filter list and the total.
-	rows, err := db.db.QueryContext(ctx, "SELECT d.kind, COUNT(*)"+db.searchFrom(match, false)+where+" GROUP BY d.kind", args...)
+	// The newest matches, at most SearchCap of them (and one more, to know
+	// whether there are more): counted per filter, for the filter list, and
+	// the lowest id is where ranking starts. Both engines walk the matches
+	// newest first and stop there, so the work is bounded however common
+	// the word.
+	newest := func(where string, args []any) (ids []int64, kinds []string, err error) {
+		rows, err := db.db.QueryContext(ctx, "SELECT d.id, d.kind"+db.searchFrom(match, false)+where+
+			" ORDER BY "+db.searchNewest()+" LIMIT "+strconv.Itoa(ortsplan.SearchCap+1), args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sqlstore: count search hits: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var kind string
+			if err := rows.Scan(&id, &kind); err != nil {
+				return nil, nil, fmt.Errorf("sqlstore: count search hits: %w", err)
+			}
+			ids, kinds = append(ids, id), append(kinds, kind)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, nil, fmt.Errorf("sqlstore: count search hits: %w", err)
+		}
+		return ids, kinds, nil
+	}
+	ids, kinds, err := newest(where, args)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: count search hits: %w", err)
+		return nil, err
 	}
-	wanted := map[ortsplan.DocKind]bool{}
-	for _, k := range q.Kind.DocKinds() {
-		wanted[k] = true
+	res.ByKindCapped = len(ids) > ortsplan.SearchCap
+	for _, kind := range kinds[:min(len(kinds), ortsplan.SearchCap)] {
+		res.ByKind[ortsplan.SearchKindOf(ortsplan.DocKind(kind))]++
 	}
-	for rows.Next() {
-		var kind string
-		var n int
-		if err := rows.Scan(&kind, &n); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("sqlstore: count search hits: %w", err)
-		}
-		res.ByKind[ortsplan.SearchKindOf(ortsplan.DocKind(kind))] += n
-		if len(wanted) == 0 || wanted[ortsplan.DocKind(kind)] {
-			res.Total += n
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: count search hits: %w", err)
-	}
-	if res.Total == 0 {
+	if len(ids) == 0 {
 		return res, nil
 	}
-
-	if len(wanted) > 0 {
+	if ks := q.Kind.DocKinds(); len(ks) > 0 {
 		var ph []string
-		for _, k := range q.Kind.DocKinds() {
+		for _, k := range ks {
 			args = append(args, string(k))
 			ph = append(ph, "$"+strconv.Itoa(len(args)))
 		}
 		where += " AND d.kind IN (" + strings.Join(ph, ", ") + ")"
+		if ids, _, err = newest(where, args); err != nil {
+			return nil, err
+		}
+	}
+	res.Total, res.Capped = min(len(ids), ortsplan.SearchCap), len(ids) > ortsplan.SearchCap
+	if res.Total == 0 {
+		return res, nil
+	}
+	if res.Capped {
+		args = append(args, ids[ortsplan.SearchCap-1])
+		where += " AND " + db.searchFromID() + " >= $" + strconv.Itoa(len(args))
 	}
 	args = append(args, q.PerPage, (q.Page-1)*q.PerPage)
 	query := `SELECT d.kind, d.ref_id, d.parent_id, l.slug, l.name, COALESCE(g.slug, ''), d.title, d.body` + db.searchFrom(match, true) + where +
 		" ORDER BY " + db.searchRank() + ", d.id LIMIT $" + strconv.Itoa(len(args)-1) + " OFFSET $" + strconv.Itoa(len(args))
-	rows, err = db.db.QueryContext(ctx, query, args...)
+	rows, err := db.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: search: %w", err)
 	}
@@ -153,6 +171,24 @@ func (db *DB) searchCond() string {
 		return "d.tsv @@ q.q"
 	}
 	return "search_fts MATCH $1"
+}
+
+// searchNewest orders matches newest first, in the order the engine's
+// index can give them without reading them all.
+func (db *DB) searchNewest() string {
+	if db.Dialect == Postgres {
+		return "d.id DESC"
+	}
+	return "search_fts.rowid DESC"
+}
+
+// searchFromID is the matched document's id where the engine's index can
+// bound it (FTS5 takes a rowid range inside its own walk).
+func (db *DB) searchFromID() string {
+	if db.Dialect == Postgres {
+		return "d.id"
+	}
+	return "search_fts.rowid"
 }
 
 // searchRank orders by relevance, titles weighing more than bodies.

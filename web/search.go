@@ -22,6 +22,7 @@ type searchData struct {
 	Message  string
 	Searched bool
 	Total    int
+	Capped   bool // more than Total (ortsplan.SearchCap) hits
 	Filters  []searchFilter
 	Hits     []searchHit
 	First    int // the number of the first hit on the page
@@ -34,6 +35,7 @@ type searchData struct {
 type searchFilter struct {
 	Kind    ortsplan.SearchKind // "" for all
 	Count   int
+	Over    bool // at least Count: counted among the newest matches only
 	URL     string
 	Current bool
 }
@@ -105,16 +107,18 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 
 // fill adds the results, the filter links and the pager.
 func (d *searchData) fill(res *ortsplan.SearchResults) {
-	d.Searched, d.Total = true, res.Total
+	d.Searched, d.Total, d.Capped = true, res.Total, res.Capped
 	all := 0
 	for _, n := range res.ByKind {
 		all += n
 	}
 	if all > 0 {
-		d.Filters = append(d.Filters, searchFilter{Count: all, URL: d.url("", 1), Current: d.Kind == ""})
+		d.Filters = append(d.Filters, searchFilter{Count: all, Over: res.ByKindCapped, URL: d.url("", 1), Current: d.Kind == ""})
 		for _, k := range ortsplan.SearchKinds {
-			if n := res.ByKind[k]; n > 0 || k == d.Kind {
-				d.Filters = append(d.Filters, searchFilter{Kind: k, Count: n, URL: d.url(k, 1), Current: d.Kind == k})
+			// Counted among the newest matches only, a kind may have none
+			// there and still have hits: its link stays.
+			if n := res.ByKind[k]; n > 0 || k == d.Kind || res.ByKindCapped {
+				d.Filters = append(d.Filters, searchFilter{Kind: k, Count: n, Over: res.ByKindCapped, URL: d.url(k, 1), Current: d.Kind == k})
 			}
 		}
 	}
