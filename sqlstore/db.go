@@ -32,6 +32,9 @@ const (
 
 // DB is an open ortsplan database. It implements the ortsplan service interfaces.
 type DB struct {
+	// searchCap replaces ortsplan.SearchCap when set, for tests.
+	searchCap int
+
 	db      *sql.DB
 	Dialect Dialect
 	// Now is the clock; tests replace it.

@@ -25,3 +25,6 @@ func OutboxQueries() map[string][]any {
 	}
 	return qs
 }
+
+// SetSearchCap lowers the search's cap (ortsplan.SearchCap) for a test.
+func (db *DB) SetSearchCap(n int) { db.searchCap = n }

@@ -33,6 +33,10 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 	if len(res.Terms) == 0 {
 		return res, nil
 	}
+	searchCap := ortsplan.SearchCap
+	if db.searchCap > 0 {
+		searchCap = db.searchCap
+	}
 	match, args := db.searchMatch(res.Terms)
 	where := " WHERE " + db.searchCond()
 	if q.Locality != "" {
@@ -46,7 +50,7 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 	// the word.
 	newest := func(where string, args []any) (ids []int64, kinds []string, err error) {
 		rows, err := db.db.QueryContext(ctx, "SELECT d.id, d.kind"+db.searchFrom(match, false)+where+
-			" ORDER BY "+db.searchNewest()+" LIMIT "+strconv.Itoa(ortsplan.SearchCap+1), args...)
+			" ORDER BY "+db.searchNewest()+" LIMIT "+strconv.Itoa(searchCap+1), args...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sqlstore: count search hits: %w", err)
 		}
@@ -68,8 +72,8 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 	if err != nil {
 		return nil, err
 	}
-	res.ByKindCapped = len(ids) > ortsplan.SearchCap
-	for _, kind := range kinds[:min(len(kinds), ortsplan.SearchCap)] {
+	res.ByKindCapped = len(ids) > searchCap
+	for _, kind := range kinds[:min(len(kinds), searchCap)] {
 		res.ByKind[ortsplan.SearchKindOf(ortsplan.DocKind(kind))]++
 	}
 	if len(ids) == 0 {
@@ -86,12 +90,12 @@ func (db *DB) Search(ctx context.Context, q ortsplan.SearchQuery) (*ortsplan.Sea
 			return nil, err
 		}
 	}
-	res.Total, res.Capped = min(len(ids), ortsplan.SearchCap), len(ids) > ortsplan.SearchCap
+	res.Total, res.Capped = min(len(ids), searchCap), len(ids) > searchCap
 	if res.Total == 0 {
 		return res, nil
 	}
 	if res.Capped {
-		args = append(args, ids[ortsplan.SearchCap-1])
+		args = append(args, ids[searchCap-1])
 		where += " AND " + db.searchFromID() + " >= $" + strconv.Itoa(len(args))
 	}
 	args = append(args, q.PerPage, (q.Page-1)*q.PerPage)

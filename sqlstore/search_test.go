@@ -486,3 +486,64 @@ func TestSearchMigrationIndexesExistingRows(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchCapBoundsTheWork searches a word in more items than the cap:
+// the count stops at the cap and says so, the hits are the best of the
+// newest matches by relevance, and the filters stay exact.
+func TestSearchCapBoundsTheWork(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := sqltest.AsUser(context.Background(), mustCreateUser(t, db, "kim@example.se", ortsplan.RoleCoordinator))
+		malm := mustCreateLocality(t, db, "malmkoping", "Malmköping")
+		bettna := mustCreateLocality(t, db, "bettna", "Bettna")
+		res := mustResident(t, db, "ida@example.se", "Ida", malm.ID)
+		var ids []int64
+		for i := range 12 {
+			loc := malm.ID
+			if i%4 == 3 {
+				loc = bettna.ID // 3 in Bettna
+			}
+			idea := &ortsplan.Idea{LocalityID: loc, ResidentID: res, Title: fmt.Sprintf("Förslag %d", i), Body: "Mer gatubelysning längs vägen."}
+			if i == 10 {
+				idea.Title = "Gatubelysning vid skolan" // in the title: ranks first
+			}
+			must(t, db.CreateIdea(sqltest.AsResident(ctx, res), idea))
+			ids = append(ids, idea.ID)
+		}
+		db.SetSearchCap(5)
+		r, err := db.Search(ctx, ortsplan.SearchQuery{Text: "gatubelysning"})
+		must(t, err)
+		if r.Total != 5 || !r.Capped || !r.ByKindCapped || r.ByKind[ortsplan.SearchIdeas] != 5 || r.Pages() != 1 {
+			t.Fatalf("capped search: total %d capped %v, by kind %v (capped %v), %d pages", r.Total, r.Capped, r.ByKind, r.ByKindCapped, r.Pages())
+		}
+		newest := map[int64]bool{}
+		for _, id := range ids[len(ids)-5:] {
+			newest[id] = true
+		}
+		if len(r.Hits) != 5 || r.Hits[0].ID != ids[10] {
+			t.Fatalf("hits %d, first %d; want 5, the title match %d first", len(r.Hits), r.Hits[0].ID, ids[10])
+		}
+		for _, h := range r.Hits {
+			if !newest[h.ID] {
+				t.Errorf("hit %d is not among the 5 newest matches", h.ID)
+			}
+		}
+		// A filter is applied before the cap: Bettna's 3 are all there.
+		r, err = db.Search(ctx, ortsplan.SearchQuery{Text: "gatubelysning", Locality: "bettna"})
+		must(t, err)
+		if r.Total != 3 || r.Capped || r.ByKindCapped || len(r.Hits) != 3 {
+			t.Errorf("Bettna: total %d capped %v, %d hits; want 3, not capped", r.Total, r.Capped, len(r.Hits))
+		}
+		for _, h := range r.Hits {
+			if h.LocalitySlug != "bettna" {
+				t.Errorf("a Bettna search found %s's idea %d", h.LocalitySlug, h.ID)
+			}
+		}
+		// Under the cap, counts are exact.
+		db.SetSearchCap(50)
+		r, err = db.Search(ctx, ortsplan.SearchQuery{Text: "gatubelysning"})
+		must(t, err)
+		if r.Total != 12 || r.Capped || r.ByKindCapped {
+			t.Errorf("uncapped: total %d capped %v", r.Total, r.Capped)
+		}
+	})
+}
