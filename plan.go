@@ -553,3 +553,25 @@ func (c *PhaseChange) Validate() error {
 	checkText(v, "note", c.Note, false, maxNote)
 	return v.Err()
 }
+
+// MostRecent returns at most n of the summaries: those whose locality was
+// updated last, in their given order (the home page shows a bounded list,
+// however many localities there are, and links to all).
+func MostRecent(ls []*LocalitySummary, n int) []*LocalitySummary {
+	if len(ls) <= n {
+		return ls
+	}
+	byTime := slices.Clone(ls)
+	slices.SortStableFunc(byTime, func(a, b *LocalitySummary) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
+	keep := map[*LocalitySummary]bool{}
+	for _, l := range byTime[:n] {
+		keep[l] = true
+	}
+	out := make([]*LocalitySummary, 0, n)
+	for _, l := range ls {
+		if keep[l] {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -136,7 +136,11 @@ const ideaColumns = `i.id, i.locality_id, l.slug, l.name, COALESCE(i.resident_id
 	COALESCE(u.name, ''), i.answered_at, COALESCE(a.id, 0), COALESCE(a.title, ''), i.supports, i.comments, i.hidden_reason,
 	i.hidden_at, i.restored_reason, i.restored_at, i.flagged_at, i.created_at, i.updated_at`
 
-const ideaFrom = ` FROM ideas i JOIN localities l ON l.id = i.locality_id LEFT JOIN users u ON u.id = i.answered_by
+// ideaFrom joins an idea to its locality and what it is linked to. The
+// unary plus keeps SQLite from walking the localities first and sorting
+// every idea of each (it drives from ideas, by the query's own index), which
+// on the large data set made the newest ideas of all localities cost 200 ms.
+const ideaFrom = ` FROM ideas i JOIN localities l ON l.id = +i.locality_id LEFT JOIN users u ON u.id = i.answered_by
 	LEFT JOIN actions a ON a.id = i.action_id AND a.archived_at IS NULL LEFT JOIN themes t ON t.id = i.theme_id AND t.archived_at IS NULL`
 
 func scanIdea(row interface{ Scan(...any) error }) (*ortsplan.Idea, error) {

@@ -14,6 +14,7 @@ import (
 	"github.com/ortsplan/ortsplan/loadgen"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+	"github.com/ortsplan/ortsplan/web"
 )
 
 // TestLargeDemo loads a small slice of the load-test data set and checks that
@@ -159,7 +160,8 @@ func BenchmarkLoadPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	s := serveSite(b, db)
+	// The page cache is off: the benchmark measures the work behind a page.
+	s := serveSite(b, db, func(_ *web.Config, svc *web.Services) { svc.PageVersion = nil })
 	var slugs []string
 	rows, err := db.SQL().Query("SELECT slug FROM localities ORDER BY id")
 	if err != nil {
@@ -174,7 +176,7 @@ func BenchmarkLoadPages(b *testing.B) {
 	c := loadgen.Client(8)
 	for _, k := range loadgen.Kinds {
 		b.Run(k.Name, func(b *testing.B) {
-			t := &loadgen.Targets{Slugs: slugs, Meetings: []int64{1, 2, 3, 100, 2000}, Words: []string{"badplatsen"}}
+			t := &loadgen.Targets{Slugs: slugs, Meetings: []int64{1, 2, 3, 100, 2000}, Ideas: []int64{1, 2, 3, 100, 5000}, Words: []string{"badplatsen"}}
 			b.RunParallel(func(pb *testing.PB) {
 				r := rand.New(rand.NewPCG(1, 2))
 				for pb.Next() {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -113,7 +114,18 @@ type localitiesData struct {
 	Map        any
 	CanCreate  bool
 	News       *news // the home page's
+	// The table's page on /orter: rows First to Last of Total, and the pager.
+	First, Last, Total int
+	Pager              []pageLink
+	Prev, Next         string
 }
+
+// homeLocalities is how many localities the home page lists, the last
+// updated; /orter has them all.
+const homeLocalities = 24
+
+// localitiesPerPage is how many rows of the locality table a page shows.
+const localitiesPerPage = 50
 
 // localityRow is a line of the locality table with its texts made in Go:
 // plain fields render much faster than calls, and there may be hundreds.
@@ -167,7 +179,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(w, r)
-	p.Data = localitiesData{Localities: ls, Phases: ortsplan.Phases, News: n}
+	p.Data = localitiesData{Localities: ortsplan.MostRecent(ls, homeLocalities), Total: len(ls), Phases: ortsplan.Phases, News: n}
 	p.Updated = updated
 	s.render(w, r, http.StatusOK, "home", p)
 }
@@ -198,7 +210,47 @@ func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
 				Class: "phase-" + string(l.Phase), Description: desc})
 		}
 	}
-	d.Rows = localityRows(L, d.Localities)
+	// The table is a page at a time; the map shows every locality, the
+	// CSV has them all.
+	page := 1
+	if v := r.URL.Query().Get("sida"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1e6 {
+			s.renderError(w, r, http.StatusBadRequest, "localities.bad_page")
+			return
+		}
+		page = n
+	}
+	pages := max(1, (len(d.Localities)+localitiesPerPage-1)/localitiesPerPage)
+	page = min(page, pages)
+	d.Total = len(d.Localities)
+	from, to := (page-1)*localitiesPerPage, min(page*localitiesPerPage, len(d.Localities))
+	d.Rows = localityRows(L, d.Localities[from:to])
+	d.First, d.Last = from+1, to
+	if pages > 1 {
+		link := func(n int) string {
+			v := url.Values{}
+			if d.Phase != "" {
+				v.Set("fas", string(d.Phase))
+			}
+			if n > 1 {
+				v.Set("sida", strconv.Itoa(n))
+			}
+			if len(v) == 0 {
+				return "/orter"
+			}
+			return "/orter?" + v.Encode()
+		}
+		for n := 1; n <= pages; n++ {
+			d.Pager = append(d.Pager, pageLink{N: n, URL: link(n), Current: n == page})
+		}
+		if page > 1 {
+			d.Prev = link(page - 1)
+		}
+		if page < pages {
+			d.Next = link(page + 1)
+		}
+	}
 	d.Map = s.maps.Render(points, svgmap.Options{Title: L.T("map.title"), Desc: L.T("map.desc"), ID: "map"})
 	p := s.newPage(w, r)
 	p.Data = d

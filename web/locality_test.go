@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -300,4 +301,80 @@ func mustLocality(t *testing.T, db *sqlstore.DB, slug string) *ortsplan.Locality
 		t.Fatal(err)
 	}
 	return l
+}
+
+// TestLocalityTablePages makes more localities than a page of the table
+// holds: the table is paged, every locality on one page only, the phase
+// filter kept in the links, the map showing them all; a bad page is a 400.
+func TestLocalityTablePages(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	s := newSite(t, db)
+	ctx := sqltest.System()
+	for i := range 60 {
+		lat, lon := 59.0+float64(i)/100, 16.5
+		l := &ortsplan.Locality{Slug: fmt.Sprintf("tabellort-%02d", i), Name: fmt.Sprintf("Tabellort %02d", i),
+			Phase: ortsplan.PhaseMobilising, Lat: &lat, Lon: &lon}
+		if err := db.CreateLocality(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := s.browser()
+	first := v.get("/orter")
+	wantStatus(t, first, http.StatusOK)
+	total := len(readCSV(t, v, "/orter.csv")) - 1 // the CSV has them all, under a header
+	if onMap := first.Doc.Find("main .map-figure svg a").Length(); onMap < 60 {
+		t.Errorf("the map shows %d localities, want all with a place", onMap)
+	}
+	if got := first.Doc.Find("main tbody tr").Length(); got != 50 {
+		t.Errorf("the first page has %d rows, want 50", got)
+	}
+	seen := map[string]int{}
+	path, pages := "/orter", 0
+	for path != "" && pages < 5 {
+		r := v.get(path)
+		wantStatus(t, r, http.StatusOK)
+		r.Doc.Find("main tbody th a").Each(func(_ int, a *goquery.Selection) { seen[a.AttrOr("href", "")]++ })
+		path = r.Doc.Find(`main nav a[rel="next"]`).AttrOr("href", "")
+		pages++
+	}
+	if pages != 2 || len(seen) != total || total < 60 {
+		t.Errorf("%d pages, %d localities in the table, %d in the CSV", pages, len(seen), total)
+	}
+	for href, n := range seen {
+		if n != 1 {
+			t.Errorf("%s is on %d pages", href, n)
+		}
+	}
+	// The phase filter stays in the pager's links.
+	if r := v.get("/orter?fas=mobiliserande"); r.Doc.Find(`main nav a[rel="next"]`).Length() == 1 &&
+		!strings.Contains(r.Doc.Find(`main nav a[rel="next"]`).AttrOr("href", ""), "fas=mobiliserande") {
+		t.Errorf("the pager dropped the phase filter")
+	}
+	for _, bad := range []string{"0", "x", "-1", "9999999"} {
+		if r := v.get("/orter?sida=" + bad); r.StatusCode != http.StatusBadRequest {
+			t.Errorf("?sida=%s: %d, want 400", bad, r.StatusCode)
+		}
+	}
+}
+
+// TestHomeListsABoundedNumber makes more localities than the home page
+// lists: it lists the 24 changed last and says how many there are.
+func TestHomeListsABoundedNumber(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	s := newSite(t, db)
+	for i := range 30 {
+		l := &ortsplan.Locality{Slug: fmt.Sprintf("hemort-%02d", i), Name: fmt.Sprintf("Hemort %02d", i), Phase: ortsplan.PhaseMobilising}
+		if err := db.CreateLocality(sqltest.System(), l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := s.browser().get("/")
+	cards := r.Doc.Find("main .card-list > li.card")
+	if cards.Length() != 24 {
+		t.Fatalf("the home page lists %d localities, want 24", cards.Length())
+	}
+	all := len(readCSV(t, s.browser(), "/orter.csv")) - 1
+	if !strings.Contains(text(r, "main"), fmt.Sprintf("de 24 orter som ändrats senast av %d", all)) {
+		t.Errorf("the home page does not say it shows 24 of %d:\n%s", all, text(r, "main"))
+	}
 }

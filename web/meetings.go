@@ -24,6 +24,10 @@ type meetingsData struct {
 	Archive  []yearGroup
 	CanEdit  bool
 	Archived bool // a meeting was archived
+	// More continues the calendar after its page; Later says it is not
+	// its first page.
+	More  string
+	Later bool
 }
 
 // splitMeetings puts upcoming meetings first (soonest first) and the rest in an
@@ -87,17 +91,49 @@ func latestMeetingChange(ms []*ortsplan.Meeting, t time.Time) time.Time {
 }
 
 // calendar lists every upcoming meeting in the municipality.
+// calendarPage is how many meetings a page of the calendar lists.
+const calendarPage = 50
+
+// calendar lists the coming meetings of every locality, soonest first, a
+// page at a time: ?efter=<start>.<id> of the last meeting shown continues.
 func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
-	ms, err := s.svc.Meetings.Meetings(r.Context(), ortsplan.MeetingFilter{From: s.cfg.Now().Add(-3 * time.Hour)})
+	q := ortsplan.MeetingPageQuery{From: s.cfg.Now().Add(-3 * time.Hour), Limit: calendarPage + 1}
+	if after := r.URL.Query().Get("efter"); after != "" {
+		start, id, ok := parseMeetingCursor(after)
+		if !ok {
+			s.renderError(w, r, http.StatusBadRequest, "calendar.bad_cursor")
+			return
+		}
+		q.AfterStart, q.AfterID = start, id
+	}
+	ms, err := s.svc.OpenData.MeetingPage(r.Context(), q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	upcoming, _ := splitMeetings(ms, s.cfg.Now())
+	d := meetingsData{Later: q.AfterID > 0}
+	if len(ms) > calendarPage {
+		ms = ms[:calendarPage]
+		last := ms[len(ms)-1]
+		d.More = "/kalender?efter=" + strconv.FormatInt(last.Start.Unix(), 10) + "." + strconv.FormatInt(last.ID, 10)
+	}
+	d.Upcoming, _ = splitMeetings(ms, s.cfg.Now())
 	p := s.newPage(w, r)
-	p.Data = meetingsData{Upcoming: upcoming}
+	p.Data = d
 	p.Updated = latestMeetingChange(ms, time.Time{})
 	s.render(w, r, http.StatusOK, "calendar", p)
+}
+
+// parseMeetingCursor reads the calendar's ?efter: a start in Unix seconds
+// and a meeting id.
+func parseMeetingCursor(v string) (time.Time, int64, bool) {
+	a, b, ok := strings.Cut(v, ".")
+	sec, err1 := strconv.ParseInt(a, 10, 64)
+	id, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil || id <= 0 || sec < 0 || sec > 1<<40 {
+		return time.Time{}, 0, false
+	}
+	return time.Unix(sec, 0).UTC(), id, true
 }
 
 type meetingData struct {

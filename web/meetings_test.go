@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -628,4 +629,66 @@ func TestGroupEditorForms(t *testing.T) {
 		f2.Set("description", "Krock")
 		wantStatus(t, leader.post(base+"/redigera", f2), http.StatusConflict)
 	})
+}
+
+// TestCalendarPages lists more coming meetings than a page holds: the first
+// page has 50, soonest first, and a link to the rest, which continues after
+// the last one shown, with none twice; a broken link is a 400.
+func TestCalendarPages(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	s := newSite(t, db)
+	ctx := sqltest.System()
+	l, err := db.FindLocality(ctx, "bettna")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(24 * time.Hour).Truncate(time.Hour)
+	for i := range 60 {
+		// Two at each hour, so the page may end between meetings that start together.
+		m := &ortsplan.Meeting{LocalityID: l.ID, Kind: ortsplan.MeetingOpen, Title: "Kalendermöte " + itoa(int64(i)),
+			Start: start.Add(time.Duration(i/2) * time.Hour), State: ortsplan.MeetingPlanned}
+		if err := db.SaveMeeting(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := s.browser()
+	seen := map[string]bool{}
+	var starts []string
+	path, pages := "/kalender", 0
+	for path != "" && pages < 10 {
+		r := v.get(path)
+		wantStatus(t, r, http.StatusOK)
+		items := r.Doc.Find("main .meeting-list > li")
+		if pages == 0 && items.Length() != 50 {
+			t.Errorf("the first page lists %d meetings, want 50", items.Length())
+		}
+		items.Each(func(_ int, li *goquery.Selection) {
+			href := li.Find("a").First().AttrOr("href", "")
+			if seen[href] {
+				t.Errorf("%s listed twice", href)
+			}
+			seen[href] = true
+			starts = append(starts, li.Find("time").First().AttrOr("datetime", ""))
+		})
+		path = r.Doc.Find(`main a[href^="/kalender?efter="]`).AttrOr("href", "")
+		pages++
+	}
+	n := 0
+	for href := range seen {
+		if strings.HasPrefix(href, "/moten/") {
+			n++
+		}
+	}
+	if pages < 2 || n < 60 {
+		t.Errorf("%d pages, %d meetings in all; want at least 2 and every one of the 60 new ones", pages, n)
+	}
+	if !sort.StringsAreSorted(starts) {
+		t.Errorf("meetings not soonest first: %v", starts)
+	}
+	for _, bad := range []string{"x", "1.0", "-5.3", "1.2.3", "99999999999999999999.1"} {
+		r := v.get("/kalender?efter=" + url.QueryEscape(bad))
+		if r.StatusCode != http.StatusBadRequest || !strings.Contains(text(r, "main"), s.web.Catalog().T("sv", "calendar.bad_cursor")) {
+			t.Errorf("?efter=%s: %d, want 400 with the message", bad, r.StatusCode)
+		}
+	}
 }
