@@ -5,6 +5,7 @@ package loadgen
 
 import (
 	"context"
+	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -71,10 +72,18 @@ type Config struct {
 	// PerKind drives each kind alone for Duration, one after the other,
 	// rather than all of them in turn at once.
 	PerKind bool
-	// Limit also drives a server in this process that sends the same
-	// answers from memory (the limit), the same way, for each kind's share
-	// of it.
-	Limit bool
+	// Limit also drives a server that sends the same answers from memory
+	// (the limit), the same way, for each kind's share of it. StartLimit
+	// starts that server, best in a process of its own as the real one is
+	// (ortsplan load does); nil serves it from this process.
+	Limit      bool
+	StartLimit func(ctx context.Context, answers map[string]*Answer) (url string, stop func(), err error)
+}
+
+// startLimitHere serves the memory server from this process.
+func startLimitHere(_ context.Context, answers map[string]*Answer) (string, func(), error) {
+	srv := httptest.NewServer(MemoryServer(answers))
+	return srv.URL, srv.Close, nil
 }
 
 // Result holds the figures of one kind.
@@ -300,7 +309,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 		}
 	}
-	answers := map[string]*answer{}
+	answers := map[string]*Answer{}
 	results := make([]*Result, len(kinds))
 	for k, kind := range kinds {
 		results[k] = &Result{Kind: kind.Name}
@@ -312,7 +321,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 			answers[p] = a
 			raw += n
-			sent += len(a.body)
+			sent += len(a.Body)
 		}
 		results[k].Raw, results[k].Sent = raw/len(paths[k]), sent/len(paths[k])
 	}
@@ -349,11 +358,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Duration = time.Since(start)
 	}
 	if cfg.Limit {
-		srv := httptest.NewServer(memoryServer(answers))
-		defer srv.Close()
+		start := cfg.StartLimit
+		if start == nil {
+			start = startLimitHere
+		}
+		limitURL, stop, err := start(ctx, answers)
+		if err != nil {
+			return nil, fmt.Errorf("loadgen: start the memory server: %w", err)
+		}
+		defer stop()
 		lc := Client(cfg.Clients)
 		for _, ks := range phases {
-			drive(ctx, lc, srv.URL, cfg, ks, paths, results, true)
+			drive(ctx, lc, limitURL, cfg, ks, paths, results, true)
 		}
 	}
 	return rep, nil
@@ -405,16 +421,28 @@ func drive(ctx context.Context, c *http.Client, base string, cfg Config, ks []in
 	return d
 }
 
-// answer is what the server sent to an address, for the memory server.
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
+// Answer is what the server sent to an address, for the memory server.
+type Answer struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// SaveAnswers writes answers for LoadAnswers, in another process.
+func SaveAnswers(w io.Writer, answers map[string]*Answer) error {
+	return gob.NewEncoder(w).Encode(answers)
+}
+
+// LoadAnswers reads what SaveAnswers wrote.
+func LoadAnswers(r io.Reader) (map[string]*Answer, error) {
+	var m map[string]*Answer
+	err := gob.NewDecoder(r).Decode(&m)
+	return m, err
 }
 
 // record fetches an address as a client taking gzip does, keeping the
 // answer, and returns the size of its uncompressed body too.
-func record(ctx context.Context, c *http.Client, u string) (*answer, int, error) {
+func record(ctx context.Context, c *http.Client, u string) (*Answer, int, error) {
 	get := func(enc string) (*http.Response, []byte, error) {
 		req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
 		if enc != "" {
@@ -442,24 +470,24 @@ func record(ctx context.Context, c *http.Client, u string) (*answer, int, error)
 			h[k] = v
 		}
 	}
-	return &answer{status: res.StatusCode, header: h, body: body}, len(plain), nil
+	return &Answer{Status: res.StatusCode, Header: h, Body: body}, len(plain), nil
 }
 
-// memoryServer sends the recorded answers, as they were, from memory: the
+// MemoryServer sends the recorded answers, as they were, from memory: the
 // most any server could do on this machine with these answers.
-func memoryServer(answers map[string]*answer) http.Handler {
+func MemoryServer(answers map[string]*Answer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, ok := answers[r.URL.RequestURI()]
 		if !ok {
 			http.NotFound(w, r)
 			return
 		}
-		for k, v := range a.header {
+		for k, v := range a.Header {
 			w.Header()[k] = v
 		}
-		w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
-		w.WriteHeader(a.status)
-		w.Write(a.body)
+		w.Header().Set("Content-Length", strconv.Itoa(len(a.Body)))
+		w.WriteHeader(a.Status)
+		w.Write(a.Body)
 	})
 }
 

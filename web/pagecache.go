@@ -34,8 +34,8 @@ import (
 // Config.SharedCacheStale.
 //
 // Only GET requests without cookies other than the language and the old
-// CSRF token are answered from it, and only pages that render for an
-// anonymous visitor without a form's values are kept (render marks them). A
+// CSRF token are answered from it, and only pages rendered for an anonymous
+// visitor (render marks them) and the open data API's answers are kept. A
 // signed-in person always gets a fresh page. Pages for anonymous visitors
 // carry no CSRF token, so one rendering serves everyone: their forms are
 // protected by the cross-origin check instead (see checkCSRF).
@@ -58,15 +58,23 @@ type pageKey struct {
 // tells an eavesdropper nothing secret (no BREACH).
 type keptPage struct {
 	body, zstd, gzip []byte
-	contentType      string
-	lang             string
-	etag             string
-	at               time.Time
+	// header is what the handler set (the type, the language, an API's
+	// links and its own ETag), sent again with the page.
+	header http.Header
+	etag   string
+	at     time.Time
 }
 
 func newPageCache(maxBytes int64) *cache.Cache[pageKey, *keptPage] {
 	return cache.New(maxBytes, func(k pageKey, p *keptPage) int {
-		return 160 + len(k.uri) + len(p.body) + len(p.zstd) + len(p.gzip) + len(p.contentType) + len(p.etag)
+		n := 160 + len(k.uri) + len(p.body) + len(p.zstd) + len(p.gzip) + len(p.etag)
+		for k, vs := range p.header {
+			n += len(k) + 16
+			for _, v := range vs {
+				n += len(v) + 16
+			}
+		}
+		return n
 	})
 }
 
@@ -129,6 +137,10 @@ func (s *Server) pageCache(mux *http.ServeMux, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			// The open data is the same for everyone: a 200 is kept too.
+			ri.cacheable = true
+		}
 		rec := &pageRecorder{ResponseWriter: w, ri: ri}
 		next.ServeHTTP(rec, r)
 		if rec.buf == nil {
@@ -138,8 +150,15 @@ func (s *Server) pageCache(mux *http.ServeMux, next http.Handler) http.Handler {
 		s.metrics.pageCache.WithLabelValues("miss").Inc()
 		body := bytes.Clone(rec.buf.Bytes())
 		sum := sha256.Sum256(body)
-		p := &keptPage{body: body, contentType: w.Header().Get("Content-Type"), lang: w.Header().Get("Content-Language"),
-			etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`, at: s.cfg.Now()}
+		p := &keptPage{body: body, header: rec.header, at: s.cfg.Now(),
+			etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+		if own := rec.header.Get("ETag"); own != "" {
+			p.etag = own // the API's own, strong one
+		}
+		rec.header.Del("ETag")
+		if rec.header.Get("Cache-Control") == "no-cache" {
+			rec.header.Del("Cache-Control") // the default: the cache's own goes instead
+		}
 		if len(body) >= 1024 {
 			p.zstd = zstdEncoder.EncodeAll(body, nil)
 			var gz bytes.Buffer
@@ -158,13 +177,14 @@ func (s *Server) sendPage(w http.ResponseWriter, r *http.Request, p *keptPage) {
 	h := w.Header()
 	h.Set("ETag", p.etag)
 	h.Set("Cache-Control", s.pageCC)
+	for k, vs := range p.header {
+		h[k] = vs // kept pages are never changed, so the slices are shared
+	}
 	if etagMatches(r.Header.Get("If-None-Match"), p.etag) {
+		h.Del("Content-Type")
+		h.Del("Content-Language")
 		w.WriteHeader(http.StatusNotModified)
 		return
-	}
-	h.Set("Content-Type", p.contentType)
-	if p.lang != "" {
-		h.Set("Content-Language", p.lang)
 	}
 	body := p.body
 	if p.zstd != nil {
@@ -224,9 +244,10 @@ func etagMatches(header, etag string) bool {
 // sending it; any other response goes through untouched, streamed as before.
 type pageRecorder struct {
 	http.ResponseWriter
-	ri    *request
-	buf   *bytes.Buffer
-	wrote bool
+	ri     *request
+	buf    *bytes.Buffer
+	header http.Header // what the handler set, for a kept page
+	wrote  bool
 }
 
 func (w *pageRecorder) WriteHeader(code int) {
@@ -236,6 +257,10 @@ func (w *pageRecorder) WriteHeader(code int) {
 	w.wrote = true
 	if code == http.StatusOK && w.ri.cacheable && len(w.Header().Values("Set-Cookie")) == 0 {
 		w.buf = new(bytes.Buffer)
+		w.header = w.Header().Clone()
+		for _, k := range []string{"Content-Length", "Date", "Vary", "X-Request-Id"} {
+			w.header.Del(k)
+		}
 		return
 	}
 	w.ResponseWriter.WriteHeader(code)

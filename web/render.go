@@ -313,7 +313,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-cache")
 		// The page cache may keep a page that anyone would be shown alike.
-		if r.Method == http.MethodGet && status == http.StatusOK && p.User == nil && p.Resident == nil && p.Form == nil {
+		// (A GET's form holds only what the page's data and address give,
+		// never what a visitor typed: that comes back on a POST.)
+		// A page whose address holds a secret token is for one person only.
+		if r.Method == http.MethodGet && status == http.StatusOK && p.User == nil && p.Resident == nil &&
+			!strings.Contains(r.Pattern, "{token}") {
 			reqInfo(r).cacheable = true
 		}
 	}

@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -27,7 +33,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	cfg := loadgen.Config{URL: *u, Clients: *clients, Duration: *duration, PID: *pid, Seed: 1, PerKind: *perKind, Limit: *limit}
+	cfg := loadgen.Config{URL: *u, Clients: *clients, Duration: *duration, PID: *pid, Seed: 1, PerKind: *perKind, Limit: *limit,
+		StartLimit: startLimitProcess}
 	if *kinds != "" {
 		for _, k := range strings.Split(*kinds, ",") {
 			cfg.Kinds = append(cfg.Kinds, strings.TrimSpace(k))
@@ -68,6 +75,74 @@ func runUploadLoad(ctx context.Context, args []string, stdout, stderr io.Writer)
 	rep.Print(stdout)
 	if rep.UnexpectedStatus > 0 {
 		return fmt.Errorf("%d unexpected answers", rep.UnexpectedStatus)
+	}
+	return nil
+}
+
+// startLimitProcess starts the load test's memory server in a process of
+// its own ("ortsplan load-limit"), as the server under test runs in one, so
+// that neither shares a heap or a scheduler with the load generator.
+func startLimitProcess(ctx context.Context, answers map[string]*loadgen.Answer) (string, func(), error) {
+	f, err := os.CreateTemp("", "ortsplan-limit-*.gob")
+	if err != nil {
+		return "", nil, err
+	}
+	defer os.Remove(f.Name())
+	if err := loadgen.SaveAnswers(f, answers); err != nil {
+		f.Close()
+		return "", nil, err
+	}
+	if err := f.Close(); err != nil {
+		return "", nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, "load-limit", "--answers", f.Name())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { cmd.Process.Kill(); cmd.Wait() }
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "http://") {
+		stop()
+		return "", nil, fmt.Errorf("the memory server said %q: %v", line, err)
+	}
+	return strings.TrimSpace(line), stop, nil
+}
+
+// runLoadLimit serves recorded answers from memory for ortsplan load,
+// printing its address once it listens.
+func runLoadLimit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("load-limit", "Serve the answers ortsplan load recorded, from memory (used by ortsplan load --limit).", stderr)
+	file := fs.String("answers", "", "the recorded answers")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	f, err := os.Open(*file)
+	if err != nil {
+		return err
+	}
+	answers, err := loadgen.LoadAnswers(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "http://%s\n", l.Addr())
+	srv := &http.Server{Handler: loadgen.MemoryServer(answers), ReadHeaderTimeout: 10 * time.Second}
+	go func() { <-ctx.Done(); srv.Close() }()
+	if err := srv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+		return err
 	}
 	return nil
 }

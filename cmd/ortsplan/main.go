@@ -19,6 +19,8 @@ Usage:
   ortsplan migrate [flags]   apply pending database migrations and exit
   ortsplan demo    [flags]   load the Flen demo data into an empty database (--scale large: a load-test data set)
   ortsplan load    [flags]   drive a running server and report latency per page kind
+  ortsplan load-limit [flags]
+                             serve load's recorded answers from memory (started by load --limit)
   ortsplan upload-load [flags]
                              post the largest photos residents may, all at once, and report peak memory
   ortsplan backup  [flags] DEST
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runLoad(ctx, args[1:], stdout, stderr)
 	case "upload-load":
 		return runUploadLoad(ctx, args[1:], stdout, stderr)
+	case "load-limit":
+		return runLoadLimit(ctx, args[1:], stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args[1:], stdout, stderr)
 	case "restore":
