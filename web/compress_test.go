@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/klauspost/compress/zstd"
-
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
 	"github.com/ortsplan/ortsplan/web"
@@ -68,34 +66,27 @@ func TestResponsesCompressed(t *testing.T) {
 			t.Errorf("%s: gzipped %d bytes, plain %d", path, len(body), len(plain))
 		}
 	}
-	// A kept page goes as it was compressed once, with zstd where the
-	// browser takes it, gzip otherwise; both are the plain page.
+	// A kept page goes as it was gzipped once, to a browser that takes
+	// zstd too; a client that takes neither gets it unpacked.
 	for _, path := range []string{"/orter", "/orter/flen"} {
 		_, plain := get(path, "")
 		get(path, "zstd, gzip") // the first keeps it
-		for _, enc := range []string{"zstd", "gzip"} {
-			res, body := get(path, "br;q=1, "+enc+";q=0.5, identity;q=0.1")
-			if res.Header.Get("Content-Encoding") != enc || res.Header.Get("ETag") == "" {
-				t.Errorf("%s asking for %s: Content-Encoding %q, ETag %q", path, enc, res.Header.Get("Content-Encoding"), res.Header.Get("ETag"))
-				continue
-			}
-			var un []byte
-			var err error
-			if enc == "zstd" {
-				un, err = zstdDecode(body)
-			} else {
-				var zr *gzip.Reader
-				if zr, err = gzip.NewReader(bytes.NewReader(body)); err == nil {
-					un, err = io.ReadAll(zr)
-				}
-			}
-			if err != nil || !bytes.Equal(un, plain) {
-				t.Errorf("%s in %s: %v, same as plain: %v", path, enc, err, bytes.Equal(un, plain))
-			}
-			t.Logf("%s kept: %d bytes, %d in %s", path, len(plain), len(body), enc)
+		res, body := get(path, "br;q=1, zstd;q=0.8, gzip;q=0.5, identity;q=0.1")
+		if res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("ETag") == "" {
+			t.Errorf("%s: Content-Encoding %q, ETag %q", path, res.Header.Get("Content-Encoding"), res.Header.Get("ETag"))
+			continue
 		}
-		if res, _ := get(path, "zstd;q=0, gzip;q=0"); res.Header.Get("Content-Encoding") != "" {
-			t.Errorf("%s refusing both: Content-Encoding %q", path, res.Header.Get("Content-Encoding"))
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		un, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(un, plain) {
+			t.Errorf("%s gzipped: %v, same as plain: %v", path, err, bytes.Equal(un, plain))
+		}
+		t.Logf("%s kept: %d bytes, %d gzipped", path, len(plain), len(body))
+		if res, again := get(path, "zstd;q=0, gzip;q=0"); res.Header.Get("Content-Encoding") != "" || !bytes.Equal(again, plain) {
+			t.Errorf("%s refusing both: Content-Encoding %q, same as plain: %v", path, res.Header.Get("Content-Encoding"), bytes.Equal(again, plain))
 		}
 	}
 
@@ -104,13 +95,4 @@ func TestResponsesCompressed(t *testing.T) {
 	if res, b := get(src, "gzip"); res.StatusCode != http.StatusOK || len(b) < 1024 || res.Header.Get("Content-Encoding") != "" {
 		t.Errorf("the photo %s went with Content-Encoding %q", src, res.Header.Get("Content-Encoding"))
 	}
-}
-
-func zstdDecode(b []byte) ([]byte, error) {
-	d, err := zstd.NewReader(nil)
-	if err != nil {
-		return nil, err
-	}
-	defer d.Close()
-	return d.DecodeAll(b, nil)
 }

@@ -5,13 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/ortsplan/ortsplan/cache"
 	"github.com/ortsplan/ortsplan/i18n"
@@ -53,11 +53,12 @@ type pageKey struct {
 }
 
 // keptPage is a rendered page and what is sent with it. A page of a
-// kilobyte or more is also kept compressed, with zstd and gzip, so a kept
-// page is never compressed again; it carries no token, so compressing it
+// kilobyte or more is kept gzipped only (at the best level, once), a tenth
+// of its size: every browser takes gzip, and the rare client that does not
+// gets it unpacked as it is sent. It carries no token, so compressing it
 // tells an eavesdropper nothing secret (no BREACH).
 type keptPage struct {
-	body, zstd, gzip []byte
+	body, gzip []byte
 	// header is what the handler set (the type, the language, an API's
 	// links and its own ETag), sent again with the page.
 	header http.Header
@@ -67,7 +68,7 @@ type keptPage struct {
 
 func newPageCache(maxBytes int64) *cache.Cache[pageKey, *keptPage] {
 	return cache.New(maxBytes, func(k pageKey, p *keptPage) int {
-		n := 160 + len(k.uri) + len(p.body) + len(p.zstd) + len(p.gzip) + len(p.etag)
+		n := 160 + len(k.uri) + len(p.body) + len(p.gzip) + len(p.etag)
 		for k, vs := range p.header {
 			n += len(k) + 16
 			for _, v := range vs {
@@ -160,12 +161,11 @@ func (s *Server) pageCache(mux *http.ServeMux, next http.Handler) http.Handler {
 			rec.header.Del("Cache-Control") // the default: the cache's own goes instead
 		}
 		if len(body) >= 1024 {
-			p.zstd = zstdEncoder.EncodeAll(body, nil)
 			var gz bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
+			zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 			zw.Write(body)
 			zw.Close()
-			p.gzip = gz.Bytes()
+			p.gzip, p.body = bytes.Clone(gz.Bytes()), nil
 		}
 		s.pages.Set(key, p)
 		s.sendPage(w, r, p)
@@ -187,17 +187,21 @@ func (s *Server) sendPage(w http.ResponseWriter, r *http.Request, p *keptPage) {
 		return
 	}
 	body := p.body
-	if p.zstd != nil {
+	if p.gzip != nil {
 		h.Add("Vary", "Accept-Encoding")
-		ae := r.Header.Get("Accept-Encoding")
-		switch {
-		case acceptsCoding(ae, "zstd"):
-			body = p.zstd
-			h.Set("Content-Encoding", "zstd")
-		case acceptsCoding(ae, "gzip"):
-			body = p.gzip
-			h.Set("Content-Encoding", "gzip")
+		if !acceptsCoding(r.Header.Get("Accept-Encoding"), "gzip") {
+			// The rare client that takes no gzip gets it unpacked, as it goes.
+			h.Del("Content-Length")
+			w.WriteHeader(http.StatusOK)
+			if r.Method != http.MethodHead {
+				if zr, err := gzip.NewReader(bytes.NewReader(p.gzip)); err == nil {
+					io.Copy(w, zr)
+				}
+			}
+			return
 		}
+		body = p.gzip
+		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
@@ -205,10 +209,6 @@ func (s *Server) sendPage(w http.ResponseWriter, r *http.Request, p *keptPage) {
 		w.Write(body)
 	}
 }
-
-// zstdEncoder compresses kept pages; EncodeAll may be called at once from
-// many goroutines.
-var zstdEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
 
 // acceptsCoding reports whether an Accept-Encoding value accepts a coding:
 // named (or *) without q=0.
