@@ -42,21 +42,8 @@ func pageLimit(n int) int {
 
 // IdeaPage returns a page of visible ideas, newest first or most supported first.
 func (db *DB) IdeaPage(ctx context.Context, q ortsplan.IdeaPageQuery) ([]*ortsplan.Idea, error) {
-	w := &whereArgs{}
-	w.add("i.hidden_at IS NULL")
-	if q.LocalityID > 0 {
-		w.add("i.locality_id = ?", q.LocalityID)
-	}
-	order := " ORDER BY i.id DESC"
-	if q.Sort == ortsplan.SortSupported {
-		order = " ORDER BY i.supports DESC, i.id DESC"
-		if q.AfterID > 0 {
-			w.add("(i.supports < ? OR (i.supports = ? AND i.id < ?))", q.AfterSupports, q.AfterSupports, q.AfterID)
-		}
-	} else if q.AfterID > 0 {
-		w.add("i.id < ?", q.AfterID)
-	}
-	rows, err := db.db.QueryContext(ctx, "SELECT "+ideaColumns+ideaFrom+w.sql()+order+fmt.Sprintf(" LIMIT %d", pageLimit(q.Limit)), w.args...)
+	query, args := ideaPageSQL(q)
+	rows, err := db.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: idea page: %w", err)
 	}
@@ -72,8 +59,46 @@ func (db *DB) IdeaPage(ctx context.Context, q ortsplan.IdeaPageQuery) ([]*ortspl
 	return out, rows.Err()
 }
 
+// ideaPageSQL is IdeaPage's query.
+func ideaPageSQL(q ortsplan.IdeaPageQuery) (string, []any) {
+	w := &whereArgs{}
+	w.add("i.hidden_at IS NULL")
+	if q.LocalityID > 0 {
+		w.add("i.locality_id = ?", q.LocalityID)
+	}
+	order := " ORDER BY i.id DESC"
+	if q.Sort == ortsplan.SortSupported {
+		order = " ORDER BY i.supports DESC, i.id DESC"
+		if q.AfterID > 0 {
+			w.add("(i.supports < ? OR (i.supports = ? AND i.id < ?))", q.AfterSupports, q.AfterSupports, q.AfterID)
+		}
+	} else if q.AfterID > 0 {
+		w.add("i.id < ?", q.AfterID)
+	}
+	return "SELECT " + ideaColumns + ideaFrom + w.sql() + order + fmt.Sprintf(" LIMIT %d", pageLimit(q.Limit)), w.args
+}
+
 // MeetingPage returns a page of meetings by start time and id.
 func (db *DB) MeetingPage(ctx context.Context, q ortsplan.MeetingPageQuery) ([]*ortsplan.Meeting, error) {
+	query, args := meetingPageSQL(q)
+	rows, err := db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: meeting page: %w", err)
+	}
+	defer rows.Close()
+	var out []*ortsplan.Meeting
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: meeting page: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// meetingPageSQL is MeetingPage's query.
+func meetingPageSQL(q ortsplan.MeetingPageQuery) (string, []any) {
 	w := &whereArgs{}
 	w.add("m.archived_at IS NULL")
 	if q.LocalityID > 0 {
@@ -89,21 +114,7 @@ func (db *DB) MeetingPage(ctx context.Context, q ortsplan.MeetingPageQuery) ([]*
 		at := q.AfterStart.UTC()
 		w.add("(m.starts_at > ? OR (m.starts_at = ? AND m.id > ?))", at, at, q.AfterID)
 	}
-	rows, err := db.db.QueryContext(ctx, "SELECT "+meetingColumns+meetingFrom+w.sql()+
-		fmt.Sprintf(" ORDER BY m.starts_at, m.id LIMIT %d", pageLimit(q.Limit)), w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: meeting page: %w", err)
-	}
-	defer rows.Close()
-	var out []*ortsplan.Meeting
-	for rows.Next() {
-		m, err := scanMeeting(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: meeting page: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return "SELECT " + meetingColumns + meetingFrom + w.sql() + fmt.Sprintf(" ORDER BY m.starts_at, m.id LIMIT %d", pageLimit(q.Limit)), w.args
 }
 
 // GroupPage returns a page of working groups by id, with members and
@@ -188,12 +199,8 @@ const notArchivedRevision = `
 // RecentRevisions returns the newest revisions that are neither drafts nor
 // of something archived, of one locality or (localityID 0) of all.
 func (db *DB) RecentRevisions(ctx context.Context, localityID int64, limit int) ([]*ortsplan.Revision, error) {
-	where, args := "", []any{}
-	if localityID > 0 {
-		where, args = " AND r.locality_id = $1", []any{localityID}
-	}
-	rows, err := db.db.QueryContext(ctx, "SELECT "+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.actor_id
-		WHERE NOT r.draft`+notArchivedRevision+where+` ORDER BY r.created_at DESC, r.id DESC`+fmt.Sprintf(" LIMIT %d", pageLimit(limit)), args...)
+	query, args := recentRevisionsSQL(localityID, limit)
+	rows, err := db.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, dbErr("recent revisions", err)
 	}
@@ -207,6 +214,16 @@ func (db *DB) RecentRevisions(ctx context.Context, localityID int64, limit int) 
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// recentRevisionsSQL is RecentRevisions' query.
+func recentRevisionsSQL(localityID int64, limit int) (string, []any) {
+	where, args := "", []any{}
+	if localityID > 0 {
+		where, args = " AND r.locality_id = $1", []any{localityID}
+	}
+	return "SELECT " + revisionColumns + ` FROM revisions r LEFT JOIN users u ON u.id = r.actor_id
+		WHERE NOT r.draft` + notArchivedRevision + where + ` ORDER BY r.created_at DESC, r.id DESC` + fmt.Sprintf(" LIMIT %d", pageLimit(limit)), args
 }
 
 var _ ortsplan.OpenDataService = (*DB)(nil)

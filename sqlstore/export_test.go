@@ -28,3 +28,31 @@ func OutboxQueries() map[string][]any {
 
 // SetSearchCap lowers the search's cap (ortsplan.SearchCap) for a test.
 func (db *DB) SetSearchCap(n int) { db.searchCap = n }
+
+// ListQueries are the queries of the public lists that read the newest or
+// most supported rows of one locality or of all, with sample arguments, for
+// the test that each walks an index instead of reading and sorting a table.
+func ListQueries() map[string][]any {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	qs := map[string][]any{}
+	add := func(q string, args []any) { qs[q] = args }
+	for _, q := range []ortsplan.IdeaPageQuery{
+		{Limit: 5},                 // the home page's newest ideas
+		{LocalityID: 7, Limit: 20}, // a locality's
+		{LocalityID: 7, Sort: ortsplan.SortSupported, Limit: 20},
+		{LocalityID: 7, Sort: ortsplan.SortSupported, AfterID: 90, AfterSupports: 4, Limit: 20},
+		{AfterID: 900, Limit: 20}, // the API's next page
+	} {
+		add(ideaPageSQL(q))
+	}
+	for _, q := range []ortsplan.MeetingPageQuery{
+		{From: now, Limit: 51}, // the calendar
+		{From: now, AfterStart: now.Add(time.Hour), AfterID: 40, Limit: 51}, // its next page
+		{LocalityID: 7, From: now, Limit: 20},
+	} {
+		add(meetingPageSQL(q))
+	}
+	add(recentRevisionsSQL(0, 5))
+	add(recentRevisionsSQL(7, 5))
+	return qs
+}

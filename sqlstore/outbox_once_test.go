@@ -412,43 +412,8 @@ func TestOutboxPurge(t *testing.T) {
 // queries that read many rows: none may read the whole table or sort it.
 func TestOutboxQueriesUseIndexes(t *testing.T) {
 	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
-		conn, err := db.SQL().Conn(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if db.Dialect == sqlstore.Postgres {
-			// An empty table is read whole whatever the indexes: allow only
-			// plain index scans, so a query that has none shows it.
-			for _, set := range []string{"SET enable_seqscan = off", "SET enable_bitmapscan = off"} {
-				if _, err := conn.ExecContext(context.Background(), set); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
 		for q, args := range sqlstore.OutboxQueries() {
-			explain := "EXPLAIN "
-			if db.Dialect == sqlstore.SQLite {
-				explain = "EXPLAIN QUERY PLAN "
-			}
-			rows, err := conn.QueryContext(context.Background(), explain+q, args...)
-			if err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			cols, _ := rows.Columns()
-			var plan []string
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				for i := range vals {
-					vals[i] = new(any)
-				}
-				if err := rows.Scan(vals...); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, fmt.Sprint(*vals[len(vals)-1].(*any)))
-			}
-			rows.Close()
-			text := strings.Join(plan, "\n")
+			text := queryPlan(t, db, q, args)
 			bad := regexp.MustCompile(`(?m)^SCAN outbox$|TEMP B-TREE|Seq Scan on outbox|Sort  `)
 			if strings.HasSuffix(q, "FROM outbox ORDER BY id DESC LIMIT $1") && text == "SCAN outbox" {
 				continue // SQLite walks its table, which is the primary key's tree, backwards
@@ -458,4 +423,62 @@ func TestOutboxQueriesUseIndexes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestListQueriesUseIndexes asks each engine how it runs the public lists'
+// queries (newest ideas, ideas by support, the calendar, the latest
+// changes): each must walk an index in the order it shows, never read a
+// whole table of ideas, meetings or revisions nor sort one.
+func TestListQueriesUseIndexes(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		// (SQLite's "SCAN i" alone is its walk of the table by rowid, in
+		// the order asked for.)
+		bad := regexp.MustCompile(`(?m)USE TEMP B-TREE FOR ORDER BY|Seq Scan on (ideas|meetings|revisions)|^\s*(->\s*)?Sort  `)
+		for q, args := range sqlstore.ListQueries() {
+			text := queryPlan(t, db, q, args)
+			if bad.MatchString(text) {
+				t.Errorf("%s\n%s", strings.Join(strings.Fields(q), " "), text)
+			}
+		}
+	})
+}
+
+// queryPlan returns the engine's plan for a query, one line per step. On
+// PostgreSQL only plain index scans are allowed, since an empty table is
+// read whole whatever its indexes: a query that has none shows it.
+func queryPlan(t *testing.T, db *sqlstore.DB, q string, args []any) string {
+	t.Helper()
+	conn, err := db.SQL().Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	explain := "EXPLAIN QUERY PLAN "
+	if db.Dialect == sqlstore.Postgres {
+		explain = "EXPLAIN "
+		for _, set := range []string{"SET enable_seqscan = off", "SET enable_bitmapscan = off"} {
+			if _, err := conn.ExecContext(context.Background(), set); err != nil {
+				t.Fatal(err)
+			}
+		}
+		defer conn.ExecContext(context.Background(), "RESET ALL")
+	}
+	rows, err := conn.QueryContext(context.Background(), explain+q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var plan []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		for i := range vals {
+			vals[i] = new(any)
+		}
+		if err := rows.Scan(vals...); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, fmt.Sprint(*vals[len(vals)-1].(*any)))
+	}
+	return strings.Join(plan, "\n")
 }
