@@ -18,8 +18,16 @@ type Resident struct {
 	LocalityID   int64  // home locality
 	LocalitySlug string
 	Lang         string
-	CreatedAt    time.Time
+	// Verified says the resident's identity was checked (a verified
+	// login, such as eID); set by that login, never by a form.
+	Verified  bool
+	CreatedAt time.Time
 }
+
+// IdentityVerified reports whether the resident logged in with a verified
+// identity: what a rule that asks for a verified resident consults
+// (MayApplyQuickfix with RequireVerified).
+func (r *Resident) IdentityVerified() bool { return r != nil && r.Verified }
 
 // LoginRequest asks for a one-time login link; Name and LocalityID are used
 // when the e-mail has no account yet.

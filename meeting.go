@@ -234,6 +234,9 @@ type Composer interface {
 	// subject and text, a line saying why the recipient gets it, and for a
 	// follower the unsubscribe link (the store adds the List-Unsubscribe headers).
 	ComposeMessage(m *StaffMessage, toEmail, toName, lang, unsubscribeURL string) *Message
+	// ComposeQuickfix writes the e-mail to a quickfix's applicant about
+	// staff's decision (granted, refused or komplettering), with a link to it.
+	ComposeQuickfix(toEmail, toName, lang string, q *Quickfix, link string) *Message
 }
 
 // MeetingFilter selects meetings for lists and calendars.

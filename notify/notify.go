@@ -316,3 +316,41 @@ func (c *Composer) ComposeMessage(m *ortsplan.StaffMessage, toEmail, toName, lan
 }
 
 var _ ortsplan.Composer = (*Composer)(nil)
+
+// ComposeQuickfix writes the e-mail about staff's decision on a quickfix
+// application: granted (with the amount), refused (with the reason) or
+// komplettering (with what is asked for), and a link to the application.
+func (c *Composer) ComposeQuickfix(toEmail, toName, lang string, q *ortsplan.Quickfix, href string) *ortsplan.Message {
+	if q == nil {
+		return nil
+	}
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
+	}
+	L := c.Cat.For(lang)
+	d := mailData{Lang: lang, Signature: L.T("mail.signature", c.Org)}
+	if toName == "" || toName == ortsplan.AnonymousResident {
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting_plain"))
+	} else {
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.greeting", toName))
+	}
+	switch q.Status {
+	case ortsplan.QuickfixGranted:
+		d.Subject = L.T("mail.quickfix_granted.subject", q.Title)
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.quickfix_granted.body", q.Title, L.Number(int(q.Amount))), L.T("mail.quickfix_granted.report"))
+	case ortsplan.QuickfixRefused:
+		d.Subject = L.T("mail.quickfix_refused.subject", q.Title)
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.quickfix_refused.body", q.Title))
+	case ortsplan.QuickfixSupplement:
+		d.Subject = L.T("mail.quickfix_supplement.subject", q.Title)
+		d.Paragraphs = append(d.Paragraphs, L.T("mail.quickfix_supplement.body", q.Title))
+	default:
+		return nil
+	}
+	if q.Reason != "" {
+		d.Paragraphs = append(d.Paragraphs, q.Reason)
+	}
+	d.Links = []link{{L.T("mail.quickfix_link"), href}}
+	d.Subject = strings.Join(strings.Fields(d.Subject), " ")
+	return c.message(d, toEmail, toName)
+}

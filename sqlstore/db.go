@@ -43,6 +43,10 @@ type DB struct {
 	Composer ortsplan.Composer
 	// PublicURL is the site's public address, for links in e-mails the store writes.
 	PublicURL string
+	// RequireVerifiedQuickfix lets only residents with a verified identity
+	// (Resident.IdentityVerified) apply for quickfix grants, where the
+	// municipality asks for that; any resident account otherwise.
+	RequireVerifiedQuickfix bool
 
 	// cache keeps values read under the change counters; see cache.go.
 	cache *cache.Cache[cacheKey, any]
