@@ -26,7 +26,7 @@ func quickfixFor(localityID int64, cost int64) *ortsplan.Quickfix {
 	return &ortsplan.Quickfix{LocalityID: localityID, Kind: ortsplan.ApplicantAssociation, Organisation: "Byalaget",
 		Title: "Anslagstavla", Place: "Vid affären", Description: "En pelare för lappar och affischer.", Cost: cost,
 		OwnEffort: "Vi bygger och sätter upp den.",
-		Photos: []ortsplan.QuickfixPhoto{{Alt: "Platsen vid affären", Variants: []ortsplan.FileVariant{{Name: "page", Key: "qf-1.webp", ContentType: "image/webp"}}}}}
+		Photos:    []ortsplan.QuickfixPhoto{{Alt: "Platsen vid affären", Variants: []ortsplan.FileVariant{{Name: "page", Key: "qf-1.webp", ContentType: "image/webp"}}}}}
 }
 
 func TestQuickfixFlowAndRights(t *testing.T) {
