@@ -413,6 +413,44 @@ func TestOpenAPIConformance(t *testing.T) {
 		}
 		check("/api/v1/surveys/999999", 404)
 
+		// Quickfixes: three granted, one of them reported and paid, and one waiting (never listed).
+		var res int64
+		must(db.SQL().QueryRow(`INSERT INTO residents (email, name, lang, created_at) VALUES ('api-qf@example.se', 'Sökande', 'sv', $1) RETURNING id`,
+			time.Now().UTC()).Scan(&res))
+		must(db.SetQuickfixBudget(ctx, &ortsplan.QuickfixBudget{Year: time.Now().In(i18n.Stockholm()).Year(), Amount: 50000}))
+		bettna := mustLocality(t, db, "bettna")
+		for n := 0; n < 4; n++ {
+			q := &ortsplan.Quickfix{LocalityID: bettna.ID, Kind: ortsplan.ApplicantGroup, Organisation: "Trafikgruppen", Title: "Skylt " + itoa(int64(n)),
+				Place: "Vid 52:an", Description: "En skylt.", Cost: 2000, OwnEffort: "Vi sätter upp den."}
+			must(db.ApplyQuickfix(sqltest.AsResident(ctx, res), q))
+			if n == 3 {
+				continue
+			}
+			must(db.DecideQuickfix(ctx, ortsplan.QuickfixDecision{QuickfixID: q.ID, Status: ortsplan.QuickfixGranted, Amount: 1500}))
+			if n == 0 {
+				must(db.ReportQuickfix(sqltest.AsResident(ctx, res), q.ID, "Skylten sitter uppe.", nil))
+				must(db.RecordQuickfixPayment(ctx, ortsplan.QuickfixPayment{QuickfixID: q.ID, On: time.Now(), Amount: 1500}))
+			}
+		}
+		seenQF := 0
+		for path := "/api/v1/quickfixes?limit=2"; path != ""; {
+			var p apiListPage
+			r := check(path, 200)
+			json.Unmarshal([]byte(r.Body), &p)
+			seenQF += strings.Count(r.Body, `"granted_sek"`)
+			path = ""
+			if p.Links.Next != nil {
+				u, _ := url.Parse(*p.Links.Next)
+				path = u.RequestURI()
+			}
+		}
+		if seenQF != 3 {
+			t.Errorf("quickfixes in the API: %d, want the 3 granted", seenQF)
+		}
+		check("/api/v1/quickfixes?locality=bettna", 200)
+		check("/api/v1/quickfixes?limit=0", 400)
+		check("/api/v1/quickfixes?locality=atlantis", 404)
+
 		// Every documented response of every path was seen.
 		for _, path := range documented {
 			for code := range doc.Paths.Value(path).Get.Responses.Map() {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ var (
 // secrets are Malmköping's personal data: none of the five actors may see
 // them anywhere.
 var secrets = []string{"hemlig-deltagare@example.se", "Hemlig kost RT", "hemlig-anmalan@example.se", "070-111 22 33",
-	"Hemlig anmälan RT", "hemlig-medlem@example.se"}
+	"Hemlig anmälan RT", "hemlig-medlem@example.se", "hemlig-sokande@example.se"}
 
 // authzFixture holds the ids of Malmköping's rows the requests name.
 type authzFixture struct {
@@ -69,7 +70,11 @@ type authzFixture struct {
 	failedMessage                                int64
 	regToken                                     string
 	survey, surveyText                           int64
-	pngBytes, pdfBytes                           []byte
+	// Quickfixes: waiting for a decision and reported (by a resident whose
+	// e-mail is secret), and asked to amend and granted (by the resident actor).
+	qfApplied, qfReported, qfSupplement, qfGranted int64
+	qfPhoto, qfGrantedPhoto                        int64
+	pngBytes, pdfBytes                             []byte
 }
 
 func newAuthzFixture(t *testing.T, s *site) *authzFixture {
@@ -164,6 +169,38 @@ func newAuthzFixture(t *testing.T, s *site) *authzFixture {
 	var buf bytes.Buffer
 	must(png.Encode(&buf, img))
 	f.pngBytes = buf.Bytes()
+
+	// Quickfixes, with a budget for this year.
+	year := time.Now().In(i18n.Stockholm()).Year()
+	must(db.SetQuickfixBudget(ctx, &ortsplan.QuickfixBudget{Year: year, Amount: 100000}))
+	must(s.storage.Put(ctx, "rt-quickfix.png", f.pngBytes, "image/png"))
+	photo := []ortsplan.QuickfixPhoto{{Alt: "Platsen vid torget", Variants: []ortsplan.FileVariant{{Name: "page", Key: "rt-quickfix.png", ContentType: "image/png", Width: 40, Height: 30, Size: int64(len(f.pngBytes))}}}}
+	var secret, bo int64
+	must(db.SQL().QueryRow(`INSERT INTO residents (email, name, locality_id, lang, created_at) VALUES ('hemlig-sokande@example.se', 'Sökande RT', $1, 'sv', $2) RETURNING id`,
+		f.malm.ID, time.Now().UTC()).Scan(&secret))
+	// The resident actor logs in with this address later, to this account.
+	must(db.SQL().QueryRow(`INSERT INTO residents (email, name, locality_id, lang, created_at) VALUES ('rt-bo@example.se', 'Bo RT', $1, 'sv', $2) RETURNING id`,
+		f.malm.ID, time.Now().UTC()).Scan(&bo))
+	apply := func(res int64, title string) int64 {
+		q := &ortsplan.Quickfix{LocalityID: f.malm.ID, Kind: ortsplan.ApplicantAssociation, Organisation: "RT Torgföreningen", Title: title,
+			Place: "Torget", Description: "RT Blomlådor runt torget.", Cost: 5000, OwnEffort: "Vi planterar och vattnar.", Photos: photo}
+		must(db.ApplyQuickfix(sqltest.AsResident(ctx, res), q))
+		return q.ID
+	}
+	decide := func(id int64, st ortsplan.QuickfixStatus, amount int64, reason string) {
+		must(db.DecideQuickfix(ctx, ortsplan.QuickfixDecision{QuickfixID: id, Status: st, Amount: amount, Reason: reason}))
+	}
+	f.qfApplied = apply(secret, "RT Blomlådor")
+	f.qfReported = apply(secret, "RT Bänk vid torget")
+	decide(f.qfReported, ortsplan.QuickfixGranted, 4000, "")
+	must(db.ReportQuickfix(sqltest.AsResident(ctx, secret), f.qfReported, "RT Bänken står på plats.", nil))
+	f.qfSupplement = apply(bo, "RT Cykelställ")
+	decide(f.qfSupplement, ortsplan.QuickfixSupplement, 0, "RT Bifoga en offert.")
+	f.qfGranted = apply(bo, "RT Skylt")
+	decide(f.qfGranted, ortsplan.QuickfixGranted, 3000, "")
+	applied, _ := db.FindQuickfix(ctx, f.qfApplied)
+	granted, _ := db.FindQuickfix(ctx, f.qfGranted)
+	f.qfPhoto, f.qfGrantedPhoto = applied.Photos[0].ID, granted.Photos[0].ID
 	return f
 }
 
@@ -365,6 +402,49 @@ func authzRows() []authzRow {
 		change("POST /ideer/{id}/{what}", func(f *authzFixture) string { return "/ideer/" + id(f.flenIdea) + "/visa" }, func(f *authzFixture) url.Values {
 			return url.Values{"kind": {"comment"}, "target": {id(f.comment)}, "reason": {"Granskad"}}
 		}, ""),
+
+		// Quickfix grants: granted ones are public; the rest for staff of the
+		// locality and the applicant (the resident actor applied for two).
+		public("GET /quickfix", fixed("/quickfix")),
+		public("GET /orter/{slug}/quickfix", malm("/quickfix")),
+		public("GET /quickfix/{id}", func(f *authzFixture) string { return "/quickfix/" + id(f.qfGranted) }),
+		staffGet("GET /quickfix/{id}", func(f *authzFixture) string { return "/quickfix/" + id(f.qfApplied) }, editorA),
+		public("GET /quickfix/{id}/bild/{photo}/{variant}", func(f *authzFixture) string {
+			return "/quickfix/" + id(f.qfGranted) + "/bild/" + id(f.qfGrantedPhoto) + "/page"
+		}),
+		staffGet("GET /quickfix/{id}/bild/{photo}/{variant}", func(f *authzFixture) string {
+			return "/quickfix/" + id(f.qfApplied) + "/bild/" + id(f.qfPhoto) + "/page"
+		}, editorA),
+		public("GET /quickfix.csv", fixed("/quickfix.csv")),
+		public("GET /orter/{slug}/quickfix.csv", malm("/quickfix.csv")),
+		public("GET /api/v1/quickfixes", fixed("/api/v1/quickfixes?locality=malmkoping")),
+		open("POST /orter/{slug}/quickfix", malm("/quickfix"), func(*authzFixture) url.Values {
+			return url.Values{"kind": {"boende"}, "title": {"RT Ny bänk"}, "place": {"Parken"}, "description": {"En bänk i parken."},
+				"cost": {"2 500"}, "own_effort": {"Vi målar den."}}
+		}, []string{residentA}),
+		open("POST /quickfix/{id}/komplettera", func(f *authzFixture) string { return "/quickfix/" + id(f.qfSupplement) + "/komplettera" },
+			func(*authzFixture) url.Values {
+				return url.Values{"kind": {"forening"}, "organisation": {"RT Torgföreningen"}, "title": {"RT Cykelställ"}, "place": {"Torget"},
+					"description": {"RT Offert: 4 800 kr."}, "cost": {"4800"}, "own_effort": {"Vi monterar."}}
+			}, []string{residentA}),
+		open("POST /quickfix/{id}/rapport", func(f *authzFixture) string { return "/quickfix/" + id(f.qfGranted) + "/rapport" },
+			func(*authzFixture) url.Values { return url.Values{"report": {"RT Skylten sitter uppe."}} }, []string{residentA}),
+		change("POST /quickfix/{id}/beslut", func(f *authzFixture) string { return "/quickfix/" + id(f.qfApplied) + "/beslut" }, func(f *authzFixture) url.Values {
+			q, _ := f.db.FindQuickfix(sqltest.System(), f.qfApplied)
+			if q.Status == ortsplan.QuickfixApplied {
+				return url.Values{"decision": {"komplettering"}, "reason": {"RT Hur många lådor?"}}
+			}
+			return url.Values{"decision": {"avslagen"}, "reason": {"RT Ingen komplettering kom."}}
+		}, editorA),
+		change("POST /quickfix/{id}/utbetalning", func(f *authzFixture) string { return "/quickfix/" + id(f.qfReported) + "/utbetalning" },
+			func(*authzFixture) url.Values {
+				return url.Values{"paid_on": {time.Now().In(i18n.Stockholm()).Format("2006-01-02")}, "paid_amount": {"4000"}}
+			}, editorA),
+		get("GET /admin/quickfix", fixed("/admin/quickfix"), staffActors, editorA),
+		change("POST /admin/quickfix/budget", fixed("/admin/quickfix/budget"), func(f *authzFixture) url.Values {
+			return url.Values{"year": {strconv.Itoa(time.Now().In(i18n.Stockholm()).Year())}, "budget_locality": {id(f.malm.ID)},
+				"budget": {strconv.FormatInt(20000+time.Now().UnixNano()%1000, 10)}}
+		}, adminA),
 
 		// Staff pages: the login is asked for; the services decide.
 		get("GET /konto", fixed("/konto"), staffActors, ""),

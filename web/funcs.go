@@ -125,6 +125,23 @@ func newSelect(p *page, name, labelKey, kind string, flags ...string) selectData
 				sd.Options = append(sd.Options, option{strconv.FormatInt(l.ID, 10), l.Name})
 			}
 		}
+	case "quickfixkind":
+		for _, k := range ortsplan.ApplicantKinds {
+			sd.Options = append(sd.Options, option{string(k), p.L.T("applicantkind." + string(k))})
+		}
+	case "quickfixdecision":
+		if d, ok := p.Data.(*quickfixData); ok {
+			for _, st := range d.Decisions {
+				sd.Options = append(sd.Options, option{string(st), p.L.T("quickfixdecision." + string(st))})
+			}
+		}
+	case "budgetlocality":
+		sd.Options = append(sd.Options, option{"0", p.L.T("quickfix.budget_municipality")})
+		if d, ok := p.Data.(*adminQuickfixData); ok {
+			for _, l := range d.Localities {
+				sd.Options = append(sd.Options, option{strconv.FormatInt(l.ID, 10), l.Name})
+			}
+		}
 	case "ideastatus":
 		for _, st := range ortsplan.IdeaStatuses[1:] {
 			sd.Options = append(sd.Options, option{string(st), p.L.T("ideastatus." + string(st))})
@@ -319,6 +336,7 @@ type commentData struct {
 
 var templateFuncs = template.FuncMap{
 	"commentCtx": func(p *page, c *ortsplan.Comment) commentData { return commentData{p, c} },
+	"qfPhotos":   func(id int64, ps []ortsplan.QuickfixPhoto) quickfixPhotos { return quickfixPhotos{id, ps} },
 	"newsCtx":    func(p *page, n *news, all bool) newsData { return newsData{p, n, all} },
 	"authorName": func(L *i18n.Localizer, name string) string {
 		if name == "" {

@@ -21,6 +21,7 @@ import (
 // personalFixture holds the ids of the records that carry personal data.
 type personalFixture struct {
 	idea, hiddenIdea, meeting, survey int64
+	quickfix                          int64
 }
 
 // publicOutputs is every public output an anonymous visitor can fetch: pages,
@@ -55,6 +56,9 @@ func publicOutputs(f personalFixture) []string {
 		// Surveys: a free-text answer not reviewed shows nowhere.
 		"/enkater", "/enkater?ort=bettna", "/enkater/" + itoa(f.survey), "/enkater/" + itoa(f.survey) + "/resultat",
 		"/enkater/" + itoa(f.survey) + "/resultat.csv", "/api/v1/surveys", "/api/v1/surveys/" + itoa(f.survey),
+		// Quickfix grants: the granted one without its applicant; the others nowhere.
+		"/quickfix", "/orter/bettna/quickfix", "/quickfix/" + itoa(f.quickfix), "/quickfix.csv", "/orter/bettna/quickfix.csv",
+		"/api/v1/quickfixes", "/api/v1/quickfixes?locality=bettna&limit=500",
 	}
 }
 
@@ -91,6 +95,7 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 			"Dold idé om något olämpligt", "Dold kommentar med olämpligt innehåll",
 			"osa.obekraftad@example.se", "Osa Obekräftad", "Hemlig rullstolsplats",
 			"Ogranskad fritext om grannen Nils",
+			"Hemlig quickfix som väntar", "Avslagen quickfix om grannens staket",
 		}
 		displayNames := []string{"Idella Idésson", "Kalle Kommentarsson"}
 
@@ -139,6 +144,28 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 		wantStatus(t, s.browser().post("/enkater/"+itoa(sv.ID), url.Values{"q1": {"0"}, "q4": {never[18]}}), http.StatusSeeOther)
 		if f.idea == 0 || f.hiddenIdea == 0 {
 			t.Fatal("ideas not created")
+		}
+		// Idella applies for three quickfixes: one granted, one waiting, one refused.
+		for _, title := range []string{"Blomlådor vid skolan", never[19], never[20]} {
+			r := idella.post("/orter/bettna/quickfix", url.Values{"kind": {"boende"}, "title": {title}, "place": {"Skolgården"},
+				"description": {"Lådor med sommarblommor."}, "cost": {"3000"}, "own_effort": {"Jag planterar och vattnar."}})
+			wantStatus(t, r, http.StatusSeeOther)
+			id, _ := parseTrailingID(strings.Split(r.Header.Get("Location"), "?")[0])
+			switch title {
+			case never[19]:
+			case never[20]:
+				if err := db.DecideQuickfix(ctx, ortsplan.QuickfixDecision{QuickfixID: id, Status: ortsplan.QuickfixRefused, Reason: "Inte på kommunens mark."}); err != nil {
+					t.Fatal(err)
+				}
+			default:
+				if err := db.SetQuickfixBudget(ctx, &ortsplan.QuickfixBudget{Year: time.Now().In(i18n.Stockholm()).Year(), Amount: 20000}); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.DecideQuickfix(ctx, ortsplan.QuickfixDecision{QuickfixID: id, Status: ortsplan.QuickfixGranted, Amount: 3000}); err != nil {
+					t.Fatal(err)
+				}
+				f.quickfix = id
+			}
 		}
 		kalle := residentBrowser(t, s, never[8], displayNames[1])
 		wantStatus(t, kalle.post("/ideer/"+itoa(f.idea)+"/kommentar", url.Values{"comment": {"Bra förslag!"}}), http.StatusSeeOther)

@@ -47,6 +47,8 @@ type Services struct {
 	Exports ortsplan.ExportService
 	// Surveys writes, answers and counts the surveys (enkäter).
 	Surveys ortsplan.SurveyService
+	// Quickfixes runs the quickfix grants: applications, decisions, budgets.
+	Quickfixes ortsplan.QuickfixService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 	// PageVersion reads the page counter, which moves with every committed
@@ -60,7 +62,8 @@ func (svc Services) check() error {
 	for name, v := range map[string]any{"Users": svc.Users, "Residents": svc.Residents, "Localities": svc.Localities,
 		"Plans": svc.Plans, "Meetings": svc.Meetings, "Files": svc.Files, "SignUps": svc.SignUps, "Ideas": svc.Ideas,
 		"Follows": svc.Follows, "PersonalData": svc.PersonalData, "Search": svc.Search, "OpenData": svc.OpenData,
-		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work, "Exports": svc.Exports, "Surveys": svc.Surveys} {
+		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work, "Exports": svc.Exports, "Surveys": svc.Surveys,
+		"Quickfixes": svc.Quickfixes} {
 		if v == nil {
 			return fmt.Errorf("web: no %s service configured", name)
 		}
@@ -106,6 +109,10 @@ type Config struct {
 	// time to confirm); handed to the meeting service with each registration.
 	// Parts not set take ortsplan.DefaultRegistrationRule's.
 	RegistrationRule ortsplan.RegistrationRule
+	// QuickfixRequireVerified says that only residents with a verified
+	// identity may apply for quickfix grants; the pages say so. The store
+	// decides (sqlstore.DB.RequireVerifiedQuickfix, set from the same flag).
+	QuickfixRequireVerified bool
 	// OIDC, when set, offers staff login through the identity provider.
 	OIDC *OIDC
 	// OIDCLabel is the login button's text ("" gives the default).
@@ -269,7 +276,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	reg.MustRegister(s.uploadGauges()...)
 	reg.MustRegister(newOutboxCollector(cfg))
 	s.openData = opendata.New(opendata.Services{Localities: svc.Localities, Plans: svc.Plans, Meetings: svc.Meetings,
-		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects, Surveys: svc.Surveys},
+		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects, Surveys: svc.Surveys, Quickfixes: svc.Quickfixes},
 		opendata.Config{BaseURL: cfg.BaseURL, OrgName: cfg.OrgName, DataLicence: cfg.DataLicence, DataLicenceURL: cfg.DataLicenceURL,
 			Catalog: cat, Logger: cfg.Logger, Now: cfg.Now, Fail: s.fail,
 			Lang: func(r *http.Request) string { return reqInfo(r).Lang }, RequestID: func(r *http.Request) string { return reqInfo(r).ID }})
@@ -434,6 +441,19 @@ func (s *Server) routes() *http.ServeMux {
 	staff("POST /enkater/{id}/papper", s.answerSurveyAs(true))
 	staff("POST /enkater/{id}/fritext/{text}", s.reviewSurveyText)
 	staff("POST /orter/{slug}/vi-kansla", s.createViKansla)
+
+	// Quickfix grants: residents apply, amend and report; staff decide and pay; granted ones are public.
+	mux.HandleFunc("GET /quickfix", s.quickfixes)
+	mux.HandleFunc("GET /orter/{slug}/quickfix", s.quickfixes)
+	upload("POST /orter/{slug}/quickfix", residentUpload, "photo_file", s.applyQuickfix)
+	mux.HandleFunc("GET /quickfix/{id}", s.quickfix)
+	mux.HandleFunc("GET /quickfix/{id}/bild/{photo}/{variant}", s.quickfixPhotoFile)
+	upload("POST /quickfix/{id}/komplettera", residentUpload, "photo_file", s.amendQuickfix)
+	upload("POST /quickfix/{id}/rapport", residentUpload, "photo_file", s.reportQuickfix)
+	staff("POST /quickfix/{id}/beslut", s.decideQuickfix)
+	staff("POST /quickfix/{id}/utbetalning", s.payQuickfix)
+	staff("GET /admin/quickfix", s.adminQuickfixes)
+	staff("POST /admin/quickfix/budget", s.setQuickfixBudget)
 
 	// Staff: what waits for them, and the administration.
 	staff("GET /admin", s.adminHome)

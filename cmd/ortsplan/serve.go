@@ -80,6 +80,8 @@ func (m *Main) ParseServe(args []string) error {
 	fs.Var((*proxyCount)(&m.web.TrustProxy), "trust-proxy", "number of reverse proxies in front (alone: 1); the client address is taken that many hops from the right of X-Forwarded-For")
 	fs.StringVar(&m.web.MetricsToken, "metrics-token", "", "bearer token for /metrics (without it only loopback clients may read it)")
 	fs.IntVar(&m.web.IdeaThreshold.Supports, "idea-supports", 10, "supports that flag an idea to the coordinator for a committee")
+	fs.BoolVar(&m.web.QuickfixRequireVerified, "quickfix-require-verified", false,
+		"let only residents who signed in with a verified identity (e-ID) apply for quickfix grants")
 	fs.IntVar(&m.ideaDays, "idea-support-days", 90, "days after an idea is proposed within which the supports must come")
 	fs.IntVar(&m.retentionMonths, "signup-retention-months", 24, "months after which sign-ups that led to no group membership are anonymised")
 	fs.IntVar(&m.web.RegistrationRule.MaxPeople, "registration-max-people", ortsplan.DefaultRegistrationRule.MaxPeople,
@@ -252,6 +254,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.web.OutboxStats = m.DB.OutboxCounts
 	m.web.MailSent = m.smtp.Host != ""
 	m.DB.PublicURL = m.baseURL
+	m.DB.RequireVerifiedQuickfix = m.web.QuickfixRequireVerified
 	m.DB.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: m.baseURL, Org: m.web.OrgName}
 	if m.web.Storage, err = m.storage.Open(ctx); err != nil {
 		return fmt.Errorf("--storage: %w", err)
@@ -274,7 +277,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.web.ResidentUploadLimits = media.ResidentLimits()
 	m.web.ResidentUploadLimits.MaxBytes = int64(m.uploadMB) << 20
 	h, err := web.New(web.Services{Users: m.DB, Residents: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Follows: m.DB,
-		PersonalData: m.DB, Search: m.DB, OpenData: m.DB, Outbox: m.DB, Effects: m.DB, Work: m.DB, Exports: m.DB, Surveys: m.DB, Ping: m.DB.Ping, PageVersion: m.DB.PageVersion}, m.web)
+		PersonalData: m.DB, Search: m.DB, OpenData: m.DB, Outbox: m.DB, Effects: m.DB, Work: m.DB, Exports: m.DB, Surveys: m.DB, Quickfixes: m.DB, Ping: m.DB.Ping, PageVersion: m.DB.PageVersion}, m.web)
 	if err != nil {
 		return err
 	}

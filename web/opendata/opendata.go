@@ -24,6 +24,7 @@ type Services struct {
 	OpenData   ortsplan.OpenDataService
 	Effects    ortsplan.EffectService
 	Surveys    ortsplan.SurveyService
+	Quickfixes ortsplan.QuickfixService
 }
 
 // Config holds the open data's settings and what it borrows from the site.
@@ -74,6 +75,8 @@ func (h *Handler) Register(mux Mux) {
 		{"GET /orter/{slug}/moten.csv", h.meetingsCSV},
 		{"GET /ideer.csv", h.ideasCSV},
 		{"GET /orter/{slug}/ideer.csv", h.ideasCSV},
+		{"GET /quickfix.csv", h.quickfixesCSV},
+		{"GET /orter/{slug}/quickfix.csv", h.quickfixesCSV},
 		{"GET /effekter.csv", h.effectsCSV},
 		{"GET /orter/{slug}/effekter.csv", h.effectsCSV},
 		{"GET /flode.atom", h.siteFeed},
@@ -88,6 +91,7 @@ func (h *Handler) Register(mux Mux) {
 		{"GET /api/v1/ideas", h.apiIdeas},
 		{"GET /api/v1/ideas/{id}", h.apiIdea},
 		{"GET /api/v1/effects", h.apiEffects},
+		{"GET /api/v1/quickfixes", h.apiQuickfixes},
 		{"GET /api/v1/surveys", h.apiSurveys},
 		{"GET /api/v1/surveys/{id}", h.apiSurvey},
 		{"/api/v1/", h.apiFallback},
