@@ -74,6 +74,10 @@ type EffectPeriod struct {
 	Done         int // ideas carried out (answered as done)
 	ActionsAdded int // plan actions added
 	ActionsDone  int // plan actions finished
+	// Quickfixes granted in the period (counted when decided, whatever
+	// came of them later), and the sum granted in kronor.
+	Quickfixes       int
+	QuickfixesAmount int
 }
 
 // AgeGroupCount is the sign-ups of one age group over all periods shown.

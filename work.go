@@ -21,12 +21,15 @@ type Workload struct {
 	// MeetingsWithoutNotes have been held without published notes (see
 	// MeetingNeedsNotes); MeetingsSoon start within MeetingsSoonWithin.
 	MeetingsWithoutNotes, MeetingsSoon int
+	// QuickfixesWaiting are quickfix applications waiting for a decision,
+	// for those who decide them (not group leaders; see CanDecideQuickfix).
+	QuickfixesWaiting int
 }
 
 // Waiting is how many things wait for someone to act: everything but the
 // meetings to come.
 func (w *Workload) Waiting() int {
-	return w.SignUpsWaiting + w.IdeasUnanswered + w.Reports + w.LateActions + w.MeetingsWithoutNotes
+	return w.SignUpsWaiting + w.IdeasUnanswered + w.Reports + w.LateActions + w.MeetingsWithoutNotes + w.QuickfixesWaiting
 }
 
 // MeetingsSoonWithin is how far ahead the staff home looks for meetings.

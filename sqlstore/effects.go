@@ -60,6 +60,7 @@ func (db *DB) firstEffectRecord(ctx context.Context, localityID int64) (time.Tim
 		"SELECT created_at FROM ideas %s ORDER BY created_at LIMIT 1",
 		"SELECT starts_at FROM meetings WHERE archived_at IS NULL %s ORDER BY starts_at LIMIT 1",
 		"SELECT created_at FROM actions WHERE archived_at IS NULL %s ORDER BY created_at LIMIT 1",
+		"SELECT decided_at FROM quickfixes WHERE public %s ORDER BY decided_at LIMIT 1",
 	} {
 		where, args := "", []any{}
 		if localityID > 0 {
@@ -246,6 +247,16 @@ func (db *DB) computeEffects(ctx context.Context, localityID int64, kind ortspla
 	err = db.eachBucket(ctx, b, `SELECT `+b.index("done_at")+`, COUNT(*)
 		FROM actions WHERE archived_at IS NULL AND status = 'genomford' AND `+b.within("done_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a}, func(i int) {
 		e.Periods[i].ActionsDone += int(a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Quickfixes granted, and the sum granted, by when they were decided
+	// (public: granted, and later reported or paid).
+	err = db.eachBucket(ctx, b, `SELECT `+b.index("decided_at")+`, COUNT(*), COALESCE(SUM(amount), 0)
+		FROM quickfixes WHERE public AND `+b.within("decided_at")+b.locality("locality_id")+` GROUP BY 1`, []any{&a, &c}, func(i int) {
+		e.Periods[i].Quickfixes += int(a)
+		e.Periods[i].QuickfixesAmount += int(c)
 	})
 	if err != nil {
 		return nil, err

@@ -478,6 +478,10 @@ func (db *DB) quickfixesSQL(ctx context.Context, f ortsplan.QuickfixFilter) (str
 	w := &whereArgs{}
 	switch {
 	case f.Waiting:
+		// For those who decide them: not group leaders (see CanDecideQuickfix).
+		if u, err := actorFor(ctx, db.db); err != nil || u.Role == ortsplan.RoleGroupLeader {
+			return "", nil, err == nil, err
+		}
 		cond, args, none, err := db.workScope(ctx, "q.locality_id", f.LocalityID, 2)
 		if err != nil || none {
 			return "", nil, none, err

@@ -83,6 +83,14 @@ func TestQuickfixFlowAndRights(t *testing.T) {
 		if len(waiting) != 0 {
 			t.Fatalf("waiting for another locality's official: %d", len(waiting))
 		}
+		// The staff home counts it for who decides: not a group leader, not another locality's official.
+		for u, want := range map[*ortsplan.User]int{own: 1, coord: 1, leader: 0, other: 0} {
+			w, err := db.Workload(sqltest.AsUser(bg, u), 0)
+			must(t, err)
+			if w.QuickfixesWaiting != want || (want > 0 && w.Waiting() < want) {
+				t.Fatalf("%s: %d waiting, want %d", u.Email, w.QuickfixesWaiting, want)
+			}
+		}
 		if pub, err := db.Quickfixes(bg, ortsplan.QuickfixFilter{}); err != nil || len(pub) != 0 {
 			t.Fatalf("public before the decision: %d %v", len(pub), err)
 		}
@@ -137,6 +145,13 @@ func TestQuickfixFlowAndRights(t *testing.T) {
 		}
 		if err := db.SetQuickfixBudget(sqltest.AsUser(bg, coord), &ortsplan.QuickfixBudget{Year: 2026, LocalityID: sk.ID, Amount: 8000}); ortsplan.FieldErrors(err)["budget"] != "quickfix.budget_below_granted" {
 			t.Fatalf("budget below what was granted: %v", err)
+		}
+
+		// The effects dashboard counts it in the quarter it was granted, with the sum.
+		e, err := db.Effects(bg, sk.ID, ortsplan.PeriodQuarter)
+		must(t, err)
+		if last := e.Periods[len(e.Periods)-1]; last.Quickfixes != 1 || last.QuickfixesAmount != 8500 {
+			t.Fatalf("effects: %d quickfixes, %d kr", last.Quickfixes, last.QuickfixesAmount)
 		}
 
 		// Public now, without the applicant's details.

@@ -89,6 +89,21 @@ func (db *DB) Workload(ctx context.Context, localityID int64) (*ortsplan.Workloa
 			return nil, dbErr("workload", err)
 		}
 	}
+	// Quickfix applications, for those who decide them.
+	if u, err := actorFor(ctx, db.db); err != nil {
+		return nil, err
+	} else if u.Role != ortsplan.RoleGroupLeader {
+		cond, args, none, err := db.workScope(ctx, "q.locality_id", localityID, 2)
+		if err != nil {
+			return nil, err
+		}
+		if !none {
+			if err := db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM quickfixes q WHERE q.status = $1 AND "+cond,
+				append([]any{string(ortsplan.QuickfixApplied)}, args...)...).Scan(&w.QuickfixesWaiting); err != nil {
+				return nil, dbErr("workload quickfixes", err)
+			}
+		}
+	}
 	return w, nil
 }
 

@@ -256,6 +256,12 @@ func buildEffects(L *i18n.Localizer, e *ortsplan.Effects) *effectsData {
 		[]func(*ortsplan.EffectPeriod) int{added, finished}, []int{0, 1},
 		L.T("effects.actions.summary", num(e.Total(added)), num(e.Total(finished)))))
 
+	quickfixes := func(p *ortsplan.EffectPeriod) int { return p.Quickfixes }
+	granted := func(p *ortsplan.EffectPeriod) int { return p.QuickfixesAmount }
+	d.Sections = append(d.Sections, over("quickfix", []string{L.T("effects.quickfixes"), L.T("effects.quickfixes_amount")},
+		[]func(*ortsplan.EffectPeriod) int{quickfixes, granted}, []int{0},
+		L.N("effects.quickfix.summary", e.Total(quickfixes), num(e.Total(granted)))+peak(quickfixes)))
+
 	// Actions by status, now.
 	st := effectSection{ID: "status", Heading: L.T("effects.status.heading"), Caption: L.T("effects.status.caption"),
 		Columns: []string{L.T("effects.status"), L.T("effects.count")}}

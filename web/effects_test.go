@@ -128,11 +128,11 @@ func TestEffectsDashboard(t *testing.T) {
 			}
 		}
 		// Every table has a caption and column headers; every chart an accessible name.
-		if r.Doc.Find("table").Length() != 6 || r.Doc.Find("table caption").Length() != 6 || r.Doc.Find(`th[scope="col"]`).Length() < 12 {
+		if r.Doc.Find("table").Length() != 7 || r.Doc.Find("table caption").Length() != 7 || r.Doc.Find(`th[scope="col"]`).Length() < 12 {
 			t.Error("tables without caption or column headers")
 		}
 		charts := r.Doc.Find(`svg.chart[role="img"]`)
-		if charts.Length() != 6 {
+		if charts.Length() != 7 {
 			t.Errorf("%d charts", charts.Length())
 		}
 		charts.Each(func(_ int, c *goquery.Selection) {
@@ -189,11 +189,11 @@ func TestEffectsDashboard(t *testing.T) {
 			byPeriod[rec[0]] = rec
 		}
 		// Period, from, to, signed up, joined, 7 age groups, meetings, registered, participants,
-		// proposed, answered, done, actions added, finished.
-		if got := strings.Join(byPeriod["2026 K3"], ","); got != "2026 K3,2026-07-01,2026-09-30,2,1,0,1,0,0,0,0,1,1,3,5,1,0,0,1,1" {
+		// proposed, answered, done, actions added, finished, quickfixes granted and their sum.
+		if got := strings.Join(byPeriod["2026 K3"], ","); got != "2026 K3,2026-07-01,2026-09-30,2,1,0,1,0,0,0,0,1,1,3,5,1,0,0,1,1,0,0" {
 			t.Errorf("CSV Q3: %s", got)
 		}
-		if got := strings.Join(byPeriod["2026 K4"], ","); got != "2026 K4,2026-10-01,2026-12-31,1,0,0,0,0,0,1,0,0,0,0,0,1,1,1,1,0" {
+		if got := strings.Join(byPeriod["2026 K4"], ","); got != "2026 K4,2026-10-01,2026-12-31,1,0,0,0,0,0,1,0,0,0,0,0,1,1,1,1,0,0,0" {
 			t.Errorf("CSV Q4: %s", got)
 		}
 		if got := byPeriod["Genomförd"]; len(got) != 2 || got[1] != "1" {
@@ -249,8 +249,8 @@ func TestEffectsDashboard(t *testing.T) {
 		r = b.get("/effekter")
 		wantStatus(t, r, 200)
 		checkShell(t, r, "sv")
-		// Six counted figures; the vi-känsla section (surveys) has its own chart.
-		if r.Doc.Find(`section:not([aria-labelledby="vikansla-heading"]) svg.chart[role="img"]`).Length() != 6 || r.Doc.Find(`footer a[href="/effekter"]`).Length() != 1 {
+		// Seven counted figures; the vi-känsla section (surveys) has its own chart.
+		if r.Doc.Find(`section:not([aria-labelledby="vikansla-heading"]) svg.chart[role="img"]`).Length() != 7 || r.Doc.Find(`footer a[href="/effekter"]`).Length() != 1 {
 			t.Error("municipality dashboard: charts or footer link missing")
 		}
 		page := tableRows(r, "signups-table")

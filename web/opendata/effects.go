@@ -76,7 +76,8 @@ func (h *Handler) effectsCSV(w http.ResponseWriter, r *http.Request) {
 		head = append(head, L.T("effects.csv.signups_age", label))
 	}
 	head = append(head, L.T("effects.meetings"), L.T("effects.registered"), L.T("effects.participants"), L.T("effects.proposed"),
-		L.T("effects.answered"), L.T("effects.done"), L.T("effects.actions_added"), L.T("effects.actions_done"))
+		L.T("effects.answered"), L.T("effects.done"), L.T("effects.actions_added"), L.T("effects.actions_done"),
+		L.T("effects.quickfixes"), L.T("effects.quickfixes_amount"))
 	cw.Write(head)
 	itoa := strconv.Itoa
 	for _, p := range e.Periods {
@@ -85,7 +86,7 @@ func (h *Handler) effectsCSV(w http.ResponseWriter, r *http.Request) {
 			row = append(row, itoa(p.SignUpsByAge[a]))
 		}
 		row = append(row, itoa(p.Meetings), itoa(p.Registered), itoa(p.Participants), itoa(p.Proposed), itoa(p.Answered), itoa(p.Done),
-			itoa(p.ActionsAdded), itoa(p.ActionsDone))
+			itoa(p.ActionsAdded), itoa(p.ActionsDone), itoa(p.Quickfixes), itoa(p.QuickfixesAmount))
 		cw.Write(row)
 	}
 	cw.Write(nil)
@@ -116,7 +117,9 @@ func (h *Handler) effectsCSV(w http.ResponseWriter, r *http.Request) {
 //	   "ideas_answered": 1,             // ideas answered in the period
 //	   "ideas_done": 0,                 // of those, answered as carried out
 //	   "actions_added": 3,              // plan actions added
-//	   "actions_done": 1                // plan actions finished
+//	   "actions_done": 1,               // plan actions finished
+//	   "quickfixes": 1,                 // quickfix grants decided in the period
+//	   "quickfixes_granted_sek": 8000   // the sum they were granted, in kronor
 //	 }],
 //	 "age_groups": [{"age_group": "18-29", "signups": 2, "joined_group": 2}, …],  // over all periods; "unknown" last
 //	 "actions_by_status": {"ej_paborjad": 1, "pagar": 0, "genomford": 2, "pausad": 1, "avbruten": 1},  // now
@@ -152,6 +155,8 @@ type apiEffectPeriod struct {
 	Done         int            `json:"ideas_done"`
 	ActionsAdded int            `json:"actions_added"`
 	ActionsDone  int            `json:"actions_done"`
+	Quickfixes   int            `json:"quickfixes"`
+	QuickfixSEK  int            `json:"quickfixes_granted_sek"`
 }
 
 type apiAgeGroup struct {
@@ -202,7 +207,7 @@ func (h *Handler) apiEffects(w http.ResponseWriter, r *http.Request) {
 		out.Periods = append(out.Periods, apiEffectPeriod{Period: p.Key(), Start: apiDate(p.Start), End: apiDate(p.End.AddDate(0, 0, -1)),
 			SignUps: p.SignUps, Joined: p.Joined, SignUpsByAge: ages, Meetings: p.Meetings, Registered: p.Registered,
 			Participants: p.Participants, Proposed: p.Proposed, Answered: p.Answered, Done: p.Done,
-			ActionsAdded: p.ActionsAdded, ActionsDone: p.ActionsDone})
+			ActionsAdded: p.ActionsAdded, ActionsDone: p.ActionsDone, Quickfixes: p.Quickfixes, QuickfixSEK: p.QuickfixesAmount})
 	}
 	for _, g := range e.AgeGroups {
 		out.AgeGroups = append(out.AgeGroups, apiAgeGroup{AgeGroup: apiAgeKey(g.AgeGroup), SignUps: g.SignUps, Joined: g.Joined})
