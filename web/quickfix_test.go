@@ -82,7 +82,7 @@ func TestQuickfixFlow(t *testing.T) {
 		wantStatus(t, official.post(path+"/beslut", url.Values{"decision": {"komplettering"}, "reason": {"Bifoga en offert."}}), http.StatusSeeOther)
 		// The applicant amends from the page.
 		page = res.get(path)
-		if page.Doc.Find(`form[action="` + path + `/komplettera"]`).Length() != 1 {
+		if page.Doc.Find(`form[action="`+path+`/komplettera"]`).Length() != 1 {
 			t.Fatal("no amendment form for the applicant")
 		}
 		fields["description"] += " Offert: 9 000 kr."
