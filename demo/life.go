@@ -51,6 +51,12 @@ func loadLife(s Store, ck *clock, st media.Storage, ls map[string]*ortsplan.Loca
 	if err := loadRegistrations(s, ck, ago); err != nil {
 		return err
 	}
+	// Quickfix grants, where the store has them (sqlstore.DB does).
+	if qs, ok := s.(ortsplan.QuickfixService); ok {
+		if err := loadQuickfixes(qs, ck, st, ls, rs, ago, now); err != nil {
+			return err
+		}
+	}
 	return loadLocalityImages(s, ck, st, ls)
 }
 

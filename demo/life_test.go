@@ -3,7 +3,9 @@ package demo_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/demo"
@@ -199,6 +201,61 @@ func TestDemoShowsTheProcessAlive(t *testing.T) {
 		}
 		if pictures != 5 {
 			t.Errorf("%d localities with a picture, want the 5 with a plan", pictures)
+		}
+	})
+}
+
+// TestDemoQuickfixes checks the demo's quickfix grants: Skebokvarn's notice
+// pillar granted, reported and paid, a second one reported and a third
+// waiting for a decision, within the years' budgets.
+func TestDemoQuickfixes(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		st, err := media.NewDirStorage(filepath.Join(t.TempDir(), "files"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := demo.Load(context.Background(), db, st); err != nil {
+			t.Fatal(err)
+		}
+		ctx := sqltest.System()
+		public, err := db.Quickfixes(context.Background(), ortsplan.QuickfixFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bySlug := map[string]*ortsplan.Quickfix{}
+		for _, q := range public {
+			bySlug[q.LocalitySlug] = q
+		}
+		sk := bySlug["skebokvarn"]
+		if len(public) != 2 || sk == nil || sk.Status != ortsplan.QuickfixPaid || !strings.Contains(sk.Title, "Anslagstavla") ||
+			sk.PaidAmount != sk.Amount || bySlug["halleforsnas"] == nil || bySlug["halleforsnas"].Status != ortsplan.QuickfixReported {
+			t.Fatalf("public quickfixes: %+v", public)
+		}
+		full, err := db.FindQuickfix(ctx, sk.ID)
+		if err != nil || len(full.Photos) != 1 || len(full.Events) != 4 || full.Report == "" {
+			t.Fatalf("notice pillar: %+v %v", full, err)
+		}
+		coord, err := db.FindUserByEmail(ctx, "samordnare@ortsplan.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		waiting, err := db.Quickfixes(sqltest.AsUser(context.Background(), coord), ortsplan.QuickfixFilter{Waiting: true})
+		if err != nil || len(waiting) != 1 || waiting[0].LocalitySlug != "bettna" {
+			t.Fatalf("waiting: %v %v", waiting, err)
+		}
+		granted := int64(0)
+		for y := time.Now().Year() - 3; y <= time.Now().Year(); y++ {
+			bs, err := db.QuickfixBudgets(ctx, y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			granted += bs[0].Granted
+			if bs[0].Remaining() < 0 {
+				t.Fatalf("budget %d below zero", y)
+			}
+		}
+		if granted != sk.Amount+bySlug["halleforsnas"].Amount {
+			t.Fatalf("granted from the budgets: %d", granted)
 		}
 	})
 }
