@@ -232,6 +232,34 @@ var pageKinds = []pageKind{
 	{name: "survey-edit", tmpl: "survey_edit", as: admin, path: "/enkater/{survey}/redigera", status: http.StatusOK},
 	{name: "survey-paper", tmpl: "survey_paper", as: admin, path: "/enkater/{survey}/papper", status: http.StatusOK},
 	{name: "effects-vikansla", tmpl: "effects", as: visitor, path: "/orter/halleforsnas/effekter", status: http.StatusOK},
+
+	// Quickfix grants: the demo's (Skebokvarn's paid notice pillar,
+	// Hälleforsnäs's reported bench, Bettna's waiting application) and the
+	// resident's two in Sparreholm, {qfamend} asked for more and {qfreport} granted.
+	{name: "quickfixes", tmpl: "quickfixes", as: visitor, path: "/quickfix", status: http.StatusOK},
+	{name: "quickfixes-locality", tmpl: "quickfixes", as: visitor, path: "/orter/skebokvarn/quickfix", status: http.StatusOK},
+	{name: "quickfixes-resident", tmpl: "quickfixes", as: resident, path: "/orter/sparreholm/quickfix", status: http.StatusOK},
+	{name: "quickfixes-apply-errors", tmpl: "quickfixes", as: resident, path: "/orter/sparreholm/quickfix", status: http.StatusBadRequest,
+		submit: url.Values{"title": {""}, "cost": {"mycket"}}},
+	{name: "quickfix", tmpl: "quickfix", as: visitor, path: "/orter/skebokvarn/quickfix", status: http.StatusOK,
+		link: regexp.MustCompile(`^/quickfix/\d+$`)},
+	{name: "quickfix-amend", tmpl: "quickfix", as: resident, path: "/quickfix/{qfamend}", status: http.StatusOK},
+	{name: "quickfix-amend-errors", tmpl: "quickfix", as: resident, path: "/quickfix/{qfamend}", status: http.StatusBadRequest,
+		form: "/quickfix/{qfamend}/komplettera", submit: url.Values{"place": {""}}},
+	{name: "quickfix-report", tmpl: "quickfix", as: resident, path: "/quickfix/{qfreport}", status: http.StatusOK},
+	{name: "quickfix-report-errors", tmpl: "quickfix", as: resident, path: "/quickfix/{qfreport}", status: http.StatusBadRequest,
+		form: "/quickfix/{qfreport}/rapport", submit: url.Values{"report": {""}}},
+	{name: "quickfix-decide", tmpl: "quickfix", as: admin, path: "/admin/quickfix", status: http.StatusOK,
+		link: regexp.MustCompile(`^/quickfix/\d+$`)},
+	{name: "quickfix-decide-errors", tmpl: "quickfix", as: admin, path: "/admin/quickfix", status: http.StatusBadRequest,
+		link: regexp.MustCompile(`^/quickfix/\d+$`), form: "{path}/beslut", submit: url.Values{"decision": {"avslagen"}, "reason": {""}}},
+	{name: "quickfix-pay", tmpl: "quickfix", as: admin, path: "/orter/halleforsnas/quickfix", status: http.StatusOK,
+		link: regexp.MustCompile(`^/quickfix/\d+$`)},
+	{name: "quickfix-pay-errors", tmpl: "quickfix", as: admin, path: "/orter/halleforsnas/quickfix", status: http.StatusBadRequest,
+		link: regexp.MustCompile(`^/quickfix/\d+$`), form: "{path}/utbetalning", submit: url.Values{"paid_amount": {"mycket"}}},
+	{name: "admin-quickfix", tmpl: "admin_quickfix", as: admin, path: "/admin/quickfix", status: http.StatusOK},
+	{name: "admin-quickfix-errors", tmpl: "admin_quickfix", as: admin, path: "/admin/quickfix", status: http.StatusBadRequest,
+		form: "/admin/quickfix/budget", submit: url.Values{"budget": {"mycket"}}},
 }
 
 // loginFor returns the login of a staff role.
@@ -255,7 +283,8 @@ func (s *site) kindsFor(t *testing.T, r role) []pageKind {
 	fill := strings.NewReplacer("{group}", s.GroupSlug, "{meeting}", strconv.FormatInt(s.MeetingID, 10),
 		"{held}", strconv.FormatInt(s.HeldID, 10), "{token}", s.RegistrationCancelToken, "{confirm}", s.RegistrationConfirmToken,
 		"{reset}", s.PasswordResetToken, "{invite}", s.InvitationToken, "{invited}", strconv.FormatInt(s.InvitedID, 10),
-		"{file}", strconv.FormatInt(s.FileID, 10), "{survey}", strconv.FormatInt(s.SurveyID, 10), "{vikansla}", strconv.FormatInt(s.ViKanslaID, 10))
+		"{file}", strconv.FormatInt(s.FileID, 10), "{survey}", strconv.FormatInt(s.SurveyID, 10), "{vikansla}", strconv.FormatInt(s.ViKanslaID, 10),
+		"{qfamend}", strconv.FormatInt(s.QuickfixAmendID, 10), "{qfreport}", strconv.FormatInt(s.QuickfixReportID, 10))
 	for _, k := range pageKinds {
 		if k.as != r {
 			continue

@@ -46,6 +46,9 @@ type site struct {
 	// InvitationToken is the unspent link of an invited account, whose id is InvitedID.
 	InvitationToken string
 	InvitedID       int64
+	// QuickfixAmendID and QuickfixReportID are the resident's quickfix
+	// applications in Sparreholm: one asked for more, one granted.
+	QuickfixAmendID, QuickfixReportID int64
 	// db is the site's database, for checks that read what the site stored.
 	db *sqlstore.DB
 	// residentTokens are one-time login links of a resident, one per login.
@@ -235,6 +238,24 @@ func addMeetings(ctx context.Context, t *testing.T, db *sqlstore.DB, st *site) {
 	}
 	if err := db.AddComment(sqltest.AsResident(ctx, res.ID), &ortsplan.Comment{IdeaID: idea.ID, ParentID: c.ID, Body: "Och armstöd."}); err != nil {
 		t.Fatalf("reply: %v", err)
+	}
+	// The resident's quickfixes: one staff asked more of, one granted and waiting for the report.
+	for i, title := range []string{"Blomlådor vid stationen", "Bänk vid Spårvägen"} {
+		q := &ortsplan.Quickfix{LocalityID: l.ID, Kind: ortsplan.ApplicantResident, Title: title, Place: "Sparreholms station",
+			Description: "Fyra lådor med sommarblommor.", Cost: 2400, OwnEffort: "Jag planterar och vattnar hela sommaren."}
+		if err := db.ApplyQuickfix(sqltest.AsResident(ctx, res.ID), q); err != nil {
+			t.Fatalf("quickfix: %v", err)
+		}
+		d := ortsplan.QuickfixDecision{QuickfixID: q.ID, Status: ortsplan.QuickfixSupplement, Reason: "Vilka blommor tänker du dig?"}
+		if i == 1 {
+			d = ortsplan.QuickfixDecision{QuickfixID: q.ID, Status: ortsplan.QuickfixGranted, Amount: 2000}
+			st.QuickfixReportID = q.ID
+		} else {
+			st.QuickfixAmendID = q.ID
+		}
+		if err := db.DecideQuickfix(ctx, d); err != nil {
+			t.Fatalf("quickfix decision: %v", err)
+		}
 	}
 	// Spare one-time links for the resident role's logins in the checks.
 	for range 8 {
