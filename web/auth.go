@@ -22,6 +22,9 @@ type loginData struct {
 	// the break-glass admin's page (BreakGlass, /logga-in?reserv=1).
 	Password   bool
 	BreakGlass bool
+	// LoggedOut is the provider's logout address, after a logout that goes
+	// on there.
+	LoggedOut string
 }
 
 // loginPageData is what the login page shows besides the form.
@@ -139,7 +142,19 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	}
 	if end != "" {
-		http.Redirect(w, r, end, http.StatusSeeOther)
+		// Browsers hold the redirects that follow a form to its form-action
+		// (the site only), so the way on to the provider is a page: the login
+		// page, signed out, that goes on at once and links there too.
+		ri := reqInfo(r)
+		ri.User, ri.Session = nil, ""
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		p := s.newPage(w, r)
+		p.Form = &form{Values: url.Values{}}
+		d := s.loginPageData(r)
+		d.LoggedOut = end
+		p.Data, p.Refresh = d, end
+		s.render(w, r, http.StatusOK, "login", p)
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)

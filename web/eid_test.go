@@ -75,7 +75,7 @@ func TestEIDVerifiedSupport(t *testing.T) {
 		if href, _ := r.Doc.Find(`main a[href^="/logga-in/eid"]`).Attr("href"); href != "/logga-in/eid?till=%2fideer%2f"+ideaID && href != "/logga-in/eid?till=%2Fideer%2F"+ideaID {
 			t.Fatalf("the idea page's verify link is %q", href)
 		}
-		if r.Doc.Find(`form[action="` + idea + `/stod"]`).Length() != 0 {
+		if r.Doc.Find(`form[action="`+idea+`/stod"]`).Length() != 0 {
 			t.Fatal("an unverified resident is offered the support button")
 		}
 		r = a.post(idea+"/stod", url.Values{"on": {"1"}})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -275,6 +277,12 @@ func (s *Server) eidCallback(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: "eid_till", Path: "/logga-in/eid", MaxAge: -1})
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// refreshAttr is the content attribute of a meta refresh that goes on at
+// once to u, an address the server made (the provider's end_session_endpoint).
+func refreshAttr(u string) template.HTMLAttr {
+	return template.HTMLAttr(`content="0; url=` + html.EscapeString(u) + `"`)
 }
 
 // claimValues reads a claim that is a list of strings or one string.

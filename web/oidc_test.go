@@ -280,11 +280,19 @@ func TestOIDCLogoutEndsProviderSession(t *testing.T) {
 			t.Fatal("the provider asked again while it had a session: the test cannot show logout")
 		}
 		logouts := p.Logouts()
+		// Logout answers a page, signed out, that goes on at once to the
+		// provider's end_session_endpoint (browsers hold a form's redirects
+		// to the site, by form-action).
 		r := b.post("/logga-ut", nil)
-		wantStatus(t, r, http.StatusSeeOther)
-		loc, _ := r.Location()
-		if !strings.HasPrefix(loc.String(), p.Issuer+"/oauth2/sessions/logout?") || loc.Query().Get("id_token_hint") == "" {
-			t.Fatalf("logout went to %s, want the provider's end_session_endpoint with an id_token_hint", loc)
+		wantStatus(t, r, http.StatusOK)
+		if r.Doc.Find(`form[action="/logga-ut"]`).Length() != 0 {
+			t.Fatal("the page after logout still shows the logout button")
+		}
+		refresh, _ := r.Doc.Find(`head meta[http-equiv="refresh"]`).Attr("content")
+		end, _ := r.Doc.Find(`main .notice a`).Attr("href")
+		loc, err := url.Parse(end)
+		if err != nil || refresh != "0; url="+end || !strings.HasPrefix(end, p.Issuer+"/oauth2/sessions/logout?") || loc.Query().Get("id_token_hint") == "" {
+			t.Fatalf("logout goes on to %q (refresh %q), want the provider's end_session_endpoint with an id_token_hint", end, refresh)
 		}
 		r, _ = b.walk(loc.String(), nil)
 		wantStatus(t, r, http.StatusOK)
@@ -302,7 +310,7 @@ func TestOIDCLogoutEndsProviderSession(t *testing.T) {
 		s.user("losen@flen.se", ortsplan.RoleOfficial)
 		pw := s.browser()
 		pw.login("losen@flen.se", testPassword)
-		if r := pw.post("/logga-ut", nil); r.Header.Get("Location") != "/" {
+		if r := pw.post("/logga-ut", nil); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
 			t.Fatalf("a password login's logout went to %q", r.Header.Get("Location"))
 		}
 	})
