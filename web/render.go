@@ -30,7 +30,7 @@ func parseTemplates(as *assets) (*templates, error) {
 		"field":     newField,
 		"phaseKey":  func(p ortsplan.Phase) string { return "phase." + string(p) },
 		"roleKey":   func(r ortsplan.Role) string { return "role." + string(r) },
-	"refresh":   refreshAttr,
+		"refresh":   refreshAttr,
 		"hasPrefix": strings.HasPrefix,
 		"archive":   archiveCtx,
 		"fileField": fileField,
