@@ -142,3 +142,24 @@ func mustID(t *testing.T, s string) int64 {
 	}
 	return id
 }
+
+// TestPrivacyPageNamesTheEIDData: with the logins through a provider
+// configured, the privacy page lists their cookies and the kept person key.
+func TestPrivacyPageNamesTheEIDData(t *testing.T) {
+	p := hydratest.Start(t)
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		s := eidSite(t, db, p)
+		r := s.browser().get("/personuppgifter")
+		wantStatus(t, r, http.StatusOK)
+		page := r.Doc.Find("main").Text()
+		for _, want := range []string{"oidc_id", "eid_till", "en nyckelad kontrollsumma av personnumret"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the privacy page lacks %q", want)
+			}
+		}
+		plain := newSite(t, sqltest.Open(t, db.Dialect))
+		if got := plain.browser().get("/personuppgifter").Doc.Find("main").Text(); strings.Contains(got, "oidc_id") || strings.Contains(got, "kontrollsumma av personnumret") {
+			t.Error("without the logins the privacy page lists their data")
+		}
+	})
+}
