@@ -73,7 +73,7 @@ func profileValues(res *ortsplan.Resident) *form {
 func (s *Server) myPage(w http.ResponseWriter, r *http.Request, status int, res *ortsplan.Resident, f *form) {
 	ctx := r.Context()
 	d := myData{Resident: res, Modes: []ortsplan.FollowMode{ortsplan.FollowImmediate, ortsplan.FollowDigest},
-		Saved: r.URL.Query().Get("sparat") == "1", EID: s.cfg.EID != nil, Verified: r.URL.Query().Get("verifierad") == "1"}
+		Saved: r.URL.Query().Get("sparat") == "1", EID: s.cfg.EID != nil, Verified: r.URL.Query().Get("verifierad") == "1" && res.Verified}
 	var err error
 	if d.Follows, err = s.svc.Follows.Follows(ctx); err != nil {
 		s.fail(w, r, err)
