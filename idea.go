@@ -18,10 +18,11 @@ type Resident struct {
 	LocalityID   int64  // home locality
 	LocalitySlug string
 	Lang         string
-	// Verified says the resident's identity was checked (a verified
-	// login, such as eID); set by that login, never by a form.
+	CreatedAt    time.Time
+	// Verified is set when the session in use was verified through the eID
+	// broker; PersonKey is then the person's keyed hash (see PersonKey).
 	Verified  bool
-	CreatedAt time.Time
+	PersonKey string
 }
 
 // IdentityVerified reports whether the resident logged in with a verified
@@ -90,9 +91,11 @@ type Idea struct {
 	ActionID     int64 // the plan action it became
 	ActionTitle  string
 	Supports     int
-	Comments     int
-	HiddenReason string
-	HiddenAt     time.Time
+	// VerifiedSupports counts the supports given after an eID login.
+	VerifiedSupports int
+	Comments         int
+	HiddenReason     string
+	HiddenAt         time.Time
 	// RestoredReason is why a moderator showed the idea again after hiding it.
 	RestoredReason string
 	RestoredAt     time.Time
@@ -193,6 +196,9 @@ const (
 type IdeaThreshold struct {
 	Supports int
 	Within   time.Duration
+	// VerifiedOnly lets only residents verified through the eID broker
+	// support (--support-requires-verified); see CheckSupport.
+	VerifiedOnly bool
 }
 
 // ResidentService signs residents in and out: a one-time link by e-mail
@@ -211,6 +217,9 @@ type ResidentService interface {
 	// Contributions lists the acting resident's latest ideas and comments,
 	// at most MaxContributions of each, newest first.
 	Contributions(ctx context.Context) ([]*Idea, []*Comment, error)
+	// VerifySession marks the resident session with the token as verified
+	// through the eID broker, keeping the person's key (never the number).
+	VerifySession(ctx context.Context, token, personKey string) error
 }
 
 // MaxContributions bounds each list of a resident's own ideas and comments.

@@ -81,3 +81,37 @@ type OIDCLogin struct {
 	// e-mail address (set by the admin with --oidc-match-email).
 	MatchEmail bool
 }
+
+// LoginMethod is how a staff session was started.
+type LoginMethod string
+
+// Login methods.
+const (
+	LoginPassword LoginMethod = "password"
+	// LoginOIDC is a login through the municipality's identity provider.
+	LoginOIDC LoginMethod = "oidc"
+	// LoginBreakGlass is the one admin's password login kept when password
+	// login is off (--break-glass-admin); every use is audited.
+	LoginBreakGlass LoginMethod = "break-glass"
+)
+
+// Valid reports whether m is a known login method.
+func (m LoginMethod) Valid() bool {
+	return m == LoginPassword || m == LoginOIDC || m == LoginBreakGlass
+}
+
+// PasswordLoginAllowed reports whether a password login for the account
+// with the given e-mail and role may go ahead: always while password login
+// is on; when it is off, only for the break-glass admin named on the command
+// line (compared as normalised addresses), and only while that account is an
+// admin. breakGlass reports that the exception was used.
+func PasswordLoginAllowed(passwordLogin bool, breakGlassEmail, email string, role Role) (ok, breakGlass bool) {
+	if passwordLogin {
+		return true, false
+	}
+	bg := NormalizeEmail(breakGlassEmail)
+	if bg == "" || NormalizeEmail(email) != bg || role != RoleAdmin {
+		return false, false
+	}
+	return true, true
+}

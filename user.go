@@ -46,6 +46,9 @@ type User struct {
 	// PasswordSet is false for an invited account whose owner has not yet
 	// chosen a password from the invitation.
 	PasswordSet bool
+	// LoginMethod is how the session in use was started; set only on the
+	// user of a session (UserBySession).
+	LoginMethod LoginMethod
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -317,7 +320,10 @@ type UserService interface {
 	// ending its sessions and clearing its login limits.
 	ResetPassword(ctx context.Context, token, newPassword string) error
 
+	// CreateSession starts a password session; StartSession one started
+	// by the given method (a break-glass session is audited).
 	CreateSession(ctx context.Context, userID int64) (*Session, error)
+	StartSession(ctx context.Context, userID int64, method LoginMethod) (*Session, error)
 	// UserBySession returns the active user of a live session.
 	UserBySession(ctx context.Context, token string) (*User, error)
 	DeleteSession(ctx context.Context, token string) error

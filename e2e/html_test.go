@@ -135,8 +135,6 @@ type vnuMessage struct {
 // server sends it, and the stylesheets, and checks them all in one run of the
 // Nu HTML checker.
 func testHTMLValid(t *testing.T, s *site) {
-	java := javaPath(t)
-	vnu := nodeModule(t, "vnu-jar/build/dist/vnu.jar")
 	dir := t.TempDir()
 
 	var files []string
@@ -204,7 +202,15 @@ func testHTMLValid(t *testing.T, s *site) {
 		files = append(files, f)
 	})
 
-	// One JVM for every file: it starts slowly.
+	checkVNU(t, files)
+}
+
+// checkVNU runs the Nu HTML checker once (one JVM: it starts slowly) on the
+// files (HTML, and CSS) and fails t with every error.
+func checkVNU(t *testing.T, files []string) {
+	t.Helper()
+	java := javaPath(t)
+	vnu := nodeModule(t, "vnu-jar/build/dist/vnu.jar")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	args := append([]string{"-jar", vnu, "--errors-only", "--also-check-css", "--format", "json"}, files...)

@@ -92,6 +92,13 @@ const testLogo = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 48"><p
 
 func startSite(t *testing.T) *site {
 	t.Helper()
+	return startSiteWith(t, nil)
+}
+
+// startSiteWith is startSite with the web configuration changed by
+// configure (nil for none), which sees the site's address in BaseURL.
+func startSiteWith(t *testing.T, configure func(*web.Config)) *site {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(sqltest.System(), 3*time.Minute)
 	defer cancel()
 	db := sqltest.Open(t, sqlstore.SQLite)
@@ -132,8 +139,7 @@ func startSite(t *testing.T) *site {
 	}
 
 	home, homeAlt := demo.HomePicture()
-	h, err := web.New(web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db,
-		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Quickfixes: db, Ping: db.Ping, PageVersion: db.PageVersion}, web.Config{
+	cfg := web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",
@@ -142,7 +148,12 @@ func startSite(t *testing.T) *site {
 		Brand: web.Brand{Accent: "#005a9c", Logo: []byte(testLogo), HomePicture: home, HomePictureAlt: homeAlt},
 		// Warnings and errors show in the output of a failed test.
 		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
+	}
+	if configure != nil {
+		configure(&cfg)
+	}
+	h, err := web.New(web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db,
+		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Quickfixes: db, Ping: db.Ping, PageVersion: db.PageVersion}, cfg)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -39,13 +39,15 @@ build_weed() {
 	echo "$out"
 }
 
-# Ory Hydra (Apache-2.0), pinned, built the same way inside its own module.
+# Ory Hydra (Apache-2.0), pinned, built the same way inside its own module,
+# with its SQLite support (build tag sqlite, which needs cgo and a C
+# compiler) so that the tests can run it on DSN=memory.
 hydra_module=github.com/ory/hydra/v2
 hydra_version=v2.3.0
 
 build_hydra() {
 	local out dir tmp
-	out=$(go env GOCACHE)/ortsplan-tools/hydra-$hydra_version/hydra
+	out=$(go env GOCACHE)/ortsplan-tools/hydra-$hydra_version-sqlite/hydra
 	if [ -x "$out" ] && "$out" version >/dev/null 2>&1; then
 		echo "$out"
 		return
@@ -62,7 +64,7 @@ build_hydra() {
 	(cd "$dir" && GOWORK=off GOFLAGS= go mod init x >/dev/null 2>&1 &&
 		GOWORK=off GOFLAGS= go mod edit -replace github.com/gobuffalo/pop/v6=github.com/ory/pop/v6@v6.2.1-0.20241121111754-e5dfc0f3344b &&
 		GOWORK=off GOFLAGS= go get -tool "$hydra_module@$hydra_version" &&
-		CGO_ENABLED=0 GOWORK=off GOFLAGS= go build -trimpath -ldflags='-s -w' -o "$tmp" "$hydra_module")
+		CGO_ENABLED=1 GOWORK=off GOFLAGS= go build -tags sqlite,sqlite_omit_load_extension -trimpath -ldflags='-s -w' -o "$tmp" "$hydra_module")
 	mv "$tmp" "$out"
 	echo "$out"
 }

@@ -110,19 +110,41 @@ func (db *DB) Login(ctx context.Context, token string) (string, *ortsplan.Reside
 	return session, r, err
 }
 
-// ResidentBySession returns the resident of a live session.
+// ResidentBySession returns the resident of a live session, verified when
+// the session was verified through the eID broker.
 func (db *DB) ResidentBySession(ctx context.Context, token string) (*ortsplan.Resident, error) {
 	var r ortsplan.Resident
-	err := db.db.QueryRowContext(ctx, `SELECT r.id, r.email, r.name, COALESCE(r.locality_id, 0), COALESCE(l.slug, ''), r.lang, r.created_at
+	err := db.db.QueryRowContext(ctx, `SELECT r.id, r.email, r.name, COALESCE(r.locality_id, 0), COALESCE(l.slug, ''), r.lang, r.created_at,
+		COALESCE(s.person_key, '')
 		FROM resident_sessions s JOIN residents r ON r.id = s.resident_id LEFT JOIN localities l ON l.id = r.locality_id
 		WHERE s.token_hash = $1 AND s.expires_at > $2`, hashToken(token), db.now()).Scan(&r.ID, &r.Email, &r.Name, &r.LocalityID,
-		&r.LocalitySlug, &r.Lang, &r.CreatedAt)
+		&r.LocalitySlug, &r.Lang, &r.CreatedAt, &r.PersonKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.login_required")
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlstore: resident session: %w", err)
 	}
+	r.Verified = r.PersonKey != ""
 	return &r, nil
+}
+
+// VerifySession marks a live resident session as verified through the eID
+// broker with the person's key (a keyed hash; the number is never stored).
+func (db *DB) VerifySession(ctx context.Context, token, personKey string) error {
+	if personKey == "" {
+		return fmt.Errorf("sqlstore: verify session: no person key")
+	}
+	res, err := db.db.ExecContext(ctx, "UPDATE resident_sessions SET person_key = $1 WHERE token_hash = $2 AND expires_at > $3",
+		personKey, hashToken(token), db.now())
+	if err != nil {
+		return dbErr("verify session", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return dbErr("verify session", err)
+	} else if n == 0 {
+		return ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "resident.login_required")
+	}
+	return nil
 }
 
 // Logout ends a resident session.
@@ -134,7 +156,7 @@ func (db *DB) Logout(ctx context.Context, token string) error {
 const ideaColumns = `i.id, i.locality_id, l.slug, l.name, COALESCE(i.resident_id, 0), i.author_name, i.title, i.body,
 	COALESCE(t.id, 0), COALESCE(t.title, ''), i.photo, i.photo_alt, i.status, i.answer,
 	COALESCE(u.name, ''), i.answered_at, COALESCE(a.id, 0), COALESCE(a.title, ''), i.supports, i.comments, i.hidden_reason,
-	i.hidden_at, i.restored_reason, i.restored_at, i.flagged_at, i.created_at, i.updated_at`
+	i.hidden_at, i.restored_reason, i.restored_at, i.flagged_at, i.created_at, i.updated_at, i.verified_supports`
 
 // ideaFrom joins an idea to its locality and what it is linked to. The
 // unary plus keeps SQLite from walking the localities first and sorting
@@ -150,7 +172,7 @@ func scanIdea(row interface{ Scan(...any) error }) (*ortsplan.Idea, error) {
 	err := row.Scan(&i.ID, &i.LocalityID, &i.LocalitySlug, &i.LocalityName, &i.ResidentID, &i.AuthorName, &i.Title, &i.Body,
 		&i.ThemeID, &i.ThemeTitle, &photo, &i.PhotoAlt, &i.Status,
 		&i.Answer, &i.AnsweredBy, &answered, &i.ActionID, &i.ActionTitle, &i.Supports, &i.Comments, &i.HiddenReason, &hidden,
-		&i.RestoredReason, &restored, &flagged, &i.CreatedAt, &i.UpdatedAt)
+		&i.RestoredReason, &restored, &flagged, &i.CreatedAt, &i.UpdatedAt, &i.VerifiedSupports)
 	if err != nil {
 		return nil, err
 	}
@@ -274,8 +296,12 @@ func (db *DB) Ideas(ctx context.Context, localityID int64, sort ortsplan.IdeaSor
 }
 
 // Support adds or withdraws the acting resident's support and keeps the
-// count; an idea reaching the threshold in time is flagged to the
-// coordinators once (ortsplan.IdeaThreshold.ShouldFlag).
+// counts; an idea reaching the threshold in time is flagged to the
+// coordinators once (ortsplan.IdeaThreshold.ShouldFlag). A verified
+// resident's support keeps their person key, so one person supports an idea
+// once, whichever resident account they use (a support given before the
+// verification becomes verified); under rule.VerifiedOnly only verified
+// residents support (ortsplan.CheckSupport).
 func (db *DB) Support(ctx context.Context, ideaID int64, on bool, rule ortsplan.IdeaThreshold) error {
 	now := db.nowFor(ctx)
 	return db.tx(ctx, func(tx *sql.Tx) error {
@@ -291,10 +317,25 @@ func (db *DB) Support(ctx context.Context, ideaID int64, on bool, rule ortsplan.
 			return ortsplan.Errorf(ortsplan.EINVALID, "idea.hidden_no_support")
 		}
 		var changed sql.Result
-		if on {
+		switch {
+		case on && res.Verified && res.PersonKey != "":
+			var other bool
+			if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM idea_supports WHERE idea_id = $1 AND person_key = $2 AND resident_id <> $3)",
+				ideaID, res.PersonKey, res.ID).Scan(&other); err != nil {
+				return dbErr("check person support", err)
+			} else if other {
+				return ortsplan.Errorf(ortsplan.EINVALID, "idea.person_already_supports")
+			}
+			changed, err = tx.ExecContext(ctx, `INSERT INTO idea_supports (idea_id, resident_id, created_at, person_key) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (idea_id, resident_id) DO UPDATE SET person_key = excluded.person_key WHERE idea_supports.person_key IS NULL`,
+				ideaID, res.ID, now, res.PersonKey)
+		case on:
+			if err := ortsplan.CheckSupport(rule, res); err != nil {
+				return err
+			}
 			changed, err = tx.ExecContext(ctx, `INSERT INTO idea_supports (idea_id, resident_id, created_at) VALUES ($1, $2, $3)
 				ON CONFLICT DO NOTHING`, ideaID, res.ID, now)
-		} else {
+		default:
 			changed, err = tx.ExecContext(ctx, "DELETE FROM idea_supports WHERE idea_id = $1 AND resident_id = $2", ideaID, res.ID)
 		}
 		if err != nil {
@@ -305,11 +346,11 @@ func (db *DB) Support(ctx context.Context, ideaID int64, on bool, rule ortsplan.
 		} else if n == 0 {
 			return nil
 		}
-		var count int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM idea_supports WHERE idea_id = $1", ideaID).Scan(&count); err != nil {
+		var count, verified int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*), COUNT(person_key) FROM idea_supports WHERE idea_id = $1", ideaID).Scan(&count, &verified); err != nil {
 			return dbErr("count supports", err)
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE ideas SET supports = $1 WHERE id = $2", count, ideaID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE ideas SET supports = $1, verified_supports = $2 WHERE id = $3", count, verified, ideaID); err != nil {
 			return dbErr("store supports", err)
 		}
 		if !on || !rule.ShouldFlag(i, count, now) {

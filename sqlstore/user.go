@@ -428,8 +428,18 @@ func NewToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// CreateSession starts a session for an active user. Only a hash of the token is stored.
+// CreateSession starts a password session for an active user.
 func (db *DB) CreateSession(ctx context.Context, userID int64) (*ortsplan.Session, error) {
+	return db.StartSession(ctx, userID, ortsplan.LoginPassword)
+}
+
+// StartSession starts a session for an active user, remembering how it was
+// started. Only a hash of the token is stored. A break-glass session is
+// written to the audit log in the same transaction.
+func (db *DB) StartSession(ctx context.Context, userID int64, method ortsplan.LoginMethod) (*ortsplan.Session, error) {
+	if !method.Valid() {
+		return nil, fmt.Errorf("sqlstore: start session: unknown login method %q", method)
+	}
 	now := db.now()
 	s := &ortsplan.Session{Token: NewToken(), UserID: userID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
@@ -437,10 +447,13 @@ func (db *DB) CreateSession(ctx context.Context, userID int64) (*ortsplan.Sessio
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at < $1", now); err != nil {
 			return fmt.Errorf("sqlstore: clear expired sessions: %w", err)
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-			hashToken(s.Token), userID, s.CreatedAt, s.ExpiresAt)
+		_, err := tx.ExecContext(ctx, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, method) VALUES ($1, $2, $3, $4, $5)",
+			hashToken(s.Token), userID, s.CreatedAt, s.ExpiresAt, string(method))
 		if err != nil {
 			return fmt.Errorf("sqlstore: insert session: %w", err)
+		}
+		if method == ortsplan.LoginBreakGlass {
+			return audit(ctx, tx, now, userID, "login:break-glass", "", "password login while it is off")
 		}
 		return nil
 	})
@@ -455,14 +468,16 @@ func (db *DB) UserBySession(ctx context.Context, token string) (*User, error) {
 	if token == "" {
 		return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "login.required")
 	}
-	u, err := scanUser(db.db.QueryRowContext(ctx, "SELECT "+userColumns+` FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active`, hashToken(token), db.now()))
+	var u User
+	err := db.db.QueryRowContext(ctx, "SELECT "+userColumns+`, s.method FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active`, hashToken(token), db.now()).Scan(&u.ID, &u.Email, &u.Name, &u.Role,
+		&u.Department, &u.Active, &u.Lang, &u.PasswordSet, &u.CreatedAt, &u.UpdatedAt, &u.LoginMethod)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ortsplan.Errorf(ortsplan.EUNAUTHORIZED, "login.required")
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlstore: session user: %w", err)
 	}
-	return u, db.loadLocalities(ctx, u)
+	return &u, db.loadLocalities(ctx, &u)
 }
 
 // DeleteSession ends a session.

@@ -15,9 +15,33 @@ type loginData struct {
 	// PasswordChosen is set after an invited person chose their first password.
 	PasswordChosen bool
 	// OIDC is set when staff can sign in through the identity provider;
-	// OIDCLabel is its button's text ("" gives the translated default).
+	// OIDCLabel is its button's text.
 	OIDC      bool
 	OIDCLabel string
+	// Password shows the password form: password login is on, or this is
+	// the break-glass admin's page (BreakGlass, /logga-in?reserv=1).
+	Password   bool
+	BreakGlass bool
+	// LoggedOut is the provider's logout address, after a logout that goes
+	// on there.
+	LoggedOut string
+}
+
+// loginPageData is what the login page shows besides the form.
+func (s *Server) loginPageData(r *http.Request) loginData {
+	q := r.URL.Query()
+	d := loginData{PasswordReset: q.Get("losenord") == "nytt", PasswordChosen: q.Get("losenord") == "valt",
+		OIDC: s.cfg.OIDC != nil, OIDCLabel: s.cfg.OIDCLabel, Password: !s.cfg.PasswordLoginOff}
+	if r.Method == http.MethodPost {
+		q = r.PostForm
+	}
+	if s.cfg.PasswordLoginOff && s.cfg.BreakGlassAdmin != "" && q.Get("reserv") == "1" {
+		d.Password, d.BreakGlass = true, true
+	}
+	if d.OIDCLabel == "" {
+		d.OIDCLabel = s.cat.T(reqInfo(r).Lang, "oidc.login_org", possessive(reqInfo(r).Lang, s.cfg.OrgName))
+	}
+	return d
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -27,16 +51,23 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(w, r)
 	p.Form = &form{Values: r.URL.Query()}
-	p.Data = loginData{PasswordReset: r.URL.Query().Get("losenord") == "nytt", PasswordChosen: r.URL.Query().Get("losenord") == "valt",
-		OIDC: s.cfg.OIDC != nil, OIDCLabel: s.cfg.OIDCLabel}
+	p.Data = s.loginPageData(r)
 	s.render(w, r, http.StatusOK, "login", p)
 }
 
 // login checks the form. The in-memory limit per address and the store's
 // limits per address and account (ortsplan.LoginWait) answer without telling
-// whether the e-mail exists.
+// whether the e-mail exists. With password login off only the break-glass
+// admin gets this far (ortsplan.PasswordLoginAllowed); anyone else gets a
+// page that says so, without the password being checked.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
+	if s.cfg.PasswordLoginOff {
+		if ok, _ := ortsplan.PasswordLoginAllowed(false, s.cfg.BreakGlassAdmin, email, ortsplan.RoleAdmin); !ok {
+			s.renderErrorLink(w, r, http.StatusForbidden, "login.password_off", "/logga-in")
+			return
+		}
+	}
 	f := &form{Values: r.PostForm, Errors: ortsplan.ValidationErrors{}}
 	if email == "" {
 		f.Errors.Add("email", "error.email_required")
@@ -52,7 +83,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			u, err := s.svc.Users.Authenticate(r.Context(), email, password, s.clientAddr(r))
 			switch ortsplan.ErrorCode(err) {
 			case "":
-				sess, err := s.svc.Users.CreateSession(r.Context(), u.ID)
+				ok, breakGlass := ortsplan.PasswordLoginAllowed(!s.cfg.PasswordLoginOff, s.cfg.BreakGlassAdmin, u.Email, u.Role)
+				if !ok {
+					s.renderErrorLink(w, r, http.StatusForbidden, "login.password_off", "/logga-in")
+					return
+				}
+				method := ortsplan.LoginPassword
+				if breakGlass {
+					method = ortsplan.LoginBreakGlass
+					s.log.Warn("break-glass login", "request_id", reqInfo(r).ID, "user_id", u.ID)
+				}
+				sess, err := s.svc.Users.StartSession(r.Context(), u.ID, method)
 				if err != nil {
 					s.fail(w, r, err)
 					return
@@ -83,6 +124,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.newPage(w, r)
 	p.Form = f
+	p.Data = s.loginPageData(r)
 	s.render(w, r, status, "login", p)
 }
 
@@ -94,9 +136,25 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.clearCookie(w, sessionCookie)
-	if end := s.endSessionURL(r); end != "" {
-		s.clearCookie(w, oidcLoginCookie)
-		http.Redirect(w, r, end, http.StatusSeeOther)
+	end := s.endSessionURL(r)
+	if _, err := r.Cookie(idTokenCookie); err == nil {
+		http.SetCookie(w, &http.Cookie{Name: idTokenCookie, Value: "", Path: logoutPath, HttpOnly: true,
+			Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	}
+	if end != "" {
+		// Browsers hold the redirects that follow a form to its form-action
+		// (the site only), so the way on to the provider is a page: the login
+		// page, signed out, that goes on at once and links there too.
+		ri := reqInfo(r)
+		ri.User, ri.Session = nil, ""
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		p := s.newPage(w, r)
+		p.Form = &form{Values: url.Values{}}
+		d := s.loginPageData(r)
+		d.LoggedOut = end
+		p.Data, p.Refresh = d, end
+		s.render(w, r, http.StatusOK, "login", p)
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -104,11 +162,26 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 
 type accountData struct {
 	Saved bool
+	// Method says how the person signed in this time.
+	Method string
+}
+
+// loginMethodText says how the person signed in: with a password, with the
+// municipality's account (the identity provider) or as the break-glass admin.
+func (s *Server) loginMethodText(r *http.Request) string {
+	lang := reqInfo(r).Lang
+	switch reqInfo(r).User.LoginMethod {
+	case ortsplan.LoginOIDC:
+		return s.cat.T(lang, "account.method.oidc", possessive(lang, s.cfg.OrgName))
+	case ortsplan.LoginBreakGlass:
+		return s.cat.T(lang, "account.method.break_glass")
+	}
+	return s.cat.T(lang, "account.method.password")
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r)
-	p.Data = accountData{Saved: r.URL.Query().Get("sparat") == "1"}
+	p.Data = accountData{Saved: r.URL.Query().Get("sparat") == "1", Method: s.loginMethodText(r)}
 	s.render(w, r, http.StatusOK, "account", p)
 }
 
@@ -123,6 +196,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
 		p := s.newPage(w, r)
 		p.Form = &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err)}
+		p.Data = accountData{Method: s.loginMethodText(r)}
 		s.render(w, r, http.StatusBadRequest, "account", p)
 		return
 	} else if err != nil {

@@ -279,6 +279,10 @@ func authzRows() []authzRow {
 		// nobody reaches it (404 for every actor).
 		get("GET /logga-in/oidc", fixed("/logga-in/oidc"), nil, ""),
 		get("GET /logga-in/oidc/callback", fixed("/logga-in/oidc/callback?state=x&code=y"), nil, ""),
+		// The residents' eID login, likewise not configured here (TestEID*
+		// drives it against a real provider).
+		get("GET /logga-in/eid", fixed("/logga-in/eid"), nil, ""),
+		get("GET /logga-in/eid/callback", fixed("/logga-in/eid/callback?state=x&code=y"), nil, ""),
 		public("GET /moten/{id}/anmald", func(f *authzFixture) string { return "/moten/" + id(f.meeting) + "/anmald" }),
 		public("GET /moten/{id}/kalender.ics", func(f *authzFixture) string { return "/moten/" + id(f.meeting) + "/kalender.ics" }),
 		public("GET /ideer/{id}", func(f *authzFixture) string { return "/ideer/" + id(f.idea) }),

@@ -44,6 +44,8 @@ type myData struct {
 	Ideas      []*ortsplan.Idea
 	Comments   []*ortsplan.Comment
 	Saved      bool
+	// EID is set when the eID login is configured; Verified after it.
+	EID, Verified bool
 }
 
 // myData is /mina-uppgifter: what is stored about the resident, their name
@@ -71,7 +73,7 @@ func profileValues(res *ortsplan.Resident) *form {
 func (s *Server) myPage(w http.ResponseWriter, r *http.Request, status int, res *ortsplan.Resident, f *form) {
 	ctx := r.Context()
 	d := myData{Resident: res, Modes: []ortsplan.FollowMode{ortsplan.FollowImmediate, ortsplan.FollowDigest},
-		Saved: r.URL.Query().Get("sparat") == "1"}
+		Saved: r.URL.Query().Get("sparat") == "1", EID: s.cfg.EID != nil, Verified: r.URL.Query().Get("verifierad") == "1" && res.Verified}
 	var err error
 	if d.Follows, err = s.svc.Follows.Follows(ctx); err != nil {
 		s.fail(w, r, err)

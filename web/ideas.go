@@ -268,6 +268,8 @@ type ideaData struct {
 	Statuses  []ortsplan.IdeaStatus
 	Threshold ortsplan.IdeaThreshold
 	Done      string
+	// EID is set when residents can verify who they are through the eID broker.
+	EID bool
 }
 
 func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, f *form) {
@@ -288,7 +290,7 @@ func (s *Server) ideaPage(w http.ResponseWriter, r *http.Request, status int, f 
 		return
 	}
 	d := &ideaData{Idea: i, Locality: l, Resident: reqInfo(r).Resident, CanEdit: reqInfo(r).User.CanEditLocality(l.ID),
-		Statuses: ortsplan.IdeaStatuses[1:], Threshold: s.cfg.IdeaThreshold}
+		Statuses: ortsplan.IdeaStatuses[1:], Threshold: s.cfg.IdeaThreshold, EID: s.cfg.EID != nil}
 	if done := r.URL.Query().Get("klart"); slices.Contains([]string{"anmalan", "svar", "svar-utan-mejl", "dold", "visad"}, done) {
 		d.Done = done
 	} else if done == "ny" && d.Resident != nil && d.Resident.ID == i.ResidentID {
@@ -393,6 +395,10 @@ func (s *Server) ideaAction(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
+		if ortsplan.ErrorKey(err) == "idea.support_needs_verified" {
+			s.renderErrorLink(w, r, http.StatusForbidden, "idea.support_needs_verified", "/logga-in/eid?till="+url.QueryEscape("/ideer/"+strconv.FormatInt(id, 10)))
+			return
+		}
 		if ortsplan.ErrorCode(err) == ortsplan.EINVALID {
 			s.ideaPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: ortsplan.FieldErrors(err), Error: ortsplan.ErrorKey(err), Scope: what})
 			return

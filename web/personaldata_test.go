@@ -16,6 +16,7 @@ import (
 	"github.com/ortsplan/ortsplan/notify"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
+	"github.com/ortsplan/ortsplan/web/hydratest"
 )
 
 // personalFixture holds the ids of the records that carry personal data.
@@ -292,4 +293,34 @@ func parseTrailingID(s string) (int64, bool) {
 	var id int64
 	err := json.Unmarshal([]byte(m[1]), &id)
 	return id, err == nil
+}
+
+// TestPersonnummerIsNeverStored: a resident verified through the eID broker
+// (a real provider sending the personnummer) who supports an idea leaves no
+// trace of the number in any table, in no form (twelve or ten digits); what
+// is kept is the keyed hash, which the resident's own data download does not
+// show either.
+func TestPersonnummerIsNeverStored(t *testing.T) {
+	p := hydratest.Start(t)
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		s := eidSite(t, db, p)
+		idea := newIdea(t, s)
+		a := residentBrowser(t, s, "pnr@example.se", "P")
+		wantStatus(t, a.eidVerify(p, "eid-pnr-"+string(db.Dialect), "19121212-1212", idea), http.StatusSeeOther)
+		wantStatus(t, a.post(idea+"/stod", url.Values{"on": {"1"}}), http.StatusSeeOther)
+		for _, form := range []string{"191212121212", "19121212-1212", "1212121212", "121212-1212"} {
+			if tables := sqltest.Containing(t, db, form); len(tables) != 0 {
+				t.Errorf("the personnummer %s is stored in %v", form, tables)
+			}
+		}
+		key := ortsplan.PersonKey(testPersonKey, "191212121212", "", "")
+		if tables := sqltest.Containing(t, db, key); len(tables) != 2 || tables[0] != "idea_supports" || tables[1] != "resident_sessions" {
+			t.Errorf("the person key is kept in %v, want idea_supports and resident_sessions", tables)
+		}
+		r := a.get("/mina-uppgifter.json")
+		wantStatus(t, r, http.StatusOK)
+		if strings.Contains(r.Body, key) || strings.Contains(r.Body, "1212121212") {
+			t.Error("the resident's data download shows the person key or the number")
+		}
+	})
 }

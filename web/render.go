@@ -30,6 +30,7 @@ func parseTemplates(as *assets) (*templates, error) {
 		"field":     newField,
 		"phaseKey":  func(p ortsplan.Phase) string { return "phase." + string(p) },
 		"roleKey":   func(r ortsplan.Role) string { return "role." + string(r) },
+		"refresh":   refreshAttr,
 		"hasPrefix": strings.HasPrefix,
 		"archive":   archiveCtx,
 		"fileField": fileField,
@@ -81,6 +82,9 @@ type page struct {
 	ContactPhone string
 	OtherLang    string
 	OtherLangURL string
+	// Refresh, when set, sends the browser on at once to another address
+	// (a meta refresh): logout's way to the identity provider.
+	Refresh string
 
 	// token gives the signed-in visitor's CSRF token, setting its cookie
 	// the first time (see CSRF).

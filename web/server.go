@@ -115,8 +115,21 @@ type Config struct {
 	QuickfixRequireVerified bool
 	// OIDC, when set, offers staff login through the identity provider.
 	OIDC *OIDC
-	// OIDCLabel is the login button's text ("" gives the default).
+	// OIDCLabel is the login button's text ("" gives "Logga in med
+	// <OrgName>s konto").
 	OIDCLabel string
+	// PasswordLoginOff turns staff password login off (--password-login=false):
+	// the form is not shown and its POST is refused, except for
+	// BreakGlassAdmin, the e-mail of the one admin who may still use a
+	// password, at /logga-in?reserv=1 (audited).
+	PasswordLoginOff bool
+	BreakGlassAdmin  string
+	// EID, when set, lets residents verify who they are through an eID
+	// broker; PersonSecret is the key of the keyed hash of their
+	// personnummer (ortsplan.PersonKey). IdeaThreshold.VerifiedOnly then
+	// asks a verified login to support an idea.
+	EID          *OIDC
+	PersonSecret []byte
 	// KeepOriginals keeps uploaded photos' original bytes (staff only) beside the re-encoded sizes.
 	KeepOriginals bool
 	Logger        *slog.Logger
@@ -201,9 +214,17 @@ func New(svc Services, cfg Config) (*Server, error) {
 		cfg.DataLicence, cfg.DataLicenceURL = "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/deed.sv"
 	}
 	if cfg.IdeaThreshold.Supports == 0 {
+		verifiedOnly := cfg.IdeaThreshold.VerifiedOnly
 		cfg.IdeaThreshold = DefaultIdeaThreshold
+		cfg.IdeaThreshold.VerifiedOnly = verifiedOnly
 	}
 	cfg.RegistrationRule = cfg.RegistrationRule.WithDefaults()
+	if cfg.EID != nil && len(cfg.PersonSecret) < ortsplan.MinPersonKeyBytes {
+		return nil, fmt.Errorf("web: the eID login needs a person key of at least %d bytes", ortsplan.MinPersonKeyBytes)
+	}
+	if cfg.IdeaThreshold.VerifiedOnly && cfg.EID == nil {
+		return nil, fmt.Errorf("web: supports that require a verified login need the eID login configured")
+	}
 	if err := svc.check(); err != nil {
 		return nil, err
 	}
@@ -382,6 +403,9 @@ func (s *Server) routes() *http.ServeMux {
 	// identity provider configured they answer 404.
 	mux.HandleFunc("GET /logga-in/oidc", s.oidcStart)
 	mux.HandleFunc("GET /logga-in/oidc/callback", s.oidcCallback)
+	// The residents' verified login through the eID broker, 404 until configured.
+	mux.HandleFunc("GET /logga-in/eid", s.eidStart)
+	mux.HandleFunc("GET /logga-in/eid/callback", s.eidCallback)
 	staff("GET /konto", s.account)
 	staff("POST /konto/losenord", s.changePassword)
 

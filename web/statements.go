@@ -64,7 +64,7 @@ func (s *Server) keptRows() []keptRow {
 	hours := func(d time.Duration) int { return int(d / time.Hour) }
 	days := func(d time.Duration) int { return int(d / (24 * time.Hour)) }
 	forever := func(what, retention string) keptRow { return keptRow{What: what, Retention: retention, Count: -1} }
-	return []keptRow{
+	rows := []keptRow{
 		signups,
 		{What: "privacy.kept.registrations", Retention: "privacy.kept.registrations.time",
 			Count: days(ortsplan.RegistrationKeepExpired), Args: []any{strconv.Itoa(hours(s.cfg.RegistrationRule.ConfirmWithin))}},
@@ -77,12 +77,19 @@ func (s *Server) keptRows() []keptRow {
 		forever("privacy.kept.audit", "privacy.kept.audit.time"),
 		{What: "privacy.kept.logins", Retention: "privacy.kept.logins.time", Count: int(ortsplan.LoginForget / time.Minute)},
 	}
+	if s.cfg.EID != nil {
+		rows = append(rows, forever("privacy.kept.eid", "privacy.kept.eid.time"))
+	}
+	return rows
 }
 
 // statementData is what the two statement pages show.
 type statementData struct {
 	Statements
 	Kept []keptRow
+	// OIDC and EID say which logins through a provider are configured,
+	// for the cookies they set.
+	OIDC, EID bool
 }
 
 // statement renders the accessibility statement or the privacy page.
@@ -90,7 +97,7 @@ func (s *Server) statement(name string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(w, r)
 		p.Updated = contentDate
-		p.Data = statementData{Statements: s.cfg.Statements, Kept: s.keptRows()}
+		p.Data = statementData{Statements: s.cfg.Statements, Kept: s.keptRows(), OIDC: s.cfg.OIDC != nil, EID: s.cfg.EID != nil}
 		s.render(w, r, http.StatusOK, name, p)
 	}
 }

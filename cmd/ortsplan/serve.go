@@ -44,6 +44,8 @@ type Main struct {
 	handler      *web.Server
 	// storage is --storage, parsed: where uploaded files are kept.
 	storage media.StorageSpec
+	// login is the identity provider, password login and eID settings.
+	login loginFlags
 
 	DB       *sqlstore.DB
 	mailStop context.CancelFunc // stops the mail worker
@@ -117,12 +119,16 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.web.Statements.A11yMethod, "a11y-method", "", "how the organisation assessed accessibility, in Swedish, for the accessibility statement (e.g. \"Granskat med skärmläsaren NVDA och med 200 procents förstoring av …\")")
 	assessed := fs.String("a11y-assessed", "", "date of that assessment, YYYY-MM-DD")
 	fs.IntVar(&m.web.Statements.LogRetentionDays, "log-retention-days", 0, "days the server's and the proxy's logs are kept, as the privacy page states it (0: the page states no time)")
+	m.login.register(fs)
 	storage := fs.String("storage", "", "where uploaded files are kept: "+storageFlagHelp+" (default <data>/files)")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
 	}
 	if m.newsInterval < time.Second {
 		return fmt.Errorf("--news-interval must be at least 1s, not %s", m.newsInterval)
+	}
+	if err := m.login.check(); err != nil {
+		return err
 	}
 	if m.drain < 0 || m.shutdownTimeout < 0 {
 		return fmt.Errorf("--drain and --shutdown-timeout cannot be negative")
@@ -272,6 +278,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 
+	if err := m.login.apply(ctx, m.baseURL, &m.web); err != nil {
+		return err
+	}
 	m.web.UploadLimits = media.DefaultLimits()
 	m.web.UploadLimits.MaxBytes = int64(m.uploadMB) << 20
 	m.web.ResidentUploadLimits = media.ResidentLimits()
