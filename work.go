@@ -21,12 +21,15 @@ type Workload struct {
 	// MeetingsWithoutNotes have been held without published notes (see
 	// MeetingNeedsNotes); MeetingsSoon start within MeetingsSoonWithin.
 	MeetingsWithoutNotes, MeetingsSoon int
+	// MattersOverdue are matters passed on that have waited
+	// MatterAnswerDays or more without an answer (see MatterOverdue).
+	MattersOverdue int
 }
 
 // Waiting is how many things wait for someone to act: everything but the
 // meetings to come.
 func (w *Workload) Waiting() int {
-	return w.SignUpsWaiting + w.IdeasUnanswered + w.Reports + w.LateActions + w.MeetingsWithoutNotes
+	return w.SignUpsWaiting + w.IdeasUnanswered + w.Reports + w.LateActions + w.MeetingsWithoutNotes + w.MattersOverdue
 }
 
 // MeetingsSoonWithin is how far ahead the staff home looks for meetings.
