@@ -168,12 +168,12 @@ func (e *PlanEdition) Validate() error {
 		v.Add("year", "edition.year_invalid")
 	}
 	if e.Decision.On.IsZero() {
-		v.Add("decision_date", "error.decision_date_required")
+		v.Add("decision_date", "edition.decision_date_required")
 	} else if y := e.Decision.On.Year(); e.Year >= 1990 && (y < e.Year || y > e.Year+1) {
 		v.Add("decision_date", "edition.date_outside_year")
 	}
 	if e.Decision.Body == "" {
-		v.Add("decision_body", "error.decision_body_required")
+		v.Add("decision_body", "edition.decision_body_required")
 	}
 	checkText(v, "decision_body", e.Decision.Body, false, maxTitle)
 	checkText(v, "decision_reference", e.Decision.Reference, false, 100)

@@ -135,10 +135,10 @@ func TestPlanEditionValidate(t *testing.T) {
 		{"no reference is fine", func(e *ortsplan.PlanEdition) { e.Decision.Reference = "" }, "", ""},
 		{"approved early next year", func(e *ortsplan.PlanEdition) { e.Decision.On = date("2013-01-20") }, "", ""},
 		{"no year", func(e *ortsplan.PlanEdition) { e.Year = 0 }, "year", "edition.year_invalid"},
-		{"no date", func(e *ortsplan.PlanEdition) { e.Decision.On = time.Time{} }, "decision_date", "error.decision_date_required"},
+		{"no date", func(e *ortsplan.PlanEdition) { e.Decision.On = time.Time{} }, "decision_date", "edition.decision_date_required"},
 		{"date before the year", func(e *ortsplan.PlanEdition) { e.Decision.On = date("2011-12-31") }, "decision_date", "edition.date_outside_year"},
 		{"date two years on", func(e *ortsplan.PlanEdition) { e.Decision.On = date("2014-01-01") }, "decision_date", "edition.date_outside_year"},
-		{"no body", func(e *ortsplan.PlanEdition) { e.Decision.Body = "  " }, "decision_body", "error.decision_body_required"},
+		{"no body", func(e *ortsplan.PlanEdition) { e.Decision.Body = "  " }, "decision_body", "edition.decision_body_required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,6 +24,8 @@ type Services struct {
 	OpenData   ortsplan.OpenDataService
 	Effects    ortsplan.EffectService
 	Surveys    ortsplan.SurveyService
+	Editions   ortsplan.EditionService
+	Matters    ortsplan.MatterService
 }
 
 // Config holds the open data's settings and what it borrows from the site.
