@@ -305,6 +305,9 @@ func authzRows() []authzRow {
 		public("GET /api/v1/effects", fixed("/api/v1/effects?locality=malmkoping")),
 		public("GET /api/v1/surveys", fixed("/api/v1/surveys?locality=malmkoping")),
 		public("GET /api/v1/surveys/{id}", func(f *authzFixture) string { return "/api/v1/surveys/" + id(f.survey) }),
+		public("GET /api/v1/plan-revisions", fixed("/api/v1/plan-revisions?locality=malmkoping")),
+		public("GET /api/v1/matters", fixed("/api/v1/matters?locality=malmkoping")),
+		public("GET /api/v1/matters/{id}", func(f *authzFixture) string { return "/api/v1/matters/" + id(f.matter) }),
 		public("/api/v1/", fixed("/api/v1/finns-inte")),
 		public("/", fixed("/finns-inte")),
 

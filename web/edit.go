@@ -593,8 +593,7 @@ func (s *Server) mover(move func(ctx context.Context, id int64, delta int) error
 func actionValues(a *ortsplan.Action) url.Values {
 	f := url.Values{"title": {a.Title}, "description": {a.Description}, "responsible_kind": {string(a.ResponsibleKind)},
 		"responsible_name": {a.ResponsibleName}, "responsible_department": {a.ResponsibleDepartment}, "priority": {string(a.Priority)},
-		"funding": {a.Funding},
-		"start":   {dateValue(a.Start)}, "end": {dateValue(a.End)}, "status": {string(a.Status)}, "progress": {strconv.Itoa(a.Progress)},
+		"funding": {a.Funding}, "start": {dateValue(a.Start)}, "end": {dateValue(a.End)}, "status": {string(a.Status)}, "progress": {strconv.Itoa(a.Progress)},
 		"theme": {strconv.FormatInt(a.ThemeID, 10)}, "parent": {strconv.FormatInt(a.ParentID, 10)}, "version": {strconv.Itoa(a.Version)},
 		"update_on": {time.Now().Format("2006-01-02")}}
 	if a.Weight > 0 {

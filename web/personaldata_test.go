@@ -59,7 +59,8 @@ func publicOutputs(f personalFixture) []string {
 		// Plan revisions and matters: an unpublished matter's text shows nowhere.
 		"/orter/bettna/handlingsplan/revideringar", "/orter/bettna/handlingsplan/revideringar/2015",
 		"/orter/bettna/handlingsplan/jamfor?fran=2015&till=nu", "/arenden", "/arenden?status=skickat", "/orter/bettna/arenden",
-		"/arenden/" + itoa(f.matter),
+		"/arenden/" + itoa(f.matter), "/api/v1/plan-revisions", "/api/v1/plan-revisions?locality=bettna", "/api/v1/matters",
+		"/api/v1/matters?locality=bettna", "/api/v1/matters/" + itoa(f.matter),
 	}
 }
 

@@ -92,6 +92,9 @@ func (h *Handler) Register(mux Mux) {
 		{"GET /api/v1/effects", h.apiEffects},
 		{"GET /api/v1/surveys", h.apiSurveys},
 		{"GET /api/v1/surveys/{id}", h.apiSurvey},
+		{"GET /api/v1/plan-revisions", h.apiEditions},
+		{"GET /api/v1/matters", h.apiMatters},
+		{"GET /api/v1/matters/{id}", h.apiMatter},
 		{"/api/v1/", h.apiFallback},
 	} {
 		var next http.Handler = rt.fn
