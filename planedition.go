@@ -347,3 +347,48 @@ type EditionService interface {
 	// FindEdition returns one edition by locality and year; ENOTFOUND without one.
 	FindEdition(ctx context.Context, localityID int64, year int) (*PlanEdition, error)
 }
+
+// EditionYear is one plan year on the effects dashboard: how many
+// localities revised their plan for it, the actions those revisions hold and
+// have done, and how many they finished since each one's revision before.
+type EditionYear struct {
+	Year            int
+	Revisions       int
+	Total, Done     int
+	Added, Finished int
+}
+
+// EditionYears sums the editions of any number of localities per plan year,
+// oldest first; what was added and finished is counted per locality against
+// its own edition before (see EditionProgress).
+func EditionYears(es []*PlanEdition) []EditionYear {
+	byLocality := map[int64][]*PlanEdition{}
+	var order []int64
+	for _, e := range es {
+		if _, ok := byLocality[e.LocalityID]; !ok {
+			order = append(order, e.LocalityID)
+		}
+		byLocality[e.LocalityID] = append(byLocality[e.LocalityID], e)
+	}
+	years := map[int]*EditionYear{}
+	for _, id := range order {
+		for _, f := range EditionProgress(byLocality[id]) {
+			y := years[f.Year]
+			if y == nil {
+				y = &EditionYear{Year: f.Year}
+				years[f.Year] = y
+			}
+			y.Revisions++
+			y.Total += f.Counts.Total
+			y.Done += f.Counts.Done
+			y.Added += f.Added
+			y.Finished += f.Finished
+		}
+	}
+	out := make([]EditionYear, 0, len(years))
+	for _, y := range years {
+		out = append(out, *y)
+	}
+	slices.SortFunc(out, func(a, b EditionYear) int { return a.Year - b.Year })
+	return out
+}

@@ -200,3 +200,26 @@ func TestEditionProgress(t *testing.T) {
 		t.Error("FindEdition")
 	}
 }
+
+func TestEditionYears(t *testing.T) {
+	ed := func(loc int64, year int, as ...ortsplan.SnapshotAction) *ortsplan.PlanEdition {
+		return &ortsplan.PlanEdition{LocalityID: loc, Year: year, Snapshot: snapshot(as...)}
+	}
+	es := []*ortsplan.PlanEdition{
+		ed(1, 2012, snapAction(1, ortsplan.ActionOngoing, "A"), snapAction(2, ortsplan.ActionNotStarted, "B")),
+		ed(2, 2015, snapAction(10, ortsplan.ActionDone, "K"), snapAction(11, ortsplan.ActionOngoing, "L")),
+		ed(1, 2015, snapAction(1, ortsplan.ActionDone, "A"), snapAction(2, ortsplan.ActionDone, "B"), snapAction(3, ortsplan.ActionOngoing, "C")),
+	}
+	got := ortsplan.EditionYears(es)
+	want := []ortsplan.EditionYear{
+		{Year: 2012, Revisions: 1, Total: 2, Done: 0, Added: 2, Finished: 0},
+		// Locality 1 finished A and B since 2012; locality 2's first revision has K done.
+		{Year: 2015, Revisions: 2, Total: 5, Done: 3, Added: 1 + 2, Finished: 2 + 1},
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("EditionYears =\n%+v\nwant\n%+v", got, want)
+	}
+	if len(ortsplan.EditionYears(nil)) != 0 {
+		t.Error("no editions, no years")
+	}
+}

@@ -96,6 +96,12 @@ func TestEditionSnapshotStaysUnchanged(t *testing.T) {
 			t.Error("an edition was deleted")
 		}
 
+		// The effects dashboard counts the revision (and is kept under the counter).
+		eff, err := db.Effects(ctx, l.ID, ortsplan.PeriodYear)
+		must(t, err)
+		if len(eff.Revisions) != 1 || eff.Revisions[0] != (ortsplan.EditionYear{Year: 2012, Revisions: 1, Total: 5, Done: 1, Added: 5, Finished: 1}) {
+			t.Fatalf("effects revisions before 2015: %+v", eff.Revisions)
+		}
 		e15 := &ortsplan.PlanEdition{LocalityID: l.ID, Year: 2015, Decision: ortsplan.Decision{On: date("2015-10-05"), Body: "Kommunstyrelsen"}}
 		must(t, db.MakeEdition(ctx, e15))
 		d := ortsplan.CompareEditions(got.Snapshot, e15.Snapshot)
@@ -116,6 +122,16 @@ func TestEditionSnapshotStaysUnchanged(t *testing.T) {
 			t.Errorf("changed fields = %v", f)
 		}
 
+		for _, scope := range []int64{l.ID, 0} {
+			eff, err := db.Effects(ctx, scope, ortsplan.PeriodYear)
+			must(t, err)
+			// 2015: of the four actions left (one archived), the renamed one and the sub-action are done,
+			// the footpath is cancelled; one was finished and one added since 2012.
+			want := ortsplan.EditionYear{Year: 2015, Revisions: 1, Total: 4, Done: 2, Added: 1, Finished: 1}
+			if len(eff.Revisions) != 2 || eff.Revisions[1] != want {
+				t.Errorf("effects revisions of scope %d: %+v, want 2015 %+v", scope, eff.Revisions, want)
+			}
+		}
 		// Revisions go forward, one a year.
 		for year, key := range map[int]string{2015: "edition.year_taken", 2013: "edition.year_before_latest"} {
 			err := db.MakeEdition(ctx, &ortsplan.PlanEdition{LocalityID: l.ID, Year: year, Decision: ortsplan.Decision{On: date("2015-12-01"), Body: "Kommunstyrelsen"}})

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
@@ -80,6 +82,18 @@ func TestPlanRevisionPages(t *testing.T) {
 		}
 		wantStatus(t, visitor.get("/orter/vadsbro/handlingsplan/revideringar/2013"), http.StatusNotFound)
 		wantStatus(t, visitor.get("/orter/vadsbro/handlingsplan/jamfor?fran=2015&till=nu"), http.StatusOK)
+		// The effects dashboard counts the actions finished per revision.
+		eff := visitor.get("/orter/vadsbro/effekter?period=year")
+		wantStatus(t, eff, http.StatusOK)
+		sec := eff.Doc.Find(`section[aria-labelledby="revisions-heading"] tbody tr`)
+		if sec.Length() != 2 || !strings.Contains(sec.Eq(1).Text(), "2015") {
+			t.Fatalf("effects revisions: %q", text(eff, `section[aria-labelledby="revisions-heading"]`))
+		}
+		var cells []string
+		sec.Eq(1).Find("td").Each(func(_ int, c *goquery.Selection) { cells = append(cells, strings.TrimSpace(c.Text())) })
+		if strings.Join(cells, " ") != "1 2 1 1 1" {
+			t.Errorf("2015 on the dashboard: %v, want 1 revision, 2 actions, 1 done, 1 added, 1 finished", cells)
+		}
 	})
 }
 
