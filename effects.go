@@ -112,6 +112,9 @@ type Effects struct {
 	PlanProgress float64
 	// Plans is how many localities have plan actions.
 	Plans int
+	// Revisions are the plans' yearly revisions per plan year, with the
+	// actions finished since each locality's revision before (EditionYears).
+	Revisions []EditionYear
 }
 
 // Total adds up one figure over all periods.

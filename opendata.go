@@ -33,6 +33,21 @@ type GroupPageQuery struct {
 	Limit      int
 }
 
+// EditionPageQuery selects one page of plan editions ordered by id.
+type EditionPageQuery struct {
+	LocalityID int64 // 0 for every locality
+	AfterID    int64
+	Limit      int
+}
+
+// MatterPageQuery selects one page of published matters, newest first by id.
+type MatterPageQuery struct {
+	LocalityID int64 // 0 for every locality
+	Status     MatterStatus
+	AfterID    int64 // 0 starts at the top
+	Limit      int
+}
+
 // OpenDataService reads the paged lists of the open data API. The records
 // carry what the other services return; the web layer picks the public fields.
 type OpenDataService interface {
@@ -44,4 +59,8 @@ type OpenDataService interface {
 	// RecentRevisions returns the newest public (not draft) revisions of a
 	// locality (0: of every locality), newest first, for the feeds.
 	RecentRevisions(ctx context.Context, localityID int64, limit int) ([]*Revision, error)
+	// EditionPage returns plan editions with their snapshots, oldest id first.
+	EditionPage(ctx context.Context, q EditionPageQuery) ([]*PlanEdition, error)
+	// MatterPage returns published matters only.
+	MatterPage(ctx context.Context, q MatterPageQuery) ([]*Matter, error)
 }

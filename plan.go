@@ -114,13 +114,15 @@ type Action struct {
 	ResponsibleKind       ResponsibleKind
 	ResponsibleName       string
 	ResponsibleDepartment string
-	Priority              Priority
-	Start, End            time.Time // planned; zero when not set
-	Status                ActionStatus
-	Progress              int     // own progress in percent, used when there are no sub-actions
-	Weight                float64 // weight among siblings; 0 means 1
-	Position              int
-	Version               int
+	// Funding says how the action is paid for (budget, grant, co-financing).
+	Funding    string
+	Priority   Priority
+	Start, End time.Time // planned; zero when not set
+	Status     ActionStatus
+	Progress   int     // own progress in percent, used when there are no sub-actions
+	Weight     float64 // weight among siblings; 0 means 1
+	Position   int
+	Version    int
 
 	Children []*Action
 	Updates  []*ActionUpdate // newest first
@@ -506,6 +508,8 @@ func (a *Action) Validate() error {
 	checkText(v, "description", a.Description, false, maxText)
 	checkText(v, "responsible_name", a.ResponsibleName, false, maxTitle)
 	checkText(v, "responsible_department", a.ResponsibleDepartment, false, maxTitle)
+	a.Funding = strings.TrimSpace(a.Funding)
+	checkText(v, "funding", a.Funding, false, maxTitle)
 	if a.ResponsibleKind != "" && !slices.Contains(ResponsibleKinds, a.ResponsibleKind) {
 		v.Add("responsible_kind", "error.choose_from_list")
 	}

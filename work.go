@@ -24,12 +24,15 @@ type Workload struct {
 	// QuickfixesWaiting are quickfix applications waiting for a decision,
 	// for those who decide them (not group leaders; see CanDecideQuickfix).
 	QuickfixesWaiting int
+	// MattersOverdue are matters passed on that have waited
+	// MatterAnswerDays or more without an answer (see MatterOverdue).
+	MattersOverdue int
 }
 
 // Waiting is how many things wait for someone to act: everything but the
 // meetings to come.
 func (w *Workload) Waiting() int {
-	return w.SignUpsWaiting + w.IdeasUnanswered + w.Reports + w.LateActions + w.MeetingsWithoutNotes + w.QuickfixesWaiting
+	return w.SignUpsWaiting + w.IdeasUnanswered + w.Reports + w.LateActions + w.MeetingsWithoutNotes + w.QuickfixesWaiting + w.MattersOverdue
 }
 
 // MeetingsSoonWithin is how far ahead the staff home looks for meetings.

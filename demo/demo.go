@@ -171,6 +171,12 @@ func Load(ctx context.Context, s Store, files media.Storage) (*Result, error) {
 	if err := loadLife(s, ck, files, localities, now); err != nil {
 		return nil, err
 	}
+	// Matters passed on, where the store has them (sqlstore.DB does).
+	if ms, ok := s.(ortsplan.MatterService); ok {
+		if err := loadMatters(ms, ck, localities, now); err != nil {
+			return nil, err
+		}
+	}
 	// Surveys, where the store has them (sqlstore.DB does).
 	if ss, ok := s.(ortsplan.SurveyService); ok {
 		if err := loadSurveys(ctx, ss, localities, time.Now()); err != nil {

@@ -45,7 +45,7 @@ func (c *clock) resident(r *ortsplan.Resident, when time.Time) context.Context {
 // planFrom is when each locality's plan work began: actions are dated from it.
 var planFrom = map[string]time.Time{
 	"halleforsnas": day("2011-06-15"),
-	"sparreholm":   day("2012-04-10"),
+	"sparreholm":   day("2011-12-01"),
 	"malmkoping":   day("2012-06-15"),
 	"bettna":       day("2012-10-15"),
 	"skebokvarn":   day("2013-03-15"),

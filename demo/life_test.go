@@ -259,3 +259,70 @@ func TestDemoQuickfixes(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoRevisionsAndMatters: Sparreholm and Skebokvarn have a 2012 and a
+// 2015 revision, each freezing the plan as it stood that day, and Bettna's
+// lighting matter carries Trafikverket's answer.
+func TestDemoRevisionsAndMatters(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		if _, err := demo.Load(context.Background(), db, nil); err != nil {
+			t.Fatal(err)
+		}
+		ctx := sqltest.System()
+		titles := func(cs []ortsplan.EditionChange) string {
+			var out []string
+			for _, c := range cs {
+				out = append(out, c.Action.Title)
+			}
+			return strings.Join(out, "; ")
+		}
+		for slug, want := range map[string][4]string{
+			"sparreholm": {"Bänkar och papperskorgar vid badplatsen", "Översyn av hastighetsgränserna", "Ta fram detaljplan", ""},
+			"skebokvarn": {"Anslagspelare", "Nya badbryggor; Ramp vid badplatsen", "", ""},
+		} {
+			l, err := db.FindLocality(ctx, slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			es, err := db.Editions(ctx, l.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(es) != 2 || es[0].Year != 2012 || es[1].Year != 2015 {
+				t.Fatalf("%s: %d revisions", slug, len(es))
+			}
+			d := ortsplan.CompareEditions(es[0].Snapshot, es[1].Snapshot)
+			got := [4]string{titles(d.Added), titles(d.Finished), titles(d.Changed), titles(d.Dropped)}
+			if got != want {
+				t.Errorf("%s 2012 → 2015: added, finished, changed, dropped = %q, want %q", slug, got, want)
+			}
+			for _, e := range es {
+				if e.CreatedAt.Format("2006-01-02") != e.Decision.On.Format("2006-01-02") {
+					t.Errorf("%s %d: made %s, decided %s", slug, e.Year, e.CreatedAt, e.Decision.On)
+				}
+			}
+		}
+		bettna, _ := db.FindLocality(ctx, "bettna")
+		ms, _, err := db.Matters(ortsplan.NewAnonymousContext(context.Background()), ortsplan.MatterFilter{LocalityID: bettna.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 1 || ms[0].Recipient != "Trafikverket" || ms[0].Status != ortsplan.MatterRefused ||
+			!strings.Contains(ms[0].Answer, "förskottera") || ms[0].ActionTitle == "" || ms[0].GroupName == "" {
+			t.Fatalf("Bettna's matters: %+v", ms)
+		}
+		all, _, err := db.Matters(ctx, ortsplan.MatterFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		overdue := 0
+		for _, m := range all {
+			if ortsplan.MatterOverdue(m, time.Now()) {
+				overdue++
+			}
+		}
+		if len(all) != 3 || overdue != 1 {
+			t.Errorf("%d matters, %d overdue; want 3 and 1", len(all), overdue)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ortsplan/ortsplan"
@@ -104,6 +105,9 @@ type demoAction struct {
 	// later, if set, is a change saved after the action was created, so the
 	// history shows an edit (for example a status change).
 	later func(*ortsplan.Action)
+	// added, if set, is the day the action was added, instead of the plan's
+	// steady pace (an action from a known stormöte, or added years later).
+	added time.Time
 }
 
 type demoTheme struct {
@@ -155,7 +159,8 @@ var plans = map[string]demoPlan{
 				{a: ortsplan.Action{Title: "Seniorboende vid Kapellet", Description: "Bostäder för äldre nära Kapellet. Kräver en ny detaljplan.",
 					Status: ortsplan.ActionOngoing, ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Priority: ortsplan.PriorityHigh},
 					subs: []demoAction{
-						{a: ortsplan.Action{Title: "Ta fram detaljplan", Status: ortsplan.ActionOngoing, Progress: 40}},
+						{a: ortsplan.Action{Title: "Ta fram detaljplan", Status: ortsplan.ActionOngoing, Progress: 10},
+							later: func(a *ortsplan.Action) { a.Progress = 40 }},
 						{a: ortsplan.Action{Title: "Bygga bostäderna", Status: ortsplan.ActionNotStarted}},
 					}},
 				{a: ortsplan.Action{Title: "LIS-områden (landsbygdsutveckling i strandnära lägen)", Status: ortsplan.ActionOngoing, Progress: 50,
@@ -168,6 +173,11 @@ var plans = map[string]demoPlan{
 					ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Start: day("2013-01-01")}},
 				{a: ortsplan.Action{Title: "Utreda gång- och cykelväg till kyrkan", Status: ortsplan.ActionNotStarted, ResponsibleKind: ortsplan.ResponsibleMunicipality,
 					Priority: ortsplan.PriorityLow}},
+			}},
+			{title: "Mötesplatser", actions: []demoAction{
+				{a: ortsplan.Action{Title: "Bänkar och papperskorgar vid badplatsen", Description: "En snabb förbättring med ett Quickfix-bidrag.",
+					Status: ortsplan.ActionOngoing, Progress: 20, ResponsibleKind: ortsplan.ResponsibleAssociation, ResponsibleName: "Sparreholms hembygdsförening",
+					Funding: "Quickfix-bidrag"}, added: day("2014-06-10")},
 			}},
 		},
 	},
@@ -216,13 +226,13 @@ var plans = map[string]demoPlan{
 		plan: ortsplan.Plan{Status: ortsplan.StatusAdopted, Decision: ortsplan.Decision{On: day("2015-09-01"), Body: "Stormöte"}, NextReview: day("2027-09-01")},
 		themes: []demoTheme{
 			{title: "Badplatsen och naturen", actions: []demoAction{
-				{a: act("Nya badbryggor", ortsplan.ActionDone, 100, ortsplan.ResponsibleAssociation, "Byalaget")},
-				{a: act("Ramp vid badplatsen", ortsplan.ActionDone, 100, ortsplan.ResponsibleMunicipality, "")},
-				{a: act("Plantera träd", ortsplan.ActionOngoing, 50, ortsplan.ResponsibleResidents, "Ortsbor")},
+				{a: act("Nya badbryggor", ortsplan.ActionDone, 100, ortsplan.ResponsibleAssociation, "Byalaget"), added: day("2012-11-19")},
+				{a: act("Ramp vid badplatsen", ortsplan.ActionDone, 100, ortsplan.ResponsibleMunicipality, ""), added: day("2012-11-19")},
+				{a: act("Plantera träd", ortsplan.ActionOngoing, 50, ortsplan.ResponsibleResidents, "Ortsbor"), added: day("2012-11-19")},
 			}},
 			{title: "Mötesplatser och information", actions: []demoAction{
 				{a: ortsplan.Action{Title: "Anslagspelare", Description: "Bekostad med ett Quickfix-bidrag.", Status: ortsplan.ActionDone,
-					ResponsibleKind: ortsplan.ResponsibleAssociation, ResponsibleName: "Byalaget"}},
+					ResponsibleKind: ortsplan.ResponsibleAssociation, ResponsibleName: "Byalaget", Funding: "Quickfix-bidrag"}},
 			}},
 		},
 	},
@@ -289,8 +299,11 @@ type planDates struct {
 	n    int
 }
 
-func (pd *planDates) next() (added, finished time.Time) {
+func (pd *planDates) next(on time.Time) (added, finished time.Time) {
 	added = clockTime(pd.from.AddDate(0, 0, 12*pd.n), 13)
+	if !on.IsZero() {
+		added = clockTime(on, 13)
+	}
 	// A finished action took one to four years, by its place in the plan.
 	finished = clockTime(added.AddDate(1+pd.n%4, pd.n%7, 0), 14)
 	pd.n++
@@ -299,15 +312,35 @@ func (pd *planDates) next() (added, finished time.Time) {
 
 func loadPlan(s Store, ck *clock, l *ortsplan.Locality, p demoPlan) error {
 	pd := &planDates{from: planFrom[l.Slug]}
+	// A plan with yearly revisions is written in the order it happened:
+	// every step (a focus area, an action, a progress note, a later change)
+	// is kept and written by date with the revisions between them, so each
+	// revision freezes the plan as it stood that day. Other plans are
+	// written step by step as they are read.
+	w := &planWriter{}
+	es, revises := s.(ortsplan.EditionService)
+	w.deferred = revises && len(editions[l.Slug]) > 0
 	for _, dt := range p.themes {
 		t := &ortsplan.Theme{LocalityID: l.ID, Title: dt.title, Description: dt.description}
-		if err := s.SaveTheme(ck.at(clockTime(pd.from, 12)), t); err != nil {
+		on := pd.from
+		for _, da := range dt.actions {
+			if !da.added.IsZero() && da.added.Before(on) {
+				on = da.added // a focus area is there before its first action
+			}
+		}
+		when := clockTime(on, 12)
+		if err := w.do(when, func() error { return s.SaveTheme(ck.at(when), t) }); err != nil {
 			return err
 		}
 		for _, da := range dt.actions {
-			if err := loadAction(s, ck, pd, l, t.ID, 0, da); err != nil {
+			if err := loadAction(s, ck, pd, w, l, &t.ID, nil, da); err != nil {
 				return err
 			}
+		}
+	}
+	if w.deferred {
+		if err := w.run(es, ck, l); err != nil {
+			return err
 		}
 	}
 	plan := p.plan
@@ -321,27 +354,40 @@ func loadPlan(s Store, ck *clock, l *ortsplan.Locality, p demoPlan) error {
 
 // loadAction adds an action with its sub-actions, updates and later edit.
 // An action already finished is added as started and finished later, on
-// the day it was, so the history and the effects show both.
-func loadAction(s Store, ck *clock, pd *planDates, l *ortsplan.Locality, themeID, parentID int64, da demoAction) error {
+// the day it was, so the history and the effects show both. The theme and
+// parent ids are read when the step is written.
+func loadAction(s Store, ck *clock, pd *planDates, w *planWriter, l *ortsplan.Locality, themeID, parentID *int64, da demoAction) error {
 	a := da.a
-	a.ThemeID, a.ParentID = themeID, parentID
-	added, finished := pd.next()
+	added, finished := pd.next(da.added)
 	if a.Status == ortsplan.ActionDone && da.later == nil {
 		a.Status, a.Progress = ortsplan.ActionOngoing, min(a.Progress, 50)
 		da.later = done
 	}
-	if err := s.SaveAction(ck.at(added), &a); err != nil {
-		return fmt.Errorf("action %q: %w", a.Title, err)
+	err := w.do(added, func() error {
+		a.ThemeID = *themeID
+		if parentID != nil {
+			a.ParentID = *parentID
+		}
+		if err := s.SaveAction(ck.at(added), &a); err != nil {
+			return fmt.Errorf("action %q: %w", a.Title, err)
+		}
+		ck.actions[l.Slug+"/"+a.Title] = a.ID
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	ck.actions[l.Slug+"/"+a.Title] = a.ID
 	for _, sub := range da.subs {
-		if err := loadAction(s, ck, pd, l, themeID, a.ID, sub); err != nil {
+		if err := loadAction(s, ck, pd, w, l, themeID, &a.ID, sub); err != nil {
 			return err
 		}
 	}
 	for _, u := range da.updates {
-		u.ActionID = a.ID
-		if err := s.AddActionUpdate(ck.at(clockTime(u.On, 14)), &u); err != nil {
+		when := clockTime(u.On, 14)
+		if err := w.do(when, func() error {
+			u.ActionID = a.ID
+			return s.AddActionUpdate(ck.at(when), &u)
+		}); err != nil {
 			return err
 		}
 		if u.On.After(finished) {
@@ -349,10 +395,77 @@ func loadAction(s Store, ck *clock, pd *planDates, l *ortsplan.Locality, themeID
 		}
 	}
 	if da.later != nil {
-		da.later(&a)
-		if err := s.SaveAction(ck.at(finished), &a); err != nil {
+		return w.do(finished, func() error {
+			da.later(&a)
+			return s.SaveAction(ck.at(finished), &a)
+		})
+	}
+	return nil
+}
+
+// planWriter writes a plan's steps: at once, or (deferred) kept and
+// written by date with the plan's revisions between them.
+type planWriter struct {
+	deferred bool
+	steps    []planStep
+}
+
+type planStep struct {
+	at    time.Time
+	write func() error
+}
+
+func (w *planWriter) do(at time.Time, write func() error) error {
+	if !w.deferred {
+		return write()
+	}
+	w.steps = append(w.steps, planStep{at, write})
+	return nil
+}
+
+// run writes the kept steps and the locality's revisions (editions), each
+// on its day.
+func (w *planWriter) run(es ortsplan.EditionService, ck *clock, l *ortsplan.Locality) error {
+	slices.SortStableFunc(w.steps, func(a, b planStep) int { return a.at.Compare(b.at) })
+	i := 0
+	for _, de := range editions[l.Slug] {
+		when := clockTime(de.Decision.On, 16)
+		for ; i < len(w.steps) && w.steps[i].at.Before(when); i++ {
+			if err := w.steps[i].write(); err != nil {
+				return err
+			}
+		}
+		e := de
+		e.LocalityID = l.ID
+		if err := es.MakeEdition(ck.at(when), &e); err != nil {
+			return fmt.Errorf("revision %d: %w", e.Year, err)
+		}
+	}
+	for ; i < len(w.steps); i++ {
+		if err := w.steps[i].write(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// editions are the plans' yearly revisions (revideringar), oldest first.
+// Sparreholm's plan was adopted by kommunfullmäktige in April 2012 and
+// Skebokvarn's after a stormöte in September 2015 (the facts file); the day
+// of each is not known, so the demo uses the first of the month, as it does
+// for the plans, and says so. Skebokvarn's first list came from its first
+// stormöte on 19 November 2012; Sparreholm's 2015 revision is the demo's own.
+var editions = map[string][]ortsplan.PlanEdition{
+	"sparreholm": {
+		{Year: 2012, Decision: ortsplan.Decision{On: day("2012-04-01"), Body: "Kommunfullmäktige"},
+			Note: "Vision och handlingsplan antagna av kommunfullmäktige i april 2012 (dagen ungefärlig)."},
+		{Year: 2015, Decision: ortsplan.Decision{On: day("2015-04-01"), Body: "Kommunstyrelsen"},
+			Note: "Årlig revidering efter stormötet (dagen ungefärlig)."},
+	},
+	"skebokvarn": {
+		{Year: 2012, Decision: ortsplan.Decision{On: day("2012-11-19"), Body: "Stormöte"},
+			Note: "Den första åtgärdslistan, från stormötet den 19 november 2012."},
+		{Year: 2015, Decision: ortsplan.Decision{On: day("2015-09-01"), Body: "Stormöte"},
+			Note: "Handlingsplanen antogs efter stormötet i september 2015 (dagen ungefärlig)."},
+	},
 }

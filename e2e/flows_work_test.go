@@ -75,6 +75,7 @@ func TestFlowCoordinatorHome(t *testing.T) {
 		"/admin/forsenade":                    w.LateActions,
 		"/admin/moten?visa=utan-anteckningar": w.MeetingsWithoutNotes,
 		"/admin/moten?visa=kommande":          w.MeetingsSoon,
+		"/admin/arenden":                      w.MattersOverdue,
 	}
 	got := counts()
 	for href, n := range want {

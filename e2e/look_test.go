@@ -18,7 +18,7 @@ import (
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
 )
 
-// TestLocalityTabsOneRow: the locality's nine tabs stay on one row, at a
+// TestLocalityTabsOneRow: the locality's tabs stay on one row, at a
 // desktop's 1280 px and at a phone's 320 px, where the row scrolls sideways
 // inside itself and the page does not.
 func TestLocalityTabsOneRow(t *testing.T) {

@@ -260,6 +260,25 @@ var pageKinds = []pageKind{
 	{name: "admin-quickfix", tmpl: "admin_quickfix", as: admin, path: "/admin/quickfix", status: http.StatusOK},
 	{name: "admin-quickfix-errors", tmpl: "admin_quickfix", as: admin, path: "/admin/quickfix", status: http.StatusBadRequest,
 		form: "/admin/quickfix/budget", submit: url.Values{"budget": {"mycket"}}},
+	// Plan revisions: Sparreholm's 2012 and 2015. Matters: Bettna's lighting
+	// (published), Hälleforsnäs's bus stop (not yet published).
+	{name: "editions", tmpl: "editions", as: visitor, path: "/orter/sparreholm/handlingsplan/revideringar", status: http.StatusOK},
+	{name: "edition", tmpl: "edition", as: visitor, path: "/orter/sparreholm/handlingsplan/revideringar/2012", status: http.StatusOK},
+	{name: "edition-compare", tmpl: "edition_compare", as: visitor, path: "/orter/sparreholm/handlingsplan/jamfor?fran=2012&till=2015", status: http.StatusOK},
+	{name: "edition-compare-live", tmpl: "edition_compare", as: visitor, path: "/orter/skebokvarn/handlingsplan/jamfor?fran=2015&till=nu", status: http.StatusOK},
+	{name: "edition-new", tmpl: "edition_new", as: admin, path: "/orter/sparreholm/handlingsplan/revideringar/ny", status: http.StatusOK},
+	{name: "edition-new-errors", tmpl: "edition_new", as: admin, path: "/orter/sparreholm/handlingsplan/revideringar/ny", status: http.StatusBadRequest,
+		form: "/orter/sparreholm/handlingsplan/revideringar", submit: url.Values{"year": {"2015"}, "decision_body": {""}}},
+	{name: "effects-revisions", tmpl: "effects", as: visitor, path: "/orter/sparreholm/effekter?period=year", status: http.StatusOK},
+	{name: "matters", tmpl: "matters", as: visitor, path: "/arenden", status: http.StatusOK},
+	{name: "matters-locality", tmpl: "matters", as: visitor, path: "/orter/bettna/arenden", status: http.StatusOK},
+	{name: "matters-staff", tmpl: "matters", as: admin, path: "/orter/halleforsnas/arenden", status: http.StatusOK},
+	{name: "matter", tmpl: "matter", as: visitor, path: "/orter/bettna/arenden", status: http.StatusOK, link: regexp.MustCompile(`^/arenden/\d+$`)},
+	{name: "matter-unpublished", tmpl: "matter", as: admin, path: "/orter/halleforsnas/arenden", status: http.StatusOK, link: regexp.MustCompile(`^/arenden/\d+$`)},
+	{name: "matter-new", tmpl: "matter_edit", as: admin, path: "/orter/bettna/arenden/nytt", status: http.StatusOK},
+	{name: "matter-new-errors", tmpl: "matter_edit", as: admin, path: "/orter/bettna/arenden/nytt", status: http.StatusBadRequest,
+		form: "/orter/bettna/arenden", submit: url.Values{"title": {""}, "status": {"beviljat"}}},
+	{name: "admin-matters", tmpl: "admin_matters", as: admin, path: "/admin/arenden", status: http.StatusOK},
 }
 
 // loginFor returns the login of a staff role.

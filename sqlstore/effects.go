@@ -264,6 +264,16 @@ func (db *DB) computeEffects(ctx context.Context, localityID int64, kind ortspla
 	if err := db.actionFigures(ctx, localityID, e); err != nil {
 		return nil, err
 	}
+	// The plan revisions: actions finished per revision, summed per plan year.
+	where, args := "TRUE ORDER BY e.locality_id, e.year", []any{}
+	if localityID > 0 {
+		where, args = "e.locality_id = $1 ORDER BY e.year", []any{localityID}
+	}
+	es, err := db.editions(ctx, where, args...)
+	if err != nil {
+		return nil, err
+	}
+	e.Revisions = ortsplan.EditionYears(es)
 	return e, nil
 }
 

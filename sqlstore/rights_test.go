@@ -54,7 +54,8 @@ type rightsFixture struct {
 	archAction  *ortsplan.Action
 	archMeeting *ortsplan.Meeting
 	resident    int64
-	editor      *ortsplan.User // an official of Malmköping: may
+	matter      *ortsplan.Matter // Malmköping's, not published
+	editor      *ortsplan.User   // an official of Malmköping: may
 	admin       *ortsplan.User
 	actors      map[string]context.Context // may not
 }
@@ -111,6 +112,9 @@ func newRightsFixture(t *testing.T, db *sqlstore.DB) *rightsFixture {
 	must(db.SaveMeeting(ctx, f.archMeeting))
 	f.signUp = &ortsplan.SignUp{LocalityID: f.other.ID, Name: "Sara", Email: "sara@example.se"}
 	must(db.CreateSignUp(ctx, f.signUp))
+	f.matter = &ortsplan.Matter{LocalityID: f.other.ID, Title: "Busskur vid torget", Recipient: "Region Sörmland",
+		SentOn: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Status: ortsplan.MatterSent}
+	must(db.SaveMatter(ctx, f.matter))
 
 	asRes := sqltest.AsResident(ctx, f.resident)
 	f.idea = &ortsplan.Idea{LocalityID: f.other.ID, Title: "Fontän", Body: "På torget"}
@@ -279,6 +283,25 @@ func rightsCases() []rightsCase {
 		}},
 		{"UpdateMeetingFile", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
 			return db.UpdateMeetingFile(ctx, &ortsplan.MeetingFile{ID: f.file.ID, Title: fmt.Sprintf("Dagordning %d", time.Now().UnixNano())})
+		}},
+		{"MakeEdition", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
+			es, _ := db.Editions(sqltest.System(), f.other.ID)
+			year := 2020 + len(es)
+			return db.MakeEdition(ctx, &ortsplan.PlanEdition{LocalityID: f.other.ID, Year: year,
+				Decision: ortsplan.Decision{On: time.Date(year, 12, 1, 0, 0, 0, 0, time.UTC), Body: "Kommunstyrelsen"}})
+		}},
+		{"SaveMatter new", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
+			return db.SaveMatter(ctx, &ortsplan.Matter{LocalityID: f.other.ID, Title: "Parkbänkar", Recipient: "Tekniska avdelningen",
+				SentOn: time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC), Status: ortsplan.MatterSent})
+		}},
+		{"SaveMatter existing", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
+			m, _ := db.FindMatter(sqltest.System(), f.matter.ID)
+			m.Title += "!"
+			m.LocalityID = f.own.ID // does not count
+			return db.SaveMatter(ctx, m)
+		}},
+		{"PublishMatter", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {
+			return db.PublishMatter(ctx, f.matter.ID)
 		}},
 		// Archiving, last: each archives its own row once.
 		{"ArchiveAction", func(ctx context.Context, db *sqlstore.DB, f *rightsFixture) error {

@@ -76,6 +76,7 @@ func (db *DB) Workload(ctx context.Context, localityID int64) (*ortsplan.Workloa
 		{&w.LateActions, "a.locality_id", "SELECT COUNT(*) FROM actions a WHERE " + lateActionWhere, []any{dateArg(now)}},
 		{&w.MeetingsWithoutNotes, "m.locality_id", "SELECT COUNT(*) FROM meetings m WHERE " + needsNotesWhere, []any{now}},
 		{&w.MeetingsSoon, "m.locality_id", "SELECT COUNT(*) FROM meetings m WHERE " + soonWhere, []any{now, now.Add(ortsplan.MeetingsSoonWithin)}},
+		{&w.MattersOverdue, "m.locality_id", "SELECT COUNT(*) FROM matters m WHERE " + overdueMatterWhere, []any{dateArg(ortsplan.MatterOverdueSince(now))}},
 	}
 	for _, c := range counts {
 		cond, args, none, err := db.workScope(ctx, c.col, localityID, len(c.args)+1)

@@ -49,6 +49,20 @@ func expectedWorkload(t *testing.T, db *sqlstore.DB, localities []*ortsplan.Loca
 				w.MeetingsSoon++
 			}
 		}
+		for page := 1; ; page++ {
+			ms, more, err := db.Matters(ctx, ortsplan.MatterFilter{LocalityID: l.ID, Page: page})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				if ortsplan.MatterOverdue(m, now) {
+					w.MattersOverdue++
+				}
+			}
+			if !more {
+				break
+			}
+		}
 		ideas, err := db.Ideas(ctx, l.ID, ortsplan.SortNewest)
 		if err != nil {
 			t.Fatal(err)
@@ -132,6 +146,14 @@ func TestWorkloadCountsWhatTheRulesSay(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A matter unanswered for 90 days and one sent last week.
+		for _, days := range []int{90, 7} {
+			sent := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -days)
+			if err := db.SaveMatter(ctx, &ortsplan.Matter{LocalityID: flen.ID, Title: "Övergångsställe vid skolan", Recipient: "Trafikverket",
+				SentOn: sent, Status: ortsplan.MatterSent}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		coordinator := mustCreateUser(t, db, "samordnare@example.se", ortsplan.RoleCoordinator)
 		official := mustCreateUser(t, db, "tjansteperson@example.se", ortsplan.RoleOfficial, "flen")
 		nobody := mustCreateUser(t, db, "ingen@example.se", ortsplan.RoleOfficial)
@@ -168,6 +190,7 @@ func TestWorkloadCountsWhatTheRulesSay(t *testing.T) {
 					sum.LateActions += w.LateActions
 					sum.MeetingsWithoutNotes += w.MeetingsWithoutNotes
 					sum.MeetingsSoon += w.MeetingsSoon
+					sum.MattersOverdue += w.MattersOverdue
 				}
 				if sum != *got {
 					t.Errorf("%s: per locality %+v, all at once %+v", c.who, sum, *got)
@@ -175,7 +198,7 @@ func TestWorkloadCountsWhatTheRulesSay(t *testing.T) {
 			}
 		}
 		w, _ := db.Workload(sqltest.AsUser(bg, official), 0)
-		if w.SignUpsWaiting == 0 || w.IdeasUnanswered == 0 || w.Reports == 0 || w.LateActions == 0 || w.MeetingsSoon == 0 {
+		if w.SignUpsWaiting == 0 || w.IdeasUnanswered == 0 || w.Reports == 0 || w.LateActions == 0 || w.MeetingsSoon == 0 || w.MattersOverdue != 1 {
 			t.Fatalf("the fixture should give Flen something of each kind: %+v", *w)
 		}
 		// Another locality asked for by the official of Flen is empty, not refused.

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -412,13 +413,45 @@ func TestOpenAPIConformance(t *testing.T) {
 			t.Errorf("closed survey in the API: %s", truncate(r.Body, 1500))
 		}
 		check("/api/v1/surveys/999999", 404)
+		// Plan revisions and matters: only published matters; paged through every one.
+		bettna := mustLocality(t, db, "bettna")
+		must(db.MakeEdition(ctx, &ortsplan.PlanEdition{LocalityID: bettna.ID, Year: 2014, Decision: ortsplan.Decision{On: time.Date(2014, 10, 6, 0, 0, 0, 0, time.UTC), Body: "Kommunstyrelsen", Reference: "KS 2014/88"}}))
+		must(db.MakeEdition(ctx, &ortsplan.PlanEdition{LocalityID: bettna.ID, Year: 2015, Decision: ortsplan.Decision{On: time.Date(2015, 10, 6, 0, 0, 0, 0, time.UTC), Body: "Kommunstyrelsen"}}))
+		var matters []int64
+		for i, st := range []ortsplan.MatterStatus{ortsplan.MatterSent, ortsplan.MatterRefused, ortsplan.MatterSent} {
+			m := &ortsplan.Matter{LocalityID: bettna.ID, Title: fmt.Sprintf("API-ärende %d", i), Recipient: "Trafikverket",
+				SentOn: time.Date(2025, 3, 1+i, 0, 0, 0, 0, time.UTC), Status: st}
+			if st == ortsplan.MatterRefused {
+				m.AnsweredOn, m.Answer = time.Date(2025, 5, 2, 0, 0, 0, 0, time.UTC), "Nej."
+			}
+			must(db.SaveMatter(ctx, m))
+			if i < 2 {
+				must(db.PublishMatter(ctx, m.ID))
+			}
+			matters = append(matters, m.ID)
+		}
+		check("/api/v1/plan-revisions", 200)
+		if r := check("/api/v1/plan-revisions?locality=bettna&limit=1", 200); !strings.Contains(r.Body, `"year": 2014`) || !strings.Contains(r.Body, `"next_cursor": "`) {
+			t.Errorf("first page of Bettna's revisions: %s", truncate(r.Body, 600))
+		}
+		check("/api/v1/plan-revisions?locality=atlantis", 404)
+		check("/api/v1/plan-revisions?limit=0", 400)
+		if r := check("/api/v1/matters?locality=bettna", 200); strings.Contains(r.Body, "API-ärende 2") || !strings.Contains(r.Body, "API-ärende 1") {
+			t.Errorf("matters in the API: %s", truncate(r.Body, 800))
+		}
+		check("/api/v1/matters?status=avslaget", 200)
+		check("/api/v1/matters?status=klart", 400)
+		check("/api/v1/matters?locality=atlantis", 404)
+		check("/api/v1/matters/"+itoa(matters[0]), 200)
+		check("/api/v1/matters/"+itoa(matters[2]), 404) // not published
+		check("/api/v1/matters/x", 404)
 
 		// Quickfixes: three granted, one of them reported and paid, and one waiting (never listed).
 		var res int64
 		must(db.SQL().QueryRow(`INSERT INTO residents (email, name, lang, created_at) VALUES ('api-qf@example.se', 'Sökande', 'sv', $1) RETURNING id`,
 			time.Now().UTC()).Scan(&res))
 		must(db.SetQuickfixBudget(ctx, &ortsplan.QuickfixBudget{Year: time.Now().In(i18n.Stockholm()).Year(), Amount: 50000}))
-		bettna := mustLocality(t, db, "bettna")
+		bettna = mustLocality(t, db, "bettna")
 		for n := 0; n < 4; n++ {
 			q := &ortsplan.Quickfix{LocalityID: bettna.ID, Kind: ortsplan.ApplicantGroup, Organisation: "Trafikgruppen", Title: "Skylt " + itoa(int64(n)),
 				Place: "Vid 52:an", Description: "En skylt.", Cost: 2000, OwnEffort: "Vi sätter upp den."}

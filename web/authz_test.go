@@ -74,6 +74,7 @@ type authzFixture struct {
 	// e-mail is secret), and asked to amend and granted (by the resident actor).
 	qfApplied, qfReported, qfSupplement, qfGranted int64
 	qfPhoto, qfGrantedPhoto                        int64
+	matter, pubMatter                              int64 // Malmköping's, not published
 	pngBytes, pdfBytes                             []byte
 }
 
@@ -158,6 +159,12 @@ func newAuthzFixture(t *testing.T, s *site) *authzFixture {
 	must(db.SaveSurvey(ctx, sv))
 	must(db.AnswerSurvey(ctx, &ortsplan.SurveyResponse{SurveyID: sv.ID, Answers: []ortsplan.SurveyAnswer{{Value: 3}, {Text: "RT Fler bänkar"}}}, "rt-webblasare-0123456789"))
 	f.survey = sv.ID
+	must(db.MakeEdition(ctx, &ortsplan.PlanEdition{LocalityID: f.malm.ID, Year: 2020, Decision: ortsplan.Decision{On: time.Date(2020, 11, 20, 0, 0, 0, 0, time.UTC), Body: "Kommunstyrelsen"}}))
+	for _, n := range []*int64{&f.matter, &f.pubMatter} {
+		mt := &ortsplan.Matter{LocalityID: f.malm.ID, Title: "RT Busskur", Recipient: "Region Sörmland", SentOn: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Status: ortsplan.MatterSent}
+		must(db.SaveMatter(ctx, mt))
+		*n = mt.ID
+	}
 	must(db.SQL().QueryRow("SELECT MAX(id) FROM survey_answers WHERE survey_id = $1 AND body IS NOT NULL", sv.ID).Scan(&f.surveyText))
 
 	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
@@ -271,6 +278,13 @@ func authzRows() []authzRow {
 		public("GET /orter/{slug}/bild/{variant}", malm("/bild/page")),
 		public("GET /orter/{slug}/effekter", malm("/effekter")),
 		public("GET /orter/{slug}/ideer", malm("/ideer")),
+		public("GET /orter/{slug}/handlingsplan/revideringar", malm("/handlingsplan/revideringar")),
+		public("GET /orter/{slug}/handlingsplan/revideringar/{year}", malm("/handlingsplan/revideringar/2020")),
+		public("GET /orter/{slug}/handlingsplan/jamfor", malm("/handlingsplan/jamfor?fran=2020&till=nu")),
+		public("GET /orter/{slug}/arenden", malm("/arenden")),
+		public("GET /arenden", fixed("/arenden")),
+		// A matter not yet published: only for who may edit its locality.
+		staffGet("GET /arenden/{id}", func(f *authzFixture) string { return "/arenden/" + id(f.matter) }, editorA),
 		public("GET /moten/{id}", func(f *authzFixture) string { return "/moten/" + id(f.meeting) }),
 		public("GET /kalender", fixed("/kalender")),
 		public("GET /kalender.ics", fixed("/kalender.ics")),
@@ -332,6 +346,9 @@ func authzRows() []authzRow {
 		public("GET /api/v1/effects", fixed("/api/v1/effects?locality=malmkoping")),
 		public("GET /api/v1/surveys", fixed("/api/v1/surveys?locality=malmkoping")),
 		public("GET /api/v1/surveys/{id}", func(f *authzFixture) string { return "/api/v1/surveys/" + id(f.survey) }),
+		public("GET /api/v1/plan-revisions", fixed("/api/v1/plan-revisions?locality=malmkoping")),
+		public("GET /api/v1/matters", fixed("/api/v1/matters?locality=malmkoping")),
+		public("GET /api/v1/matters/{id}", func(f *authzFixture) string { return "/api/v1/matters/" + id(f.matter) }),
 		public("/api/v1/", fixed("/api/v1/finns-inte")),
 		public("/", fixed("/finns-inte")),
 
@@ -612,6 +629,24 @@ func authzRows() []authzRow {
 			return url.Values{"org_name": {unique("Förening ")}, "org_kind": {"forening"}}
 		}, editorA),
 		// Messages to a group's members, a meeting's registrants, the followers.
+		staffGet("GET /orter/{slug}/handlingsplan/revideringar/ny", malm("/handlingsplan/revideringar/ny"), editorA),
+		change("POST /orter/{slug}/handlingsplan/revideringar", malm("/handlingsplan/revideringar"), func(f *authzFixture) url.Values {
+			es, _ := f.db.Editions(sqltest.System(), f.malm.ID)
+			year := es[len(es)-1].Year + 1
+			return url.Values{"year": {fmt.Sprint(year)}, "decision_date": {fmt.Sprintf("%d-12-01", year)}, "decision_body": {"Kommunstyrelsen"}}
+		}, editorA),
+		staffGet("GET /orter/{slug}/arenden/nytt", malm("/arenden/nytt"), editorA),
+		change("POST /orter/{slug}/arenden", malm("/arenden"), func(*authzFixture) url.Values {
+			return url.Values{"title": {unique("RT Nytt ärende ")}, "recipient": {"Trafikverket"}, "sent_on": {"2025-06-01"}, "status": {"skickat"}}
+		}, editorA),
+		staffGet("GET /arenden/{id}/redigera", func(f *authzFixture) string { return "/arenden/" + id(f.matter) + "/redigera" }, editorA),
+		change("POST /arenden/{id}/redigera", func(f *authzFixture) string { return "/arenden/" + id(f.matter) + "/redigera" }, func(f *authzFixture) url.Values {
+			m, _ := f.db.FindMatter(sqltest.System(), f.matter)
+			return url.Values{"title": {unique("RT Busskur ")}, "recipient": {m.Recipient}, "sent_on": {dateOf(m.SentOn)}, "status": {string(m.Status)},
+				"version": {fmt.Sprint(m.Version)}}
+		}, editorA),
+		change("POST /arenden/{id}/publicera", func(f *authzFixture) string { return "/arenden/" + id(f.pubMatter) + "/publicera" },
+			func(*authzFixture) url.Values { return url.Values{} }, editorA),
 		staffGet("GET /orter/{slug}/meddelanden", malm("/meddelanden"), editorA),
 		staffGet("GET /orter/{slug}/meddelanden/nytt", malm("/meddelanden/nytt?grupp=rt-grupp"), editorA),
 		change("POST /orter/{slug}/meddelanden", malm("/meddelanden"), func(*authzFixture) url.Values {
@@ -622,6 +657,7 @@ func authzRows() []authzRow {
 		get("GET /admin", fixed("/admin"), staffActors, editorA),
 		get("GET /admin/ideer", fixed("/admin/ideer?ort=malmkoping"), staffActors, editorA),
 		get("GET /admin/forsenade", fixed("/admin/forsenade"), staffActors, editorA),
+		get("GET /admin/arenden", fixed("/admin/arenden"), staffActors, editorA),
 		get("GET /admin/moten", fixed("/admin/moten?visa=kommande"), staffActors, editorA),
 		get("GET /admin/anmalningar", fixed("/admin/anmalningar"), staffActors, editorA),
 		get("GET /admin/anmalningar.csv", fixed("/admin/anmalningar.csv"), staffActors, editorA),

@@ -593,7 +593,7 @@ func (s *Server) mover(move func(ctx context.Context, id int64, delta int) error
 func actionValues(a *ortsplan.Action) url.Values {
 	f := url.Values{"title": {a.Title}, "description": {a.Description}, "responsible_kind": {string(a.ResponsibleKind)},
 		"responsible_name": {a.ResponsibleName}, "responsible_department": {a.ResponsibleDepartment}, "priority": {string(a.Priority)},
-		"start": {dateValue(a.Start)}, "end": {dateValue(a.End)}, "status": {string(a.Status)}, "progress": {strconv.Itoa(a.Progress)},
+		"funding": {a.Funding}, "start": {dateValue(a.Start)}, "end": {dateValue(a.End)}, "status": {string(a.Status)}, "progress": {strconv.Itoa(a.Progress)},
 		"theme": {strconv.FormatInt(a.ThemeID, 10)}, "parent": {strconv.FormatInt(a.ParentID, 10)}, "version": {strconv.Itoa(a.Version)},
 		"update_on": {time.Now().Format("2006-01-02")}}
 	if a.Weight > 0 {
@@ -650,6 +650,7 @@ func actionFromForm(a *ortsplan.Action, f url.Values, v ortsplan.ValidationError
 	a.ResponsibleKind = ortsplan.ResponsibleKind(f.Get("responsible_kind"))
 	a.ResponsibleName = f.Get("responsible_name")
 	a.ResponsibleDepartment = f.Get("responsible_department")
+	a.Funding = f.Get("funding")
 	a.Priority = ortsplan.Priority(f.Get("priority"))
 	a.Start = formDate(f, "start", v)
 	a.End = formDate(f, "end", v)

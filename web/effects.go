@@ -261,6 +261,26 @@ func buildEffects(L *i18n.Localizer, e *ortsplan.Effects) *effectsData {
 	d.Sections = append(d.Sections, over("quickfix", []string{L.T("effects.quickfixes"), L.T("effects.quickfixes_amount")},
 		[]func(*ortsplan.EffectPeriod) int{quickfixes, granted}, []int{0},
 		L.N("effects.quickfix.summary", e.Total(quickfixes), num(e.Total(granted)))+peak(quickfixes)))
+	// The plans' yearly revisions: actions finished per revision.
+	if len(e.Revisions) > 0 {
+		rev := effectSection{ID: "revisions", Heading: L.T("effects.revisions.heading"), Caption: L.T("effects.revisions.caption"),
+			Columns: []string{L.T("edition.col.year"), L.T("effects.revisions.count"), L.T("effects.revisions.actions"), L.T("effects.revisions.done"),
+				L.T("edition.col.added"), L.T("edition.col.finished")}}
+		var years []string
+		var fin, add []float64
+		finished := 0
+		for _, y := range e.Revisions {
+			label := strconv.Itoa(y.Year)
+			rev.Rows = append(rev.Rows, effectRow{Label: label, Values: []string{num(y.Revisions), num(y.Total), num(y.Done), num(y.Added), num(y.Finished)}})
+			years = append(years, label)
+			fin, add = append(fin, float64(y.Finished)), append(add, float64(y.Added))
+			finished += y.Finished
+		}
+		rev.Summary = L.N("effects.revisions.summary", len(e.Revisions), num(finished))
+		rev.Chart = chart.Bars{ID: "chart-revisions", Title: rev.Heading, Desc: L.T("effects.chart_desc"), Categories: years,
+			Series: []chart.Series{{Name: L.T("edition.col.finished"), Values: fin}, {Name: L.T("edition.col.added"), Values: add}}}.SVG()
+		d.Sections = append(d.Sections, rev)
+	}
 
 	// Actions by status, now.
 	st := effectSection{ID: "status", Heading: L.T("effects.status.heading"), Caption: L.T("effects.status.caption"),

@@ -216,6 +216,8 @@ type actionView struct {
 	Organisations       string
 	PriorityLabel       string
 	Priority            string
+	FundingLabel        string
+	Funding             string
 	PeriodLabel         string
 	Period              bool
 	StartISO, StartText string
@@ -234,7 +236,7 @@ type updateView struct{ ISO, Date, Text string }
 func newActionView(L *i18n.Localizer, a *ortsplan.Action, level int) actionView {
 	v := actionView{ID: a.ID, Title: a.Title, Level: level, Status: a.Status, StatusText: L.T("status." + string(a.Status)),
 		Progress: a.ComputedProgress(), Period: !a.Start.IsZero() || !a.End.IsZero()}
-	v.Facts = a.ResponsibleKind != "" || a.Priority != "" || v.Period || len(a.Organisations) > 0
+	v.Facts = a.ResponsibleKind != "" || a.Priority != "" || v.Period || len(a.Organisations) > 0 || a.Funding != ""
 	if a.Late(time.Now()) {
 		v.LateText = L.T("action.late")
 	}
@@ -257,6 +259,9 @@ func newActionView(L *i18n.Localizer, a *ortsplan.Action, level int) actionView 
 	}
 	if a.Priority != "" {
 		v.PriorityLabel, v.Priority = L.T("action.priority"), L.T("priority."+string(a.Priority))
+	}
+	if a.Funding != "" {
+		v.FundingLabel, v.Funding = L.T("action.funding"), a.Funding
 	}
 	if v.Period {
 		v.PeriodLabel = L.T("action.period")
@@ -354,7 +359,7 @@ var templateFuncs = template.FuncMap{
 	// after logging in; pages that carry a one-time token in their address
 	// are never named in another address.
 	"loginLink": func(path string) string {
-		for _, p := range []string{"/orter", "/ideer/", "/moten/", "/kalender", "/var-med", "/sok", "/effekter", "/oppna-data"} {
+		for _, p := range []string{"/orter", "/ideer/", "/moten/", "/kalender", "/var-med", "/sok", "/effekter", "/oppna-data", "/arenden"} {
 			if path == p || strings.HasPrefix(path, p+"/") || (strings.HasSuffix(p, "/") && strings.HasPrefix(path, p)) {
 				return "/logga-in?till=" + url.QueryEscape(path)
 			}

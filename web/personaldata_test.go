@@ -23,6 +23,7 @@ import (
 type personalFixture struct {
 	idea, hiddenIdea, meeting, survey int64
 	quickfix                          int64
+	matter                            int64 // published
 }
 
 // publicOutputs is every public output an anonymous visitor can fetch: pages,
@@ -60,6 +61,11 @@ func publicOutputs(f personalFixture) []string {
 		// Quickfix grants: the granted one without its applicant; the others nowhere.
 		"/quickfix", "/orter/bettna/quickfix", "/quickfix/" + itoa(f.quickfix), "/quickfix.csv", "/orter/bettna/quickfix.csv",
 		"/api/v1/quickfixes", "/api/v1/quickfixes?locality=bettna&limit=500",
+		// Plan revisions and matters: an unpublished matter's text shows nowhere.
+		"/orter/bettna/handlingsplan/revideringar", "/orter/bettna/handlingsplan/revideringar/2015",
+		"/orter/bettna/handlingsplan/jamfor?fran=2015&till=nu", "/arenden", "/arenden?status=skickat", "/orter/bettna/arenden",
+		"/arenden/" + itoa(f.matter), "/api/v1/plan-revisions", "/api/v1/plan-revisions?locality=bettna", "/api/v1/matters",
+		"/api/v1/matters?locality=bettna", "/api/v1/matters/" + itoa(f.matter),
 	}
 }
 
@@ -97,6 +103,7 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 			"osa.obekraftad@example.se", "Osa Obekräftad", "Hemlig rullstolsplats",
 			"Ogranskad fritext om grannen Nils",
 			"Hemlig quickfix som väntar", "Avslagen quickfix om grannens staket",
+			"Opublicerat ärende om grannen Olle", "Olle Grannes adress Storgatan 5",
 		}
 		displayNames := []string{"Idella Idésson", "Kalle Kommentarsson"}
 
@@ -142,6 +149,23 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.survey = sv.ID
+		if err := db.MakeEdition(ctx, &ortsplan.PlanEdition{LocalityID: l.ID, Year: 2015,
+			Decision: ortsplan.Decision{On: time.Date(2015, 12, 1, 0, 0, 0, 0, time.UTC), Body: "Kommunstyrelsen"}}); err != nil {
+			t.Fatal(err)
+		}
+		hiddenMatter := &ortsplan.Matter{LocalityID: l.ID, Title: never[19], Body: never[20], Recipient: "Tekniska avdelningen",
+			SentOn: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC), Status: ortsplan.MatterSent}
+		pubMatter := &ortsplan.Matter{LocalityID: l.ID, Title: "Belysning vid korsningen", Recipient: "Trafikverket",
+			SentOn: time.Date(2025, 1, 12, 0, 0, 0, 0, time.UTC), Status: ortsplan.MatterSent}
+		for _, m := range []*ortsplan.Matter{hiddenMatter, pubMatter} {
+			if err := db.SaveMatter(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.PublishMatter(ctx, pubMatter.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.matter = pubMatter.ID
 		wantStatus(t, s.browser().post("/enkater/"+itoa(sv.ID), url.Values{"q1": {"0"}, "q4": {never[18]}}), http.StatusSeeOther)
 		if f.idea == 0 || f.hiddenIdea == 0 {
 			t.Fatal("ideas not created")

@@ -49,6 +49,10 @@ type Services struct {
 	Surveys ortsplan.SurveyService
 	// Quickfixes runs the quickfix grants: applications, decisions, budgets.
 	Quickfixes ortsplan.QuickfixService
+	// Editions makes and reads the plans' yearly revisions (revideringar).
+	Editions ortsplan.EditionService
+	// Matters keeps the matters passed on (ärenden).
+	Matters ortsplan.MatterService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 	// PageVersion reads the page counter, which moves with every committed
@@ -63,7 +67,7 @@ func (svc Services) check() error {
 		"Plans": svc.Plans, "Meetings": svc.Meetings, "Files": svc.Files, "SignUps": svc.SignUps, "Ideas": svc.Ideas,
 		"Follows": svc.Follows, "PersonalData": svc.PersonalData, "Search": svc.Search, "OpenData": svc.OpenData,
 		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work, "Exports": svc.Exports, "Surveys": svc.Surveys,
-		"Quickfixes": svc.Quickfixes} {
+		"Quickfixes": svc.Quickfixes, "Editions": svc.Editions, "Matters": svc.Matters} {
 		if v == nil {
 			return fmt.Errorf("web: no %s service configured", name)
 		}
@@ -297,7 +301,8 @@ func New(svc Services, cfg Config) (*Server, error) {
 	reg.MustRegister(s.uploadGauges()...)
 	reg.MustRegister(newOutboxCollector(cfg))
 	s.openData = opendata.New(opendata.Services{Localities: svc.Localities, Plans: svc.Plans, Meetings: svc.Meetings,
-		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects, Surveys: svc.Surveys, Quickfixes: svc.Quickfixes},
+		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects, Surveys: svc.Surveys, Quickfixes: svc.Quickfixes,
+		Editions: svc.Editions, Matters: svc.Matters},
 		opendata.Config{BaseURL: cfg.BaseURL, OrgName: cfg.OrgName, DataLicence: cfg.DataLicence, DataLicenceURL: cfg.DataLicenceURL,
 			Catalog: cat, Logger: cfg.Logger, Now: cfg.Now, Fail: s.fail,
 			Lang: func(r *http.Request) string { return reqInfo(r).Lang }, RequestID: func(r *http.Request) string { return reqInfo(r).ID }})
@@ -347,6 +352,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/bild/{variant}", s.serveLocalityImage)
 	mux.HandleFunc("GET /orter/{slug}/effekter", s.effectsPage)
 	mux.HandleFunc("GET /orter/{slug}/ideer", s.ideas)
+	mux.HandleFunc("GET /orter/{slug}/handlingsplan/revideringar", s.editions)
+	mux.HandleFunc("GET /orter/{slug}/handlingsplan/revideringar/{year}", s.edition)
+	mux.HandleFunc("GET /orter/{slug}/handlingsplan/jamfor", s.compareEditions)
+	mux.HandleFunc("GET /orter/{slug}/arenden", s.matterList)
+	mux.HandleFunc("GET /arenden", s.matterList)
+	mux.HandleFunc("GET /arenden/{id}", s.matterPage)
 	mux.HandleFunc("GET /moten/{id}", s.meeting)
 	mux.HandleFunc("GET /filer/{id}/{variant}", s.serveFile)
 	mux.HandleFunc("GET /kalender", s.calendar)
@@ -450,6 +461,13 @@ func (s *Server) routes() *http.ServeMux {
 	staff("GET /orter/{slug}/meddelanden", s.staffMessagesPage)
 	staff("GET /orter/{slug}/meddelanden/nytt", s.newStaffMessage)
 	staff("POST /orter/{slug}/meddelanden", s.postStaffMessage)
+	staff("GET /orter/{slug}/handlingsplan/revideringar/ny", s.newEditionForm)
+	staff("POST /orter/{slug}/handlingsplan/revideringar", s.makeEdition)
+	staff("GET /orter/{slug}/arenden/nytt", s.newMatterForm)
+	staff("POST /orter/{slug}/arenden", s.saveMatter)
+	staff("GET /arenden/{id}/redigera", s.editMatterForm)
+	staff("POST /arenden/{id}/redigera", s.saveMatter)
+	staff("POST /arenden/{id}/publicera", s.publishMatter)
 
 	// Surveys: anyone answers; staff write them, type in paper answers and review free texts.
 	mux.HandleFunc("GET /enkater", s.surveys)
@@ -484,6 +502,7 @@ func (s *Server) routes() *http.ServeMux {
 	staff("GET /admin/ideer", s.adminIdeas)
 	staff("GET /admin/forsenade", s.adminLate)
 	staff("GET /admin/moten", s.adminMeetings)
+	staff("GET /admin/arenden", s.adminMatters)
 	staff("GET /admin/anmalningar", s.inbox)
 	staff("GET /admin/anmalningar.csv", s.signUpsCSV)
 	staff("GET /moten/{id}/anmalningar.csv", s.registrationsCSV)

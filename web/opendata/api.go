@@ -71,6 +71,7 @@ type apiAction struct {
 	Description string      `json:"description,omitempty"`
 	Responsible apiResp     `json:"responsible"`
 	Priority    string      `json:"priority,omitempty"`
+	Funding     string      `json:"funding,omitempty"`
 	Start       string      `json:"start,omitempty"`
 	End         string      `json:"end,omitempty"`
 	Status      string      `json:"status"`
@@ -126,8 +127,8 @@ func toAPIActions(as []*ortsplan.Action) []apiAction {
 			ups = append(ups, apiUpdate{Date: apiDate(u.On), Text: u.Text})
 		}
 		out = append(out, apiAction{ID: a.ID, Title: a.Title, Description: a.Description,
-			Responsible: apiResp{Kind: string(a.ResponsibleKind), Name: a.ResponsibleName, Department: a.ResponsibleDepartment},
-			Priority:    string(a.Priority), Start: apiDate(a.Start), End: apiDate(a.End), Status: string(a.Status),
+			Responsible: apiResp{Kind: string(a.ResponsibleKind), Name: a.ResponsibleName, Department: a.ResponsibleDepartment}, Funding: a.Funding,
+			Priority: string(a.Priority), Start: apiDate(a.Start), End: apiDate(a.End), Status: string(a.Status),
 			Progress: round1(a.ComputedProgress()), Weight: a.Weight, Updates: ups, SubActions: toAPIActions(a.Children)})
 	}
 	return out

@@ -25,6 +25,8 @@ type Services struct {
 	Effects    ortsplan.EffectService
 	Surveys    ortsplan.SurveyService
 	Quickfixes ortsplan.QuickfixService
+	Editions   ortsplan.EditionService
+	Matters    ortsplan.MatterService
 }
 
 // Config holds the open data's settings and what it borrows from the site.
@@ -94,6 +96,9 @@ func (h *Handler) Register(mux Mux) {
 		{"GET /api/v1/quickfixes", h.apiQuickfixes},
 		{"GET /api/v1/surveys", h.apiSurveys},
 		{"GET /api/v1/surveys/{id}", h.apiSurvey},
+		{"GET /api/v1/plan-revisions", h.apiEditions},
+		{"GET /api/v1/matters", h.apiMatters},
+		{"GET /api/v1/matters/{id}", h.apiMatter},
 		{"/api/v1/", h.apiFallback},
 	} {
 		var next http.Handler = rt.fn
