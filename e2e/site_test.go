@@ -130,7 +130,7 @@ func startSite(t *testing.T) *site {
 
 	home, homeAlt := demo.HomePicture()
 	h, err := web.New(web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db,
-		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Ping: db.Ping, PageVersion: db.PageVersion}, web.Config{
+		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Facts: db, Ping: db.Ping, PageVersion: db.PageVersion}, web.Config{
 		BaseURL:      srv.URL,
 		ContactEmail: "ortsutveckling@ortsplan.example",
 		ContactPhone: "0157-00 00 00",

@@ -47,6 +47,8 @@ type Services struct {
 	Exports ortsplan.ExportService
 	// Surveys writes, answers and counts the surveys (enkäter).
 	Surveys ortsplan.SurveyService
+	// Facts keeps a locality's facts, history text and SWOT.
+	Facts ortsplan.FactService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 	// PageVersion reads the page counter, which moves with every committed
@@ -60,7 +62,7 @@ func (svc Services) check() error {
 	for name, v := range map[string]any{"Users": svc.Users, "Residents": svc.Residents, "Localities": svc.Localities,
 		"Plans": svc.Plans, "Meetings": svc.Meetings, "Files": svc.Files, "SignUps": svc.SignUps, "Ideas": svc.Ideas,
 		"Follows": svc.Follows, "PersonalData": svc.PersonalData, "Search": svc.Search, "OpenData": svc.OpenData,
-		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work, "Exports": svc.Exports, "Surveys": svc.Surveys} {
+		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work, "Exports": svc.Exports, "Surveys": svc.Surveys, "Facts": svc.Facts} {
 		if v == nil {
 			return fmt.Errorf("web: no %s service configured", name)
 		}
@@ -269,7 +271,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	reg.MustRegister(s.uploadGauges()...)
 	reg.MustRegister(newOutboxCollector(cfg))
 	s.openData = opendata.New(opendata.Services{Localities: svc.Localities, Plans: svc.Plans, Meetings: svc.Meetings,
-		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects, Surveys: svc.Surveys},
+		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects, Surveys: svc.Surveys, Facts: svc.Facts},
 		opendata.Config{BaseURL: cfg.BaseURL, OrgName: cfg.OrgName, DataLicence: cfg.DataLicence, DataLicenceURL: cfg.DataLicenceURL,
 			Catalog: cat, Logger: cfg.Logger, Now: cfg.Now, Fail: s.fail,
 			Lang: func(r *http.Request) string { return reqInfo(r).Lang }, RequestID: func(r *http.Request) string { return reqInfo(r).ID }})
@@ -434,6 +436,9 @@ func (s *Server) routes() *http.ServeMux {
 	staff("POST /enkater/{id}/papper", s.answerSurveyAs(true))
 	staff("POST /enkater/{id}/fritext/{text}", s.reviewSurveyText)
 	staff("POST /orter/{slug}/vi-kansla", s.createViKansla)
+
+	// The picture of the locality: facts, history text, associations and SWOT (lup.go).
+	s.lupRoutes(mux, staff, upload)
 
 	// Staff: what waits for them, and the administration.
 	staff("GET /admin", s.adminHome)

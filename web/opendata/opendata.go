@@ -24,6 +24,7 @@ type Services struct {
 	OpenData   ortsplan.OpenDataService
 	Effects    ortsplan.EffectService
 	Surveys    ortsplan.SurveyService
+	Facts      ortsplan.FactService
 }
 
 // Config holds the open data's settings and what it borrows from the site.
@@ -90,6 +91,9 @@ func (h *Handler) Register(mux Mux) {
 		{"GET /api/v1/effects", h.apiEffects},
 		{"GET /api/v1/surveys", h.apiSurveys},
 		{"GET /api/v1/surveys/{id}", h.apiSurvey},
+		{"GET /api/v1/localities/{slug}/facts", h.apiFacts},
+		{"GET /api/v1/localities/{slug}/swot", h.apiSWOT},
+		{"GET /api/v1/swot", h.apiSWOT},
 		{"/api/v1/", h.apiFallback},
 	} {
 		var next http.Handler = rt.fn
