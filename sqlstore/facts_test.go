@@ -2,10 +2,13 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ortsplan/ortsplan"
+	"github.com/ortsplan/ortsplan/demo"
 	"github.com/ortsplan/ortsplan/sqlstore"
 	"github.com/ortsplan/ortsplan/sqlstore/sqltest"
 )
@@ -237,6 +240,55 @@ func TestSWOTVersioned(t *testing.T) {
 					t.Errorf("changes %+v", r.Changes)
 				}
 			}
+		}
+	})
+}
+
+// TestDemoFacts: the demo carries the populations the facts file gives
+// (Hälleforsnäs's read through the CSV import), distances to Flen, and a
+// SWOT for Hälleforsnäs whose points from the first stormöte link to it.
+func TestDemoFacts(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		if _, err := demo.Load(context.Background(), db, nil); err != nil {
+			t.Fatal(err)
+		}
+		pop := map[string]float64{}
+		for _, slug := range []string{"flen", "malmkoping", "halleforsnas", "mellosa"} {
+			l, _ := db.FindLocality(sqltest.System(), slug)
+			fs, err := db.Facts(context.Background(), l.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range fs {
+				if f.Measure == ortsplan.MeasurePopulation {
+					pop[slug+" "+fmt.Sprint(f.Year)] = f.Value
+					if f.Source == "" {
+						t.Errorf("%s: no source", slug)
+					}
+				}
+			}
+		}
+		want := map[string]float64{"flen 2020": 6577, "malmkoping 2020": 2180, "halleforsnas 2015": 1624}
+		if fmt.Sprint(pop) != fmt.Sprint(want) {
+			t.Errorf("populations %v, want %v (Mellösa's is unknown)", pop, want)
+		}
+		h, _ := db.FindLocality(sqltest.System(), "halleforsnas")
+		items, err := db.SWOT(context.Background(), h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		by := ortsplan.SWOTByKind(items)
+		for _, k := range ortsplan.SWOTKinds {
+			if len(by[k]) == 0 {
+				t.Errorf("no %s in Hälleforsnäs's SWOT", k)
+			}
+		}
+		if s := by[ortsplan.SWOTStrength][0]; s.MeetingTitle != "Första stormötet i Hälleforsnäs" || s.MeetingDate.Year() != 2011 {
+			t.Errorf("strength's source %+v", s)
+		}
+		hist, _ := db.FindHistory(context.Background(), h.ID)
+		if !strings.Contains(hist.Body, "6 april 2011") {
+			t.Errorf("history text %q", hist.Body)
 		}
 	})
 }
