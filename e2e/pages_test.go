@@ -168,6 +168,22 @@ var pageKinds = []pageKind{
 	{name: "plan-edit-archived", tmpl: "plan_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera?sparat=arkiverad", status: http.StatusOK},
 	{name: "archive-list", tmpl: "archive_list", as: admin, path: "/orter/sparreholm/arkiv", status: http.StatusOK},
 	{name: "archive-list-empty", tmpl: "archive_list", as: admin, path: "/orter/bettna/arkiv", status: http.StatusOK},
+	// Facts, the history text and the SWOT (lup.go).
+	{name: "facts", tmpl: "facts", as: visitor, path: "/orter/halleforsnas/fakta", status: http.StatusOK},
+	{name: "facts-empty", tmpl: "facts", as: visitor, path: "/orter/vadsbro/fakta", status: http.StatusOK},
+	{name: "swot", tmpl: "swot", as: visitor, path: "/orter/halleforsnas/swot", status: http.StatusOK},
+	{name: "swot-empty", tmpl: "swot", as: visitor, path: "/orter/vadsbro/swot", status: http.StatusOK},
+	{name: "facts-edit", tmpl: "facts_edit", as: admin, path: "/orter/halleforsnas/fakta/redigera", status: http.StatusOK},
+	{name: "facts-edit-errors", tmpl: "facts_edit", as: admin, path: "/orter/halleforsnas/fakta/redigera", status: http.StatusBadRequest,
+		form: "/orter/halleforsnas/fakta", submit: url.Values{"year": {"i fjol"}, "value": {""}}},
+	{name: "facts-import-refused", tmpl: "facts_edit", as: admin, path: "/orter/halleforsnas/fakta/redigera", status: http.StatusBadRequest,
+		form: "/orter/halleforsnas/fakta/import#import-errors", submit: url.Values{"csv_text": {"\"region\";\"2019\";\"2020\"\n\"Hälleforsnäs\";1600;tio\n\"Flen\";1;2\n"}}},
+	{name: "history-text-edit", tmpl: "history_text_edit", as: admin, path: "/orter/halleforsnas/historia/redigera", status: http.StatusOK},
+	{name: "swot-edit", tmpl: "swot_edit", as: admin, path: "/orter/halleforsnas/swot/redigera", status: http.StatusOK},
+	{name: "swot-item-edit", tmpl: "swot_edit", as: admin, path: "/orter/halleforsnas/swot/redigera", status: http.StatusOK,
+		link: regexp.MustCompile(`^/orter/halleforsnas/swot/\d+$`)},
+	{name: "swot-edit-errors", tmpl: "swot_edit", as: admin, path: "/orter/halleforsnas/swot/redigera", status: http.StatusBadRequest,
+		form: "/orter/halleforsnas/swot", submit: url.Values{"text": {""}, "source": {""}}},
 
 	{name: "forbidden", tmpl: "error", as: official, path: "/admin/anvandare", status: http.StatusForbidden},
 

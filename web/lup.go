@@ -465,12 +465,7 @@ func (s *Server) importFacts(w http.ResponseWriter, r *http.Request, up *uploadF
 		if len(d.ImportErrors) > 0 {
 			fm.Errors.Add("csv_file", "facts.import.see_lines")
 		}
-		s.refuse(w, r, l, fm, err, func(status int) {
-			if status == http.StatusBadRequest {
-				status = http.StatusUnprocessableEntity
-			}
-			s.factsEditPage(w, r, l, status, fm, d)
-		})
+		s.refuse(w, r, l, fm, err, func(status int) { s.factsEditPage(w, r, l, status, fm, d) })
 		return
 	}
 	http.Redirect(w, r, "/orter/"+l.Slug+"/fakta/redigera?sparat="+strconv.Itoa(len(facts))+"#fakta-lista", http.StatusSeeOther)

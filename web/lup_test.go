@@ -49,12 +49,12 @@ func TestFactsStaffFormImportAndPublicPage(t *testing.T) {
 		r := b.post("/orter/mellosa/fakta", url.Values{"measure": {"folkmangd"}, "year": {"2020"}, "value": {"610"}, "source": {"Folkbokföringen"}})
 		wantStatus(t, r, http.StatusSeeOther)
 
-		// A file with bad rows: 422, each line named, the text kept, nothing stored.
+		// A file with bad rows: 400, each line named, the text kept, nothing stored.
 		before := sqltest.Digest(t, db)
 		badCSV := lupCSV + "\"Mellösa\";\"65+ år\";många;12\n\"Mellösa\";\"0-19 år\";1;2\n"
 		r = b.uploadAs("/orter/mellosa/fakta/import", "csv_file", map[string]string{"import_measure": "aldersgrupp", "import_source": "SCB, BE0101"},
 			"mellosa.csv", []byte(badCSV))
-		wantStatus(t, r, http.StatusUnprocessableEntity)
+		wantStatus(t, r, http.StatusBadRequest)
 		lines := r.Doc.Find(".import-errors li")
 		if lines.Length() != 3 || !strings.HasPrefix(lines.Eq(0).Text(), "Rad 6:") || !strings.Contains(lines.Eq(0).Text(), "”många”") ||
 			!strings.Contains(lines.Eq(1).Text(), "rad 4") {
@@ -74,7 +74,7 @@ func TestFactsStaffFormImportAndPublicPage(t *testing.T) {
 		}
 		// Pasted text that is refused stays in the text box.
 		r = b.uploadAs("/orter/mellosa/fakta/import", "csv_file", map[string]string{"import_measure": "aldersgrupp", "import_source": "SCB", "csv_text": "inget här\n"}, "", nil)
-		wantStatus(t, r, http.StatusUnprocessableEntity)
+		wantStatus(t, r, http.StatusBadRequest)
 		if got := r.Doc.Find(`#f-csv_text`).Text(); got != "inget här\n" {
 			t.Errorf("pasted text kept as %q", got)
 		}
