@@ -173,6 +173,8 @@ var pageKinds = []pageKind{
 	{name: "facts-empty", tmpl: "facts", as: visitor, path: "/orter/vadsbro/fakta", status: http.StatusOK},
 	{name: "swot", tmpl: "swot", as: visitor, path: "/orter/halleforsnas/swot", status: http.StatusOK},
 	{name: "swot-empty", tmpl: "swot", as: visitor, path: "/orter/vadsbro/swot", status: http.StatusOK},
+	{name: "print-plan", tmpl: "print_plan", as: visitor, path: "/orter/halleforsnas/skriv-ut", status: http.StatusOK},
+	{name: "print-plan-empty", tmpl: "print_plan", as: visitor, path: "/orter/vadsbro/skriv-ut", status: http.StatusOK},
 	{name: "facts-edit", tmpl: "facts_edit", as: admin, path: "/orter/halleforsnas/fakta/redigera", status: http.StatusOK},
 	{name: "facts-edit-errors", tmpl: "facts_edit", as: admin, path: "/orter/halleforsnas/fakta/redigera", status: http.StatusBadRequest,
 		form: "/orter/halleforsnas/fakta", submit: url.Values{"year": {"i fjol"}, "value": {""}}},

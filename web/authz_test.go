@@ -246,6 +246,7 @@ func authzRows() []authzRow {
 		public("GET /orter/{slug}/ideer", malm("/ideer")),
 		public("GET /orter/{slug}/fakta", malm("/fakta")),
 		public("GET /orter/{slug}/swot", malm("/swot")),
+		public("GET /orter/{slug}/skriv-ut", malm("/skriv-ut")),
 		public("GET /moten/{id}", func(f *authzFixture) string { return "/moten/" + id(f.meeting) }),
 		public("GET /kalender", fixed("/kalender")),
 		public("GET /kalender.ics", fixed("/kalender.ics")),

@@ -387,6 +387,16 @@ var templateFuncs = template.FuncMap{
 	"measureKey":  measureKey,
 	"swotKindKey": swotKindKey,
 	"factValue":   formatFact,
+	"printDecision": func(p *page, st ortsplan.DocStatus, d ortsplan.Decision) printDecision {
+		return printDecision{L: p.L, StatusKey: "docstatus." + string(st), Decision: d}
+	},
+}
+
+// printDecision is a document's status and decision on the printed plan.
+type printDecision struct {
+	L         *i18n.Localizer
+	StatusKey string
+	Decision  ortsplan.Decision
 }
 
 func stockholmLoc() *time.Location { return i18n.Stockholm() }

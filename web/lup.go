@@ -22,6 +22,7 @@ import (
 func (s *Server) lupRoutes(mux *routeMux, staff func(string, http.HandlerFunc), upload func(string, uploader, string, uploadHandler)) {
 	mux.HandleFunc("GET /orter/{slug}/fakta", s.factsPage)
 	mux.HandleFunc("GET /orter/{slug}/swot", s.swotPage)
+	mux.HandleFunc("GET /orter/{slug}/skriv-ut", s.printPlan)
 	staff("GET /orter/{slug}/fakta/redigera", s.editFactsForm)
 	staff("POST /orter/{slug}/fakta", s.saveFact)
 	staff("POST /orter/{slug}/fakta/{id}/ta-bort", s.deleteFact)
@@ -641,4 +642,67 @@ func (s *Server) deleteSWOTItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/orter/"+l.Slug+"/swot/redigera?sparat=borttagen", http.StatusSeeOther)
+}
+
+// --- The plan as one printable document ---
+
+// printData is the whole plan of a locality in the order a council decision
+// needs: facts, SWOT, vision, actions; matters passed on and the yearly
+// revisions have their slots in print_plan.html.
+type printData struct {
+	*localityView
+	Facts        []factTable
+	History      *ortsplan.LocalityHistory
+	Associations []*ortsplan.Organisation
+	Businesses   []*ortsplan.Organisation
+	SWOT         []swotQuadrant
+	Printed      time.Time
+}
+
+// printPlan shows the locality's plan as one document, for the browser's
+// print command (print.css lays it out); no JavaScript.
+func (s *Server) printPlan(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v, updated, err := s.loadLocality(ctx, r, fullPlan)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := v.Locality.ID
+	d := &printData{localityView: v, Printed: s.cfg.Now()}
+	facts, err := s.svc.Facts.Facts(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.History, err = s.svc.Facts.FindHistory(ctx, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	orgs, err := s.svc.Meetings.Organisations(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, o := range orgs {
+		if o.Kind == ortsplan.OrgBusiness {
+			d.Businesses = append(d.Businesses, o)
+		} else {
+			d.Associations = append(d.Associations, o)
+		}
+	}
+	items, err := s.svc.Facts.SWOT(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r)
+	d.Facts, d.SWOT = factTables(p.L, facts), swotQuadrants(p.L, items)
+	for _, f := range facts {
+		if f.UpdatedAt.After(updated) {
+			updated = f.UpdatedAt
+		}
+	}
+	p.Data, p.Updated = d, updated
+	s.render(w, r, http.StatusOK, "print_plan", p)
 }

@@ -241,3 +241,41 @@ func TestSWOTAndHistoryTextPages(t *testing.T) {
 		}
 	})
 }
+
+// TestPrintPlan: the printable plan holds the parts in the order a council
+// decision needs, with the print stylesheet, and no script.
+func TestPrintPlan(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		s := newSite(t, db)
+		r := s.browser().get("/orter/halleforsnas/skriv-ut")
+		wantStatus(t, r, http.StatusOK)
+		var ids []string
+		r.Doc.Find("section.print-part").Each(func(_ int, sec *goquery.Selection) {
+			id, _ := sec.Attr("id")
+			ids = append(ids, id)
+		})
+		if strings.Join(ids, " ") != "del-fakta del-swot del-vision del-atgarder" {
+			t.Errorf("parts %v", ids)
+		}
+		if got := text(r, "#del-fakta"); !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(got, "\u00a0", " ")), ""), "1624") ||
+			!strings.Contains(got, "6 april 2011") {
+			t.Errorf("facts part %q", truncate(got, 300))
+		}
+		if got := text(r, "#del-swot"); !strings.Contains(got, "Bruksområdet kan utvecklas till en mötesplats") {
+			t.Errorf("SWOT part %q", truncate(got, 300))
+		}
+		if r.Doc.Find("#del-atgarder article.action").Length() == 0 {
+			t.Error("no actions in the printed plan")
+		}
+		if r.Doc.Find("script").Length() != 0 {
+			t.Error("the printed plan has a script")
+		}
+		if r.Doc.Find(`link[rel="stylesheet"][media="print"]`).Length() != 1 {
+			t.Error("no print stylesheet")
+		}
+		plan := s.browser().get("/orter/halleforsnas/handlingsplan")
+		if plan.Doc.Find(`a[href="/orter/halleforsnas/skriv-ut"]`).Length() != 1 {
+			t.Error("the plan page does not link to the printable plan")
+		}
+	})
+}

@@ -56,7 +56,7 @@ func publicOutputs(f personalFixture) []string {
 		"/enkater", "/enkater?ort=bettna", "/enkater/" + itoa(f.survey), "/enkater/" + itoa(f.survey) + "/resultat",
 		"/enkater/" + itoa(f.survey) + "/resultat.csv", "/api/v1/surveys", "/api/v1/surveys/" + itoa(f.survey),
 		// Facts, the history text and the SWOT (with a point from the meeting above).
-		"/orter/bettna/fakta", "/orter/bettna/swot", "/api/v1/localities/bettna/facts", "/api/v1/localities/bettna/swot",
+		"/orter/bettna/fakta", "/orter/bettna/swot", "/orter/bettna/skriv-ut", "/api/v1/localities/bettna/facts", "/api/v1/localities/bettna/swot",
 		"/api/v1/swot?limit=500",
 	}
 }
