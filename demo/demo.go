@@ -183,5 +183,11 @@ func Load(ctx context.Context, s Store, files media.Storage) (*Result, error) {
 			return nil, err
 		}
 	}
+	// Facts, history text and SWOT, where the store has them (sqlstore.DB does).
+	if fs, ok := s.(ortsplan.FactService); ok {
+		if err := loadFacts(fs, ck, localities); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }

@@ -153,7 +153,7 @@ func startSiteWith(t *testing.T, configure func(*web.Config)) *site {
 		configure(&cfg)
 	}
 	h, err := web.New(web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db,
-		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Quickfixes: db, Editions: db, Matters: db, Ping: db.Ping, PageVersion: db.PageVersion}, cfg)
+		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Quickfixes: db, Editions: db, Matters: db, Facts: db, Ping: db.Ping, PageVersion: db.PageVersion}, cfg)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

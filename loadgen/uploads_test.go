@@ -63,7 +63,7 @@ func TestRunUploadsOnTheSite(t *testing.T) {
 	db.PublicURL = srv.URL
 	db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: srv.URL, Org: "Flens kommun"}
 	h, err = web.New(web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db,
-		Follows: db, PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Quickfixes: db, Editions: db, Matters: db, Ping: db.Ping, PageVersion: db.PageVersion},
+		Follows: db, PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Quickfixes: db, Editions: db, Matters: db, Facts: db, Ping: db.Ping, PageVersion: db.PageVersion},
 		web.Config{BaseURL: srv.URL, Storage: st, UploadLimits: media.Limits{MaxBytes: small.MaxBytes}, ResidentUploadLimits: small,
 			UploadTempDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -54,5 +54,11 @@ func ListQueries() map[string][]any {
 	}
 	add(recentRevisionsSQL(0, 5))
 	add(recentRevisionsSQL(7, 5))
+	qs[factsSQL] = []any{7}
+	add(factPageSQL(7, 0, 100))
+	add(factPageSQL(7, 300, 100))
+	qs[swotSQL] = []any{7}
+	add(swotPageSQL(7, 0, 100))
+	add(swotPageSQL(0, 300, 100))
 	return qs
 }

@@ -25,7 +25,7 @@ func (db *DB) revise(ctx context.Context, tx *sql.Tx, now time.Time, r ortsplan.
 	// A text-bearing change stores its text even when empty (a cleared text is
 	// a version too); other changes (moves, pictures, links) store none.
 	var body any
-	textKind := r.Kind == "locality" || r.Kind == "vision" || r.Kind == "action" || r.Kind == "theme"
+	textKind := r.Kind == "locality" || r.Kind == "vision" || r.Kind == "action" || r.Kind == "theme" || r.Kind == "swot" || r.Kind == "history_text"
 	textAction := r.Action == "created" || r.Action == "updated" || r.Action == "adopted"
 	if r.Body != "" || (textKind && textAction) {
 		body = r.Body

@@ -346,7 +346,8 @@ func TestOpenAPIConformance(t *testing.T) {
 		}
 		lists := []string{"/api/v1/localities", "/api/v1/localities?phase=genomforande", "/api/v1/localities/bettna/groups",
 			"/api/v1/groups", "/api/v1/groups?locality=vadsbro", "/api/v1/meetings", "/api/v1/meetings?locality=bettna&from=2020-01-01&to=2040-01-01",
-			"/api/v1/ideas", "/api/v1/ideas?sort=supports&locality=bettna"}
+			"/api/v1/ideas", "/api/v1/ideas?sort=supports&locality=bettna", "/api/v1/localities/halleforsnas/facts",
+			"/api/v1/localities/halleforsnas/swot", "/api/v1/swot", "/api/v1/swot?locality=halleforsnas"}
 		for _, l := range lists {
 			sep := "?"
 			if strings.Contains(l, "?") {
@@ -370,6 +371,9 @@ func TestOpenAPIConformance(t *testing.T) {
 		check("/api/v1/localities/atlantis/groups", 404)
 		check("/api/v1/meetings?locality=atlantis", 404)
 		check("/api/v1/ideas?locality=atlantis", 404)
+		check("/api/v1/localities/atlantis/facts", 404)
+		check("/api/v1/localities/atlantis/swot", 404)
+		check("/api/v1/swot?locality=atlantis", 404)
 		check("/api/v1/openapi.json", 200)
 		ls, _ := db.ListLocalities(ctx)
 		for _, l := range ls {

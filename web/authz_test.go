@@ -75,6 +75,7 @@ type authzFixture struct {
 	qfApplied, qfReported, qfSupplement, qfGranted int64
 	qfPhoto, qfGrantedPhoto                        int64
 	matter, pubMatter                              int64 // Malmköping's, not published
+	fact, swot, swotGone                           int64
 	pngBytes, pdfBytes                             []byte
 }
 
@@ -166,6 +167,15 @@ func newAuthzFixture(t *testing.T, s *site) *authzFixture {
 		*n = mt.ID
 	}
 	must(db.SQL().QueryRow("SELECT MAX(id) FROM survey_answers WHERE survey_id = $1 AND body IS NOT NULL", sv.ID).Scan(&f.surveyText))
+
+	fact := &ortsplan.Fact{LocalityID: f.malm.ID, Measure: ortsplan.MeasurePopulation, Year: 2020, Value: 2180, Source: "RT Wikipedia"}
+	must(db.SaveFact(ctx, fact))
+	f.fact = fact.ID
+	sw := &ortsplan.SWOTItem{LocalityID: f.malm.ID, Kind: ortsplan.SWOTStrength, Text: "RT Torget", MeetingID: m.ID}
+	must(db.SaveSWOTItem(ctx, sw))
+	swGone := &ortsplan.SWOTItem{LocalityID: f.malm.ID, Kind: ortsplan.SWOTThreat, Text: "RT Butiken stänger", Source: "RT Enkät"}
+	must(db.SaveSWOTItem(ctx, swGone))
+	f.swot, f.swotGone = sw.ID, swGone.ID
 
 	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
 	for x := 0; x < 40; x++ {
@@ -285,6 +295,9 @@ func authzRows() []authzRow {
 		public("GET /arenden", fixed("/arenden")),
 		// A matter not yet published: only for who may edit its locality.
 		staffGet("GET /arenden/{id}", func(f *authzFixture) string { return "/arenden/" + id(f.matter) }, editorA),
+		public("GET /orter/{slug}/fakta", malm("/fakta")),
+		public("GET /orter/{slug}/swot", malm("/swot")),
+		public("GET /orter/{slug}/skriv-ut", malm("/skriv-ut")),
 		public("GET /moten/{id}", func(f *authzFixture) string { return "/moten/" + id(f.meeting) }),
 		public("GET /kalender", fixed("/kalender")),
 		public("GET /kalender.ics", fixed("/kalender.ics")),
@@ -349,6 +362,9 @@ func authzRows() []authzRow {
 		public("GET /api/v1/plan-revisions", fixed("/api/v1/plan-revisions?locality=malmkoping")),
 		public("GET /api/v1/matters", fixed("/api/v1/matters?locality=malmkoping")),
 		public("GET /api/v1/matters/{id}", func(f *authzFixture) string { return "/api/v1/matters/" + id(f.matter) }),
+		public("GET /api/v1/localities/{slug}/facts", fixed("/api/v1/localities/malmkoping/facts")),
+		public("GET /api/v1/localities/{slug}/swot", fixed("/api/v1/localities/malmkoping/swot")),
+		public("GET /api/v1/swot", fixed("/api/v1/swot?locality=malmkoping")),
 		public("/api/v1/", fixed("/api/v1/finns-inte")),
 		public("/", fixed("/finns-inte")),
 
@@ -628,6 +644,34 @@ func authzRows() []authzRow {
 		change("POST /orter/{slug}/arbetsgrupper/{group}/organisationer", malm("/arbetsgrupper/rt-grupp/organisationer"), func(*authzFixture) url.Values {
 			return url.Values{"org_name": {unique("Förening ")}, "org_kind": {"forening"}}
 		}, editorA),
+		// Facts, the history text and the SWOT: the path's locality for a new
+		// row, the row's own for a change (Flen in the path, Malmköping's row).
+		staffGet("GET /orter/{slug}/fakta/redigera", malm("/fakta/redigera"), editorA),
+		change("POST /orter/{slug}/fakta", malm("/fakta"), func(*authzFixture) url.Values {
+			return url.Values{"measure": {"hushall"}, "year": {"2020"}, "value": {fmt.Sprint(time.Now().UnixNano() % 100000)}, "source": {"RT SCB"}}
+		}, editorA),
+		change("POST /orter/{slug}/fakta/{id}/ta-bort", func(f *authzFixture) string { return "/orter/flen/fakta/" + id(f.fact) + "/ta-bort" },
+			func(*authzFixture) url.Values { return url.Values{} }, editorA),
+		{pattern: "POST /orter/{slug}/fakta/import", path: malm("/fakta/import"), file: "csv_file", control: editorA, form: func(*authzFixture) url.Values {
+			return url.Values{"import_measure": {"aldersgrupp"}, "import_source": {"RT SCB"}, "filename": {"folkmangd.csv"},
+				"csvdata": {"\"region\";\"ålder\";\"Folkmängd 2020\"\n\"Malmköping\";\"0-19 år\";" + fmt.Sprint(time.Now().UnixNano()%100000) + "\n"}}
+		}},
+		staffGet("GET /orter/{slug}/historia/redigera", malm("/historia/redigera"), editorA),
+		change("POST /orter/{slug}/historia/redigera", malm("/historia/redigera"), func(f *authzFixture) url.Values {
+			h, _ := f.db.FindHistory(sqltest.System(), f.malm.ID)
+			return url.Values{"body": {unique("RT Malmköping blev köping 1785. ")}, "version": {fmt.Sprint(h.Version)}}
+		}, editorA),
+		staffGet("GET /orter/{slug}/swot/redigera", malm("/swot/redigera"), editorA),
+		change("POST /orter/{slug}/swot", malm("/swot"), func(*authzFixture) url.Values {
+			return url.Values{"kind": {"mojlighet"}, "text": {unique("RT Turism ")}, "source": {"RT Stormöte"}}
+		}, editorA),
+		staffGet("GET /orter/{slug}/swot/{id}", func(f *authzFixture) string { return "/orter/malmkoping/swot/" + id(f.swot) }, editorA),
+		change("POST /orter/{slug}/swot/{id}", func(f *authzFixture) string { return "/orter/flen/swot/" + id(f.swot) }, func(f *authzFixture) url.Values {
+			return url.Values{"kind": {"styrka"}, "text": {unique("RT Torget ")}, "meeting": {id(f.meeting)}}
+		}, editorA),
+		change("POST /orter/{slug}/swot/{id}/ta-bort", func(f *authzFixture) string { return "/orter/flen/swot/" + id(f.swotGone) + "/ta-bort" },
+			func(*authzFixture) url.Values { return url.Values{} }, editorA),
+
 		// Messages to a group's members, a meeting's registrants, the followers.
 		staffGet("GET /orter/{slug}/handlingsplan/revideringar/ny", malm("/handlingsplan/revideringar/ny"), editorA),
 		change("POST /orter/{slug}/handlingsplan/revideringar", malm("/handlingsplan/revideringar"), func(f *authzFixture) url.Values {
@@ -718,13 +762,16 @@ func (row authzRow) send(b *browser, f *authzFixture) *response {
 	}
 	fields := map[string]string{}
 	for k := range form {
-		if k != "filename" {
+		if k != "filename" && k != "csvdata" {
 			fields[k] = form.Get(k)
 		}
 	}
 	data := f.pngBytes
-	if strings.HasSuffix(form.Get("filename"), ".pdf") {
+	switch {
+	case strings.HasSuffix(form.Get("filename"), ".pdf"):
 		data = f.pdfBytes
+	case strings.HasSuffix(form.Get("filename"), ".csv"):
+		data = []byte(form.Get("csvdata"))
 	}
 	return b.uploadAs(path, row.file, fields, form.Get("filename"), data)
 }

@@ -308,6 +308,14 @@ func changeValue(L *i18n.Localizer, field, v string) string {
 		if n, err := strconv.Atoi(strings.TrimPrefix(v, "…")); err == nil {
 			return L.N("history.chars", n)
 		}
+	case "swot_kind":
+		return L.T(swotKindKey(ortsplan.SWOTKind(v)))
+	case "fact_measure":
+		var names []string
+		for _, m := range strings.Split(v, ", ") {
+			names = append(names, L.T(measureKey(ortsplan.FactMeasure(m))))
+		}
+		return strings.Join(names, ", ")
 	case "phase_date":
 		if d, ph, ok := strings.Cut(v, " "); ok {
 			if t, err := time.Parse("2006-01-02", d); err == nil {
@@ -399,6 +407,19 @@ var templateFuncs = template.FuncMap{
 	"sel":         newSelect,
 	"add":         func(a, b int) int { return a + b },
 	"itoa":        func(n int64) string { return strconv.FormatInt(n, 10) },
+	"measureKey":  measureKey,
+	"swotKindKey": swotKindKey,
+	"factValue":   formatFact,
+	"printDecision": func(p *page, st ortsplan.DocStatus, d ortsplan.Decision) printDecision {
+		return printDecision{L: p.L, StatusKey: "docstatus." + string(st), Decision: d}
+	},
+}
+
+// printDecision is a document's status and decision on the printed plan.
+type printDecision struct {
+	L         *i18n.Localizer
+	StatusKey string
+	Decision  ortsplan.Decision
 }
 
 func stockholmLoc() *time.Location { return i18n.Stockholm() }

@@ -60,7 +60,7 @@ func serveSite(t testing.TB, db *sqlstore.DB, mutate ...func(*web.Config, *web.S
 	cfg := web.Config{BaseURL: s.srv.URL, ContactEmail: "ortsutveckling@ortsplan.example", ContactPhone: "0157-00 00 00",
 		Logger: discardLogger(), Storage: mustStorage(t), StoreCache: db.CacheStats, OutboxStats: db.OutboxCounts}
 	svc := web.Services{Users: db, Residents: db, Localities: db, Plans: db, Meetings: db, Files: db, SignUps: db, Ideas: db, Follows: db,
-		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Quickfixes: db, Editions: db, Matters: db, Ping: db.Ping, PageVersion: db.PageVersion}
+		PersonalData: db, Search: db, OpenData: db, Outbox: db, Effects: db, Work: db, Exports: db, Surveys: db, Quickfixes: db, Editions: db, Matters: db, Facts: db, Ping: db.Ping, PageVersion: db.PageVersion}
 	for _, m := range mutate {
 		m(&cfg, &svc)
 	}

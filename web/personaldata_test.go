@@ -66,6 +66,9 @@ func publicOutputs(f personalFixture) []string {
 		"/orter/bettna/handlingsplan/jamfor?fran=2015&till=nu", "/arenden", "/arenden?status=skickat", "/orter/bettna/arenden",
 		"/arenden/" + itoa(f.matter), "/api/v1/plan-revisions", "/api/v1/plan-revisions?locality=bettna", "/api/v1/matters",
 		"/api/v1/matters?locality=bettna", "/api/v1/matters/" + itoa(f.matter),
+		// Facts, the history text and the SWOT (with a point from the meeting above).
+		"/orter/bettna/fakta", "/orter/bettna/swot", "/orter/bettna/skriv-ut", "/api/v1/localities/bettna/facts", "/api/v1/localities/bettna/swot",
+		"/api/v1/swot?limit=500",
 	}
 }
 
@@ -77,7 +80,7 @@ func publicOutputs(f personalFixture) []string {
 var notPublicRoutes = []string{
 	"/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/filer/", "/bild/", "/logga-in", "/inloggning/", "/nytt-losenord/",
 	"/mina-uppgifter", "/anmalningar.csv", "/avregistrera/", "/anmalan/", "/bekrafta", "/admin", "/konto", "/sprak", "/redigera", "/ny", "/nytt",
-	"/atgarder/", "/teman/", "/historik/{id}", "/meddelanden", "/arkiv", "/papper",
+	"/atgarder/", "/teman/", "/historik/{id}", "/swot/{id}", "/meddelanden", "/arkiv", "/papper",
 }
 
 // TestNoPersonalDataInPublicOutputs stores personal data of every kind —
@@ -212,6 +215,15 @@ func TestNoPersonalDataInPublicOutputs(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := db.AnswerIdea(ctx, ortsplan.IdeaAnswer{IdeaID: f.idea, Status: ortsplan.IdeaPreparing, Answer: "Vi utreder frågan."}); err != nil {
+			t.Fatal(err)
+		}
+
+		if err := db.SaveSWOTItem(ctx, &ortsplan.SWOTItem{LocalityID: l.ID, Kind: ortsplan.SWOTStrength, Text: "Engagerade boende",
+			MeetingID: m.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveFact(ctx, &ortsplan.Fact{LocalityID: l.ID, Measure: ortsplan.MeasureService, Label: "Skola", Year: 2024,
+			Value: 1, Source: "Kommunen"}); err != nil {
 			t.Fatal(err)
 		}
 

@@ -34,13 +34,16 @@ func TestEverySaveSaysSo(t *testing.T) {
 				fields := map[string]string{}
 				form := row.form(f)
 				for k := range form {
-					if k != "filename" {
+					if k != "filename" && k != "csvdata" {
 						fields[k] = form.Get(k)
 					}
 				}
 				data := f.pngBytes
-				if strings.HasSuffix(form.Get("filename"), ".pdf") {
+				switch {
+				case strings.HasSuffix(form.Get("filename"), ".pdf"):
 					data = f.pdfBytes
+				case strings.HasSuffix(form.Get("filename"), ".csv"):
+					data = []byte(form.Get("csvdata"))
 				}
 				res = admin.uploadAs(path, row.file, fields, form.Get("filename"), data)
 			} else {

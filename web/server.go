@@ -53,6 +53,8 @@ type Services struct {
 	Editions ortsplan.EditionService
 	// Matters keeps the matters passed on (ärenden).
 	Matters ortsplan.MatterService
+	// Facts keeps a locality's facts, history text and SWOT.
+	Facts ortsplan.FactService
 	// Ping reports whether the database is reachable, for /readyz.
 	Ping func(ctx context.Context) error
 	// PageVersion reads the page counter, which moves with every committed
@@ -67,7 +69,7 @@ func (svc Services) check() error {
 		"Plans": svc.Plans, "Meetings": svc.Meetings, "Files": svc.Files, "SignUps": svc.SignUps, "Ideas": svc.Ideas,
 		"Follows": svc.Follows, "PersonalData": svc.PersonalData, "Search": svc.Search, "OpenData": svc.OpenData,
 		"Outbox": svc.Outbox, "Effects": svc.Effects, "Work": svc.Work, "Exports": svc.Exports, "Surveys": svc.Surveys,
-		"Quickfixes": svc.Quickfixes, "Editions": svc.Editions, "Matters": svc.Matters} {
+		"Quickfixes": svc.Quickfixes, "Editions": svc.Editions, "Matters": svc.Matters, "Facts": svc.Facts} {
 		if v == nil {
 			return fmt.Errorf("web: no %s service configured", name)
 		}
@@ -302,7 +304,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 	reg.MustRegister(newOutboxCollector(cfg))
 	s.openData = opendata.New(opendata.Services{Localities: svc.Localities, Plans: svc.Plans, Meetings: svc.Meetings,
 		Ideas: svc.Ideas, OpenData: svc.OpenData, Effects: svc.Effects, Surveys: svc.Surveys, Quickfixes: svc.Quickfixes,
-		Editions: svc.Editions, Matters: svc.Matters},
+		Editions: svc.Editions, Matters: svc.Matters, Facts: svc.Facts},
 		opendata.Config{BaseURL: cfg.BaseURL, OrgName: cfg.OrgName, DataLicence: cfg.DataLicence, DataLicenceURL: cfg.DataLicenceURL,
 			Catalog: cat, Logger: cfg.Logger, Now: cfg.Now, Fail: s.fail,
 			Lang: func(r *http.Request) string { return reqInfo(r).Lang }, RequestID: func(r *http.Request) string { return reqInfo(r).ID }})
@@ -496,6 +498,8 @@ func (s *Server) routes() *http.ServeMux {
 	staff("POST /quickfix/{id}/utbetalning", s.payQuickfix)
 	staff("GET /admin/quickfix", s.adminQuickfixes)
 	staff("POST /admin/quickfix/budget", s.setQuickfixBudget)
+	// The picture of the locality: facts, history text, associations and SWOT (lup.go).
+	s.lupRoutes(mux, staff, upload)
 
 	// Staff: what waits for them, and the administration.
 	staff("GET /admin", s.adminHome)

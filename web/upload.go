@@ -72,7 +72,8 @@ const (
 type uploadForm struct {
 	file     *os.File
 	size     int64
-	tooLarge bool // a file over the limit was sent, and dropped
+	tooLarge bool   // a file over the limit was sent, and dropped
+	name     string // the file's name as the browser sent it
 }
 
 // chosen reports whether a file came with the form.
@@ -215,7 +216,7 @@ func (s *Server) readUploadForm(w http.ResponseWriter, r *http.Request, fileFiel
 			s.serverError(w, r, err)
 			return false
 		}
-		up.file = f
+		up.file, up.name = f, p.FileName()
 		n, err := io.Copy(f, io.LimitReader(p, maxFile+1))
 		if err != nil {
 			return s.uploadReadFailed(w, r, err)

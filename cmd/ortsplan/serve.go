@@ -286,7 +286,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.web.ResidentUploadLimits = media.ResidentLimits()
 	m.web.ResidentUploadLimits.MaxBytes = int64(m.uploadMB) << 20
 	h, err := web.New(web.Services{Users: m.DB, Residents: m.DB, Localities: m.DB, Plans: m.DB, Meetings: m.DB, Files: m.DB, SignUps: m.DB, Ideas: m.DB, Follows: m.DB,
-		PersonalData: m.DB, Search: m.DB, OpenData: m.DB, Outbox: m.DB, Effects: m.DB, Work: m.DB, Exports: m.DB, Surveys: m.DB, Quickfixes: m.DB, Editions: m.DB, Matters: m.DB, Ping: m.DB.Ping, PageVersion: m.DB.PageVersion}, m.web)
+		PersonalData: m.DB, Search: m.DB, OpenData: m.DB, Outbox: m.DB, Effects: m.DB, Work: m.DB, Exports: m.DB, Surveys: m.DB, Quickfixes: m.DB, Editions: m.DB, Matters: m.DB, Facts: m.DB, Ping: m.DB.Ping, PageVersion: m.DB.PageVersion}, m.web)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ type Services struct {
 	Quickfixes ortsplan.QuickfixService
 	Editions   ortsplan.EditionService
 	Matters    ortsplan.MatterService
+	Facts      ortsplan.FactService
 }
 
 // Config holds the open data's settings and what it borrows from the site.
@@ -99,6 +100,9 @@ func (h *Handler) Register(mux Mux) {
 		{"GET /api/v1/plan-revisions", h.apiEditions},
 		{"GET /api/v1/matters", h.apiMatters},
 		{"GET /api/v1/matters/{id}", h.apiMatter},
+		{"GET /api/v1/localities/{slug}/facts", h.apiFacts},
+		{"GET /api/v1/localities/{slug}/swot", h.apiSWOT},
+		{"GET /api/v1/swot", h.apiSWOT},
 		{"/api/v1/", h.apiFallback},
 	} {
 		var next http.Handler = rt.fn
