@@ -234,6 +234,8 @@ func authzRows() []authzRow {
 		public("GET /orter/{slug}/bild/{variant}", malm("/bild/page")),
 		public("GET /orter/{slug}/effekter", malm("/effekter")),
 		public("GET /orter/{slug}/ideer", malm("/ideer")),
+		public("GET /orter/{slug}/karta", malm("/karta")),
+		public("GET /orter/{slug}/valj-plats", malm("/valj-plats?for=ide")),
 		public("GET /moten/{id}", func(f *authzFixture) string { return "/moten/" + id(f.meeting) }),
 		public("GET /kalender", fixed("/kalender")),
 		public("GET /kalender.ics", fixed("/kalender.ics")),

@@ -319,6 +319,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/bild/{variant}", s.serveLocalityImage)
 	mux.HandleFunc("GET /orter/{slug}/effekter", s.effectsPage)
 	mux.HandleFunc("GET /orter/{slug}/ideer", s.ideas)
+	mux.HandleFunc("GET /orter/{slug}/karta", s.localityPlaces)
+	mux.HandleFunc("GET /orter/{slug}/valj-plats", s.pickPlace)
 	mux.HandleFunc("GET /moten/{id}", s.meeting)
 	mux.HandleFunc("GET /filer/{id}/{variant}", s.serveFile)
 	mux.HandleFunc("GET /kalender", s.calendar)
