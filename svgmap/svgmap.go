@@ -30,10 +30,10 @@ type Point struct {
 
 // Options set the size and accessible name of a map.
 type Options struct {
-	Width, Height int    // viewBox size in user units; 600 by 450 if zero
-	Title         string // accessible title of the whole map; "Karta" if empty, but always set it
-	Desc          string // longer description, e.g. "The table below lists the same localities."
-	ID            string // prefix for the ids of the title and desc elements; "map" if empty
+	Width, Height int     // viewBox size in user units; 600 by 450 if zero
+	Title         string  // accessible title of the whole map; "Karta" if empty, but always set it
+	Desc          string  // longer description, e.g. "The table below lists the same localities."
+	ID            string  // prefix for the ids of the title and desc elements; "map" if empty
 	MinSpanKm     float64 // the least extent shown; 10 km if zero (a municipality), less for the places of one village
 }
 
