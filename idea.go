@@ -84,6 +84,7 @@ type Idea struct {
 	ThemeTitle   string
 	Photo        []FileVariant // optional photo, in its stored sizes
 	PhotoAlt     string
+	Place        Place // where it is meant to happen; zero when not given
 	Status       IdeaStatus
 	Answer       string
 	AnsweredBy   string
@@ -118,6 +119,7 @@ func (i *Idea) Validate() error {
 	if len(i.Photo) > 0 {
 		CheckAlt(v, "photo_alt", i.PhotoAlt)
 	}
+	CheckPlace(v, &i.Place, nil) // the distance from the locality is checked where the locality is known
 	return v.Err()
 }
 

@@ -14,6 +14,7 @@ type IdeaPageQuery struct {
 	AfterID       int64
 	AfterSupports int
 	Limit         int
+	Placed        bool // only ideas with a point (for the locality's map); newest first
 }
 
 // MeetingPageQuery selects one page of meetings ordered by start time and id.

@@ -123,6 +123,7 @@ type Action struct {
 	Weight     float64 // weight among siblings; 0 means 1
 	Position   int
 	Version    int
+	Place      Place // where it is meant to happen; zero when not given
 
 	Children []*Action
 	Updates  []*ActionUpdate // newest first
@@ -531,6 +532,7 @@ func (a *Action) Validate() error {
 	if a.ThemeID == 0 {
 		v.Add("theme", "error.choose_from_list")
 	}
+	CheckPlace(v, &a.Place, nil) // the distance from the locality is checked where the locality is known
 	return v.Err()
 }
 

@@ -45,6 +45,7 @@ type demoIdea struct {
 	supports    int // how many residents support it
 	comments    []demoComment
 	answer      *demoAnswer
+	place       ortsplan.Place
 }
 
 func answer(st ortsplan.IdeaStatus, days int, text string) *demoAnswer {
@@ -95,7 +96,8 @@ var ideas = []demoIdea{
 	{slug: "halleforsnas", by: 7, daysAgo: 500, title: "Belysning på promenadstråket runt Brukssjön",
 		body: "Stråket är fint men helt mörkt på vintern. Belysning på den första biten från bruket skulle göra att fler går där.", supports: 16,
 		comments: []demoComment{{by: 8, days: 3, body: "Jag går inte där efter fyra på eftermiddagen i november. Belysning behövs."}},
-		answer:   answer(ortsplan.IdeaDone, 200, "Belysningen på den första kilometern från bruket är klar. Tack för förslaget!")},
+		answer:   answer(ortsplan.IdeaDone, 200, "Belysningen på den första kilometern från bruket är klar. Tack för förslaget!"),
+		place:    spot(59.1549, 16.4978, "Stråket från bruket")},
 	{slug: "halleforsnas", by: 8, daysAgo: 230, title: "Sommarkafé i bruksområdet",
 		body: "Ett kafé i ett av de gamla husen vid bruket, öppet på helgerna under sommaren, skulle samla både ortsbor och besökare.", supports: 10,
 		answer: answer(ortsplan.IdeaReceived, 21, "Tack. Förslaget går vidare till arbetsgruppen för näringsliv, service och marknadsföring.")},
@@ -137,7 +139,8 @@ var ideas = []demoIdea{
 		body: "Vägen mot Flen är smal och bilarna kör fort. Många skulle cykla om det fanns en säker cykelväg.", supports: 7,
 		answer: answer(ortsplan.IdeaNotRelevant, 40, "Tack. Vägen är Trafikverkets, och en cykelväg finns inte med i deras planer de närmaste åren. Vi har lämnat förslaget till Trafikverket och tar upp det igen när Mellösa har en plan.")},
 	{slug: "mellosa", by: 14, daysAgo: 25, title: "Gatubelysning vid kyrkan",
-		body: "Det är mörkt på vägen förbi kyrkan och församlingshemmet. Några lampor till skulle göra stor skillnad.", supports: 3},
+		body: "Det är mörkt på vägen förbi kyrkan och församlingshemmet. Några lampor till skulle göra stor skillnad.", supports: 3,
+		place: spot(59.1016, 16.5593, "Vägen förbi kyrkan")},
 	{slug: "mellosa", by: 23, daysAgo: 3, title: "Mötesplats för unga",
 		body: "Det finns inget att göra för oss som är 13–16 år. Kan vi få låna en lokal någon kväll i veckan?", supports: 2},
 
@@ -145,7 +148,8 @@ var ideas = []demoIdea{
 	{slug: "bettna", by: 16, daysAgo: 380, title: "Belysning vid busshållplatsen vid väg 52",
 		body: "Hållplatsen vid korsningen är helt mörk. Barnen som åker till skolan står där i mörker på morgonen.", supports: 19,
 		comments: []demoComment{{by: 17, days: 1, body: "Det är riktigt otäckt där på vintern."}, {by: 18, days: 2, body: "Vi har sagt det här länge. Bra att det finns här nu."}},
-		answer:   answer(ortsplan.IdeaPreparing, 60, "Trafikverket har sagt nej till belysning. Kommunen har erbjudit sig att förskottera kostnaden, och vi väntar på Trafikverkets svar.")},
+		answer:   answer(ortsplan.IdeaPreparing, 60, "Trafikverket har sagt nej till belysning. Kommunen har erbjudit sig att förskottera kostnaden, och vi väntar på Trafikverkets svar."),
+		place:    spot(58.9059, 16.6429, "Busshållplatsen vid väg 52")},
 	{slug: "bettna", by: 17, daysAgo: 160, title: "Fiber till husen utanför byn",
 		body: "Flera gårdar utanför Bettna har fortfarande inte fiber. Kan fiberföreningen och kommunen göra en ny intresseanmälan?", supports: 11,
 		answer: answer(ortsplan.IdeaReceived, 9, "Tack. Förslaget går till bredbandsgruppen, som planerar en ny intresseanmälan.")},

@@ -87,7 +87,7 @@ func loadIdeas(s lifeStore, ck *clock, ls map[string]*ortsplan.Locality, rs []*o
 	for n, di := range ideas {
 		l := ls[di.slug]
 		proposed := ago(di.daysAgo)
-		i := &ortsplan.Idea{LocalityID: l.ID, Title: di.title, Body: di.body}
+		i := &ortsplan.Idea{LocalityID: l.ID, Title: di.title, Body: di.body, Place: di.place}
 		if err := s.CreateIdea(ck.resident(rs[di.by], proposed), i); err != nil {
 			return fmt.Errorf("demo: idea %q: %w", di.title, err)
 		}

@@ -126,6 +126,17 @@ func act(title string, st ortsplan.ActionStatus, progress int, kind ortsplan.Res
 
 func done(a *ortsplan.Action) { a.Status, a.Progress = ortsplan.ActionDone, 100 }
 
+// spot is a place on the locality's map.
+func spot(lat, lon float64, address string) ortsplan.Place {
+	return ortsplan.Place{Lat: ptr(lat), Lon: ptr(lon), Address: address}
+}
+
+// placed gives an action a place.
+func placed(a ortsplan.Action, p ortsplan.Place) ortsplan.Action {
+	a.Place = p
+	return a
+}
+
 var plans = map[string]demoPlan{
 	"halleforsnas": {
 		// Nothing says when, or whether, Hälleforsnäs's plan was adopted: a draft.
@@ -134,7 +145,7 @@ var plans = map[string]demoPlan{
 			{title: "Kultur och fritid", description: "Arbetsgruppen för kultur och fritid.", actions: []demoAction{
 				{a: act("Utveckla bruksområdet", ortsplan.ActionOngoing, 80, ortsplan.ResponsibleWorkingGroup, "Kultur och fritid"),
 					updates: []ortsplan.ActionUpdate{{On: day("2014-06-01"), Text: "Bruksområdet har fått nya verksamheter och en sommarmarknad."}}},
-				{a: act("Promenadstråk runt Brukssjön", ortsplan.ActionOngoing, 60, ortsplan.ResponsibleMunicipality, ""),
+				{a: placed(act("Promenadstråk runt Brukssjön", ortsplan.ActionOngoing, 60, ortsplan.ResponsibleMunicipality, ""), spot(59.1561, 16.4952, "Brukssjön")),
 					later:   done,
 					updates: []ortsplan.ActionUpdate{{On: day("2015-09-15"), Text: "Stråket runt Brukssjön är klart och skyltat."}}},
 			}},
@@ -157,7 +168,8 @@ var plans = map[string]demoPlan{
 		themes: []demoTheme{
 			{title: "Boende", actions: []demoAction{
 				{a: ortsplan.Action{Title: "Seniorboende vid Kapellet", Description: "Bostäder för äldre nära Kapellet. Kräver en ny detaljplan.",
-					Status: ortsplan.ActionOngoing, ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Priority: ortsplan.PriorityHigh},
+					Status: ortsplan.ActionOngoing, ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Priority: ortsplan.PriorityHigh,
+					Place: spot(59.0731, 16.8262, "Vid Kapellet")},
 					subs: []demoAction{
 						{a: ortsplan.Action{Title: "Ta fram detaljplan", Status: ortsplan.ActionOngoing, Progress: 10},
 							later: func(a *ortsplan.Action) { a.Progress = 40 }},
@@ -195,8 +207,8 @@ var plans = map[string]demoPlan{
 			}},
 			{title: "Besöksmål och centrum", actions: []demoAction{
 				{a: act("Informationstavlor", ortsplan.ActionDone, 100, ortsplan.ResponsibleMunicipality, "")},
-				{a: act("Malmakvarn", ortsplan.ActionOngoing, 40, ortsplan.ResponsibleAssociation, "Hembygdsföreningen")},
-				{a: act("Stora Torget", ortsplan.ActionOngoing, 20, ortsplan.ResponsibleMunicipality, "")},
+				{a: placed(act("Malmakvarn", ortsplan.ActionOngoing, 40, ortsplan.ResponsibleAssociation, "Hembygdsföreningen"), spot(59.1296, 16.7196, "Malmakvarn"))},
+				{a: placed(act("Stora Torget", ortsplan.ActionOngoing, 20, ortsplan.ResponsibleMunicipality, ""), spot(59.1336, 16.7263, "Stora Torget"))},
 			}},
 			{title: "Ortsbornas lista", description: "Förslag från ett senare möte.", actions: []demoAction{
 				{a: act("Skyltning från söder", ortsplan.ActionNotStarted, 0, ortsplan.ResponsibleMunicipality, "")},
@@ -211,7 +223,8 @@ var plans = map[string]demoPlan{
 		themes: []demoTheme{
 			{title: "Trafik, skyltar och belysning", actions: []demoAction{
 				{a: ortsplan.Action{Title: "Belysning vid korsningen väg 221/52", Status: ortsplan.ActionOngoing, Progress: 20,
-					ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Priority: ortsplan.PriorityHigh},
+					ResponsibleKind: ortsplan.ResponsibleMunicipality, ResponsibleDepartment: "Samhällsbyggnadsförvaltningen", Priority: ortsplan.PriorityHigh,
+					Place: spot(58.9057, 16.6436, "Korsningen väg 221/52")},
 					updates: []ortsplan.ActionUpdate{
 						{On: day("2013-02-01"), Text: "Trafikverket har sagt nej till belysning i korsningen."},
 						{On: day("2013-06-01"), Text: "Kommunen har erbjudit sig att förskottera belysningen."},
@@ -232,7 +245,8 @@ var plans = map[string]demoPlan{
 			}},
 			{title: "Mötesplatser och information", actions: []demoAction{
 				{a: ortsplan.Action{Title: "Anslagspelare", Description: "Bekostad med ett Quickfix-bidrag.", Status: ortsplan.ActionDone,
-					ResponsibleKind: ortsplan.ResponsibleAssociation, ResponsibleName: "Byalaget", Funding: "Quickfix-bidrag"}},
+					ResponsibleKind: ortsplan.ResponsibleAssociation, ResponsibleName: "Byalaget", Funding: "Quickfix-bidrag",
+					Place: spot(59.0617, 16.7074, "Vid affären")}},
 			}},
 		},
 	},

@@ -100,6 +100,11 @@ var pageKinds = []pageKind{
 	{name: "idea-resident", tmpl: "idea", as: resident, path: "/orter/sparreholm/ideer", status: http.StatusOK,
 		link: regexp.MustCompile(`^/ideer/\d+$`)},
 	{name: "ideas-resident", tmpl: "ideas", as: resident, path: "/orter/sparreholm/ideer", status: http.StatusOK},
+	{name: "places", tmpl: "places", as: visitor, path: "/orter/malmkoping/karta", status: http.StatusOK},
+	{name: "places-empty", tmpl: "places", as: visitor, path: "/orter/flen/karta", status: http.StatusOK},
+	{name: "place-pick", tmpl: "place_pick", as: visitor, path: "/orter/bettna/valj-plats?for=ide", status: http.StatusOK},
+	{name: "place-pick-bad", tmpl: "error", as: visitor, path: "/orter/bettna/valj-plats?for=annat", status: http.StatusBadRequest},
+	{name: "ideas-picked", tmpl: "ideas", as: resident, path: "/orter/bettna/ideer?lat=58.9&lon=16.64", status: http.StatusOK},
 	{name: "unsubscribe", tmpl: "unsubscribe", as: visitor, path: "/avregistrera/exempel", status: http.StatusOK},
 	{name: "admin-audit", tmpl: "admin_audit", as: admin, path: "/admin/logg", status: http.StatusOK},
 	{name: "admin-home", tmpl: "admin_home", as: admin, path: "/admin", status: http.StatusOK},
@@ -159,6 +164,8 @@ var pageKinds = []pageKind{
 		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`)},
 	{name: "action-edit-errors", tmpl: "action_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusBadRequest,
 		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`), submit: url.Values{"title": {""}}},
+	{name: "action-edit-place-errors", tmpl: "action_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusBadRequest,
+		link: regexp.MustCompile(`^/orter/sparreholm/atgarder/\d+$`), submit: url.Values{"place_lat": {"59,07"}, "place_lon": {""}, "place_address": {"Vid Kapellet"}}},
 	// Archiving: a reason refused on each edit page (a sent one would change
 	// the site for the other checks), and the pages that say "Arkiverat".
 	{name: "action-archive-errors", tmpl: "action_edit", as: admin, path: "/orter/sparreholm/handlingsplan/redigera", status: http.StatusBadRequest,

@@ -44,3 +44,17 @@ func (l *Localizer) Number(n int) string {
 	}
 	return neg + s + out
 }
+
+// Decimal formats x with prec decimals and the language's decimal mark:
+// "58,93012" in Swedish, "58.93012" in English.
+func (l *Localizer) Decimal(x float64, prec int) string {
+	s := strconv.FormatFloat(x, 'f', prec, 64)
+	if l.Lang == "sv" {
+		for i := range len(s) {
+			if s[i] == '.' {
+				return s[:i] + "," + s[i+1:]
+			}
+		}
+	}
+	return s
+}

@@ -65,6 +65,14 @@ func TestDatesAndNumbersKeepTogether(t *testing.T) {
 	if got := c.For("sv").Number(6577); got != "6\u00a0577" {
 		t.Errorf("Number(6577) = %q", got)
 	}
+	for lang, want := range map[string]string{"sv": "58,93012", "en": "58.93012"} {
+		if got := c.For(lang).Decimal(58.930123, 5); got != want {
+			t.Errorf("%s: Decimal = %q, want %q", lang, got, want)
+		}
+	}
+	if got := c.For("sv").Decimal(-3, 1); got != "-3,0" {
+		t.Errorf("Decimal(-3, 1) = %q", got)
+	}
 }
 
 // TestPlainSwedish keeps the Swedish catalog in plain language, in the

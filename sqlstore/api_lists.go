@@ -66,6 +66,9 @@ func ideaPageSQL(q ortsplan.IdeaPageQuery) (string, []any) {
 	if q.LocalityID > 0 {
 		w.add("i.locality_id = ?", q.LocalityID)
 	}
+	if q.Placed {
+		w.add("i.place_lat IS NOT NULL")
+	}
 	order := " ORDER BY i.id DESC"
 	if q.Sort == ortsplan.SortSupported {
 		order = " ORDER BY i.supports DESC, i.id DESC"

@@ -41,7 +41,8 @@ func ListQueries() map[string][]any {
 		{LocalityID: 7, Limit: 20}, // a locality's
 		{LocalityID: 7, Sort: ortsplan.SortSupported, Limit: 20},
 		{LocalityID: 7, Sort: ortsplan.SortSupported, AfterID: 90, AfterSupports: 4, Limit: 20},
-		{AfterID: 900, Limit: 20}, // the API's next page
+		{AfterID: 900, Limit: 20},                 // the API's next page
+		{LocalityID: 7, Placed: true, Limit: 200}, // the locality's map
 	} {
 		add(ideaPageSQL(q))
 	}

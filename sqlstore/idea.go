@@ -156,7 +156,8 @@ func (db *DB) Logout(ctx context.Context, token string) error {
 const ideaColumns = `i.id, i.locality_id, l.slug, l.name, COALESCE(i.resident_id, 0), i.author_name, i.title, i.body,
 	COALESCE(t.id, 0), COALESCE(t.title, ''), i.photo, i.photo_alt, i.status, i.answer,
 	COALESCE(u.name, ''), i.answered_at, COALESCE(a.id, 0), COALESCE(a.title, ''), i.supports, i.comments, i.hidden_reason,
-	i.hidden_at, i.restored_reason, i.restored_at, i.flagged_at, i.created_at, i.updated_at, i.verified_supports`
+	i.hidden_at, i.restored_reason, i.restored_at, i.flagged_at, i.created_at, i.updated_at, i.verified_supports,
+	i.place_lat, i.place_lon, i.place_address`
 
 // ideaFrom joins an idea to its locality and what it is linked to. The
 // unary plus keeps SQLite from walking the localities first and sorting
@@ -172,7 +173,8 @@ func scanIdea(row interface{ Scan(...any) error }) (*ortsplan.Idea, error) {
 	err := row.Scan(&i.ID, &i.LocalityID, &i.LocalitySlug, &i.LocalityName, &i.ResidentID, &i.AuthorName, &i.Title, &i.Body,
 		&i.ThemeID, &i.ThemeTitle, &photo, &i.PhotoAlt, &i.Status,
 		&i.Answer, &i.AnsweredBy, &answered, &i.ActionID, &i.ActionTitle, &i.Supports, &i.Comments, &i.HiddenReason, &hidden,
-		&i.RestoredReason, &restored, &flagged, &i.CreatedAt, &i.UpdatedAt, &i.VerifiedSupports)
+		&i.RestoredReason, &restored, &flagged, &i.CreatedAt, &i.UpdatedAt, &i.VerifiedSupports,
+		nullFloat{&i.Place.Lat}, nullFloat{&i.Place.Lon}, &i.Place.Address)
 	if err != nil {
 		return nil, err
 	}
@@ -219,9 +221,13 @@ func (db *DB) CreateIdea(ctx context.Context, i *ortsplan.Idea) error {
 		if err != nil {
 			return fmt.Errorf("sqlstore: idea photo: %w", err)
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO ideas (locality_id, resident_id, author_name, title, body, theme_id, photo, photo_alt, status, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`, i.LocalityID, i.ResidentID, i.AuthorName, i.Title, i.Body,
-			theme, string(pj), i.PhotoAlt, string(i.Status), now).Scan(&i.ID)
+		if err := checkPlace(ctx, tx, i.LocalityID, &i.Place); err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO ideas (locality_id, resident_id, author_name, title, body, theme_id, photo, photo_alt, status, created_at, updated_at,
+			place_lat, place_lon, place_address)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id`, i.LocalityID, i.ResidentID, i.AuthorName, i.Title, i.Body,
+			theme, string(pj), i.PhotoAlt, string(i.Status), now, floatArg(i.Place.Lat), floatArg(i.Place.Lon), i.Place.Address).Scan(&i.ID)
 		if err != nil {
 			return dbErr("insert idea", err)
 		}

@@ -266,13 +266,14 @@ func (db *DB) themes(ctx context.Context, localityID int64) ([]*ortsplan.Theme, 
 
 const actionColumns = `a.id, a.theme_id, COALESCE(a.parent_id, 0), a.title, a.description, a.responsible_kind, a.responsible_name,
 	a.responsible_department, a.priority, a.start_on, a.end_on, a.status, a.progress, a.weight, a.position, a.version, a.created_at, a.updated_at,
-	a.funding`
+	a.funding, a.place_lat, a.place_lon, a.place_address`
 
 func scanAction(row interface{ Scan(...any) error }) (*ortsplan.Action, error) {
 	var a ortsplan.Action
 	err := row.Scan(&a.ID, &a.ThemeID, &a.ParentID, &a.Title, &a.Description, &a.ResponsibleKind, &a.ResponsibleName,
 		&a.ResponsibleDepartment, &a.Priority, dateCol{&a.Start}, dateCol{&a.End}, &a.Status, &a.Progress, &a.Weight,
-		&a.Position, &a.Version, &a.CreatedAt, &a.UpdatedAt, &a.Funding)
+		&a.Position, &a.Version, &a.CreatedAt, &a.UpdatedAt, &a.Funding,
+		nullFloat{&a.Place.Lat}, nullFloat{&a.Place.Lon}, &a.Place.Address)
 	return &a, err
 }
 
@@ -519,6 +520,9 @@ func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 				return err
 			}
 		}
+		if err := checkPlace(ctx, tx, localityID, &a.Place); err != nil {
+			return err
+		}
 		var parent any
 		if a.ParentID != 0 {
 			p, err := scanAction(tx.QueryRowContext(ctx, "SELECT "+actionColumns+" FROM actions a WHERE a.id = $1 AND a.locality_id = $2 AND a.archived_at IS NULL",
@@ -541,11 +545,13 @@ func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 		}
 		if a.ID == 0 {
 			err := tx.QueryRowContext(ctx, `INSERT INTO actions (locality_id, theme_id, parent_id, title, description, responsible_kind,
-				responsible_name, responsible_department, priority, start_on, end_on, status, progress, weight, position, version, created_at, updated_at, funding)
+				responsible_name, responsible_department, priority, start_on, end_on, status, progress, weight, position, version, created_at, updated_at, funding,
+				place_lat, place_lon, place_address)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-				(SELECT COALESCE(MAX(position), 0) + 1 FROM actions WHERE theme_id = $2), 1, $15, $15, $16) RETURNING id, position`,
+				(SELECT COALESCE(MAX(position), 0) + 1 FROM actions WHERE theme_id = $2), 1, $15, $15, $16, $17, $18, $19) RETURNING id, position`,
 				localityID, a.ThemeID, parent, a.Title, a.Description, string(a.ResponsibleKind), a.ResponsibleName, a.ResponsibleDepartment,
-				string(a.Priority), dateArg(a.Start), dateArg(a.End), string(a.Status), a.Progress, a.Weight, now, a.Funding).Scan(&a.ID, &a.Position)
+				string(a.Priority), dateArg(a.Start), dateArg(a.End), string(a.Status), a.Progress, a.Weight, now, a.Funding,
+				floatArg(a.Place.Lat), floatArg(a.Place.Lon), a.Place.Address).Scan(&a.ID, &a.Position)
 			if err != nil {
 				return dbErr("insert action", err)
 			}
@@ -556,9 +562,11 @@ func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE actions SET theme_id = $1, parent_id = $2, title = $3, description = $4, responsible_kind = $5,
 				responsible_name = $6, responsible_department = $7, priority = $8, start_on = $9, end_on = $10, status = $11, progress = $12,
-				weight = $13, version = version + 1, updated_at = $14, funding = $17 WHERE id = $15 AND version = $16`,
+				weight = $13, version = version + 1, updated_at = $14, funding = $17,
+				place_lat = $18, place_lon = $19, place_address = $20 WHERE id = $15 AND version = $16`,
 				a.ThemeID, parent, a.Title, a.Description, string(a.ResponsibleKind), a.ResponsibleName, a.ResponsibleDepartment,
-				string(a.Priority), dateArg(a.Start), dateArg(a.End), string(a.Status), a.Progress, a.Weight, now, a.ID, a.Version, a.Funding)
+				string(a.Priority), dateArg(a.Start), dateArg(a.End), string(a.Status), a.Progress, a.Weight, now, a.ID, a.Version, a.Funding,
+				floatArg(a.Place.Lat), floatArg(a.Place.Lon), a.Place.Address)
 			if err := mustAffect(res, err, "update action"); err != nil {
 				return err
 			}
@@ -584,7 +592,8 @@ func (db *DB) SaveAction(ctx context.Context, a *ortsplan.Action) error {
 				"start", fmtDate(old.Start), fmtDate(a.Start),
 				"end", fmtDate(old.End), fmtDate(a.End),
 				"weight", weight(old), weight(a),
-				"theme", idStr(old.ThemeID), idStr(a.ThemeID))})
+				"theme", idStr(old.ThemeID), idStr(a.ThemeID),
+				"place", placeText(old.Place), placeText(a.Place))})
 		if err != nil {
 			return err
 		}
@@ -896,5 +905,5 @@ func sameAction(old, a *ortsplan.Action) bool {
 		old.ResponsibleKind == a.ResponsibleKind && old.ResponsibleName == a.ResponsibleName &&
 		old.ResponsibleDepartment == a.ResponsibleDepartment && old.Priority == a.Priority && old.Start.Equal(a.Start) &&
 		old.End.Equal(a.End) && old.Status == a.Status && old.Progress == a.Progress && old.Weight == a.Weight &&
-		old.Funding == a.Funding
+		old.Funding == a.Funding && placeText(old.Place) == placeText(a.Place)
 }

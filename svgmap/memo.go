@@ -35,7 +35,8 @@ func (m *Memo) lazyCache() *cache.Cache[string, template.HTML] {
 // Render returns Render(points, opt), from memory when drawn before.
 func (m *Memo) Render(points []Point, opt Options) template.HTML {
 	var b strings.Builder
-	for _, s := range []string{opt.Title, opt.Desc, opt.ID, strconv.Itoa(opt.Width), strconv.Itoa(opt.Height)} {
+	for _, s := range []string{opt.Title, opt.Desc, opt.ID, strconv.Itoa(opt.Width), strconv.Itoa(opt.Height),
+		strconv.FormatFloat(opt.MinSpanKm, 'g', -1, 64)} {
 		b.WriteString(strconv.Quote(s))
 	}
 	for _, p := range points {

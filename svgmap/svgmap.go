@@ -30,10 +30,11 @@ type Point struct {
 
 // Options set the size and accessible name of a map.
 type Options struct {
-	Width, Height int    // viewBox size in user units; 600 by 450 if zero
-	Title         string // accessible title of the whole map; "Karta" if empty, but always set it
-	Desc          string // longer description, e.g. "The table below lists the same localities."
-	ID            string // prefix for the ids of the title and desc elements; "map" if empty
+	Width, Height int     // viewBox size in user units; 600 by 450 if zero
+	Title         string  // accessible title of the whole map; "Karta" if empty, but always set it
+	Desc          string  // longer description, e.g. "The table below lists the same localities."
+	ID            string  // prefix for the ids of the title and desc elements; "map" if empty
+	MinSpanKm     float64 // the least extent shown; 10 km if zero (a municipality), less for the places of one village
 }
 
 const (
@@ -85,7 +86,11 @@ func Render(points []Point, opt Options) template.HTML {
 	desc := strings.TrimSpace(opt.Desc)
 
 	pts := usable(points)
-	proj := fit(pts, float64(w), float64(h))
+	minSpan := opt.MinSpanKm
+	if minSpan <= 0 || math.IsNaN(minSpan) {
+		minSpan = minSpanKm
+	}
+	proj := fit(pts, float64(w), float64(h), minSpan)
 
 	var b strings.Builder
 	labelledBy := id + "-title"
@@ -201,7 +206,7 @@ func margins(w, h float64) (side, top, bottom float64) {
 
 // fit returns the projection that centres the points' bounding box in a
 // w by h map, as large as the margins allow.
-func fit(pts []Point, w, h float64) projection {
+func fit(pts []Point, w, h, minSpanKm float64) projection {
 	side, top, bottom := margins(w, h)
 	p := projection{cosLat: 1, midX: w / 2, midY: top + (h-top-bottom)/2}
 	minSpan := minSpanKm / kmPerDegree

@@ -169,7 +169,7 @@ func TestStructure(t *testing.T) {
 func TestInsideMargins(t *testing.T) {
 	for _, size := range [][2]int{{600, 450}, {300, 600}, {1000, 200}} {
 		w, h := float64(size[0]), float64(size[1])
-		proj := fit(usable(flen), w, h)
+		proj := fit(usable(flen), w, h, minSpanKm)
 		side, top, bottom := margins(w, h)
 		const eps = 1e-6
 		var touchX, touchY bool
@@ -198,7 +198,7 @@ func TestInsideMargins(t *testing.T) {
 
 func TestEastIsRightNorthIsUp(t *testing.T) {
 	pts := usable(flen)
-	proj := fit(pts, 600, 450)
+	proj := fit(pts, 600, 450, minSpanKm)
 	fx, fy := proj.project(59.0568, 16.5893) // Flen
 	mx, my := proj.project(59.1331, 16.7255) // Malmköping, north-east of Flen
 	if mx <= fx {
@@ -223,7 +223,7 @@ func TestScaleBar(t *testing.T) {
 	for _, size := range [][2]int{{600, 450}, {300, 300}, {1200, 500}} {
 		pts := flen[:2] // Flen and Malmköping
 		_, root := render(t, pts, Options{Title: "Karta", Width: size[0], Height: size[1]})
-		proj := fit(usable(pts), float64(size[0]), float64(size[1]))
+		proj := fit(usable(pts), float64(size[0]), float64(size[1]), minSpanKm)
 
 		// The projection keeps distances: Flen to Malmköping is about 11.5 km
 		// as the crow flies (8.5 km north, 7.8 km east).
@@ -435,7 +435,7 @@ func TestDuplicatePoints(t *testing.T) {
 			}
 		}
 	}
-	x, y := fit(usable(pts), 600, 450).project(59.1, 16.6)
+	x, y := fit(usable(pts), 600, 450, minSpanKm).project(59.1, 16.6)
 	if math.Hypot(cx-x, cy-y) > 0.2 {
 		t.Errorf("markers centred on (%.1f, %.1f), want (%.1f, %.1f)", cx, cy, x, y)
 	}

@@ -298,6 +298,8 @@ func authzRows() []authzRow {
 		public("GET /orter/{slug}/fakta", malm("/fakta")),
 		public("GET /orter/{slug}/swot", malm("/swot")),
 		public("GET /orter/{slug}/skriv-ut", malm("/skriv-ut")),
+		public("GET /orter/{slug}/karta", malm("/karta")),
+		public("GET /orter/{slug}/valj-plats", malm("/valj-plats?for=ide")),
 		public("GET /moten/{id}", func(f *authzFixture) string { return "/moten/" + id(f.meeting) }),
 		public("GET /kalender", fixed("/kalender")),
 		public("GET /kalender.ics", fixed("/kalender.ics")),

@@ -599,6 +599,7 @@ func actionValues(a *ortsplan.Action) url.Values {
 	if a.Weight > 0 {
 		f.Set("weight", strconv.FormatFloat(a.Weight, 'f', -1, 64))
 	}
+	setPlaceValues(f, a.Place)
 	for _, o := range a.Organisations {
 		f.Add("organisations", strconv.FormatInt(o.ID, 10))
 	}
@@ -640,8 +641,10 @@ func (s *Server) newActionForm(w http.ResponseWriter, r *http.Request) {
 	a := &ortsplan.Action{Status: ortsplan.ActionNotStarted, Priority: ortsplan.PriorityMedium}
 	a.ThemeID, _ = parseID(r.URL.Query().Get("tema"))
 	a.ParentID, _ = parseID(r.URL.Query().Get("foralder"))
+	f := actionValues(a)
+	pickedPoint(r, f)
 	s.editPage(w, r, http.StatusOK, "action_edit", &editData{Locality: l, Plan: p, Action: &ortsplan.Action{}, Parents: topActions(p, 0)},
-		&form{Values: actionValues(a)})
+		&form{Values: f})
 }
 
 func actionFromForm(a *ortsplan.Action, f url.Values, v ortsplan.ValidationErrors) {
@@ -659,6 +662,7 @@ func actionFromForm(a *ortsplan.Action, f url.Values, v ortsplan.ValidationError
 	a.Weight, _ = formFloat(f, "weight", v)
 	a.ThemeID, _ = parseID(f.Get("theme"))
 	a.ParentID, _ = parseID(f.Get("parent"))
+	a.Place = placeFromForm(f, v)
 	a.Version = formVersion(f)
 	a.Organisations = nil
 	for _, o := range f["organisations"] {
@@ -724,8 +728,10 @@ func (s *Server) editActionForm(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	f := actionValues(a)
+	pickedPoint(r, f)
 	s.editPage(w, r, http.StatusOK, "action_edit", &editData{Locality: l, Plan: p, Action: a, Parents: topActions(p, a.ID),
-		Saved: r.URL.Query().Get("sparat")}, &form{Values: actionValues(a)})
+		Saved: r.URL.Query().Get("sparat")}, &form{Values: f})
 }
 
 func (s *Server) addActionUpdate(w http.ResponseWriter, r *http.Request) {

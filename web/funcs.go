@@ -218,6 +218,8 @@ type actionView struct {
 	Priority            string
 	FundingLabel        string
 	Funding             string
+	PlaceLabel          string
+	Place               string
 	PeriodLabel         string
 	Period              bool
 	StartISO, StartText string
@@ -236,7 +238,10 @@ type updateView struct{ ISO, Date, Text string }
 func newActionView(L *i18n.Localizer, a *ortsplan.Action, level int) actionView {
 	v := actionView{ID: a.ID, Title: a.Title, Level: level, Status: a.Status, StatusText: L.T("status." + string(a.Status)),
 		Progress: a.ComputedProgress(), Period: !a.Start.IsZero() || !a.End.IsZero()}
-	v.Facts = a.ResponsibleKind != "" || a.Priority != "" || v.Period || len(a.Organisations) > 0 || a.Funding != ""
+	v.Facts = a.ResponsibleKind != "" || a.Priority != "" || v.Period || len(a.Organisations) > 0 || a.Funding != "" || !a.Place.IsZero()
+	if !a.Place.IsZero() {
+		v.PlaceLabel, v.Place = L.T("place.legend"), placeText(L, a.Place)
+	}
 	if a.Late(time.Now()) {
 		v.LateText = L.T("action.late")
 	}
@@ -360,9 +365,11 @@ var templateFuncs = template.FuncMap{
 	"meetingList": func(p *page, ms []*ortsplan.Meeting, showLocality bool) meetingListData {
 		return meetingListData{p, ms, showLocality}
 	},
-	"sub":  func(a, b int) int { return a - b },
-	"days": func(d time.Duration) int { return int(d.Hours() / 24) },
-	"now":  time.Now,
+	"placeFields": func(p *page, pick string) placeFieldsData { return placeFieldsData{p, pick} },
+	"placeText":   placeText,
+	"sub":         func(a, b int) int { return a - b },
+	"days":        func(d time.Duration) int { return int(d.Hours() / 24) },
+	"now":         time.Now,
 	// loginLink is the header's login link, coming back to a public page
 	// after logging in; pages that carry a one-time token in their address
 	// are never named in another address.

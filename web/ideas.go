@@ -183,7 +183,15 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 	s.render(w, r, status, "ideas", p)
 }
 
-func (s *Server) ideas(w http.ResponseWriter, r *http.Request) { s.ideasPage(w, r, http.StatusOK, nil) }
+func (s *Server) ideas(w http.ResponseWriter, r *http.Request) {
+	var f *form
+	if r.URL.Query().Has("lat") { // back from the pick grid with a point
+		v := url.Values{}
+		pickedPoint(r, v)
+		f = &form{Values: v}
+	}
+	s.ideasPage(w, r, http.StatusOK, f)
+}
 
 // createIdea lets a logged-in resident propose an idea for the locality,
 // with an optional photo within the residents' limits. uploadRoute asked for
@@ -201,6 +209,8 @@ func (s *Server) createIdea(w http.ResponseWriter, r *http.Request, up *uploadFo
 	i := &ortsplan.Idea{LocalityID: l.ID, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
 		PhotoAlt: r.PostFormValue("photo_alt")}
 	i.ThemeID, _ = parseID(r.PostFormValue("theme"))
+	pv := ortsplan.ValidationErrors{}
+	i.Place = placeFromForm(r.PostForm, pv)
 	refuse := func(err error) {
 		fe := ortsplan.FieldErrors(err)
 		if fe["file"] != "" {
@@ -208,6 +218,10 @@ func (s *Server) createIdea(w http.ResponseWriter, r *http.Request, up *uploadFo
 			delete(fe, "file")
 		}
 		s.ideasPage(w, r, http.StatusBadRequest, &form{Values: r.PostForm, Errors: fe, Error: "error.form"})
+	}
+	if len(pv) > 0 {
+		refuse(pv)
+		return
 	}
 	// An optional photo: judged by content, stored in sizes; removed again if the idea is refused.
 	var photo *ortsplan.MeetingFile

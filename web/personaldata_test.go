@@ -36,7 +36,7 @@ func publicOutputs(f personalFixture) []string {
 		// HTML pages.
 		"/", "/orter", "/orter?fas=mobiliserande", "/orter/bettna", "/orter/bettna/vision", "/orter/bettna/handlingsplan",
 		"/orter/bettna/historik", "/orter/bettna/arbetsgrupper", "/orter/bettna/arbetsgrupper/bredband", "/orter/bettna/moten",
-		"/orter/bettna/ideer", "/orter/bettna/ideer?sortera=stod", "/orter/bettna/bilder", "/ideer/" + idea, "/ideer/" + hidden,
+		"/orter/bettna/ideer", "/orter/bettna/ideer?sortera=stod", "/orter/bettna/bilder", "/orter/bettna/karta", "/orter/bettna/valj-plats?for=ide", "/ideer/" + idea, "/ideer/" + hidden,
 		"/moten/" + meeting, "/moten/" + meeting + "/anmald", "/kalender", "/var-med", "/var-med?ort=bettna", "/var-med/tack", "/oppna-data", "/tillganglighet", "/personuppgifter",
 		"/logga-in/boende", "/logga-in/glomt-losenord", "/effekter", "/effekter?period=year", "/orter/bettna/effekter",
 		// Search, for every kind of personal data stored above: none of it may be found.

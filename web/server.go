@@ -360,6 +360,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /orter/{slug}/arenden", s.matterList)
 	mux.HandleFunc("GET /arenden", s.matterList)
 	mux.HandleFunc("GET /arenden/{id}", s.matterPage)
+	mux.HandleFunc("GET /orter/{slug}/karta", s.localityPlaces)
+	mux.HandleFunc("GET /orter/{slug}/valj-plats", s.pickPlace)
 	mux.HandleFunc("GET /moten/{id}", s.meeting)
 	mux.HandleFunc("GET /filer/{id}/{variant}", s.serveFile)
 	mux.HandleFunc("GET /kalender", s.calendar)

@@ -79,6 +79,21 @@ type apiAction struct {
 	Weight      float64     `json:"weight,omitempty"`
 	Updates     []apiUpdate `json:"updates"`
 	SubActions  []apiAction `json:"sub_actions"`
+	Place       *apiPlace   `json:"place,omitempty"`
+}
+
+// apiPlace is where an action or idea is meant to happen.
+type apiPlace struct {
+	Lat     *float64 `json:"lat,omitempty"`
+	Lon     *float64 `json:"lon,omitempty"`
+	Address string   `json:"address,omitempty"`
+}
+
+func toAPIPlace(p ortsplan.Place) *apiPlace {
+	if p.IsZero() {
+		return nil
+	}
+	return &apiPlace{Lat: p.Lat, Lon: p.Lon, Address: p.Address}
 }
 
 type apiResp struct {
@@ -129,7 +144,8 @@ func toAPIActions(as []*ortsplan.Action) []apiAction {
 		out = append(out, apiAction{ID: a.ID, Title: a.Title, Description: a.Description,
 			Responsible: apiResp{Kind: string(a.ResponsibleKind), Name: a.ResponsibleName, Department: a.ResponsibleDepartment}, Funding: a.Funding,
 			Priority: string(a.Priority), Start: apiDate(a.Start), End: apiDate(a.End), Status: string(a.Status),
-			Progress: round1(a.ComputedProgress()), Weight: a.Weight, Updates: ups, SubActions: toAPIActions(a.Children)})
+			Progress: round1(a.ComputedProgress()), Weight: a.Weight, Updates: ups, SubActions: toAPIActions(a.Children),
+			Place: toAPIPlace(a.Place)})
 	}
 	return out
 }

@@ -315,6 +315,7 @@ type apiIdea struct {
 	Comments  int            `json:"comments"`
 	CreatedAt string         `json:"created_at"`
 	UpdatedAt string         `json:"updated_at"`
+	Place     *apiPlace      `json:"place,omitempty"`
 }
 
 // apiIdeaAnswer is the municipality's official answer.
@@ -333,7 +334,7 @@ type apiIdeaAction struct {
 func (h *Handler) toAPIIdea(i *ortsplan.Idea) apiIdea {
 	a := apiIdea{ID: i.ID, URL: h.cfg.BaseURL + "/ideer/" + strconv.FormatInt(i.ID, 10), Locality: i.LocalitySlug, Title: i.Title,
 		Body: i.Body, Theme: i.ThemeTitle, Status: string(i.Status), Supports: i.Supports, Comments: i.Comments,
-		CreatedAt: i.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: i.UpdatedAt.UTC().Format(time.RFC3339)}
+		CreatedAt: i.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: i.UpdatedAt.UTC().Format(time.RFC3339), Place: toAPIPlace(i.Place)}
 	if !i.AnsweredAt.IsZero() {
 		a.Answer = &apiIdeaAnswer{Text: i.Answer, Date: apiDate(i.AnsweredAt)}
 	}
