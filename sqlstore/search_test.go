@@ -465,8 +465,10 @@ func TestSearchMigrationIndexesExistingRows(t *testing.T) {
 			r := mustResident(t, db, "a@example.se", "A", l.ID)
 			shown := &ortsplan.Idea{LocalityID: l.ID, ResidentID: r, Title: "Hundrastgård", Body: "Inhägnad."}
 			hidden := &ortsplan.Idea{LocalityID: l.ID, ResidentID: r, Title: "Hundrastgårdar överallt", Body: "Dold."}
+			// Stored as the code of that time did: the schema is the old one.
 			for _, i := range []*ortsplan.Idea{shown, hidden} {
-				if err := db.CreateIdea(sqltest.AsResident(ctx, i.ResidentID), i); err != nil {
+				if err := db.SQL().QueryRow(`INSERT INTO ideas (locality_id, resident_id, author_name, title, body, status, created_at, updated_at)
+					VALUES ($1, $2, 'A', $3, $4, 'ny', $5, $5) RETURNING id`, i.LocalityID, i.ResidentID, i.Title, i.Body, time.Now().UTC()).Scan(&i.ID); err != nil {
 					t.Fatal(err)
 				}
 			}
