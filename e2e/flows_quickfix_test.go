@@ -119,7 +119,7 @@ func TestFlowQuickfix(t *testing.T) {
 	}
 	id := strings.TrimPrefix(path, "/quickfix/")
 	var status string
-	if err := s.db.SQL().QueryRow("SELECT status FROM quickfixes WHERE id = "+id).Scan(&status); err != nil || status != string(ortsplan.QuickfixReported) {
+	if err := s.db.SQL().QueryRow("SELECT status FROM quickfixes WHERE id = " + id).Scan(&status); err != nil || status != string(ortsplan.QuickfixReported) {
 		t.Errorf("stored status %q, %v", status, err)
 	}
 	bs, _ := s.db.QuickfixBudgets(sqltest.System(), time.Now().In(i18n.Stockholm()).Year())
