@@ -302,6 +302,8 @@ func (db *DB) ExportResident(ctx context.Context) (map[string]any, error) {
 		{"ideas", "SELECT id, title, body, status, answer, supports, created_at FROM ideas WHERE resident_id = $1"},
 		{"comments", "SELECT id, idea_id, body, created_at FROM idea_comments WHERE resident_id = $1"},
 		{"supports", "SELECT idea_id, created_at FROM idea_supports WHERE resident_id = $1"},
+		{"quickfixes", `SELECT id, kind, organisation, title, place, description, cost, own_effort, status, amount, reason, report, created_at
+			FROM quickfixes WHERE resident_id = $1 ORDER BY id`},
 		{"notifications", "SELECT kind, title, link, created_at, sent_at FROM notifications WHERE resident_id = $1"},
 	} {
 		if err := query(q.key, q.sql, residentID); err != nil {

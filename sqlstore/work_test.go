@@ -72,6 +72,15 @@ func expectedWorkload(t *testing.T, db *sqlstore.DB, localities []*ortsplan.Loca
 				w.IdeasUnanswered++
 			}
 		}
+		qs, err := db.Quickfixes(ctx, ortsplan.QuickfixFilter{LocalityID: l.ID, Waiting: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range qs {
+			if q.Status.Waiting() && q.LocalityID == l.ID {
+				w.QuickfixesWaiting++
+			}
+		}
 	}
 	sus, err := db.SignUps(ctx, ortsplan.SignUpFilter{Status: ortsplan.SignUpNew})
 	if err != nil {
@@ -191,6 +200,7 @@ func TestWorkloadCountsWhatTheRulesSay(t *testing.T) {
 					sum.MeetingsWithoutNotes += w.MeetingsWithoutNotes
 					sum.MeetingsSoon += w.MeetingsSoon
 					sum.MattersOverdue += w.MattersOverdue
+					sum.QuickfixesWaiting += w.QuickfixesWaiting
 				}
 				if sum != *got {
 					t.Errorf("%s: per locality %+v, all at once %+v", c.who, sum, *got)

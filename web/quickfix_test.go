@@ -24,6 +24,10 @@ func TestQuickfixFlow(t *testing.T) {
 		s := newSite(t, db)
 		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
 		year := time.Now().In(i18n.Stockholm()).Year()
+		// The year starts without a budget (the demo sets one).
+		if _, err := db.SQL().Exec("DELETE FROM quickfix_budgets WHERE year = $1", year); err != nil {
+			t.Fatal(err)
+		}
 		s.user("qf-samordnare@example.se", ortsplan.RoleCoordinator)
 		s.user("qf-tjansteman@example.se", ortsplan.RoleOfficial, "bettna")
 		s.user("qf-annan@example.se", ortsplan.RoleOfficial, "flen")
@@ -65,7 +69,7 @@ func TestQuickfixFlow(t *testing.T) {
 		// Not public yet; another locality's official does not see it either.
 		wantStatus(t, visitor.get(path), http.StatusNotFound)
 		wantStatus(t, other.get(path), http.StatusNotFound)
-		if strings.Contains(visitor.get("/quickfix").Body, "Anslagstavla") {
+		if strings.Contains(visitor.get("/quickfix").Body, "Anslagstavla vid affären") {
 			t.Fatal("an application not decided is listed publicly")
 		}
 		// Staff see it waiting, with the applicant's details.
@@ -110,7 +114,11 @@ func TestQuickfixFlow(t *testing.T) {
 				t.Errorf("%s does not list the granted quickfix", p)
 			}
 		}
-		if r := visitor.get("/quickfix"); !strings.Contains(r.Body, "41\u00a0000") {
+		bs, err := db.QuickfixBudgets(sqltest.System(), year)
+		if err != nil || bs[0].Amount != 50000 || bs[0].Granted != 9000 {
+			t.Fatalf("budgets: %+v %v", bs, err)
+		}
+		if r := visitor.get("/quickfix"); !strings.Contains(r.Body, i18n.MustLoad().For("sv").Number(int(bs[0].Remaining()))+"\u00a0kr") {
 			t.Error("/quickfix does not show what remains of the budget")
 		}
 
@@ -125,6 +133,10 @@ func TestQuickfixFlow(t *testing.T) {
 		if !strings.Contains(r.Body, "Tavlan sitter uppe.") || r.Doc.Find(`img[src^="/quickfix/`+itoa(id)+`/bild/"]`).Length() != 2 ||
 			!strings.Contains(r.Body, "utbetald") && !strings.Contains(r.Body, "Genomförd och utbetald") {
 			t.Fatalf("after payment: %s", text(r, "main"))
+		}
+		// The applicant's own data holds the application.
+		if r := res.get("/mina-uppgifter.json"); !strings.Contains(r.Body, "Anslagstavla vid affären") {
+			t.Error("the resident's data export lacks the quickfix application")
 		}
 		// The applicant was e-mailed each decision.
 		msgs, _ := db.ListMessages(sqltest.System(), 20)
