@@ -61,5 +61,15 @@ func ListQueries() map[string][]any {
 	qs[swotSQL] = []any{7}
 	add(swotPageSQL(7, 0, 100))
 	add(swotPageSQL(0, 300, 100))
+	// Matters: the municipality's and a locality's list, and the API's pages.
+	add(matterListSQL(0, 1))
+	add(matterListSQL(7, 3))
+	for _, q := range []ortsplan.MatterPageQuery{{Limit: 100}, {LocalityID: 7, Limit: 100}, {AfterID: 90, Limit: 100}, {LocalityID: 7, AfterID: 90, Limit: 100}} {
+		add(matterPageSQL(q))
+	}
+	for _, q := range []ortsplan.EditionPageQuery{{Limit: 100}, {LocalityID: 7, AfterID: 3, Limit: 100}} {
+		where, args := editionPageWhere(q)
+		add("SELECT "+editionColumns+" FROM plan_editions e LEFT JOIN users u ON u.id = e.actor_id WHERE "+where, args)
+	}
 	return qs
 }

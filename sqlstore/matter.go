@@ -9,12 +9,14 @@ import (
 	"github.com/ortsplan/ortsplan"
 )
 
+// The locality, group and action names are read by key for each matter
+// rather than joined, so a list walks its index in order on both engines.
 const matterColumns = `m.id, m.locality_id, COALESCE(m.group_id, 0), COALESCE(m.action_id, 0), m.title, m.body, m.recipient, m.sent_on,
 	m.answer, m.answered_on, m.status, m.reference, m.published_at, m.version, m.created_at, m.updated_at,
-	l.slug, l.name, COALESCE(g.name, ''), COALESCE(a.title, '')`
+	(SELECT l.slug FROM localities l WHERE l.id = m.locality_id), (SELECT l.name FROM localities l WHERE l.id = m.locality_id),
+	COALESCE((SELECT g.name FROM working_groups g WHERE g.id = m.group_id), ''), COALESCE((SELECT a.title FROM actions a WHERE a.id = m.action_id), '')`
 
-const matterFrom = ` FROM matters m JOIN localities l ON l.id = m.locality_id
-	LEFT JOIN working_groups g ON g.id = m.group_id LEFT JOIN actions a ON a.id = m.action_id`
+const matterFrom = ` FROM matters m`
 
 func scanMatter(row interface{ Scan(...any) error }) (*ortsplan.Matter, error) {
 	var m ortsplan.Matter
@@ -182,9 +184,7 @@ func (db *DB) Matters(ctx context.Context, f ortsplan.MatterFilter) ([]*ortsplan
 	if err != nil {
 		return nil, false, err
 	}
-	p := max(f.Page, 1)
-	out, err := db.matterRows(ctx, "SELECT "+matterColumns+matterFrom+w.sql()+
-		fmt.Sprintf(" ORDER BY m.sent_on DESC, m.id DESC LIMIT %d OFFSET %d", ortsplan.MatterPageSize+1, (p-1)*ortsplan.MatterPageSize), w.args...)
+	out, err := db.matterRows(ctx, "SELECT "+matterColumns+matterFrom+w.sql()+matterListOrder(f.Page), w.args...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -275,6 +275,12 @@ func (db *DB) MatterRecipients(ctx context.Context) ([]string, error) {
 // MatterPage returns a page of published matters for the open data, newest
 // first by id.
 func (db *DB) MatterPage(ctx context.Context, q ortsplan.MatterPageQuery) ([]*ortsplan.Matter, error) {
+	query, args := matterPageSQL(q)
+	return db.matterRows(ctx, query, args...)
+}
+
+// matterPageSQL is MatterPage's query.
+func matterPageSQL(q ortsplan.MatterPageQuery) (string, []any) {
 	w := &whereArgs{}
 	w.add("m.published_at IS NOT NULL")
 	if q.LocalityID > 0 {
@@ -286,7 +292,24 @@ func (db *DB) MatterPage(ctx context.Context, q ortsplan.MatterPageQuery) ([]*or
 	if q.AfterID > 0 {
 		w.add("m.id < ?", q.AfterID)
 	}
-	return db.matterRows(ctx, "SELECT "+matterColumns+matterFrom+w.sql()+fmt.Sprintf(" ORDER BY m.id DESC LIMIT %d", pageLimit(q.Limit)), w.args...)
+	return "SELECT " + matterColumns + matterFrom + w.sql() + fmt.Sprintf(" ORDER BY m.id DESC LIMIT %d", pageLimit(q.Limit)), w.args
+}
+
+// matterListSQL is the query of a page of a matter list (Matters), for
+// the list of every locality or of one, without the visibility condition
+// that depends on who asks (a condition on the same rows).
+func matterListSQL(localityID int64, page int) (string, []any) {
+	w := &whereArgs{}
+	w.add("m.published_at IS NOT NULL")
+	if localityID > 0 {
+		w.add("m.locality_id = ?", localityID)
+	}
+	return "SELECT " + matterColumns + matterFrom + w.sql() + matterListOrder(page), w.args
+}
+
+func matterListOrder(page int) string {
+	p := max(page, 1)
+	return fmt.Sprintf(" ORDER BY m.sent_on DESC, m.id DESC LIMIT %d OFFSET %d", ortsplan.MatterPageSize+1, (p-1)*ortsplan.MatterPageSize)
 }
 
 var _ ortsplan.MatterService = (*DB)(nil)

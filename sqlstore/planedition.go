@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ortsplan/ortsplan"
 )
@@ -168,18 +169,21 @@ func (db *DB) FindEdition(ctx context.Context, localityID int64, year int) (*ort
 // EditionPage returns a page of editions of every locality (or one) for the
 // open data, by id.
 func (db *DB) EditionPage(ctx context.Context, q ortsplan.EditionPageQuery) ([]*ortsplan.PlanEdition, error) {
+	where, args := editionPageWhere(q)
+	return db.editions(ctx, where, args...)
+}
+
+// editionPageWhere is EditionPage's condition and order.
+func editionPageWhere(q ortsplan.EditionPageQuery) (string, []any) {
 	w := &whereArgs{}
+	w.add("TRUE")
 	if q.LocalityID > 0 {
 		w.add("e.locality_id = ?", q.LocalityID)
 	}
 	if q.AfterID > 0 {
 		w.add("e.id > ?", q.AfterID)
 	}
-	where := "TRUE"
-	if len(w.conds) > 0 {
-		where = w.sql()[len(" WHERE "):]
-	}
-	return db.editions(ctx, where+fmt.Sprintf(" ORDER BY e.id LIMIT %d", pageLimit(q.Limit)), w.args...)
+	return strings.Join(w.conds, " AND ") + fmt.Sprintf(" ORDER BY e.id LIMIT %d", pageLimit(q.Limit)), w.args
 }
 
 var _ ortsplan.EditionService = (*DB)(nil)

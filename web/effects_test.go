@@ -249,8 +249,9 @@ func TestEffectsDashboard(t *testing.T) {
 		r = b.get("/effekter")
 		wantStatus(t, r, 200)
 		checkShell(t, r, "sv")
-		// Seven counted figures; the vi-känsla section (surveys) has its own chart.
-		if r.Doc.Find(`section:not([aria-labelledby="vikansla-heading"]) svg.chart[role="img"]`).Length() != 7 || r.Doc.Find(`footer a[href="/effekter"]`).Length() != 1 {
+		// Seven counted figures (with the quickfixes) and the demo's plan revisions (Sparreholm, Skebokvarn); the vi-känsla section (surveys) has its own chart.
+		if r.Doc.Find(`section:not([aria-labelledby="vikansla-heading"]) svg.chart[role="img"]`).Length() != 8 ||
+			r.Doc.Find(`section[aria-labelledby="revisions-heading"] svg.chart[role="img"]`).Length() != 1 || r.Doc.Find(`footer a[href="/effekter"]`).Length() != 1 {
 			t.Error("municipality dashboard: charts or footer link missing")
 		}
 		page := tableRows(r, "signups-table")

@@ -238,7 +238,7 @@ func TestPlanCSVAndAPI(t *testing.T) {
 		if one.Phase != "genomforande" || len(one.PhaseHistory) != 3 || one.PhaseHistory[2].Date != "2012-04-01" {
 			t.Errorf("phase history: %+v", one.PhaseHistory)
 		}
-		if one.Vision == nil || one.Vision.Decision.Body != "Kommunfullmäktige" || len(one.Plan.Themes) != 2 || len(one.Plan.Themes[0].Actions[0].SubActions) != 2 {
+		if one.Vision == nil || one.Vision.Decision.Body != "Kommunfullmäktige" || len(one.Plan.Themes) != 3 || len(one.Plan.Themes[0].Actions[0].SubActions) != 2 {
 			t.Errorf("detail: %+v", one)
 		}
 		if strings.Contains(r.Body, "@") {

@@ -38,12 +38,12 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 	add := func(path string, t time.Time) {
 		set.URLs = append(set.URLs, sitemapURL{Loc: s.cfg.BaseURL + path, LastMod: day(t)})
 	}
-	for _, p := range []string{"/", "/orter", "/kalender", "/var-med", "/oppna-data", "/effekter", "/tillganglighet", "/personuppgifter"} {
+	for _, p := range []string{"/", "/orter", "/kalender", "/var-med", "/oppna-data", "/effekter", "/arenden", "/tillganglighet", "/personuppgifter"} {
 		add(p, time.Time{})
 	}
 	for _, l := range ls {
 		base := "/orter/" + l.Slug
-		for _, sub := range []string{"", "/vision", "/handlingsplan", "/historik", "/arbetsgrupper", "/moten", "/ideer", "/bilder", "/effekter"} {
+		for _, sub := range []string{"", "/vision", "/handlingsplan", "/historik", "/arbetsgrupper", "/moten", "/ideer", "/bilder", "/effekter", "/handlingsplan/revideringar", "/arenden"} {
 			add(base+sub, l.UpdatedAt)
 		}
 	}

@@ -23,6 +23,7 @@ CREATE TABLE plan_editions (
 	UNIQUE (locality_id, year)
 );
 CREATE INDEX plan_editions_year ON plan_editions (year, id);
+CREATE INDEX plan_editions_locality_id ON plan_editions (locality_id, id);
 
 CREATE FUNCTION plan_editions_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'plan editions are immutable'; END $$;
@@ -62,6 +63,7 @@ CREATE TABLE matters (
 CREATE INDEX matters_sent ON matters (sent_on, id);
 CREATE INDEX matters_locality ON matters (locality_id, sent_on, id);
 CREATE INDEX matters_status ON matters (status, sent_on);
+CREATE INDEX matters_locality_id ON matters (locality_id, id);
 
 CREATE TRIGGER matters_a_page_insert AFTER INSERT ON matters REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION page_bump_new();
 CREATE TRIGGER matters_a_page_update AFTER UPDATE ON matters REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION page_bump_new();

@@ -23,6 +23,7 @@ CREATE TABLE plan_editions (
 	UNIQUE (locality_id, year)
 );
 CREATE INDEX plan_editions_year ON plan_editions (year, id);
+CREATE INDEX plan_editions_locality_id ON plan_editions (locality_id, id);
 
 CREATE TRIGGER plan_editions_no_update BEFORE UPDATE ON plan_editions
 BEGIN SELECT RAISE(ABORT, 'plan editions are immutable'); END;
@@ -65,6 +66,7 @@ CREATE TABLE matters (
 CREATE INDEX matters_sent ON matters (sent_on, id);
 CREATE INDEX matters_locality ON matters (locality_id, sent_on, id);
 CREATE INDEX matters_status ON matters (status, sent_on);
+CREATE INDEX matters_locality_id ON matters (locality_id, id);
 
 CREATE TRIGGER matters_a_page_insert AFTER INSERT ON matters BEGIN
 	UPDATE change_counters SET version = version + 1 WHERE scope = -1;
