@@ -657,6 +657,20 @@ type printData struct {
 	Businesses   []*ortsplan.Organisation
 	SWOT         []swotQuadrant
 	Printed      time.Time
+	// Matters are the locality's published matters passed on, the latest
+	// sent first (at most printMatters), with their status in words.
+	Matters     []printMatter
+	MoreMatters bool
+	Editions    []*ortsplan.PlanEdition // the yearly revisions, oldest first
+}
+
+// printMatters bounds the matters in the printed plan; the rest are on
+// the locality's list of matters.
+const printMatters = 4 * ortsplan.MatterPageSize
+
+type printMatter struct {
+	M      *ortsplan.Matter
+	Status string
 }
 
 // printPlan shows the locality's plan as one document, for the browser's
@@ -696,7 +710,32 @@ func (s *Server) printPlan(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if d.Editions, err = s.svc.Editions.Editions(ctx, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p := s.newPage(w, r)
+	// Only what is published goes in the document, whoever prints it.
+	for page := 1; len(d.Matters) < printMatters; page++ {
+		ms, more, err := s.svc.Matters.Matters(ctx, ortsplan.MatterFilter{LocalityID: id, Page: page})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, m := range ms {
+			if m.Published() && len(d.Matters) < printMatters {
+				d.Matters = append(d.Matters, printMatter{M: m, Status: p.L.T(matterStatusKey(m.Status))})
+			} else if m.Published() {
+				d.MoreMatters = true
+			}
+		}
+		if !more {
+			break
+		}
+		if len(d.Matters) >= printMatters {
+			d.MoreMatters = true
+		}
+	}
 	d.Facts, d.SWOT = factTables(p.L, facts), swotQuadrants(p.L, items)
 	for _, f := range facts {
 		if f.UpdatedAt.After(updated) {

@@ -254,7 +254,7 @@ func TestPrintPlan(t *testing.T) {
 			id, _ := sec.Attr("id")
 			ids = append(ids, id)
 		})
-		if strings.Join(ids, " ") != "del-fakta del-swot del-vision del-atgarder" {
+		if strings.Join(ids, " ") != "del-fakta del-swot del-vision del-atgarder del-arenden del-revideringar" {
 			t.Errorf("parts %v", ids)
 		}
 		if got := text(r, "#del-fakta"); !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(got, "\u00a0", " ")), ""), "1624") ||
@@ -272,6 +272,27 @@ func TestPrintPlan(t *testing.T) {
 		}
 		if r.Doc.Find(`link[rel="stylesheet"][media="print"]`).Length() != 1 {
 			t.Error("no print stylesheet")
+		}
+		// Hälleforsnäs's one matter is not published: it is in no printed plan, not even staff's.
+		if got := text(r, "#del-arenden"); strings.Contains(got, "Busshållplats vid bruket") || !strings.Contains(got, s.web.Catalog().T("sv", "printplan.no_matters")) {
+			t.Errorf("an unpublished matter in the printed plan: %q", truncate(got, 300))
+		}
+		s.user("utskrift@example.se", ortsplan.RoleCoordinator)
+		staff := s.browser()
+		staff.login("utskrift@example.se", testPassword)
+		if got := text(staff.get("/orter/halleforsnas/skriv-ut"), "#del-arenden"); strings.Contains(got, "Busshållplats vid bruket") {
+			t.Errorf("staff's printed plan shows an unpublished matter: %q", truncate(got, 300))
+		}
+		// Bettna's lighting with Trafikverket's answer; Sparreholm's 2012 and 2015 revisions.
+		bettna := s.browser().get("/orter/bettna/skriv-ut")
+		if got := text(bettna, "#del-arenden"); !strings.Contains(got, "Belysning vid korsningen väg 221/52") || !strings.Contains(got, "Trafikverket") ||
+			!strings.Contains(got, s.web.Catalog().T("sv", "matter.status.avslaget")) {
+			t.Errorf("Bettna's matters in the printed plan: %q", truncate(got, 400))
+		}
+		spar := s.browser().get("/orter/sparreholm/skriv-ut")
+		if rows := spar.Doc.Find("#del-revideringar tbody tr"); rows.Length() != 2 || !strings.HasPrefix(strings.TrimSpace(rows.Eq(0).Text()), "2012") ||
+			!strings.HasPrefix(strings.TrimSpace(rows.Eq(1).Text()), "2015") {
+			t.Errorf("Sparreholm's revisions in the printed plan: %q", text(spar, "#del-revideringar"))
 		}
 		plan := s.browser().get("/orter/halleforsnas/handlingsplan")
 		if plan.Doc.Find(`a[href="/orter/halleforsnas/skriv-ut"]`).Length() != 1 {
