@@ -107,7 +107,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sdb.SetMaxIdleConns(8)
 		sdb.SetConnMaxIdleTime(0)
 	}
-	if err := sdb.PingContext(ctx); err != nil {
+	if err := ping(ctx, sdb, d); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d, err)
 	}
@@ -172,4 +172,28 @@ func (db *DB) nowFor(ctx context.Context) time.Time {
 		return t.UTC()
 	}
 	return db.now()
+}
+
+// openBusyFor is how long opening a SQLite file tries again while another
+// process holds it.
+const openBusyFor = 60 * time.Second
+
+// ping checks the first connection. On SQLite a second process that opens
+// a fresh file while the first one switches it to WAL, or migrates it, can
+// be told the file is busy in spite of the busy timeout (SQLite does not
+// wait on every lock a new connection takes); it then tries again, with a
+// new connection, for up to openBusyFor.
+func ping(ctx context.Context, sdb *sql.DB, d Dialect) error {
+	deadline := time.Now().Add(openBusyFor)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		err := sdb.PingContext(ctx)
+		if err == nil || d != SQLite || classify(err) != faultRetry || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
