@@ -76,6 +76,7 @@ func TestFlowCoordinatorHome(t *testing.T) {
 		"/admin/moten?visa=utan-anteckningar": w.MeetingsWithoutNotes,
 		"/admin/moten?visa=kommande":          w.MeetingsSoon,
 		"/admin/arenden":                      w.MattersOverdue,
+		"/admin/quickfix":                     w.QuickfixesWaiting,
 	}
 	got := counts()
 	for href, n := range want {
