@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"unsafe"
 
 	"github.com/ortsplan/ortsplan"
@@ -94,4 +95,20 @@ const pageScope = -1
 // PageVersion reads the page counter: the web server's page cache keeps
 // rendered pages under it, so one indexed read per request tells whether a
 // kept page still shows what the database holds.
-func (db *DB) PageVersion(ctx context.Context) (int64, error) { return db.counter(ctx, pageScope) }
+// The statement is prepared once, on first use (after the migrations), and
+// kept: on SQLite preparing it again costs as much as running it.
+func (db *DB) PageVersion(ctx context.Context) (int64, error) {
+	pc := db.pageCounter
+	pc.once.Do(func() {
+		pc.stmt, pc.err = db.db.PrepareContext(context.Background(), "SELECT version FROM change_counters WHERE scope = "+strconv.Itoa(pageScope))
+	})
+	if pc.err != nil {
+		return db.counter(ctx, pageScope)
+	}
+	var v int64
+	err := pc.stmt.QueryRowContext(ctx).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return v, dbErr("read the page counter", err)
+}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -50,6 +51,16 @@ type DB struct {
 
 	// cache keeps values read under the change counters; see cache.go.
 	cache *cache.Cache[cacheKey, any]
+	// pageCounter is the prepared read of the page counter, which every
+	// anonymous page request makes (cache.go).
+	pageCounter *preparedRead
+}
+
+// preparedRead is a statement prepared on first use.
+type preparedRead struct {
+	once sync.Once
+	stmt *sql.Stmt
+	err  error
 }
 
 // DefaultSQLiteSynchronous is SQLite's synchronous setting: FULL syncs the
@@ -111,7 +122,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("sqlstore: connect to %s: %w", d, err)
 	}
-	return &DB{db: sdb, Dialect: d, Now: time.Now, cache: newStoreCache(DefaultCacheBytes)}, nil
+	return &DB{db: sdb, Dialect: d, Now: time.Now, cache: newStoreCache(DefaultCacheBytes), pageCounter: &preparedRead{}}, nil
 }
 
 // OpenAndMigrate opens dsn and applies pending migrations.
@@ -128,7 +139,12 @@ func OpenAndMigrate(ctx context.Context, dsn string) (*DB, error) {
 }
 
 // Close closes the connection pool.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	if db.pageCounter.stmt != nil {
+		db.pageCounter.stmt.Close()
+	}
+	return db.db.Close()
+}
 
 // Ping checks that the database answers; /readyz uses it.
 func (db *DB) Ping(ctx context.Context) error {

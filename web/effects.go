@@ -118,7 +118,7 @@ func (s *Server) effectsView(p *page, l *ortsplan.Locality, kind ortsplan.Period
 		d := buildEffects(p.L, e)
 		d.Locality, d.Kind = l, kind
 		var buf bytes.Buffer
-		if err := s.tmpl.pages["effects"].ExecuteTemplate(&buf, "effects-body", &page{L: p.L, Lang: p.Lang, Data: d}); err != nil {
+		if err := s.tmpl.execute(&buf, "effects-body", &page{L: p.L, Lang: p.Lang, Data: d}); err != nil {
 			return nil, err
 		}
 		d.Body = template.HTML(buf.String())

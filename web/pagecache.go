@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -121,7 +123,7 @@ func (s *Server) pageCache(mux *http.ServeMux, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		version, err := s.svc.PageVersion(r.Context())
+		version, err := s.pageVersion.Version(r.Context())
 		if err != nil {
 			s.log.Warn("page counter", "request_id", ri.ID, "err", err)
 			next.ServeHTTP(w, r)
@@ -277,3 +279,68 @@ func (w *pageRecorder) Write(b []byte) (int, error) {
 }
 
 func (w *pageRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// sharedRead reads the page counter for many requests at once. A request
+// takes the value of a read that began after it arrived, never of one that
+// was already under way, so it sees every change committed before it came,
+// as its own read would. While one read runs, the requests that arrive wait
+// for the next, which starts when it ends; so under load one round trip to
+// the database serves all the requests that came during the one before,
+// and a quiet server still reads once per request.
+type sharedRead struct {
+	read func(context.Context) (int64, error)
+	// timeout bounds a read, which serves several requests and so runs
+	// under none of their contexts.
+	timeout time.Duration
+
+	mu      sync.Mutex
+	running bool
+	next    *versionRead // the read the requests arriving now wait for
+}
+
+// versionRead is one read of the counter and the requests waiting for it.
+type versionRead struct {
+	done    chan struct{}
+	version int64
+	err     error
+}
+
+func newSharedRead(read func(context.Context) (int64, error)) *sharedRead {
+	return &sharedRead{read: read, timeout: 5 * time.Second}
+}
+
+// Version returns the counter as read after the call began.
+func (s *sharedRead) Version(ctx context.Context) (int64, error) {
+	s.mu.Lock()
+	v := s.next
+	if v == nil {
+		v = &versionRead{done: make(chan struct{})}
+		s.next = v
+	}
+	if !s.running {
+		s.running, s.next = true, nil
+		go s.run(v)
+	}
+	s.mu.Unlock()
+	select {
+	case <-v.done:
+		return v.version, v.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// run reads for v, then for the read the requests that came meanwhile wait
+// for, until none is waiting.
+func (s *sharedRead) run(v *versionRead) {
+	for v != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+		v.version, v.err = s.read(ctx)
+		cancel()
+		close(v.done)
+		s.mu.Lock()
+		v, s.next = s.next, nil
+		s.running = v != nil
+		s.mu.Unlock()
+	}
+}

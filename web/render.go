@@ -5,9 +5,11 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -19,10 +21,26 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// templates holds one parsed template set per page, each with the layout and partials.
+// templates holds every page in one template set with the layout and the
+// partials, parsed once: a set per page would hold its own copy of the
+// partials, twenty megabytes of parse trees for some eighty pages. Each page
+// file defines "title" and "main"; they are named "PAGE:title" and
+// "PAGE:main" in the set, and "PAGE" is the layout around them.
 type templates struct {
-	pages map[string]*template.Template
+	set   *template.Template
+	pages map[string]bool
 }
+
+// execute renders a page, or one of the templates it defines.
+func (t *templates) execute(w io.Writer, name string, data any) error {
+	return t.set.ExecuteTemplate(w, name, data)
+}
+
+// pageBlocks finds a page file's "title" and "main" definitions.
+var pageBlocks = regexp.MustCompile(`\{\{(-?\s*)define "(title|main)"`)
+
+// layoutCalls finds the layout's calls of a page's "title" and "main".
+var layoutCalls = regexp.MustCompile(`\{\{(-?\s*)template "(title|main)"`)
 
 func parseTemplates(as *assets) (*templates, error) {
 	funcs := template.FuncMap{
@@ -39,25 +57,45 @@ func parseTemplates(as *assets) (*templates, error) {
 	for k, v := range templateFuncs {
 		funcs[k] = v
 	}
-	shared := []string{"templates/layout.html", "templates/partials.html"}
+	read := func(n string) (string, error) {
+		b, err := fs.ReadFile(templateFS, n)
+		return string(b), err
+	}
+	layout, err := read("templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	if len(layoutCalls.FindAllString(layout, -1)) != 2 || !strings.Contains(layout, `{{define "layout"`) {
+		return nil, fmt.Errorf("web: the layout must define \"layout\" and call \"title\" and \"main\" once each")
+	}
+	set := template.New("").Funcs(funcs)
+	if _, err := set.ParseFS(templateFS, "templates/partials.html"); err != nil {
+		return nil, fmt.Errorf("web: parse partials: %w", err)
+	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	t := &templates{pages: map[string]*template.Template{}}
+	t := &templates{set: set, pages: map[string]bool{}}
 	for _, n := range names {
-		if n == shared[0] || n == shared[1] {
+		if n == "templates/layout.html" || n == "templates/partials.html" {
 			continue
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		tm, err := template.New(name).Funcs(funcs).ParseFS(templateFS, append(shared, n)...)
+		text, err := read(n)
 		if err != nil {
+			return nil, err
+		}
+		if len(pageBlocks.FindAllString(text, -1)) != 2 {
+			return nil, fmt.Errorf("web: template %s must define \"title\" and \"main\" once each", name)
+		}
+		text = pageBlocks.ReplaceAllString(text, `{{${1}define "`+name+`:${2}"`)
+		wrap := strings.Replace(layoutCalls.ReplaceAllString(layout, `{{${1}template "`+name+`:${2}"`),
+			`{{define "layout"`, `{{define "`+name+`"`, 1)
+		if _, err := set.New(n).Parse(text + wrap); err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
 		}
-		if tm.Lookup("main") == nil || tm.Lookup("title") == nil {
-			return nil, fmt.Errorf("web: template %s must define \"title\" and \"main\"", name)
-		}
-		t.pages[name] = tm
+		t.pages[name] = true
 	}
 	return t, nil
 }
@@ -271,13 +309,12 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request) *page {
 // render executes a page template into a buffer first, so a template error
 // becomes a clean 500 page instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	t, ok := s.tmpl.pages[name]
-	if !ok {
+	if !s.tmpl.pages[name] {
 		s.serverError(w, r, fmt.Errorf("web: no template %q", name))
 		return
 	}
 	var buf bytes.Buffer
-	err := t.ExecuteTemplate(&buf, "layout", p)
+	err := s.tmpl.execute(&buf, name, p)
 	if err == nil && p.Form != nil && len(p.Form.Errors) > 1 {
 		// Order the error summary like the fields on the page: find where each
 		// field is in the first rendering, then render again.
@@ -300,7 +337,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 			p.Form.order = append(p.Form.order, x.name)
 		}
 		buf.Reset()
-		err = t.ExecuteTemplate(&buf, "layout", p)
+		err = s.tmpl.execute(&buf, name, p)
 	}
 	if err != nil {
 		if name == "error" {

@@ -193,6 +193,7 @@ type Server struct {
 	maps        svgmap.Memo                                // the locality map, drawn again only when a locality changes
 	effectsHTML *cache.Cache[effectsHTMLKey, *effectsData] // rendered dashboards, see effects.go
 	pages       *cache.Cache[pageKey, *keptPage]           // rendered anonymous pages, see pagecache.go
+	pageVersion *sharedRead                                // the page counter, one read shared by the requests that wait for it
 	pageCC      string                                     // their Cache-Control
 	openData    *opendata.Handler
 
@@ -293,6 +294,7 @@ func New(svc Services, cfg Config) (*Server, error) {
 			cfg.PageCacheBytes = DefaultPageCacheBytes
 		}
 		s.pages = newPageCache(cfg.PageCacheBytes)
+		s.pageVersion = newSharedRead(svc.PageVersion)
 		s.pageCC = pageCacheControl(cfg.SharedCacheMaxAge, cfg.SharedCacheStale)
 		caches["pages"] = s.pages.Stats
 	}

@@ -59,6 +59,7 @@ type Main struct {
 	confirmHours    int // --registration-confirm-hours
 	cacheMB         int
 	pageCacheMB     int
+	pprofAddr       string
 	server          *http.Server
 	listener        net.Listener
 	done            chan error
@@ -100,6 +101,7 @@ func (m *Main) ParseServe(args []string) error {
 	fs.StringVar(&m.web.DataLicence, "data-licence", "", "licence of the open data, e.g. \"CC BY 4.0\" (default CC0 1.0)")
 	fs.StringVar(&m.web.DataLicenceURL, "data-licence-url", "", "address of the open data licence's text")
 	fs.BoolVar(&m.web.KeepOriginals, "keep-originals", false, "also keep uploaded photos' original files, EXIF included (shown to staff only)")
+	fs.StringVar(&m.pprofAddr, "pprof-addr", "", "address of a second listener with Go's profiles (net/http/pprof), e.g. 127.0.0.1:6060; off unless given, never public")
 	fs.BoolVar(&m.logJSON, "log-json", false, "write logs as JSON instead of text")
 	fs.StringVar(&m.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&m.smtp.Host, "smtp-host", "", "SMTP server for outgoing e-mail (without it e-mail stays in the outbox, readable at /admin/utkorg)")
@@ -306,6 +308,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
+	if m.pprofAddr != "" {
+		if err := startProfiles(m.pprofAddr, log); err != nil {
+			return err
+		}
+	}
 	m.startMail(log)
 	m.startJobs(log)
 	// Compute the municipality's effect figures once now, so the first visitors
