@@ -265,9 +265,10 @@ type IdeaService interface {
 	FindIdea(ctx context.Context, id int64) (*Idea, error)
 	// Ideas lists a locality's ideas, or every locality's for localityID 0.
 	Ideas(ctx context.Context, localityID int64, sort IdeaSort) ([]*Idea, error)
-	// IdeaList lists a locality's ideas like Ideas, with only what a list
-	// shows: id, title, status, counts, hiding and dates.
-	IdeaList(ctx context.Context, localityID int64, sort IdeaSort) ([]*Idea, error)
+	// IdeaList lists a page of a locality's ideas like Ideas (limit of
+	// them from offset), with only what a list shows: id, title, status,
+	// counts, hiding and dates; and how many the locality has in all.
+	IdeaList(ctx context.Context, localityID int64, sort IdeaSort, offset, limit int) ([]*Idea, int, error)
 	// Support adds (on) or withdraws the acting resident's support; one per
 	// resident. An idea meeting rule is flagged to the coordinators once.
 	Support(ctx context.Context, ideaID int64, on bool, rule IdeaThreshold) error

@@ -46,6 +46,12 @@ func ListQueries() map[string][]any {
 	} {
 		add(ideaPageSQL(q))
 	}
+	// The pages of a locality's idea list, in each order, and its count.
+	for _, srt := range []ortsplan.IdeaSort{ortsplan.SortNewest, ortsplan.SortSupported, ortsplan.SortStatus} {
+		add(ideaListSQL(7, srt, 0, 25))
+		add(ideaListSQL(7, srt, 50, 25))
+	}
+	qs[ideaCountSQL] = []any{7}
 	for _, q := range []ortsplan.MeetingPageQuery{
 		{From: now, Limit: 51}, // the calendar
 		{From: now, AfterStart: now.Add(time.Hour), AfterID: 40, Limit: 51}, // its next page

@@ -249,20 +249,37 @@ func (db *DB) FindIdea(ctx context.Context, id int64) (*ortsplan.Idea, error) {
 func ideaOrder(sort ortsplan.IdeaSort) string {
 	switch sort {
 	case ortsplan.SortSupported:
-		return "i.supports DESC, i.created_at DESC, i.id DESC"
+		return "i.supports DESC, i.id DESC"
 	case ortsplan.SortStatus:
 		return "i.status, i.created_at DESC, i.id DESC"
 	}
 	return "i.created_at DESC, i.id DESC"
 }
 
-// IdeaList lists a locality's ideas in the chosen order with the fields a
-// list shows, in one query without joins.
-func (db *DB) IdeaList(ctx context.Context, localityID int64, sort ortsplan.IdeaSort) ([]*ortsplan.Idea, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT i.id, i.locality_id, i.title, i.status, i.supports, i.comments, i.hidden_at, i.created_at, i.updated_at
-		FROM ideas i WHERE i.locality_id = $1 ORDER BY `+ideaOrder(sort), localityID)
+// ideaCountSQL counts a locality's ideas.
+const ideaCountSQL = "SELECT COUNT(*) FROM ideas WHERE locality_id = $1"
+
+// ideaListSQL is IdeaList's query for a page.
+func ideaListSQL(localityID int64, sort ortsplan.IdeaSort, offset, limit int) (string, []any) {
+	return `SELECT i.id, i.locality_id, i.title, i.status, i.supports, i.comments, i.hidden_at, i.created_at, i.updated_at
+		FROM ideas i WHERE i.locality_id = $1 ORDER BY ` + ideaOrder(sort) + ` LIMIT $2 OFFSET $3`, []any{localityID, limit, offset}
+}
+
+// IdeaList lists a page of a locality's ideas in the chosen order with the
+// fields a list shows, in one query without joins, and counts them all
+// (from the index on locality_id).
+func (db *DB) IdeaList(ctx context.Context, localityID int64, sort ortsplan.IdeaSort, offset, limit int) ([]*ortsplan.Idea, int, error) {
+	if offset < 0 || limit <= 0 {
+		return nil, 0, &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.bad_page"}
+	}
+	var total int
+	if err := db.db.QueryRowContext(ctx, ideaCountSQL, localityID).Scan(&total); err != nil {
+		return nil, 0, dbErr("count ideas", err)
+	}
+	q, args := ideaListSQL(localityID, sort, offset, limit)
+	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: idea list: %w", err)
+		return nil, 0, fmt.Errorf("sqlstore: idea list: %w", err)
 	}
 	defer rows.Close()
 	var out []*ortsplan.Idea
@@ -270,12 +287,12 @@ func (db *DB) IdeaList(ctx context.Context, localityID int64, sort ortsplan.Idea
 		var i ortsplan.Idea
 		var hidden sql.NullTime
 		if err := rows.Scan(&i.ID, &i.LocalityID, &i.Title, &i.Status, &i.Supports, &i.Comments, &hidden, &i.CreatedAt, &i.UpdatedAt); err != nil {
-			return nil, dbErr("idea list", err)
+			return nil, 0, dbErr("idea list", err)
 		}
 		i.HiddenAt = hidden.Time
 		out = append(out, &i)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // Ideas lists a locality's ideas (every locality's for 0) in the chosen order.

@@ -353,6 +353,7 @@ type commentData struct {
 }
 
 var templateFuncs = template.FuncMap{
+	"pagerOf":    func(p *page, pg *pager) pagerView { return pagerView{p.L, pg} },
 	"commentCtx": func(p *page, c *ortsplan.Comment) commentData { return commentData{p, c} },
 	"qfPhotos":   func(id int64, ps []ortsplan.QuickfixPhoto) quickfixPhotos { return quickfixPhotos{id, ps} },
 	"newsCtx":    func(p *page, n *news, all bool) newsData { return newsData{p, n, all} },

@@ -125,7 +125,11 @@ type ideasData struct {
 	Resident  *ortsplan.Resident
 	CanEdit   bool
 	Rows      []ideaRow
+	Pager     *pager
 }
+
+// ideasPerPage is how many ideas a page of a locality's list shows.
+const ideasPerPage = 25
 
 // ideaRow is one line of the idea list with its texts made in Go: the list
 // can hold hundreds of ideas, and plain fields render much faster than calls.
@@ -159,9 +163,40 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 	if srt := ortsplan.IdeaSort(r.URL.Query().Get("sortera")); slices.Contains(d.Sorts, srt) {
 		d.Sort = srt
 	}
-	if d.Ideas, err = s.svc.Ideas.IdeaList(r.Context(), l.ID, d.Sort); err != nil {
+	page, ok := pageParam(r)
+	if !ok {
+		s.renderError(w, r, http.StatusBadRequest, "error.bad_page")
+		return
+	}
+	// A page of ideas and how many there are; a page beyond the last is the last.
+	var total int
+	offset := (min(page, 1e5) - 1) * ideasPerPage
+	if d.Ideas, total, err = s.svc.Ideas.IdeaList(r.Context(), l.ID, d.Sort, offset, ideasPerPage); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	pg, last := newPager(total, ideasPerPage, page, func(n int) string {
+		v := url.Values{}
+		if d.Sort != ortsplan.SortNewest {
+			v.Set("sortera", string(d.Sort))
+		}
+		if n > 1 {
+			v.Set("sida", strconv.Itoa(n))
+		}
+		if len(v) == 0 {
+			return "/orter/" + l.Slug + "/ideer"
+		}
+		return "/orter/" + l.Slug + "/ideer?" + v.Encode()
+	})
+	if pg != nil {
+		pg.Label, pg.Showing = "ideas.pages", "ideas.showing"
+	}
+	d.Pager = pg
+	if last != offset {
+		if d.Ideas, _, err = s.svc.Ideas.IdeaList(r.Context(), l.ID, d.Sort, last, ideasPerPage); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	plan, err := s.svc.Plans.PlanOutline(r.Context(), l.ID)
 	if err != nil {

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/ortsplan/ortsplan"
 	"github.com/ortsplan/ortsplan/i18n"
@@ -253,6 +256,94 @@ func TestAnswerToADeletedAccountSendsNoMail(t *testing.T) {
 				t.Errorf("answer to idea %d queued mail to %v, want %q", c.id, to, c.mailsTo)
 			}
 			before = after
+		}
+	})
+}
+
+// TestIdeaListPages: a locality's ideas come a page at a time, every idea
+// on exactly one page, in the chosen order, with links between the pages.
+func TestIdeaListPages(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := sqltest.System()
+		s := newSite(t, db)
+		db.Composer = &notify.Composer{Cat: i18n.MustLoad(), BaseURL: s.srv.URL, Org: "Flens kommun"}
+		residentBrowser(t, s, "many@example.se", "Idérik")
+		var resID int64
+		if err := db.SQL().QueryRow("SELECT id FROM residents WHERE email = $1", "many@example.se").Scan(&resID); err != nil {
+			t.Fatal(err)
+		}
+		bettna := mustLocality(t, db, "bettna")
+		for n := range 31 {
+			i := &ortsplan.Idea{LocalityID: bettna.ID, Title: fmt.Sprintf("Förslag nummer %02d", n), Body: "Beskrivning."}
+			if err := db.CreateIdea(sqltest.AsResident(ctx, resID), i); err != nil {
+				t.Fatal(err)
+			}
+			if n == 17 { // the best supported, so first when sorted by support
+				if err := db.Support(sqltest.AsResident(ctx, resID), i.ID, true, ortsplan.IdeaThreshold{Supports: 100, Within: time.Hour}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		all, err := db.Ideas(ctx, bettna.ID, ortsplan.SortNewest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := s.browser()
+		titles := func(r *response) []string {
+			var ts []string
+			r.Doc.Find("ul.idea-list > li > a").Each(func(_ int, a *goquery.Selection) { ts = append(ts, a.Text()) })
+			return ts
+		}
+		r := v.get("/orter/bettna/ideer")
+		wantStatus(t, r, 200)
+		first := titles(r)
+		if len(first) != 25 {
+			t.Fatalf("the first page lists %d ideas, want 25 of %d", len(first), len(all))
+		}
+		if got, want := r.Doc.Find("main ul.pager").Parent().Prev().Text(), fmt.Sprintf("Idé 1–25 av %d.", len(all)); !strings.HasPrefix(got, want) {
+			t.Errorf("the list says %q, want it to begin %q", got, want)
+		}
+		next, _ := r.Doc.Find(`ul.pager a[rel="next"]`).Attr("href")
+		if next != "/orter/bettna/ideer?sida=2" {
+			t.Fatalf("the next page is %q", next)
+		}
+		r = v.get(next)
+		wantStatus(t, r, 200)
+		second := titles(r)
+		if len(second) != len(all)-25 {
+			t.Fatalf("the second page lists %d ideas, want %d", len(second), len(all)-25)
+		}
+		for n, title := range append(first, second...) {
+			if title != all[n].Title {
+				t.Fatalf("idea %d of the pages is %q, want %q (the newest first)", n, title, all[n].Title)
+			}
+		}
+		if r.Doc.Find(`ul.pager a[rel="next"]`).Length() != 0 || r.Doc.Find(`ul.pager a[aria-current="page"]`).Text() != "Sida 2" {
+			t.Error("the last page links on, or does not mark itself current")
+		}
+		// A page beyond the last is the last; a page that is no number is refused.
+		if r := v.get("/orter/bettna/ideer?sida=40"); r.StatusCode != 200 || len(titles(r)) != len(second) {
+			t.Errorf("page 40: %d with %d ideas, want the last page", r.StatusCode, len(titles(r)))
+		}
+		for _, bad := range []string{"0", "-1", "x", "9999999"} {
+			r := v.get("/orter/bettna/ideer?sida=" + bad)
+			wantStatus(t, r, http.StatusBadRequest)
+			if !strings.Contains(text(r, "main"), "Sidnumret ska vara ett heltal") {
+				t.Errorf("sida=%s: the refusal says %q", bad, text(r, "main"))
+			}
+		}
+		// Sorted by support, the pages keep the sort.
+		r = v.get("/orter/bettna/ideer?sortera=stod")
+		wantStatus(t, r, 200)
+		bySupport, err := db.Ideas(ctx, bettna.ID, ortsplan.SortSupported)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ts := titles(r); len(ts) != 25 || ts[0] != bySupport[0].Title || ts[24] != bySupport[24].Title || ts[0] == all[0].Title {
+			t.Errorf("sorted by support the list begins %v, want %q", ts[:min(3, len(ts))], bySupport[0].Title)
+		}
+		if href, _ := r.Doc.Find(`ul.pager a[rel="next"]`).Attr("href"); href != "/orter/bettna/ideer?sida=2&sortera=stod" {
+			t.Errorf("the next page sorted by support is %q", href)
 		}
 	})
 }

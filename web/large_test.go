@@ -54,15 +54,29 @@ func TestLargeDemo(t *testing.T) {
 			t.Errorf("%d localities whose phase is not their latest phase change", n)
 		}
 
-		// The idea list holds the same ideas in the same order as Ideas, for every sort.
+		// The idea list's pages, one after the other, hold the same ideas in
+		// the same order as Ideas, for every sort.
 		for _, srt := range []ortsplan.IdeaSort{ortsplan.SortNewest, ortsplan.SortSupported, ortsplan.SortStatus} {
 			full, err := db.Ideas(ctx, 1, srt)
 			if err != nil {
 				t.Fatal(err)
 			}
-			list, err := db.IdeaList(ctx, 1, srt)
-			if err != nil {
-				t.Fatal(err)
+			var list []*ortsplan.Idea
+			for offset := 0; ; offset += 25 {
+				page, total, err := db.IdeaList(ctx, 1, srt, offset, 25)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total != len(full) {
+					t.Fatalf("%s: the list counts %d ideas, Ideas has %d", srt, total, len(full))
+				}
+				if len(page) > 25 {
+					t.Fatalf("%s: a page of 25 holds %d", srt, len(page))
+				}
+				if len(page) == 0 {
+					break
+				}
+				list = append(list, page...)
 			}
 			if len(list) != len(full) || len(list) == 0 {
 				t.Fatalf("%s: list has %d ideas, Ideas %d", srt, len(list), len(full))

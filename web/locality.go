@@ -114,10 +114,10 @@ type localitiesData struct {
 	Map        any
 	CanCreate  bool
 	News       *news // the home page's
-	// The table's page on /orter: rows First to Last of Total, and the pager.
-	First, Last, Total int
-	Pager              []pageLink
-	Prev, Next         string
+	// Total is how many localities there are (the home page lists some);
+	// Pager is the pages of the table on /orter.
+	Total int
+	Pager *pager
 }
 
 // homeLocalities is how many localities the home page lists, the last
@@ -212,45 +212,29 @@ func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
 	}
 	// The table is a page at a time; the map shows every locality, the
 	// CSV has them all.
-	page := 1
-	if v := r.URL.Query().Get("sida"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1e6 {
-			s.renderError(w, r, http.StatusBadRequest, "localities.bad_page")
-			return
-		}
-		page = n
+	page, ok := pageParam(r)
+	if !ok {
+		s.renderError(w, r, http.StatusBadRequest, "localities.bad_page")
+		return
 	}
-	pages := max(1, (len(d.Localities)+localitiesPerPage-1)/localitiesPerPage)
-	page = min(page, pages)
-	d.Total = len(d.Localities)
-	from, to := (page-1)*localitiesPerPage, min(page*localitiesPerPage, len(d.Localities))
-	d.Rows = localityRows(L, d.Localities[from:to])
-	d.First, d.Last = from+1, to
-	if pages > 1 {
-		link := func(n int) string {
-			v := url.Values{}
-			if d.Phase != "" {
-				v.Set("fas", string(d.Phase))
-			}
-			if n > 1 {
-				v.Set("sida", strconv.Itoa(n))
-			}
-			if len(v) == 0 {
-				return "/orter"
-			}
-			return "/orter?" + v.Encode()
+	pg, from := newPager(len(d.Localities), localitiesPerPage, page, func(n int) string {
+		v := url.Values{}
+		if d.Phase != "" {
+			v.Set("fas", string(d.Phase))
 		}
-		for n := 1; n <= pages; n++ {
-			d.Pager = append(d.Pager, pageLink{N: n, URL: link(n), Current: n == page})
+		if n > 1 {
+			v.Set("sida", strconv.Itoa(n))
 		}
-		if page > 1 {
-			d.Prev = link(page - 1)
+		if len(v) == 0 {
+			return "/orter"
 		}
-		if page < pages {
-			d.Next = link(page + 1)
-		}
+		return "/orter?" + v.Encode()
+	})
+	if pg != nil {
+		pg.Label, pg.Showing = "localities.pages", "localities.showing"
 	}
+	d.Pager, d.Total = pg, len(d.Localities)
+	d.Rows = localityRows(L, d.Localities[from:min(from+localitiesPerPage, len(d.Localities))])
 	d.Map = s.maps.Render(points, svgmap.Options{Title: L.T("map.title"), Desc: L.T("map.desc"), ID: "map"})
 	p := s.newPage(w, r)
 	p.Data = d

@@ -341,7 +341,7 @@ func TestResidentPhotoLimits(t *testing.T) {
 		anna := residentBrowser(t, s, "anna@example.se", "Anna")
 		cat := s.web.Catalog()
 		l := mustLocality(t, db, "bettna")
-		ideasBefore, _ := db.IdeaList(ctx, l.ID, ortsplan.SortNewest)
+		ideasBefore, _, _ := db.IdeaList(ctx, l.ID, ortsplan.SortNewest, 0, 1000)
 
 		big := gradientJPEG(t, 4100, 3000) // 12.3 megapixels
 		refused := []struct {
@@ -367,7 +367,7 @@ func TestResidentPhotoLimits(t *testing.T) {
 		if n := countFiles(t, dir); n != 0 {
 			t.Fatalf("%d files stored for refused photos", n)
 		}
-		if ideas, _ := db.IdeaList(ctx, l.ID, ortsplan.SortNewest); len(ideas) != len(ideasBefore) {
+		if ideas, _, _ := db.IdeaList(ctx, l.ID, ortsplan.SortNewest, 0, 1000); len(ideas) != len(ideasBefore) {
 			t.Fatal("an idea was created with a refused photo")
 		}
 		// The page tells the resident the limits.
@@ -417,7 +417,7 @@ func TestUploadPlacesShared(t *testing.T) {
 		leader.login("leader@example.se", testPassword)
 		anna := residentBrowser(t, s, "anna@example.se", "Anna")
 		l := mustLocality(t, db, "bettna")
-		ideasBefore, _ := db.IdeaList(ctx, l.ID, ortsplan.SortNewest)
+		ideasBefore, _, _ := db.IdeaList(ctx, l.ID, ortsplan.SortNewest, 0, 1000)
 		photo := media.Generate(3, 400, 300)
 
 		slots := s.web.UploadSlots()
@@ -475,7 +475,7 @@ func TestUploadPlacesShared(t *testing.T) {
 		if resCode != http.StatusServiceUnavailable || staffCode != http.StatusSeeOther {
 			t.Fatalf("the resident who gave up got %d, want 503; staff got %d, want 303", resCode, staffCode)
 		}
-		if ideas, _ := db.IdeaList(ctx, l.ID, ortsplan.SortNewest); len(ideas) != len(ideasBefore) {
+		if ideas, _, _ := db.IdeaList(ctx, l.ID, ortsplan.SortNewest, 0, 1000); len(ideas) != len(ideasBefore) {
 			t.Error("the upload given up created an idea")
 		}
 		if files, _ := db.MeetingFiles(ctx, m.ID); len(files) != 1 {
