@@ -13,10 +13,10 @@ import (
 // an operator measuring the server (go tool pprof http://ADDR/debug/pprof/profile).
 // It is off unless --pprof-addr is given, and the site's own listener never
 // serves them.
-func startProfiles(addr string, log *slog.Logger) error {
+func startProfiles(addr string, log *slog.Logger) (*http.Server, net.Addr, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen for profiles on %s: %w", addr, err)
+		return nil, nil, fmt.Errorf("listen for profiles on %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -27,5 +27,5 @@ func startProfiles(addr string, log *slog.Logger) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	log.Warn("serving Go profiles", "addr", ln.Addr().String())
 	go srv.Serve(ln)
-	return nil
+	return srv, ln.Addr(), nil
 }

@@ -60,6 +60,8 @@ type Main struct {
 	cacheMB         int
 	pageCacheMB     int
 	pprofAddr       string
+	pprof           *http.Server
+	pprofListen     net.Addr
 	server          *http.Server
 	listener        net.Listener
 	done            chan error
@@ -309,7 +311,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
 	if m.pprofAddr != "" {
-		if err := startProfiles(m.pprofAddr, log); err != nil {
+		if m.pprof, m.pprofListen, err = startProfiles(m.pprofAddr, log); err != nil {
 			return err
 		}
 	}
@@ -338,6 +340,9 @@ func (m *Main) Addr() string { return m.listener.Addr().String() }
 // stop and the database closes.
 func (m *Main) Close() error {
 	var errs []error
+	if m.pprof != nil {
+		m.pprof.Close()
+	}
 	if m.server != nil {
 		if m.handler != nil && m.drain > 0 {
 			m.handler.Drain()
