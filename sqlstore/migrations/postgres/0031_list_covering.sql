@@ -12,3 +12,5 @@ DROP INDEX ideas_locality;
 CREATE INDEX ideas_locality ON ideas (locality_id, created_at, id) INCLUDE (title, status, supports, comments, hidden_at, updated_at);
 DROP INDEX ideas_supports;
 CREATE INDEX ideas_supports ON ideas (locality_id, supports, id) INCLUDE (title, status, comments, hidden_at, created_at, updated_at);
+ANALYZE ideas;
+ANALYZE registrations;

@@ -13,3 +13,8 @@ DROP INDEX ideas_locality;
 CREATE INDEX ideas_locality ON ideas (locality_id, created_at, id, title, status, supports, comments, hidden_at, updated_at);
 DROP INDEX ideas_supports;
 CREATE INDEX ideas_supports ON ideas (locality_id, supports, id, title, status, comments, hidden_at, created_at, updated_at);
+-- New indexes have no statistics where the database has them (a database
+-- loaded in bulk is analysed, sqlstore/bulk.go), and SQLite would then judge
+-- them blind; the ideas' and registrations' are gathered again.
+ANALYZE ideas;
+ANALYZE registrations;
