@@ -25,6 +25,9 @@ type MeetingPageQuery struct {
 	AfterStart time.Time
 	AfterID    int64
 	Limit      int
+	// Brief leaves out the long texts (agenda, accessibility, report),
+	// which a list of meetings does not show.
+	Brief bool
 }
 
 // GroupPageQuery selects one page of working groups ordered by id.
@@ -64,4 +67,17 @@ type OpenDataService interface {
 	EditionPage(ctx context.Context, q EditionPageQuery) ([]*PlanEdition, error)
 	// MatterPage returns published matters only.
 	MatterPage(ctx context.Context, q MatterPageQuery) ([]*Matter, error)
+	// SitemapRange returns the public pages of one kind ("ideer": ideas not
+	// hidden, "moten": meetings not archived) whose ids are above afterID
+	// and at most throughID, by id: at most throughID-afterID, read by
+	// primary key.
+	SitemapRange(ctx context.Context, kind string, afterID, throughID int64) ([]SitemapEntry, error)
+	// SitemapMaxIDs returns the highest idea and meeting ids.
+	SitemapMaxIDs(ctx context.Context) (ideas, meetings int64, err error)
+}
+
+// SitemapEntry is one page in the sitemap: its row's id and last change.
+type SitemapEntry struct {
+	ID        int64
+	UpdatedAt time.Time
 }

@@ -117,8 +117,15 @@ func meetingPageSQL(q ortsplan.MeetingPageQuery) (string, []any) {
 		at := q.AfterStart.UTC()
 		w.add("(m.starts_at > ? OR (m.starts_at = ? AND m.id > ?))", at, at, q.AfterID)
 	}
-	return "SELECT " + meetingColumns + meetingFrom + w.sql() + fmt.Sprintf(" ORDER BY m.starts_at, m.id LIMIT %d", pageLimit(q.Limit)), w.args
+	cols := meetingColumns
+	if q.Brief {
+		cols = meetingBriefColumns
+	}
+	return "SELECT " + cols + meetingFrom + w.sql() + fmt.Sprintf(" ORDER BY m.starts_at, m.id LIMIT %d", pageLimit(q.Limit)), w.args
 }
+
+// meetingBriefColumns are meetingColumns with empty long texts, for lists.
+var meetingBriefColumns = strings.NewReplacer("m.accessibility, m.agenda,", "'', '',", "m.report,", "'',").Replace(meetingColumns)
 
 // GroupPage returns a page of working groups by id, with members and
 // organisations loaded in two more queries.
@@ -230,3 +237,37 @@ func recentRevisionsSQL(localityID int64, limit int) (string, []any) {
 }
 
 var _ ortsplan.OpenDataService = (*DB)(nil)
+
+// sitemapSQL is SitemapRange's query per kind.
+var sitemapSQL = map[string]string{
+	"ideer": "SELECT id, updated_at FROM ideas WHERE id > $1 AND id <= $2 AND hidden_at IS NULL ORDER BY id",
+	"moten": "SELECT id, updated_at FROM meetings WHERE id > $1 AND id <= $2 AND archived_at IS NULL ORDER BY id",
+}
+
+// SitemapRange returns the public ideas or meetings with ids in (afterID, throughID].
+func (db *DB) SitemapRange(ctx context.Context, kind string, afterID, throughID int64) ([]ortsplan.SitemapEntry, error) {
+	q, ok := sitemapSQL[kind]
+	if !ok || throughID < afterID || throughID-afterID > 50000 {
+		return nil, &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.not_found"}
+	}
+	rows, err := db.db.QueryContext(ctx, q, afterID, throughID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: sitemap %s: %w", kind, err)
+	}
+	defer rows.Close()
+	var out []ortsplan.SitemapEntry
+	for rows.Next() {
+		var e ortsplan.SitemapEntry
+		if err := rows.Scan(&e.ID, &e.UpdatedAt); err != nil {
+			return nil, dbErr("sitemap "+kind, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SitemapMaxIDs returns the highest idea and meeting ids (0 for none).
+func (db *DB) SitemapMaxIDs(ctx context.Context) (ideas, meetings int64, err error) {
+	err = db.db.QueryRowContext(ctx, "SELECT (SELECT COALESCE(MAX(id), 0) FROM ideas), (SELECT COALESCE(MAX(id), 0) FROM meetings)").Scan(&ideas, &meetings)
+	return ideas, meetings, dbErr("sitemap max ids", err)
+}

@@ -105,7 +105,7 @@ func TestOpenDataPages(t *testing.T) {
 		var want []int64
 		for n := range 5 {
 			m := &ortsplan.Meeting{LocalityID: a.ID, Kind: ortsplan.MeetingOpen, Title: "Möte", Start: start.Add(time.Duration(n/2) * time.Hour),
-				State: ortsplan.MeetingPlanned}
+				State: ortsplan.MeetingPlanned, PlaceName: "Bygdegården", Agenda: "1. Välkomna", Accessibility: "Ramp vid entrén"}
 			if err := db.SaveMeeting(ctx, m); err != nil {
 				t.Fatal(err)
 			}
@@ -121,6 +121,25 @@ func TestOpenDataPages(t *testing.T) {
 			}, func(m *ortsplan.Meeting) int64 { return m.ID })
 			if !slices.Equal(got, want) {
 				t.Errorf("meetings by %d: %v, want %v", limit, got, want)
+			}
+		}
+		// A brief page has the same meetings without their long texts.
+		full, err := db.MeetingPage(ctx, ortsplan.MeetingPageQuery{LocalityID: a.ID, From: start, Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		brief, err := db.MeetingPage(ctx, ortsplan.MeetingPageQuery{LocalityID: a.ID, From: start, Limit: 5, Brief: true})
+		if err != nil || len(brief) != len(full) {
+			t.Fatalf("brief page: %v, %d meetings of %d", err, len(brief), len(full))
+		}
+		for n, m := range brief {
+			f := full[n]
+			if f.Agenda == "" || f.Accessibility == "" {
+				t.Fatalf("the full page lost the long texts: %+v", f)
+			}
+			if m.ID != f.ID || m.Title != f.Title || !m.Start.Equal(f.Start) || m.PlaceName != f.PlaceName || m.LocalityName != f.LocalityName ||
+				m.Agenda != "" || m.Accessibility != "" || m.Report != "" {
+				t.Errorf("brief meeting %d is %+v, want %+v without its long texts", n, m, f)
 			}
 		}
 

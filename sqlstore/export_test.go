@@ -56,6 +56,7 @@ func ListQueries() map[string][]any {
 		{From: now, Limit: 51}, // the calendar
 		{From: now, AfterStart: now.Add(time.Hour), AfterID: 40, Limit: 51}, // its next page
 		{LocalityID: 7, From: now, Limit: 20},
+		{From: now, Limit: 26, Brief: true}, // the calendar's
 	} {
 		add(meetingPageSQL(q))
 	}

@@ -320,6 +320,8 @@ func authzRows() []authzRow {
 		public("GET /sok", fixed("/sok?q=torget")),
 		public("GET /oppna-data", fixed("/oppna-data")),
 		public("GET /sitemap.xml", fixed("/sitemap.xml")),
+		public("GET /sitemap/sidor.xml", fixed("/sitemap/sidor.xml")),
+		public("GET /sitemap/{kind}/{part}", fixed("/sitemap/ideer/0.xml")),
 		public("GET /robots.txt", fixed("/robots.txt")),
 		public("GET /tillganglighet", fixed("/tillganglighet")),
 		public("GET /personuppgifter", fixed("/personuppgifter")),

@@ -195,23 +195,14 @@ func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
 		d.Phase = ph
 	}
 	L := s.cat.For(reqInfo(r).Lang)
-	var points []svgmap.Point
 	for _, l := range all {
 		if d.Phase != "" && l.Phase != d.Phase {
 			continue
 		}
 		d.Localities = append(d.Localities, l)
-		if l.Lat != nil && l.Lon != nil {
-			desc := L.T("phase." + string(l.Phase))
-			if l.HasPlan {
-				desc += ", " + L.T("plan.progress_done", int(l.Progress+0.5))
-			}
-			points = append(points, svgmap.Point{Label: l.Name, Href: "/orter/" + l.Slug, Lat: *l.Lat, Lon: *l.Lon,
-				Class: "phase-" + string(l.Phase), Description: desc})
-		}
 	}
-	// The table is a page at a time; the map shows every locality, the
-	// CSV has them all.
+	// The table and the map show a page of localities at a time, the CSV
+	// has them all.
 	page, ok := pageParam(r)
 	if !ok {
 		s.renderError(w, r, http.StatusBadRequest, "localities.bad_page")
@@ -234,7 +225,19 @@ func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
 		pg.Label, pg.Showing = "localities.pages", "localities.showing"
 	}
 	d.Pager, d.Total = pg, len(d.Localities)
-	d.Rows = localityRows(L, d.Localities[from:min(from+localitiesPerPage, len(d.Localities))])
+	shown := d.Localities[from:min(from+localitiesPerPage, len(d.Localities))]
+	d.Rows = localityRows(L, shown)
+	var points []svgmap.Point
+	for _, l := range shown {
+		if l.Lat != nil && l.Lon != nil {
+			desc := L.T("phase." + string(l.Phase))
+			if l.HasPlan {
+				desc += ", " + L.T("plan.progress_done", int(l.Progress+0.5))
+			}
+			points = append(points, svgmap.Point{Label: l.Name, Href: "/orter/" + l.Slug, Lat: *l.Lat, Lon: *l.Lon,
+				Class: "phase-" + string(l.Phase), Description: desc})
+		}
+	}
 	d.Map = s.maps.Render(points, svgmap.Options{Title: L.T("map.title"), Desc: L.T("map.desc"), ID: "map"})
 	p := s.newPage(w, r)
 	p.Data = d

@@ -92,12 +92,12 @@ func latestMeetingChange(ms []*ortsplan.Meeting, t time.Time) time.Time {
 
 // calendar lists every upcoming meeting in the municipality.
 // calendarPage is how many meetings a page of the calendar lists.
-const calendarPage = 50
+const calendarPage = 25
 
 // calendar lists the coming meetings of every locality, soonest first, a
 // page at a time: ?efter=<start>.<id> of the last meeting shown continues.
 func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
-	q := ortsplan.MeetingPageQuery{From: s.cfg.Now().Add(-3 * time.Hour), Limit: calendarPage + 1}
+	q := ortsplan.MeetingPageQuery{From: s.cfg.Now().Add(-3 * time.Hour), Limit: calendarPage + 1, Brief: true}
 	if after := r.URL.Query().Get("efter"); after != "" {
 		start, id, ok := parseMeetingCursor(after)
 		if !ok {

@@ -659,8 +659,8 @@ func TestCalendarPages(t *testing.T) {
 		r := v.get(path)
 		wantStatus(t, r, http.StatusOK)
 		items := r.Doc.Find("main .meeting-list > li")
-		if pages == 0 && items.Length() != 50 {
-			t.Errorf("the first page lists %d meetings, want 50", items.Length())
+		if pages == 0 && items.Length() != 25 {
+			t.Errorf("the first page lists %d meetings, want 25", items.Length())
 		}
 		items.Each(func(_ int, li *goquery.Selection) {
 			href := li.Find("a").First().AttrOr("href", "")

@@ -4,9 +4,8 @@ import (
 	"encoding/xml"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
-
-	"github.com/ortsplan/ortsplan"
 )
 
 type sitemapURL struct {
@@ -19,58 +18,98 @@ type sitemapSet struct {
 	URLs    []sitemapURL `xml:"url"`
 }
 
-// sitemap lists the public pages for search engines: the fixed pages, every
-// locality's pages, its meetings and its visible ideas.
+type sitemapRef struct {
+	Loc string `xml:"loc"`
+}
+
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []sitemapRef `xml:"sitemap"`
+}
+
+// sitemapChunk is how many ids of ideas or meetings one part of the
+// sitemap covers: a part is read by primary key and stays well within the
+// protocol's 50,000 addresses.
+const sitemapChunk = 10000
+
+// sitemap is the sitemap index for search engines: the part with the fixed
+// pages and every locality's pages, and the parts with the meetings and the
+// visible ideas, sitemapChunk ids a part, so no answer grows with the data.
 func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	ls, err := s.svc.Localities.ListLocalities(ctx)
+	ideas, meetings, err := s.svc.OpenData.SitemapMaxIDs(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	day := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
+	idx := sitemapIndex{Sitemaps: []sitemapRef{{Loc: s.cfg.BaseURL + "/sitemap/sidor.xml"}}}
+	for _, k := range []struct {
+		kind string
+		max  int64
+	}{{"moten", meetings}, {"ideer", ideas}} {
+		for n := int64(0); n*sitemapChunk < k.max; n++ {
+			idx.Sitemaps = append(idx.Sitemaps, sitemapRef{Loc: s.cfg.BaseURL + "/sitemap/" + k.kind + "/" + strconv.FormatInt(n, 10) + ".xml"})
 		}
-		return t.UTC().Format("2006-01-02")
+	}
+	s.writeSitemap(w, r, idx)
+}
+
+// sitemapPages is the sitemap's part with the fixed pages and every
+// locality's pages.
+func (s *Server) sitemapPages(w http.ResponseWriter, r *http.Request) {
+	ls, err := s.svc.Localities.ListLocalities(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	set := sitemapSet{}
-	add := func(path string, t time.Time) {
-		set.URLs = append(set.URLs, sitemapURL{Loc: s.cfg.BaseURL + path, LastMod: day(t)})
-	}
 	for _, p := range []string{"/", "/orter", "/kalender", "/var-med", "/oppna-data", "/effekter", "/arenden", "/tillganglighet", "/personuppgifter"} {
-		add(p, time.Time{})
+		set.URLs = append(set.URLs, sitemapURL{Loc: s.cfg.BaseURL + p})
 	}
 	for _, l := range ls {
 		base := "/orter/" + l.Slug
 		for _, sub := range []string{"", "/vision", "/handlingsplan", "/historik", "/arbetsgrupper", "/moten", "/ideer", "/bilder", "/effekter", "/handlingsplan/revideringar", "/arenden"} {
-			add(base+sub, l.UpdatedAt)
+			set.URLs = append(set.URLs, sitemapURL{Loc: s.cfg.BaseURL + base + sub, LastMod: sitemapDay(l.UpdatedAt)})
 		}
 	}
-	ms, err := s.svc.Meetings.Meetings(ctx, ortsplan.MeetingFilter{})
+	s.writeSitemap(w, r, set)
+}
+
+// sitemapPart is one part of the meetings' or the ideas' pages:
+// /sitemap/moten/N.xml and /sitemap/ideer/N.xml hold the ids from
+// N×sitemapChunk+1 to (N+1)×sitemapChunk.
+func (s *Server) sitemapPart(w http.ResponseWriter, r *http.Request) {
+	kind := r.PathValue("kind")
+	n, err := strconv.ParseInt(strings.TrimSuffix(r.PathValue("part"), ".xml"), 10, 64)
+	if (kind != "moten" && kind != "ideer") || err != nil || n < 0 || n > 1e9 || !strings.HasSuffix(r.PathValue("part"), ".xml") {
+		s.renderError(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
+	es, err := s.svc.OpenData.SitemapRange(r.Context(), kind, n*sitemapChunk, (n+1)*sitemapChunk)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, m := range ms {
-		add("/moten/"+strconv.FormatInt(m.ID, 10), m.UpdatedAt)
+	set := sitemapSet{URLs: make([]sitemapURL, 0, len(es))}
+	for _, e := range es {
+		set.URLs = append(set.URLs, sitemapURL{Loc: s.cfg.BaseURL + "/" + kind + "/" + strconv.FormatInt(e.ID, 10), LastMod: sitemapDay(e.UpdatedAt)})
 	}
-	ideas, err := s.svc.Ideas.Ideas(ctx, 0, ortsplan.SortNewest)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	s.writeSitemap(w, r, set)
+}
+
+func sitemapDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	for _, i := range ideas {
-		if !i.Hidden() {
-			add("/ideer/"+strconv.FormatInt(i.ID, 10), i.UpdatedAt)
-		}
-	}
+	return t.UTC().Format("2006-01-02")
+}
+
+func (s *Server) writeSitemap(w http.ResponseWriter, r *http.Request, v any) {
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	w.Write([]byte(xml.Header))
 	enc := xml.NewEncoder(w)
 	enc.Indent("", " ")
-	if err := enc.Encode(set); err != nil {
+	if err := enc.Encode(v); err != nil {
 		s.log.Warn("write sitemap", "request_id", reqInfo(r).ID, "err", err)
 	}
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/xml"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -26,36 +27,53 @@ func TestOpenDataPageSitemapAndRobots(t *testing.T) {
 				t.Error("the licence is not linked")
 			}
 		}
-		r := b.get("/sitemap.xml")
-		wantStatus(t, r, 200)
-		var set struct {
-			URLs []struct {
-				Loc string `xml:"loc"`
-			} `xml:"url"`
-		}
-		if err := xml.Unmarshal([]byte(r.Body), &set); err != nil {
-			t.Fatal(err)
-		}
+		// The sitemap is an index of parts; every part holds addresses of the site.
 		locs := map[string]bool{}
-		for _, u := range set.URLs {
-			if !strings.HasPrefix(u.Loc, s.srv.URL+"/") {
-				t.Errorf("sitemap entry %q", u.Loc)
+		readSitemap := func() {
+			t.Helper()
+			r := b.get("/sitemap.xml")
+			wantStatus(t, r, 200)
+			var idx struct {
+				Sitemaps []struct {
+					Loc string `xml:"loc"`
+				} `xml:"sitemap"`
 			}
-			locs[strings.TrimPrefix(u.Loc, s.srv.URL)] = true
+			if err := xml.Unmarshal([]byte(r.Body), &idx); err != nil || len(idx.Sitemaps) < 3 {
+				t.Fatalf("sitemap index: %v, %d parts\n%s", err, len(idx.Sitemaps), r.Body)
+			}
+			for _, part := range idx.Sitemaps {
+				if !strings.HasPrefix(part.Loc, s.srv.URL+"/sitemap/") {
+					t.Fatalf("sitemap part %q", part.Loc)
+				}
+				r := b.get(strings.TrimPrefix(part.Loc, s.srv.URL))
+				wantStatus(t, r, 200)
+				var set struct {
+					URLs []struct {
+						Loc string `xml:"loc"`
+					} `xml:"url"`
+				}
+				if err := xml.Unmarshal([]byte(r.Body), &set); err != nil {
+					t.Fatal(err)
+				}
+				for _, u := range set.URLs {
+					if !strings.HasPrefix(u.Loc, s.srv.URL+"/") {
+						t.Errorf("sitemap entry %q", u.Loc)
+					}
+					locs[strings.TrimPrefix(u.Loc, s.srv.URL)] = true
+				}
+			}
 		}
-		want := []string{"/", "/orter/sparreholm/handlingsplan", "/orter/vadsbro", "/oppna-data"}
+		readSitemap()
+		want := []string{"/", "/orter/sparreholm/handlingsplan", "/orter/vadsbro", "/oppna-data", "/moten/1"}
 		// Ideas of every locality are listed.
 		anna := residentBrowser(t, s, "anna@example.se", "Anna")
 		r0 := anna.post("/orter/bettna/ideer", url.Values{"title": {"Idé"}, "body": {"Text"}})
 		ideaPath, _, _ := strings.Cut(r0.Header.Get("Location"), "?")
 		want = append(want, ideaPath)
-		r = b.get("/sitemap.xml")
-		set.URLs = nil
-		if err := xml.Unmarshal([]byte(r.Body), &set); err != nil {
-			t.Fatal(err)
-		}
-		for _, u := range set.URLs {
-			locs[strings.TrimPrefix(u.Loc, s.srv.URL)] = true
+		readSitemap()
+		// A part that is not one is 404, not a server error.
+		for _, bad := range []string{"/sitemap/ideer/x.xml", "/sitemap/ideer/-1.xml", "/sitemap/ideer/3", "/sitemap/anvandare/0.xml", "/sitemap/ideer/99999999999999999999.xml"} {
+			wantStatus(t, b.get(bad), http.StatusNotFound)
 		}
 		for _, want := range want {
 			if !locs[want] {
@@ -67,7 +85,7 @@ func TestOpenDataPageSitemapAndRobots(t *testing.T) {
 				t.Errorf("sitemap lists a staff page %s", p)
 			}
 		}
-		r = b.get("/robots.txt")
+		r := b.get("/robots.txt")
 		if !strings.Contains(r.Body, "Sitemap: "+s.srv.URL+"/sitemap.xml") || !strings.Contains(r.Body, "Disallow: /admin/") {
 			t.Fatalf("robots.txt: %q", r.Body)
 		}

@@ -16,7 +16,7 @@ type searchData struct {
 	Query      string
 	Locality   string
 	Kind       ortsplan.SearchKind
-	Localities []*ortsplan.Locality
+	Localities []localityOption
 	Kinds      []ortsplan.SearchKind
 	// Message is a translation key: why nothing was searched, or a note.
 	Message  string
@@ -29,6 +29,12 @@ type searchData struct {
 	Pager    []pageLink
 	Prev     string
 	Next     string
+}
+
+// localityOption is a locality in a form's choice of localities.
+type localityOption struct {
+	Slug, Name string
+	Selected   bool
 }
 
 // searchFilter is a link that shows one kind of hit, with its count.
@@ -60,15 +66,20 @@ type pageLink struct {
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	qv := r.URL.Query()
-	ls, err := s.svc.Localities.ListLocalities(ctx)
+	// The localities to choose from, from the cached summaries.
+	ls, _, err := s.summaries(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	raw := qv.Get("q")
-	d := searchData{Query: fts.Clean(raw), Localities: ls, Kinds: ortsplan.SearchKinds}
-	if slug := qv.Get("ort"); slug != "" && slices.ContainsFunc(ls, func(l *ortsplan.Locality) bool { return l.Slug == slug }) {
-		d.Locality = slug
+	d := searchData{Query: fts.Clean(raw), Localities: make([]localityOption, len(ls)), Kinds: ortsplan.SearchKinds}
+	slug := qv.Get("ort")
+	for i, l := range ls {
+		d.Localities[i] = localityOption{Slug: l.Slug, Name: l.Name, Selected: slug != "" && l.Slug == slug}
+		if d.Localities[i].Selected {
+			d.Locality = slug
+		}
 	}
 	if k := ortsplan.SearchKind(qv.Get("typ")); slices.Contains(ortsplan.SearchKinds, k) {
 		d.Kind = k

@@ -376,6 +376,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /sok", s.search)
 	mux.HandleFunc("GET /oppna-data", s.openDataPage)
 	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
+	mux.HandleFunc("GET /sitemap/sidor.xml", s.sitemapPages)
+	mux.HandleFunc("GET /sitemap/{kind}/{part}", s.sitemapPart)
 	mux.HandleFunc("GET /robots.txt", s.robots)
 	mux.HandleFunc("GET /tillganglighet", s.statement("accessibility"))
 	mux.HandleFunc("GET /personuppgifter", s.statement("privacy"))
