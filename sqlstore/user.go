@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ortsplan/ortsplan"
@@ -19,16 +20,16 @@ import (
 const SessionTTL = 7 * 24 * time.Hour
 
 // dummyHash is checked when an e-mail is unknown, so timing does not tell
-// whether an account exists.
-var dummyHash string
-
-func init() {
+// whether an account exists. It is made on the first such login, not when
+// the program starts: Argon2id takes 19 MiB to make it, which would
+// otherwise count in the memory of every process.
+var dummyHash = sync.OnceValue(func() string {
 	h, err := HashPassword("not a real password, only for timing")
 	if err != nil {
 		panic(err)
 	}
-	dummyHash = h
-}
+	return h
+})
 
 const userColumns = "u.id, u.email, u.name, u.role, u.department, u.active, u.lang, u.password_hash <> '', u.created_at, u.updated_at"
 
@@ -278,7 +279,7 @@ func (db *DB) Authenticate(ctx context.Context, email, password, addr string) (*
 	err = db.db.QueryRowContext(ctx, "SELECT id, password_hash, active FROM users WHERE email = $1", email).Scan(&id, &hash, &active)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && hash == "") {
 		// No account, or an invited one without a password yet: no password fits.
-		hash, id = dummyHash, 0
+		hash, id = dummyHash(), 0
 	} else if err != nil {
 		return nil, dbErr("read user", err)
 	}

@@ -1,9 +1,14 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ortsplan/ortsplan/sqlstore"
@@ -62,4 +67,51 @@ func TestMetricsToken(t *testing.T) {
 	wantStatus(t, b.get("/metrics"), http.StatusForbidden)
 	b.header.Set("Authorization", "Bearer s3cret")
 	wantStatus(t, b.get("/metrics"), http.StatusOK)
+}
+
+// lockedBuffer is a log a test reads while the server writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestClientGoneIsNoServerError: a request whose client went away before
+// the answer was ready is recorded as 499, as a proxy records it, and
+// logged as such, never as a server error.
+func TestClientGoneIsNoServerError(t *testing.T) {
+	sqltest.ForEach(t, func(t *testing.T, db *sqlstore.DB) {
+		var log lockedBuffer
+		s := newSite(t, db, func(cfg *web.Config, _ *web.Services) {
+			cfg.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		})
+		for _, path := range []string{"/orter", "/orter/flen/handlingsplan", "/sok?q=belysning"} {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			req := httptest.NewRequestWithContext(ctx, http.MethodGet, path, nil)
+			rec := httptest.NewRecorder()
+			s.web.ServeHTTP(rec, req)
+			if rec.Code != 499 {
+				t.Errorf("%s with its client gone: %d, want 499", path, rec.Code)
+			}
+		}
+		if strings.Contains(log.String(), "level=ERROR") || !strings.Contains(log.String(), "request ended before its answer") {
+			t.Errorf("the log:\n%s", log.String())
+		}
+		r := s.browser().get("/metrics")
+		if !strings.Contains(r.Body, `code="499"`) || strings.Contains(r.Body, `code="500"`) {
+			t.Errorf("the metrics count no 499 or a 500:\n%s", regexp.MustCompile(`(?m)^ortsplan_http_requests_total.*$`).FindAllString(r.Body, -1))
+		}
+	})
 }

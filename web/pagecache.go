@@ -124,6 +124,10 @@ func (s *Server) pageCache(mux *http.ServeMux, next http.Handler) http.Handler {
 			return
 		}
 		version, err := s.pageVersion.Version(r.Context())
+		if err != nil && r.Context().Err() != nil {
+			s.clientGone(w, r, err)
+			return
+		}
 		if err != nil {
 			s.log.Warn("page counter", "request_id", ri.ID, "err", err)
 			next.ServeHTTP(w, r)

@@ -395,8 +395,23 @@ func (s *Server) renderErrorLink(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil {
+		s.clientGone(w, r, err)
+		return
+	}
 	s.log.Error("server error", "request_id", reqInfo(r).ID, "path", r.URL.Path, "err", err)
 	s.renderError(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+// statusClientGone is the status recorded for a request whose client went
+// away (or whose time ran out) before the answer was ready, as nginx
+// records it: no one reads it, and it is no server error.
+const statusClientGone = 499
+
+// clientGone ends a request whose context has ended.
+func (s *Server) clientGone(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Info("request ended before its answer", "request_id", reqInfo(r).ID, "path", safeLog(r.URL.Path), "err", err)
+	w.WriteHeader(statusClientGone)
 }
 
 // fail maps a domain error to the right error page.
