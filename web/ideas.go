@@ -175,18 +175,12 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 		s.fail(w, r, err)
 		return
 	}
+	sort := ""
+	if d.Sort != ortsplan.SortNewest {
+		sort = string(d.Sort)
+	}
 	pg, last := newPager(total, ideasPerPage, page, func(n int) string {
-		v := url.Values{}
-		if d.Sort != ortsplan.SortNewest {
-			v.Set("sortera", string(d.Sort))
-		}
-		if n > 1 {
-			v.Set("sida", strconv.Itoa(n))
-		}
-		if len(v) == 0 {
-			return "/orter/" + l.Slug + "/ideer"
-		}
-		return "/orter/" + l.Slug + "/ideer?" + v.Encode()
+		return pageURL("/orter/"+l.Slug+"/ideer", "sortera", sort, n)
 	})
 	if pg != nil {
 		pg.Label, pg.Showing = "ideas.pages", "ideas.showing"

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -209,17 +208,7 @@ func (s *Server) localities(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg, from := newPager(len(d.Localities), localitiesPerPage, page, func(n int) string {
-		v := url.Values{}
-		if d.Phase != "" {
-			v.Set("fas", string(d.Phase))
-		}
-		if n > 1 {
-			v.Set("sida", strconv.Itoa(n))
-		}
-		if len(v) == 0 {
-			return "/orter"
-		}
-		return "/orter?" + v.Encode()
+		return pageURL("/orter", "fas", string(d.Phase), n)
 	})
 	if pg != nil {
 		pg.Label, pg.Showing = "localities.pages", "localities.showing"

@@ -122,19 +122,7 @@ func (s *Server) matterList(w http.ResponseWriter, r *http.Request) {
 	for _, st := range ortsplan.MatterStatuses {
 		d.Statuses = append(d.Statuses, statusOption{Value: st, Label: L.T(matterStatusKey(st)), Count: d.Count.ByStatus[st]})
 	}
-	page := func(n int) string {
-		v := url.Values{}
-		if d.Status != "" {
-			v.Set("status", string(d.Status))
-		}
-		if n > 1 {
-			v.Set("sida", strconv.Itoa(n))
-		}
-		if len(v) == 0 {
-			return r.URL.Path
-		}
-		return r.URL.Path + "?" + v.Encode()
-	}
+	page := func(n int) string { return pageURL(r.URL.Path, "status", string(d.Status), n) }
 	if d.Page > 1 {
 		d.Prev = page(d.Page - 1)
 	}

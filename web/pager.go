@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/ortsplan/ortsplan/i18n"
@@ -69,4 +70,20 @@ func newPager(total, per, page int, link func(n int) string) (*pager, int) {
 type pagerView struct {
 	L *i18n.Localizer
 	*pager
+}
+
+// pageURL is the address of page n of a list at path: the list's own
+// parameter, if its value is set, and ?sida= from page 2 on.
+func pageURL(path, param, value string, n int) string {
+	v := url.Values{}
+	if value != "" {
+		v.Set(param, value)
+	}
+	if n > 1 {
+		v.Set("sida", strconv.Itoa(n))
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
 }

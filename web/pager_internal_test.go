@@ -81,3 +81,21 @@ func TestPageParam(t *testing.T) {
 		}
 	}
 }
+
+func TestPageURL(t *testing.T) {
+	for _, tc := range []struct {
+		path, param, value string
+		n                  int
+		want               string
+	}{
+		{"/orter", "fas", "", 1, "/orter"},
+		{"/orter", "fas", "", 2, "/orter?sida=2"},
+		{"/orter", "fas", "genomforande", 1, "/orter?fas=genomforande"},
+		{"/orter/bettna/ideer", "sortera", "stod", 3, "/orter/bettna/ideer?sida=3&sortera=stod"},
+		{"/arenden", "status", "a b&c", 1, "/arenden?status=a+b%26c"},
+	} {
+		if got := pageURL(tc.path, tc.param, tc.value, tc.n); got != tc.want {
+			t.Errorf("pageURL(%q, %q, %q, %d) = %q, want %q", tc.path, tc.param, tc.value, tc.n, got, tc.want)
+		}
+	}
+}
