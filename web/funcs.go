@@ -385,7 +385,10 @@ type commentData struct {
 }
 
 var templateFuncs = template.FuncMap{
-	"pagerOf":    func(p *page, pg *pager) pagerView { return pagerView{p.L, pg} },
+	"pagerOf": func(p *page, pg *pager) pagerView { return pagerView{p.L, pg} },
+	"factTableOf": func(p *page, t factTable, id string) factTableView {
+		return factTableView{p.L, id, t}
+	},
 	"commentCtx": func(p *page, c *ortsplan.Comment) commentData { return commentData{p, c} },
 	"qfPhotos":   func(id int64, ps []ortsplan.QuickfixPhoto) quickfixPhotos { return quickfixPhotos{id, ps} },
 	"newsCtx":    func(p *page, n *news, all bool) newsData { return newsData{p, n, all} },

@@ -48,6 +48,15 @@ type factTable struct {
 	Sources []string
 }
 
+// factTableView is what the "fact-table" partial is given: the page's
+// texts, the table, and the id its caption gets (a page that shows the
+// tables twice, as the printable plan, gives its own).
+type factTableView struct {
+	L  *i18n.Localizer
+	ID string
+	factTable
+}
+
 type factRow struct {
 	Label  string
 	Values []string // per year, "–" for none
