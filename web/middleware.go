@@ -103,7 +103,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	}))
 	var h http.Handler = mux
 	h = s.checkCSRF(mux, h)
-	h = s.pageCache(mux, h)
+	h = s.pageCache(h)
 	h = s.withContext(h)
 	h = s.refuseBadInput(h)
 	h = cop.Handler(h)
@@ -167,16 +167,31 @@ func (s *Server) observe(next http.Handler) http.Handler {
 }
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	// The values are made once and shared by every response (a header's
+	// slice is replaced, never appended to in place, as they have no room).
+	fixed := [][2]string{
+		{"Content-Security-Policy", contentSecurityPolicy},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"X-Frame-Options", "DENY"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+		{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+	}
+	if s.secure {
+		fixed = append(fixed, [2]string{"Strict-Transport-Security", "max-age=63072000; includeSubDomains"})
+	}
+	type header struct {
+		key   string
+		value []string
+	}
+	headers := make([]header, len(fixed))
+	for i, kv := range fixed {
+		headers[i] = header{http.CanonicalHeaderKey(kv[0]), []string{kv[1]}[:1:1]}
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		if s.secure {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		for _, kv := range headers {
+			h[kv.key] = kv.value
 		}
 		next.ServeHTTP(w, r)
 	})

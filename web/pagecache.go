@@ -66,6 +66,8 @@ type keptPage struct {
 	header http.Header
 	etag   string
 	at     time.Time
+	// route is the pattern the page was served under, for the metrics.
+	route string
 }
 
 func newPageCache(maxBytes int64) *cache.Cache[pageKey, *keptPage] {
@@ -113,7 +115,7 @@ func cacheableRequest(r *http.Request) bool {
 // pageCache answers anonymous page requests from the cache and keeps what
 // render marked cacheable. It runs inside withContext, which has set the
 // language and found no one signed in.
-func (s *Server) pageCache(mux *http.ServeMux, next http.Handler) http.Handler {
+func (s *Server) pageCache(next http.Handler) http.Handler {
 	if s.pages == nil {
 		return next
 	}
@@ -136,7 +138,7 @@ func (s *Server) pageCache(mux *http.ServeMux, next http.Handler) http.Handler {
 		key := pageKey{uri: r.URL.RequestURI(), lang: ri.Lang, version: version}
 		if p, ok := s.pages.Get(key); ok && s.cfg.Now().Sub(p.at) < pageMaxAge {
 			s.metrics.pageCache.WithLabelValues("hit").Inc()
-			_, ri.route = mux.Handler(r)
+			ri.route = p.route
 			s.sendPage(w, r, p)
 			return
 		}
@@ -157,7 +159,7 @@ func (s *Server) pageCache(mux *http.ServeMux, next http.Handler) http.Handler {
 		s.metrics.pageCache.WithLabelValues("miss").Inc()
 		body := bytes.Clone(rec.buf.Bytes())
 		sum := sha256.Sum256(body)
-		p := &keptPage{body: body, header: rec.header, at: s.cfg.Now(),
+		p := &keptPage{body: body, header: rec.header, at: s.cfg.Now(), route: r.Pattern,
 			etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 		if own := rec.header.Get("ETag"); own != "" {
 			p.etag = own // the API's own, strong one
