@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -127,6 +128,16 @@ func TestEIDVerifiedSupport(t *testing.T) {
 		wantStatus(t, d.post(idea+"/stod", url.Values{"on": {"1"}}), http.StatusForbidden)
 		if got, _ := db.FindIdea(sqltest.System(), mustID(t, ideaID)); got.Supports != 2 || got.VerifiedSupports != 2 {
 			t.Fatalf("idea has %d supports, %d verified; want 2, 2", got.Supports, got.VerifiedSupports)
+		}
+		// The open data says so too.
+		var api struct {
+			Supports         int `json:"supports"`
+			VerifiedSupports int `json:"verified_supports"`
+		}
+		r = s.browser().get("/api/v1/ideas/" + ideaID)
+		wantStatus(t, r, http.StatusOK)
+		if err := json.Unmarshal([]byte(r.Body), &api); err != nil || api.Supports != 2 || api.VerifiedSupports != 2 {
+			t.Fatalf("the API says %+v (%v), want 2 supports, 2 verified", api, err)
 		}
 	})
 }

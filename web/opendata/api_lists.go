@@ -302,20 +302,22 @@ func (h *Handler) apiMeeting(w http.ResponseWriter, r *http.Request) {
 // --- Ideas ---
 
 type apiIdea struct {
-	ID        int64          `json:"id"`
-	URL       string         `json:"url"`
-	Locality  string         `json:"locality"`
-	Title     string         `json:"title"`
-	Body      string         `json:"body"`
-	Theme     string         `json:"theme,omitempty"`
-	Status    string         `json:"status"`
-	Answer    *apiIdeaAnswer `json:"answer"`
-	Action    *apiIdeaAction `json:"action"`
-	Supports  int            `json:"supports"`
-	Comments  int            `json:"comments"`
-	CreatedAt string         `json:"created_at"`
-	UpdatedAt string         `json:"updated_at"`
-	Place     *apiPlace      `json:"place,omitempty"`
+	ID       int64          `json:"id"`
+	URL      string         `json:"url"`
+	Locality string         `json:"locality"`
+	Title    string         `json:"title"`
+	Body     string         `json:"body"`
+	Theme    string         `json:"theme,omitempty"`
+	Status   string         `json:"status"`
+	Answer   *apiIdeaAnswer `json:"answer"`
+	Action   *apiIdeaAction `json:"action"`
+	Supports int            `json:"supports"`
+	// VerifiedSupports are the supports given after an eID login (one per person).
+	VerifiedSupports int       `json:"verified_supports"`
+	Comments         int       `json:"comments"`
+	CreatedAt        string    `json:"created_at"`
+	UpdatedAt        string    `json:"updated_at"`
+	Place            *apiPlace `json:"place,omitempty"`
 }
 
 // apiIdeaAnswer is the municipality's official answer.
@@ -333,7 +335,7 @@ type apiIdeaAction struct {
 // toAPIIdea keeps the public part of an idea: never the author's name.
 func (h *Handler) toAPIIdea(i *ortsplan.Idea) apiIdea {
 	a := apiIdea{ID: i.ID, URL: h.cfg.BaseURL + "/ideer/" + strconv.FormatInt(i.ID, 10), Locality: i.LocalitySlug, Title: i.Title,
-		Body: i.Body, Theme: i.ThemeTitle, Status: string(i.Status), Supports: i.Supports, Comments: i.Comments,
+		Body: i.Body, Theme: i.ThemeTitle, Status: string(i.Status), Supports: i.Supports, VerifiedSupports: i.VerifiedSupports, Comments: i.Comments,
 		CreatedAt: i.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: i.UpdatedAt.UTC().Format(time.RFC3339), Place: toAPIPlace(i.Place)}
 	if !i.AnsweredAt.IsZero() {
 		a.Answer = &apiIdeaAnswer{Text: i.Answer, Date: apiDate(i.AnsweredAt)}
