@@ -67,14 +67,18 @@ type OpenDataService interface {
 	EditionPage(ctx context.Context, q EditionPageQuery) ([]*PlanEdition, error)
 	// MatterPage returns published matters only.
 	MatterPage(ctx context.Context, q MatterPageQuery) ([]*Matter, error)
-	// SitemapRange returns the public pages of one kind ("ideer": ideas not
-	// hidden, "moten": meetings not archived) whose ids are above afterID
-	// and at most throughID, by id: at most throughID-afterID, read by
-	// primary key.
+	// SitemapRange returns the public pages of one of SitemapKinds ("ideer":
+	// ideas not hidden, "moten": meetings not archived, "quickfix": public
+	// quickfix applications) whose ids are above afterID and at most
+	// throughID, by id: at most throughID-afterID, read by primary key.
 	SitemapRange(ctx context.Context, kind string, afterID, throughID int64) ([]SitemapEntry, error)
-	// SitemapMaxIDs returns the highest idea and meeting ids.
-	SitemapMaxIDs(ctx context.Context) (ideas, meetings int64, err error)
+	// SitemapMaxIDs returns the highest id of each of SitemapKinds.
+	SitemapMaxIDs(ctx context.Context) (map[string]int64, error)
 }
+
+// SitemapKinds are the kinds of pages the sitemap lists by id, each the
+// start of the pages' addresses (/moten/ID, /ideer/ID, /quickfix/ID).
+var SitemapKinds = []string{"moten", "ideer", "quickfix"}
 
 // SitemapEntry is one page in the sitemap: its row's id and last change.
 type SitemapEntry struct {

@@ -242,7 +242,12 @@ var _ ortsplan.OpenDataService = (*DB)(nil)
 var sitemapSQL = map[string]string{
 	"ideer": "SELECT id, updated_at FROM ideas WHERE id > $1 AND id <= $2 AND hidden_at IS NULL ORDER BY id",
 	"moten": "SELECT id, updated_at FROM meetings WHERE id > $1 AND id <= $2 AND archived_at IS NULL ORDER BY id",
+	// (public is a boolean both engines read as true when it is 1.)
+	"quickfix": "SELECT id, updated_at FROM quickfixes WHERE id > $1 AND id <= $2 AND public = $3 ORDER BY id",
 }
+
+// sitemapTables are the tables of the sitemap's kinds.
+var sitemapTables = map[string]string{"ideer": "ideas", "moten": "meetings", "quickfix": "quickfixes"}
 
 // SitemapRange returns the public ideas or meetings with ids in (afterID, throughID].
 func (db *DB) SitemapRange(ctx context.Context, kind string, afterID, throughID int64) ([]ortsplan.SitemapEntry, error) {
@@ -250,7 +255,11 @@ func (db *DB) SitemapRange(ctx context.Context, kind string, afterID, throughID 
 	if !ok || throughID < afterID || throughID-afterID > 50000 {
 		return nil, &ortsplan.Error{Code: ortsplan.EINVALID, Key: "error.not_found"}
 	}
-	rows, err := db.db.QueryContext(ctx, q, afterID, throughID)
+	args := []any{afterID, throughID}
+	if kind == "quickfix" {
+		args = append(args, true)
+	}
+	rows, err := db.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: sitemap %s: %w", kind, err)
 	}
@@ -266,8 +275,16 @@ func (db *DB) SitemapRange(ctx context.Context, kind string, afterID, throughID 
 	return out, rows.Err()
 }
 
-// SitemapMaxIDs returns the highest idea and meeting ids (0 for none).
-func (db *DB) SitemapMaxIDs(ctx context.Context) (ideas, meetings int64, err error) {
-	err = db.db.QueryRowContext(ctx, "SELECT (SELECT COALESCE(MAX(id), 0) FROM ideas), (SELECT COALESCE(MAX(id), 0) FROM meetings)").Scan(&ideas, &meetings)
-	return ideas, meetings, dbErr("sitemap max ids", err)
+// SitemapMaxIDs returns the highest id of each of the sitemap's kinds (0
+// for none), each from its primary key.
+func (db *DB) SitemapMaxIDs(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, kind := range ortsplan.SitemapKinds {
+		var n int64
+		if err := db.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+sitemapTables[kind]).Scan(&n); err != nil {
+			return nil, dbErr("sitemap max id", err)
+		}
+		out[kind] = n
+	}
+	return out, nil
 }

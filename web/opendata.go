@@ -3,9 +3,12 @@ package web
 import (
 	"encoding/xml"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ortsplan/ortsplan"
 )
 
 type sitemapURL struct {
@@ -36,18 +39,15 @@ const sitemapChunk = 10000
 // pages and every locality's pages, and the parts with the meetings and the
 // visible ideas, sitemapChunk ids a part, so no answer grows with the data.
 func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
-	ideas, meetings, err := s.svc.OpenData.SitemapMaxIDs(r.Context())
+	maxIDs, err := s.svc.OpenData.SitemapMaxIDs(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	idx := sitemapIndex{Sitemaps: []sitemapRef{{Loc: s.cfg.BaseURL + "/sitemap/sidor.xml"}}}
-	for _, k := range []struct {
-		kind string
-		max  int64
-	}{{"moten", meetings}, {"ideer", ideas}} {
-		for n := int64(0); n*sitemapChunk < k.max; n++ {
-			idx.Sitemaps = append(idx.Sitemaps, sitemapRef{Loc: s.cfg.BaseURL + "/sitemap/" + k.kind + "/" + strconv.FormatInt(n, 10) + ".xml"})
+	for _, kind := range ortsplan.SitemapKinds {
+		for n := int64(0); n*sitemapChunk < maxIDs[kind]; n++ {
+			idx.Sitemaps = append(idx.Sitemaps, sitemapRef{Loc: s.cfg.BaseURL + "/sitemap/" + kind + "/" + strconv.FormatInt(n, 10) + ".xml"})
 		}
 	}
 	s.writeSitemap(w, r, idx)
@@ -74,13 +74,14 @@ func (s *Server) sitemapPages(w http.ResponseWriter, r *http.Request) {
 	s.writeSitemap(w, r, set)
 }
 
-// sitemapPart is one part of the meetings' or the ideas' pages:
-// /sitemap/moten/N.xml and /sitemap/ideer/N.xml hold the ids from
-// N×sitemapChunk+1 to (N+1)×sitemapChunk.
+// sitemapPart is one part of the meetings', the ideas' or the quickfix
+// applications' pages: /sitemap/moten/N.xml, /sitemap/ideer/N.xml and
+// /sitemap/quickfix/N.xml hold the ids from N×sitemapChunk+1 to
+// (N+1)×sitemapChunk.
 func (s *Server) sitemapPart(w http.ResponseWriter, r *http.Request) {
 	kind := r.PathValue("kind")
 	n, err := strconv.ParseInt(strings.TrimSuffix(r.PathValue("part"), ".xml"), 10, 64)
-	if (kind != "moten" && kind != "ideer") || err != nil || n < 0 || n > 1e9 || !strings.HasSuffix(r.PathValue("part"), ".xml") {
+	if !slices.Contains(ortsplan.SitemapKinds, kind) || err != nil || n < 0 || n > 1e9 || !strings.HasSuffix(r.PathValue("part"), ".xml") {
 		s.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}

@@ -65,6 +65,27 @@ func TestOpenDataPageSitemapAndRobots(t *testing.T) {
 		}
 		readSitemap()
 		want := []string{"/", "/orter/sparreholm/handlingsplan", "/orter/vadsbro", "/oppna-data", "/moten/1"}
+		// The public quickfix applications are listed, and no other.
+		var public, hidden []string
+		rows, err := db.SQL().Query("SELECT id, public FROM quickfixes")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			var pub bool
+			rows.Scan(&id, &pub)
+			if pub {
+				public = append(public, "/quickfix/"+itoa(id))
+			} else {
+				hidden = append(hidden, "/quickfix/"+itoa(id))
+			}
+		}
+		rows.Close()
+		if len(public) == 0 || len(hidden) == 0 {
+			t.Fatalf("the demo has %d public and %d other quickfix applications; the test wants both", len(public), len(hidden))
+		}
+		want = append(want, public...)
 		// Ideas of every locality are listed.
 		anna := residentBrowser(t, s, "anna@example.se", "Anna")
 		r0 := anna.post("/orter/bettna/ideer", url.Values{"title": {"Idé"}, "body": {"Text"}})
@@ -78,6 +99,11 @@ func TestOpenDataPageSitemapAndRobots(t *testing.T) {
 		for _, want := range want {
 			if !locs[want] {
 				t.Errorf("sitemap lacks %s", want)
+			}
+		}
+		for _, p := range hidden {
+			if locs[p] {
+				t.Errorf("sitemap lists %s, which is not public", p)
 			}
 		}
 		for p := range locs {

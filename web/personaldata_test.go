@@ -54,7 +54,7 @@ func publicOutputs(f personalFixture) []string {
 		"/effekter.csv", "/orter/bettna/effekter.csv",
 		// Feeds, calendars, sitemap.
 		"/flode.atom", "/orter/bettna/flode.atom", "/kalender.ics", "/orter/bettna/kalender.ics", "/moten/" + meeting + "/kalender.ics",
-		"/sitemap.xml", "/sitemap/sidor.xml", "/sitemap/moten/0.xml", "/sitemap/ideer/0.xml", "/robots.txt",
+		"/sitemap.xml", "/sitemap/sidor.xml", "/sitemap/moten/0.xml", "/sitemap/ideer/0.xml", "/sitemap/quickfix/0.xml", "/robots.txt",
 		// Surveys: a free-text answer not reviewed shows nowhere.
 		"/enkater", "/enkater?ort=bettna", "/enkater/" + itoa(f.survey), "/enkater/" + itoa(f.survey) + "/resultat",
 		"/enkater/" + itoa(f.survey) + "/resultat.csv", "/api/v1/surveys", "/api/v1/surveys/" + itoa(f.survey),
