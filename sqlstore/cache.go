@@ -73,8 +73,13 @@ func countActions(p *ortsplan.Plan) int {
 // counter returns the change counter of a scope: a locality's id, or 0 for
 // the whole site.
 func (db *DB) counter(ctx context.Context, scope int64) (int64, error) {
+	return scanCounter(db.db.QueryRowContext(ctx, "SELECT version FROM change_counters WHERE scope = $1", scope))
+}
+
+// scanCounter reads a change counter's row: 0 while the scope has none.
+func scanCounter(row *sql.Row) (int64, error) {
 	var v int64
-	err := db.db.QueryRowContext(ctx, "SELECT version FROM change_counters WHERE scope = $1", scope).Scan(&v)
+	err := row.Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -105,10 +110,5 @@ func (db *DB) PageVersion(ctx context.Context) (int64, error) {
 	if pc.err != nil {
 		return db.counter(ctx, pageScope)
 	}
-	var v int64
-	err := pc.stmt.QueryRowContext(ctx).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return v, dbErr("read the page counter", err)
+	return scanCounter(pc.stmt.QueryRowContext(ctx))
 }

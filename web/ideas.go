@@ -170,7 +170,7 @@ func (s *Server) ideasPage(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	// A page of ideas and how many there are; a page beyond the last is the last.
 	var total int
-	offset := (min(page, 1e5) - 1) * ideasPerPage
+	offset := (page - 1) * ideasPerPage
 	if d.Ideas, total, err = s.svc.Ideas.IdeaList(r.Context(), l.ID, d.Sort, offset, ideasPerPage); err != nil {
 		s.fail(w, r, err)
 		return

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,16 +11,6 @@ import (
 // TestProfilesOnTheirOwnListener: --pprof-addr serves Go's profiles on a
 // listener of its own; the site's listener never serves them.
 func TestProfilesOnTheirOwnListener(t *testing.T) {
-	get := func(u string) (int, string) {
-		t.Helper()
-		res, err := http.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
-	}
 	var stdout, stderr bytes.Buffer
 	m := NewMain(&stdout, &stderr)
 	if err := m.ParseServe([]string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--drain", "0", "--pprof-addr", "127.0.0.1:0"}); err != nil {
@@ -31,11 +20,16 @@ func TestProfilesOnTheirOwnListener(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}
 	defer m.Close()
-	if code, body := get("http://" + m.pprofListen.String() + "/debug/pprof/"); code != 200 || !strings.Contains(body, "goroutine") {
-		t.Fatalf("the profiles' index: %d\n%.300s", code, body)
+	if body := get(t, "http://"+m.pprofListen.String()+"/debug/pprof/"); !strings.Contains(body, "goroutine") {
+		t.Fatalf("the profiles' index:\n%.300s", body)
 	}
-	if code, _ := get("http://" + m.Addr() + "/debug/pprof/"); code != http.StatusNotFound {
-		t.Errorf("the site's listener answers /debug/pprof/ with %d, want 404", code)
+	res, err := http.Get("http://" + m.Addr() + "/debug/pprof/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("the site's listener answers /debug/pprof/ with %d, want 404", res.StatusCode)
 	}
 
 	// Without the flag there is no such listener.
